@@ -1,0 +1,38 @@
+//! Compiles the shipped content (rubrics, policies, templates and the sample
+//! workspace) into the binary as a sorted table of (path, bytes).
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+const DIRS: [&str; 4] = ["rubrics", "policies", "templates", "examples"];
+
+fn main() {
+    let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let mut files = Vec::new();
+    for dir in DIRS {
+        println!("cargo:rerun-if-changed={dir}");
+        let base = Path::new(&root).join(dir);
+        if !base.exists() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&base).sort_by_file_name() {
+            let entry = entry.expect("shipped content is readable");
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(&root).expect("under the manifest dir");
+                let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                if rel.ends_with(".py") {
+                    continue;
+                }
+                files.push((rel, entry.path().display().to_string()));
+            }
+        }
+    }
+    files.sort();
+    let mut out = String::from("/// Shipped files, sorted by path.\npub static FILES: &[(&str, &[u8])] = &[\n");
+    for (rel, abs) in &files {
+        writeln!(out, "    ({rel:?}, include_bytes!({abs:?})),").expect("write to string");
+    }
+    out.push_str("];\n");
+    let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_files.rs");
+    std::fs::write(dest, out).expect("write generated file");
+}

@@ -1,0 +1,172 @@
+//! Command-line definitions and dispatch. Each command lives in its own
+//! file; this module owns the global options, the environment the library
+//! must not read (clock, variables, current folder) and the exit codes.
+
+mod demo;
+mod diagnostics;
+mod init;
+mod schema;
+mod validate;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use vendorscore::workspace::Workspace;
+
+/// Score, check and audit outsourcing partners against TOML rubrics and policies.
+#[derive(Debug, Parser)]
+#[command(name = "vendorscore", version, about, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOptions,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts, before or after its name.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalOptions {
+    /// Workspace folder [default: nearest ancestor with vendorscore.toml, else the current folder]
+    #[arg(long, global = true, env = "VENDORSCORE_WORKSPACE", value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+    /// Rubric: a path or builtin:ID [default: the workspace's, else builtin:ecommerce-outsourcing]
+    #[arg(long, global = true, value_name = "RUBRIC")]
+    pub rubric: Option<String>,
+    /// Policy: a path or builtin:ID; repeatable [default: the workspace's]
+    #[arg(long = "policy", global = true, value_name = "POLICY")]
+    pub policies: Vec<String>,
+    /// Output format; which ones a command takes is in its help
+    #[arg(long, global = true, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// The date decisions are made as of (YYYY-MM-DD) [default: SOURCE_DATE_EPOCH, else today]
+    #[arg(long, global = true, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Who is recorded in the ledger [default: VENDORSCORE_ACTOR, git user.email, login name]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub actor: Option<String>,
+    /// Do everything but append to the ledger
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+    /// When to colour output (NO_COLOR is honoured)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print less: only results and errors
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scaffold a workspace (never overwrites a file)
+    Init(init::InitArgs),
+    /// Build the sample workspace and run the pipeline on it
+    Demo(demo::DemoArgs),
+    /// Validate every TOML file and template found (for CI)
+    Validate(validate::ValidateArgs),
+    /// Print the JSON Schema of a file kind
+    Schema(schema::SchemaArgs),
+    /// Print shell completions
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+}
+
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done, nothing wrong.
+    Clean,
+    /// The run worked and found a problem.
+    Problems,
+}
+
+/// What the library must be told rather than find out for itself.
+pub struct Env {
+    pub cwd: PathBuf,
+    pub color_stderr: bool,
+}
+
+impl Env {
+    fn capture(global: &GlobalOptions) -> anyhow::Result<Env> {
+        use std::io::IsTerminal;
+        let cwd = std::env::current_dir()?;
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let wants = |terminal: bool| match global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && !no_color,
+        };
+        Ok(Env {
+            cwd,
+            color_stderr: wants(std::io::stderr().is_terminal()),
+        })
+    }
+
+    /// The workspace the command works in.
+    pub fn workspace(&self, global: &GlobalOptions) -> Workspace {
+        // clap already folded VENDORSCORE_WORKSPACE into `--workspace`.
+        Workspace::discover(global.workspace.as_deref(), None, &self.cwd)
+    }
+
+    /// A path given on the command line, made absolute.
+    pub fn absolute(&self, path: &Path) -> PathBuf {
+        vendorscore::workspace::normalize(&self.cwd.join(path))
+    }
+}
+
+/// Run the command line; the exit code is 0, 1 or 2.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { 2 } else { 0 };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Problems) => ExitCode::from(1),
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let env = Env::capture(&cli.global)?;
+    match cli.command {
+        Command::Init(args) => init::run(&cli.global, &env, args),
+        Command::Demo(args) => demo::run(&cli.global, &env, args),
+        Command::Validate(args) => validate::run(&cli.global, &env, args),
+        Command::Schema(args) => schema::run(&cli.global, args),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "vendorscore", &mut std::io::stdout());
+            Ok(Outcome::Clean)
+        }
+    }
+}
+
+/// The `--format` value, checked against what a command takes.
+pub fn format_choice<'a>(global: &GlobalOptions, allowed: &[&'a str]) -> anyhow::Result<&'a str> {
+    match &global.format {
+        None => Ok(allowed[0]),
+        Some(format) => allowed
+            .iter()
+            .find(|a| **a == format.as_str())
+            .copied()
+            .ok_or_else(|| anyhow::anyhow!("--format {format} is not available here; use one of: {}", allowed.join(", "))),
+    }
+}

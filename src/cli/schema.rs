@@ -1,0 +1,36 @@
+//! `vendorscore schema KIND`: the JSON Schema (draft 2020-12) of a file kind,
+//! for editors such as taplo or VS Code.
+
+use clap::{Args, ValueEnum};
+
+use super::{GlobalOptions, Outcome};
+use vendorscore::model::FileKind;
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which kind of file
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Kind {
+    Rubric,
+    Vendor,
+    Evaluation,
+    Contract,
+    Policy,
+    Workspace,
+}
+
+pub fn run(_global: &GlobalOptions, args: SchemaArgs) -> anyhow::Result<Outcome> {
+    let kind = match args.kind {
+        Kind::Rubric => FileKind::Rubric,
+        Kind::Vendor => FileKind::Vendor,
+        Kind::Evaluation => FileKind::Evaluation,
+        Kind::Contract => FileKind::Contract,
+        Kind::Policy => FileKind::Policy,
+        Kind::Workspace => FileKind::Workspace,
+    };
+    println!("{}", serde_json::to_string_pretty(&kind.json_schema())?);
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,47 @@
+//! `vendorscore validate [PATH...]`: check every TOML file and template for CI.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{Env, GlobalOptions, Outcome, diagnostics, format_choice};
+use vendorscore::diag::Severity;
+use vendorscore::validate::validate_paths;
+
+#[derive(Debug, Args)]
+#[command(after_help = "Formats (--format): human (default, on stderr), json, github, sarif (on stdout).\n\
+Exit status: 0 no errors, 1 errors found (or warnings with --deny-warnings), 2 could not run.")]
+pub struct ValidateArgs {
+    /// Files or folders to check [default: the workspace]
+    pub paths: Vec<PathBuf>,
+    /// Treat warnings as errors
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+pub fn run(global: &GlobalOptions, env: &Env, args: ValidateArgs) -> anyhow::Result<Outcome> {
+    let format = format_choice(global, &["human", "json", "github", "sarif"])?;
+    let workspace = env.workspace(global);
+    let paths: Vec<PathBuf> = args.paths.iter().map(|p| env.absolute(p)).collect();
+    let mut validation = validate_paths(&workspace, &paths)?;
+    if args.deny_warnings {
+        validation.diagnostics.deny_warnings();
+    }
+    let errors = validation.diagnostics.count(Severity::Error);
+    let warnings = validation.diagnostics.count(Severity::Warning);
+    let list = validation.diagnostics.into_vec();
+    match format {
+        "json" => println!("{}", serde_json::to_string_pretty(&diagnostics::json(&list, &validation.sources, validation.files))?),
+        "github" => print!("{}", diagnostics::github(&list, &validation.sources)),
+        "sarif" => println!("{}", serde_json::to_string_pretty(&diagnostics::sarif(&list, &validation.sources))?),
+        _ => {
+            eprint!("{}", diagnostics::human(&list, &validation.sources, env.color_stderr));
+            if !global.quiet || errors + warnings > 0 {
+                let files = validation.files;
+                let noun = if files == 1 { "file" } else { "files" };
+                eprintln!("checked {files} {noun}: {errors} error(s), {warnings} warning(s)");
+            }
+        }
+    }
+    Ok(if errors > 0 { Outcome::Problems } else { Outcome::Clean })
+}

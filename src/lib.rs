@@ -1,0 +1,16 @@
+//! vendorscore: score, check and audit outsourcing partners against rubrics
+//! and policies kept as TOML files.
+//!
+//! Data flows one way: files → parsed input ([`model`]) → validated model
+//! ([`validate`]) → decisions → ledger entry and reports. The library never
+//! prints, exits, or reads the clock or the environment: the CLI passes in
+//! the date, the actor and the paths.
+
+pub mod builtin;
+pub mod compliance;
+pub mod diag;
+pub mod model;
+pub mod output;
+pub mod source;
+pub mod validate;
+pub mod workspace;

@@ -1,0 +1,243 @@
+//! A vendor's contract terms as written (SPEC section 4). Every term but the
+//! vendor is optional: a term the contract does not state is what a policy
+//! rule reports as `missing`.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::{Date, Spanned};
+
+/// `vendors/<id>/contract.toml`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "vendorscore contract", description = "A vendor's contract terms (SPEC section 4).")]
+pub struct ContractFile {
+    pub contract: ContractTerms,
+    #[serde(default)]
+    pub data_protection: Option<DataProtection>,
+    #[serde(default)]
+    pub security: Option<Security>,
+    #[serde(default)]
+    pub capacity: Option<Capacity>,
+    /// Service-level clauses.
+    #[serde(default)]
+    pub sla: Vec<SlaClause>,
+    #[serde(default)]
+    pub service_credits: Option<ServiceCredits>,
+    /// Custom fields, free-form; policies may read them as `extra.<name>`.
+    #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<String, serde_json::Value>")]
+    pub extra: Option<toml::Table>,
+}
+
+/// The `[contract]` table.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContractTerms {
+    /// The vendor's id.
+    pub vendor: Spanned<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub status: Option<ContractStatus>,
+    #[serde(default)]
+    pub signed: Option<Spanned<Date>>,
+    #[serde(default)]
+    pub start: Option<Spanned<Date>>,
+    #[serde(default)]
+    pub term_months: Option<Spanned<u32>>,
+    /// ISO 4217, e.g. `EUR`.
+    #[serde(default)]
+    pub currency: Option<Spanned<String>>,
+    #[serde(default)]
+    pub monthly_fee: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub termination_notice_days: Option<u32>,
+    #[serde(default)]
+    pub liability_cap_months: Option<f64>,
+    /// ISO 3166-1 alpha-2.
+    #[serde(default)]
+    pub governing_law: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ContractStatus {
+    Draft,
+    Signed,
+    Terminated,
+}
+
+/// `[data_protection]`: GDPR Art. 28 terms.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DataProtection {
+    #[serde(default)]
+    pub personal_data: Option<bool>,
+    #[serde(default)]
+    pub dpa_signed: Option<bool>,
+    /// Art. 28(3)(a).
+    #[serde(default)]
+    pub processes_on_instructions: Option<bool>,
+    /// Art. 28(3)(b).
+    #[serde(default)]
+    pub staff_confidentiality: Option<bool>,
+    /// Art. 28(3)(c), Art. 32.
+    #[serde(default)]
+    pub security_measures_annex: Option<bool>,
+    /// Art. 28(2), 28(3)(d).
+    #[serde(default)]
+    pub subprocessor_authorisation: Option<SubprocessorAuthorisation>,
+    /// Art. 28(3)(e).
+    #[serde(default)]
+    pub assists_data_subject_rights: Option<bool>,
+    /// Art. 28(3)(f).
+    #[serde(default)]
+    pub assists_security_and_dpia: Option<bool>,
+    /// Art. 28(3)(g): days to delete or return data after the end.
+    #[serde(default)]
+    pub deletion_days: Option<u32>,
+    /// Art. 28(3)(h).
+    #[serde(default)]
+    pub audit_rights: Option<bool>,
+    /// Art. 33(2).
+    #[serde(default)]
+    pub breach_notification_hours: Option<Spanned<f64>>,
+    /// ISO 3166-1 alpha-2 codes.
+    #[serde(default)]
+    pub processing_locations: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub transfer_mechanism: Option<TransferMechanism>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SubprocessorAuthorisation {
+    Specific,
+    General,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TransferMechanism {
+    None,
+    Adequacy,
+    Scc,
+    Bcr,
+}
+
+/// `[security]`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Security {
+    #[serde(default)]
+    pub certifications: Option<Vec<String>>,
+    #[serde(default)]
+    pub soc2_period_end: Option<Date>,
+    #[serde(default)]
+    pub pentest_date: Option<Date>,
+    #[serde(default)]
+    pub mfa: Option<bool>,
+    #[serde(default)]
+    pub encryption_at_rest: Option<bool>,
+    #[serde(default)]
+    pub encryption_in_transit: Option<bool>,
+    #[serde(default)]
+    pub background_checks: Option<bool>,
+}
+
+/// `[capacity]`: peak-season terms.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Capacity {
+    #[serde(default)]
+    pub peak_multiplier: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub ramp_days: Option<u32>,
+    #[serde(default)]
+    pub surge_pricing_pct: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub blackout_dates: Option<Vec<Date>>,
+}
+
+/// One `[[sla]]` clause.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SlaClause {
+    pub id: Spanned<String>,
+    pub metric: Spanned<Metric>,
+    pub channel: Spanned<Channel>,
+    /// Only tickets of this tier (column `tier`).
+    #[serde(default)]
+    pub tier: Option<i64>,
+    /// Only tickets of this priority (column `priority`).
+    #[serde(default)]
+    pub priority: Option<String>,
+    /// A duration (`60s`) for times; a number for csat (1-5) and reopen_rate (percent).
+    pub target: Spanned<SlaTarget>,
+    /// Percent of tickets that must meet the target, per period.
+    pub attainment: Spanned<f64>,
+    pub period: Period,
+    /// Credit per breach, percent of the monthly fee.
+    #[serde(default)]
+    pub credit_pct: Option<Spanned<f64>>,
+}
+
+/// A clause's target as written: a duration string or a number.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum SlaTarget {
+    Duration(String),
+    Number(f64),
+}
+
+/// What a clause measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    FirstResponse,
+    Resolution,
+    Csat,
+    ReopenRate,
+}
+
+impl Metric {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Metric::FirstResponse => "first_response",
+            Metric::Resolution => "resolution",
+            Metric::Csat => "csat",
+            Metric::ReopenRate => "reopen_rate",
+        }
+    }
+}
+
+/// A support channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    Chat,
+    Email,
+    Voice,
+    Social,
+    Any,
+}
+
+/// Measurement period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    /// ISO week, e.g. `2026-W09`.
+    Week,
+    /// Calendar month, e.g. `2026-03`.
+    Month,
+}
+
+/// `[service_credits]`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceCredits {
+    /// Most credited per period, percent of the monthly fee.
+    pub cap_pct: Spanned<f64>,
+}

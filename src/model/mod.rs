@@ -1,0 +1,70 @@
+//! What users write: the six file kinds as serde types that keep their spans.
+//!
+//! These types say what may be written, not whether it makes sense; the
+//! `validate` module checks the rest and builds the trusted forms
+//! (`validate::Rubric`, …) that scoring and checks use. The JSON Schemas of
+//! `vendorscore schema` are generated from these same types.
+
+mod checked;
+mod contract;
+mod policy;
+mod rubric;
+mod scalar;
+mod spanned;
+mod vendor;
+mod workspace;
+
+pub use checked::*;
+pub use contract::*;
+pub use policy::*;
+pub use rubric::*;
+pub use scalar::*;
+pub use spanned::{Spanned, SpannedMap};
+pub use vendor::*;
+pub use workspace::*;
+
+/// The kinds of file vendorscore reads, told apart by their first table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileKind {
+    Workspace,
+    Rubric,
+    Vendor,
+    Evaluation,
+    Contract,
+    Policy,
+}
+
+impl FileKind {
+    pub const ALL: [FileKind; 6] =
+        [FileKind::Rubric, FileKind::Vendor, FileKind::Evaluation, FileKind::Contract, FileKind::Policy, FileKind::Workspace];
+
+    /// The name used on the command line and as the first table's key.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileKind::Workspace => "workspace",
+            FileKind::Rubric => "rubric",
+            FileKind::Vendor => "vendor",
+            FileKind::Evaluation => "evaluation",
+            FileKind::Contract => "contract",
+            FileKind::Policy => "policy",
+        }
+    }
+
+    /// The kind whose first table is `[name]`.
+    pub fn from_table(name: &str) -> Option<FileKind> {
+        FileKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// The JSON Schema (draft 2020-12) of this kind of file.
+    pub fn json_schema(self) -> serde_json::Value {
+        let schema = match self {
+            FileKind::Workspace => schemars::schema_for!(WorkspaceFile),
+            FileKind::Rubric => schemars::schema_for!(RubricFile),
+            FileKind::Vendor => schemars::schema_for!(VendorFile),
+            FileKind::Evaluation => schemars::schema_for!(EvaluationFile),
+            FileKind::Contract => schemars::schema_for!(ContractFile),
+            FileKind::Policy => schemars::schema_for!(PolicyFile),
+        };
+        schema.to_value()
+    }
+}

@@ -1,0 +1,170 @@
+//! Small value types shared by several file kinds: dates, durations, country
+//! and currency codes, identifiers and semantic versions.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::de::{Deserialize, Deserializer, Error as _};
+
+/// A calendar date written as a bare TOML date (`2026-10-01`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub time::Date);
+
+impl Date {
+    /// Parse `YYYY-MM-DD`.
+    pub fn parse(text: &str) -> Option<Date> {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        time::Date::parse(text, format).ok().map(Date)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.0;
+        write!(f, "{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let datetime = toml::value::Datetime::deserialize(deserializer)?;
+        match (datetime.date, datetime.time) {
+            (Some(date), None) => time::Month::try_from(date.month)
+                .ok()
+                .and_then(|month| time::Date::from_calendar_date(i32::from(date.year), month, date.day).ok())
+                .map(Date)
+                .ok_or_else(|| D::Error::custom("not a valid calendar date")),
+            _ => Err(D::Error::custom("expected a date like 2026-10-01, without a time")),
+        }
+    }
+}
+
+impl JsonSchema for Date {
+    fn schema_name() -> Cow<'static, str> {
+        "Date".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "string", "format": "date", "description": "A TOML date, e.g. 2026-10-01 (no quotes)" })
+    }
+}
+
+/// A length of time in whole seconds, written `60s`, `15m`, `4h` or `2d`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Duration {
+    pub seconds: u64,
+}
+
+impl Duration {
+    /// Parse a duration; `None` when it is not a positive whole number with a unit.
+    pub fn parse(text: &str) -> Option<Duration> {
+        let text = text.trim();
+        let unit_at = text.find(|c: char| !c.is_ascii_digit())?;
+        let (number, unit) = text.split_at(unit_at);
+        let number: u64 = number.parse().ok()?;
+        let factor = match unit {
+            "s" => 1,
+            "m" => 60,
+            "h" => 3_600,
+            "d" => 86_400,
+            _ => return None,
+        };
+        number.checked_mul(factor).map(|seconds| Duration { seconds })
+    }
+}
+
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.seconds;
+        match s {
+            _ if s != 0 && s % 86_400 == 0 => write!(f, "{}d", s / 86_400),
+            _ if s != 0 && s % 3_600 == 0 => write!(f, "{}h", s / 3_600),
+            _ if s != 0 && s % 60 == 0 => write!(f, "{}m", s / 60),
+            _ => write!(f, "{s}s"),
+        }
+    }
+}
+
+/// The ISO 3166-1 alpha-2 codes (249, from the ISO 3166 Maintenance Agency's
+/// list as packaged by pycountry 26.2.16).
+const COUNTRIES: &str = include_str!("iso3166.txt");
+/// The ISO 4217 alphabetic currency codes (same source).
+const CURRENCIES: &str = include_str!("iso4217.txt");
+
+/// Whether `code` is an assigned ISO 3166-1 alpha-2 country code.
+pub fn is_country(code: &str) -> bool {
+    code.len() == 2 && COUNTRIES.split_whitespace().any(|c| c == code)
+}
+
+/// Whether `code` is an ISO 4217 currency code.
+pub fn is_currency(code: &str) -> bool {
+    code.len() == 3 && CURRENCIES.split_whitespace().any(|c| c == code)
+}
+
+/// The countries of the European Economic Area (EU 27, Iceland, Liechtenstein, Norway).
+pub const EEA: &[&str] = &[
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT",
+    "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO",
+];
+
+/// Countries with an EU adequacy decision as of July 2023 (DOMAIN.md §1,
+/// deloitte.com/lu; gtlaw-dataprivacydish 2023/07). The US is adequate only
+/// for organisations on the Data Privacy Framework list, so it is not here.
+pub const ADEQUATE: &[&str] = &["AD", "AR", "CA", "FO", "GG", "IL", "IM", "JP", "JE", "NZ", "KR", "CH", "GB", "UY"];
+
+/// Whether personal data may go to `country` without Chapter V safeguards.
+pub fn is_eea_or_adequate(country: &str) -> bool {
+    EEA.contains(&country) || ADEQUATE.contains(&country)
+}
+
+/// Whether `id` has the form `[a-z0-9][a-z0-9-]*` (rubric, policy, vendor and rule ids).
+pub fn is_slug(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Whether `id` has the form `[a-z][a-z0-9_]*` (category and criterion ids).
+pub fn is_ident(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Whether `version` is a semantic version (`1.0.0`, `2.1.0-rc.1`).
+pub fn is_semver(version: &str) -> bool {
+    let core = version.split(['-', '+']).next().unwrap_or("");
+    let rest_ok = version[core.len()..].chars().all(|c| c.is_ascii_alphanumeric() || "-+.".contains(c));
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) && (p == &"0" || !p.starts_with('0')))
+        && rest_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_with_units_and_reject_the_rest() {
+        assert_eq!(Duration::parse("60s"), Some(Duration { seconds: 60 }));
+        assert_eq!(Duration::parse("15m"), Some(Duration { seconds: 900 }));
+        assert_eq!(Duration::parse("4h"), Some(Duration { seconds: 14_400 }));
+        assert_eq!(Duration::parse("2d"), Some(Duration { seconds: 172_800 }));
+        for bad in ["", "60", "s", "1.5h", "-3s", "4 hours", "99999999999999999999d"] {
+            assert_eq!(Duration::parse(bad), None, "{bad}");
+        }
+        assert_eq!(Duration { seconds: 14_400 }.to_string(), "4h");
+        assert_eq!(Duration { seconds: 90 }.to_string(), "90s");
+    }
+
+    #[test]
+    fn codes_and_ids() {
+        assert!(is_country("PL") && is_country("PH") && !is_country("XX") && !is_country("pl"));
+        assert!(is_currency("EUR") && !is_currency("EU"));
+        assert!(is_slug("northwind-cx") && !is_slug("-x") && !is_slug("Northwind"));
+        assert!(is_ident("peak_capacity") && !is_ident("1x") && !is_ident("a-b"));
+        assert!(is_semver("1.0.0") && is_semver("2.1.0-rc.1") && !is_semver("1.0") && !is_semver("01.0.0"));
+        assert!(is_eea_or_adequate("DE") && is_eea_or_adequate("JP") && !is_eea_or_adequate("PH"));
+    }
+}

@@ -1,0 +1,58 @@
+//! `vendorscore.toml`, the workspace settings (SPEC section 1).
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::{Spanned, SpannedMap};
+
+/// `vendorscore.toml`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "vendorscore workspace", description = "Workspace settings (SPEC section 1).")]
+pub struct WorkspaceFile {
+    #[serde(default)]
+    pub workspace: WorkspaceSettings,
+    #[serde(default)]
+    pub report: Option<ReportSettings>,
+    #[serde(default)]
+    pub tickets: Option<TicketSettings>,
+}
+
+/// The `[workspace]` table.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceSettings {
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Default rubric: a workspace-relative path or `builtin:ID`.
+    #[serde(default)]
+    pub rubric: Option<Spanned<String>>,
+    /// Default policies: workspace-relative paths or `builtin:ID`.
+    #[serde(default)]
+    pub policies: Option<Vec<Spanned<String>>>,
+    /// Printed on reports.
+    #[serde(default)]
+    pub organisation: Option<String>,
+}
+
+/// `[report]`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSettings {
+    /// An extra font (TrueType/OpenType) for glyphs the built-in font lacks.
+    #[serde(default)]
+    pub font: Option<Spanned<String>>,
+}
+
+/// `[tickets]`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TicketSettings {
+    /// Header renames: canonical column name = header in the export.
+    #[serde(default)]
+    pub columns: SpannedMap<Spanned<String>>,
+}
+
+/// The columns a ticket export may rename.
+pub const TICKET_COLUMNS: &[&str] =
+    &["ticket_id", "channel", "created_at", "first_response_at", "resolved_at", "csat", "reopened", "tier", "priority"];

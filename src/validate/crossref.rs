@@ -1,0 +1,403 @@
+//! References between files: answers and evaluations against the rubric,
+//! contracts against vendors, cited evidence against the vendor's folder,
+//! and the workspace settings' references.
+//!
+//! Files are grouped by their workspace (the nearest folder holding
+//! `vendorscore.toml`), so `validate examples/` checks the sample workspace
+//! against its own rubric.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use super::{CheckedFile, Document};
+use crate::builtin;
+use crate::diag::{Code, Diagnostics, did_you_mean};
+use crate::model::{
+    Answer, AnswerSource, AnswerValue, Criterion, Evidence, EvidenceRule, FileKind, GivenAnswer, GivenValue, Rubric,
+    Scoring, Spanned, WorkspaceFile,
+};
+use crate::source::SourceFile;
+use crate::workspace::{Reference, Workspace, nearest_settings_dir, normalize};
+
+/// One workspace's worth of files to check against each other.
+#[derive(Debug)]
+pub struct Context {
+    pub root: PathBuf,
+    workspace: Workspace,
+}
+
+/// The workspaces the checked files belong to.
+pub fn contexts(workspace: &Workspace, files: &[CheckedFile]) -> Vec<Context> {
+    let mut roots: Vec<PathBuf> = files.iter().filter_map(|f| f.disk_path.as_deref()).map(|p| root_of(workspace, p)).collect();
+    roots.sort();
+    roots.dedup();
+    roots.into_iter().map(|root| Context { root, workspace: workspace.clone() }).collect()
+}
+
+fn root_of(workspace: &Workspace, file: &Path) -> PathBuf {
+    let dir = file.parent().unwrap_or(Path::new("."));
+    nearest_settings_dir(dir).map_or_else(|| workspace.root.clone(), Path::to_path_buf)
+}
+
+/// Check the references among the files of one context. Returns the
+/// diagnostics and any files read only to resolve references.
+pub fn check_references(context: &Context, files: &[CheckedFile]) -> (Diagnostics, Vec<SourceFile>) {
+    let mut out = Diagnostics::default();
+    let mut extra_sources = Vec::new();
+    let mine: Vec<&CheckedFile> = files
+        .iter()
+        .filter(|f| f.disk_path.as_deref().is_some_and(|p| root_of(&context.workspace, p) == context.root))
+        .collect();
+
+    let settings_path = context.root.join(crate::workspace::SETTINGS_FILE);
+    let settings = settings_of(&settings_path, files);
+    if let Some((file, settings)) = mine.iter().find(|f| f.disk_path.as_deref() == Some(&settings_path)).zip(settings.as_ref()) {
+        check_settings(&context.root, &file.source.path, settings, &mut out);
+    }
+    let rubric = workspace_rubric(context, settings.as_ref(), files, &mut out, &mut extra_sources);
+
+    let mut vendor_ids: HashMap<String, (String, std::ops::Range<usize>)> = HashMap::new();
+    let mut folder_vendor: HashMap<PathBuf, String> = HashMap::new();
+    for file in &mine {
+        let (Some(Document::Vendor(vendor)), Some(disk)) = (&file.document, &file.disk_path) else { continue };
+        let path = &file.source.path;
+        let id = &vendor.vendor.id;
+        let folder = disk.parent().unwrap_or(Path::new("."));
+        folder_vendor.insert(folder.to_path_buf(), id.value.clone());
+        if let Some((first, _)) = vendor_ids.get(&id.value) {
+            out.report(Code::DuplicateVendor, path, Some(id.span.clone()), format!("vendor id `{}` is also used by {first}", id.value))
+                .add_help("each vendor needs its own id; it names the vendor in scores, reports and the ledger");
+        } else {
+            vendor_ids.insert(id.value.clone(), (path.clone(), id.span.clone()));
+        }
+        let in_vendors = folder.parent().is_some_and(|p| p.file_name().is_some_and(|n| n == "vendors"));
+        let folder_name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if in_vendors && folder_name != id.value {
+            out.report(Code::IdMismatch, path, Some(id.span.clone()), format!("vendor id `{}` differs from its folder `{folder_name}`", id.value))
+                .add_help("name the folder after the id: vendors/<id>/vendor.toml");
+        }
+        let mut answers = BTreeMap::new();
+        check_answers(&vendor.answers, rubric.as_ref(), folder, path, &context.workspace, &mut out, &mut answers);
+    }
+    for file in &mine {
+        let (Some(document), Some(disk)) = (&file.document, &file.disk_path) else { continue };
+        let path = &file.source.path;
+        let folder = disk.parent().unwrap_or(Path::new("."));
+        match document {
+            Document::Evaluation(evaluation) => {
+                let vendor_folder = (folder.file_name().is_some_and(|n| n == "evaluations")).then(|| folder.parent()).flatten();
+                match vendor_folder.and_then(|f| folder_vendor.get(f).map(|id| (f, id))) {
+                    Some((_, id)) => {
+                        if let Some(named) = &evaluation.evaluation.vendor
+                            && &named.value != id
+                        {
+                            out.report(Code::IdMismatch, path, Some(named.span.clone()), format!("evaluation names vendor `{}` but sits in the folder of `{id}`", named.value));
+                        }
+                    }
+                    None => {
+                        out.report(Code::NotInVendorFolder, path, Some(evaluation.evaluation.evaluator.span.clone()), "an evaluation belongs in vendors/<id>/evaluations/ next to the vendor's vendor.toml")
+                            .add_help("move the file there, so that scoring finds it");
+                    }
+                }
+                if let Some(rubric) = &rubric {
+                    check_scores(&evaluation.scores, rubric, path, &mut out);
+                }
+            }
+            Document::Contract(contract) => {
+                let named = &contract.contract.vendor;
+                match folder_vendor.get(folder) {
+                    Some(id) if id != &named.value => {
+                        out.report(Code::UnknownContractVendor, path, Some(named.span.clone()), format!("contract names vendor `{}`, but vendor.toml beside it is `{id}`", named.value))
+                            .add_help(format!("write vendor = \"{id}\""));
+                    }
+                    Some(_) => {}
+                    None if vendor_ids.contains_key(&named.value) => {}
+                    None => {
+                        let known: Vec<&str> = vendor_ids.keys().map(String::as_str).collect();
+                        let d = out.report(Code::UnknownContractVendor, path, Some(named.span.clone()), format!("contract names vendor `{}`, which this workspace does not have", named.value));
+                        d.help = Some(match did_you_mean(&named.value, known.iter().copied()) {
+                            Some(near) => format!("did you mean `{near}`?"),
+                            None => "put the contract in vendors/<id>/ next to the vendor's vendor.toml".to_owned(),
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (out, extra_sources)
+}
+
+fn settings_of(path: &Path, files: &[CheckedFile]) -> Option<WorkspaceFile> {
+    if let Some(file) = files.iter().find(|f| f.disk_path.as_deref() == Some(path)) {
+        return match &file.document {
+            Some(Document::Workspace(w)) => Some(w.clone()),
+            _ => None,
+        };
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    match super::parse_document(&SourceFile::new("", text), Some(FileKind::Workspace), &mut Diagnostics::default()) {
+        Some((_, Document::Workspace(w))) => Some(w),
+        _ => None,
+    }
+}
+
+fn check_settings(root: &Path, path: &str, settings: &WorkspaceFile, out: &mut Diagnostics) {
+    let ws = Workspace { root: root.to_path_buf() };
+    let references = settings.workspace.rubric.iter().map(|r| (r, "rubrics")).chain(
+        settings.workspace.policies.iter().flatten().map(|p| (p, "policies")),
+    );
+    for (reference, dir) in references {
+        match ws.resolve(reference) {
+            Reference::Builtin(file) if !file.path.starts_with(dir) => {
+                out.report(Code::MissingReference, path, Some(reference.span.clone()), format!("`{}` is not a built-in {}", reference.value, &dir[..dir.len() - 1]));
+            }
+            Reference::Builtin(_) => {}
+            Reference::UnknownBuiltin(name) => {
+                let names: Vec<String> = builtin::under(dir).map(|f| f.name()).collect();
+                let d = out.report(Code::MissingReference, path, Some(reference.span.clone()), format!("there is no built-in `{name}`"));
+                d.help = Some(match did_you_mean(&name, names.iter().map(String::as_str)) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!("built-in: {}", names.join(", ")),
+                });
+            }
+            Reference::Path(file) if !file.is_file() => {
+                out.report(Code::MissingReference, path, Some(reference.span.clone()), format!("`{}` does not exist", reference.value))
+                    .add_help("paths are relative to the folder holding vendorscore.toml; built-in files are named builtin:ID");
+            }
+            Reference::Path(_) => {}
+        }
+    }
+    if let Some(font) = settings.report.as_ref().and_then(|r| r.font.as_ref())
+        && !root.join(&font.value).is_file()
+    {
+        out.report(Code::MissingReference, path, Some(font.span.clone()), format!("font `{}` does not exist", font.value))
+            .add_help("give a TrueType or OpenType file, relative to the folder holding vendorscore.toml");
+    }
+}
+
+/// The rubric answers are checked against: the settings' rubric, else the built-in default.
+fn workspace_rubric(
+    context: &Context,
+    settings: Option<&WorkspaceFile>,
+    files: &[CheckedFile],
+    out: &mut Diagnostics,
+    extra_sources: &mut Vec<SourceFile>,
+) -> Option<Rubric> {
+    let ws = Workspace { root: context.root.clone() };
+    let reference = settings.and_then(|s| s.workspace.rubric.as_ref()).map_or_else(
+        || format!("{}{}", builtin::PREFIX, builtin::DEFAULT_RUBRIC),
+        |r| r.value.clone(),
+    );
+    let (source, disk) = match ws.resolve(&reference) {
+        Reference::Builtin(file) => (SourceFile::new(file.name(), file.text()), None),
+        Reference::UnknownBuiltin(_) => return None,
+        Reference::Path(path) => {
+            let path = normalize(&path);
+            if let Some(file) = files.iter().find(|f| f.disk_path.as_deref().map(normalize).as_deref() == Some(&path)) {
+                return file.rubric.clone();
+            }
+            let text = std::fs::read_to_string(&path).ok()?;
+            (SourceFile::new(context.workspace.display_path(&path), text), Some(path))
+        }
+    };
+    let mut file = CheckedFile { source, disk_path: disk.clone(), document: None, rubric: None };
+    let mut diagnostics = Diagnostics::default();
+    super::check_source(&mut file, Some(FileKind::Rubric), &mut diagnostics);
+    if disk.is_some() {
+        out.extend(diagnostics);
+        extra_sources.push(file.source);
+    }
+    file.rubric
+}
+
+/// Check a vendor's answers against the rubric and resolve them; cited
+/// evidence is checked even without a rubric.
+pub(crate) fn check_answers(
+    answers: &crate::model::SpannedMap<crate::model::SpannedMap<Spanned<Answer>>>,
+    rubric: Option<&Rubric>,
+    folder: &Path,
+    path: &str,
+    workspace: &Workspace,
+    out: &mut Diagnostics,
+    resolved: &mut BTreeMap<String, GivenAnswer>,
+) {
+    for (category_key, table) in answers.iter() {
+        let category = rubric.map(|r| r.categories.iter().find(|c| c.id == category_key.value));
+        if let Some(None) = category {
+            let ids = rubric.into_iter().flat_map(|r| r.categories.iter().map(|c| c.id.as_str()));
+            unknown(out, Code::UnknownCategory, path, category_key, "category", ids);
+        }
+        for (criterion_key, answer) in table.iter() {
+            let answer = answer.clone().with_value_span();
+            let evidence = check_evidence(&answer.value.evidence, folder, path, workspace, out);
+            let Some(Some(category)) = category else { continue };
+            let Some(criterion) = category.criteria.iter().find(|k| k.id == criterion_key.value) else {
+                let ids = category.criteria.iter().map(|k| k.id.as_str());
+                unknown(out, Code::UnknownCriterion, path, criterion_key, &format!("criterion in `{}`", category.id), ids);
+                continue;
+            };
+            if criterion.source != AnswerSource::Vendor {
+                out.report(Code::NotVendorAnswerable, path, Some(criterion_key.span.clone()), format!("`{}` is a {} criterion; the vendor must not answer it", criterion.full_id, criterion.source.as_str()))
+                    .add_help(if criterion.source == AnswerSource::Panel {
+                        "panel evaluators score it in vendors/<id>/evaluations/*.toml"
+                    } else {
+                        "it is measured from the vendor's tickets.csv"
+                    });
+                continue;
+            }
+            if criterion.evidence == EvidenceRule::Required && answer.value.evidence.is_empty() {
+                out.report(Code::EvidenceNotCited, path, Some(answer.span.clone()), format!("`{}` requires evidence; without it the answer scores 0", criterion.full_id))
+                    .add_help("write { value = ..., evidence = [\"evidence/<file>\"] }");
+            }
+            if let Some(value) = resolve_value(criterion, &answer.value.value, path, out) {
+                resolved.insert(criterion.full_id.clone(), GivenAnswer { value, evidence: evidence.clone(), note: answer.value.note.clone() });
+            }
+        }
+    }
+}
+
+fn unknown<'a>(out: &mut Diagnostics, code: Code, path: &str, key: &Spanned<String>, what: &str, known: impl Iterator<Item = &'a str>) {
+    let known: Vec<&str> = known.collect();
+    let d = out.report(code, path, Some(key.span.clone()), format!("the rubric has no {what} `{}`", key.value));
+    d.help = Some(match did_you_mean(&key.value, known.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!("known: {}", known.join(", ")),
+    });
+}
+
+/// Turn an answer into the criterion's terms, reporting what does not fit.
+pub(crate) fn resolve_value(criterion: &Criterion, value: &Spanned<AnswerValue>, path: &str, out: &mut Diagnostics) -> Option<GivenValue> {
+    let span = Some(value.span.clone());
+    let wrong = |out: &mut Diagnostics, expected: &str| {
+        out.report(Code::AnswerType, path, span.clone(), format!("`{}` is a {} criterion and takes {expected}, not {}", criterion.full_id, criterion.scoring.kind().as_str(), value.type_name()));
+        None
+    };
+    match (&criterion.scoring, &value.value) {
+        (Scoring::Scale { levels }, AnswerValue::Integer(score)) => {
+            if levels.iter().any(|l| l.score == *score) {
+                return Some(GivenValue::Level(*score));
+            }
+            let scores = levels.iter().map(|l| format!("{} ({})", l.score, l.label)).collect::<Vec<_>>().join(", ");
+            out.report(Code::UnknownLevel, path, span, format!("{score} is not a level of `{}`", criterion.full_id)).add_help(format!("levels: {scores}"));
+            None
+        }
+        (Scoring::Scale { levels }, AnswerValue::Text(label)) => {
+            if let Some(level) = levels.iter().find(|l| l.label == *label) {
+                return Some(GivenValue::Level(level.score));
+            }
+            let d = out.report(Code::UnknownLevel, path, span, format!("`{label}` is not a level label of `{}`", criterion.full_id));
+            let labels = levels.iter().map(|l| l.label.as_str());
+            d.help = Some(match did_you_mean(label, labels.clone()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("labels: {}", labels.collect::<Vec<_>>().join(", ")),
+            });
+            None
+        }
+        (Scoring::Scale { .. }, _) => wrong(out, "a level score or label"),
+        (Scoring::Boolean, AnswerValue::Bool(b)) => Some(GivenValue::Bool(*b)),
+        (Scoring::Boolean, _) => wrong(out, "true or false"),
+        (Scoring::Number(_), AnswerValue::Integer(_) | AnswerValue::Float(_)) => value.as_number().map(GivenValue::Number),
+        (Scoring::Number(_), _) => wrong(out, "a number"),
+        (Scoring::Price { .. }, AnswerValue::Integer(_) | AnswerValue::Float(_)) => {
+            let price = value.as_number()?;
+            if price > 0.0 && price.is_finite() {
+                return Some(GivenValue::Number(price));
+            }
+            out.report(Code::OutOfRange, path, span, format!("a price must be greater than 0, not {price}"));
+            None
+        }
+        (Scoring::Price { .. }, _) => wrong(out, "a price greater than 0"),
+        (Scoring::Set { options, .. }, AnswerValue::List(items)) => {
+            let mut ok = true;
+            for item in items {
+                if !options.iter().any(|o| o.value == item.value) {
+                    ok = false;
+                    let values = options.iter().map(|o| o.value.as_str());
+                    let d = out.report(Code::UnknownOption, path, Some(item.span.clone()), format!("`{}` is not an option of `{}`", item.value, criterion.full_id));
+                    d.help = Some(match did_you_mean(&item.value, values.clone()) {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None => format!("options: {}", values.collect::<Vec<_>>().join(", ")),
+                    });
+                }
+            }
+            let mut chosen: Vec<String> = items.iter().map(|i| i.value.clone()).collect();
+            chosen.sort();
+            chosen.dedup();
+            ok.then_some(GivenValue::Options(chosen))
+        }
+        (Scoring::Set { .. }, AnswerValue::Text(one)) => {
+            out.report(Code::AnswerType, path, span, format!("`{}` is a set criterion and takes a list of options", criterion.full_id))
+                .add_help(format!("write [\"{one}\"]"));
+            None
+        }
+        (Scoring::Set { .. }, _) => wrong(out, "a list of options"),
+    }
+}
+
+/// Check cited evidence paths: inside the vendor's folder, and present.
+pub(crate) fn check_evidence(cited: &[Spanned<String>], folder: &Path, path: &str, workspace: &Workspace, out: &mut Diagnostics) -> Vec<Evidence> {
+    let mut evidence = Vec::new();
+    for item in cited {
+        let relative = Path::new(&item.value);
+        let joined = normalize(&folder.join(relative));
+        let shown = workspace.display_path(&joined);
+        let escapes = relative.is_absolute() || item.value.starts_with('/') || item.value.starts_with('\\') || !joined.starts_with(normalize(folder));
+        if escapes {
+            out.report(Code::EvidenceEscapes, path, Some(item.span.clone()), format!("evidence `{}` leaves the vendor's folder", item.value))
+                .add_help("cite files inside the vendor's folder, e.g. evidence/certificate.pdf");
+            evidence.push(Evidence { path: item.value.clone(), file: None });
+            continue;
+        }
+        if !joined.exists() {
+            let d = out.report(Code::EvidenceNotFound, path, Some(item.span.clone()), format!("evidence `{}` does not exist", item.value));
+            d.help = Some(format!("looked for {shown}"));
+            evidence.push(Evidence { path: shown, file: None });
+            continue;
+        }
+        let inside = match (joined.canonicalize(), folder.canonicalize()) {
+            (Ok(real), Ok(base)) => real.starts_with(base),
+            _ => false,
+        };
+        if !inside {
+            out.report(Code::EvidenceEscapes, path, Some(item.span.clone()), format!("evidence `{}` is a link to a file outside the vendor's folder", item.value))
+                .add_help("copy the document into the vendor's folder instead of linking to it");
+            evidence.push(Evidence { path: shown, file: None });
+            continue;
+        }
+        evidence.push(Evidence { path: shown, file: Some(joined) });
+    }
+    evidence
+}
+
+fn check_scores(
+    scores: &crate::model::SpannedMap<crate::model::SpannedMap<Spanned<Answer>>>,
+    rubric: &Rubric,
+    path: &str,
+    out: &mut Diagnostics,
+) {
+    for (category_key, table) in scores.iter() {
+        let Some(category) = rubric.categories.iter().find(|c| c.id == category_key.value) else {
+            unknown(out, Code::UnknownCategory, path, category_key, "category", rubric.categories.iter().map(|c| c.id.as_str()));
+            continue;
+        };
+        for (criterion_key, answer) in table.iter() {
+            let answer = answer.clone().with_value_span();
+            let Some(criterion) = category.criteria.iter().find(|k| k.id == criterion_key.value) else {
+                let ids = category.criteria.iter().filter(|k| k.source == AnswerSource::Panel).map(|k| k.id.as_str());
+                unknown(out, Code::UnknownCriterion, path, criterion_key, &format!("criterion in `{}`", category.id), ids);
+                continue;
+            };
+            if criterion.source != AnswerSource::Panel {
+                out.report(Code::NotPanelCriterion, path, Some(criterion_key.span.clone()), format!("`{}` is not a panel criterion", criterion.full_id))
+                    .add_help("evaluators score only criteria with source = \"panel\"; the vendor answers the rest");
+                continue;
+            }
+            if !answer.value.evidence.is_empty() {
+                out.report(Code::AnswerType, path, Some(answer.value.evidence[0].span.clone()), "evaluations do not cite evidence".to_owned())
+                    .add_help("put the reasoning in `note`");
+            }
+            resolve_value(criterion, &answer.value.value, path, out);
+        }
+    }
+}

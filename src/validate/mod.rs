@@ -1,0 +1,306 @@
+//! Input → model: reads files, checks syntax, schema and semantics, and the
+//! references between files. Every problem becomes a [`Diagnostic`]; one run
+//! reports them all.
+//!
+//! This is the one doorway to the trusted model: commands that score or
+//! check load their inputs through here and refuse to run on errors.
+
+mod contract;
+mod crossref;
+mod policy;
+mod rubric;
+mod schema;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::model::{
+    ContractFile, EvaluationFile, FileKind, PolicyFile, Rubric, RubricFile, VendorFile, WorkspaceFile, is_country,
+    is_slug,
+};
+use crate::source::SourceFile;
+use crate::workspace::Workspace;
+
+pub use crossref::{check_references, Context};
+
+/// A parsed file of one of the six kinds.
+#[derive(Debug, Clone)]
+pub enum Document {
+    Workspace(WorkspaceFile),
+    Rubric(RubricFile),
+    Vendor(VendorFile),
+    Evaluation(EvaluationFile),
+    Contract(ContractFile),
+    Policy(PolicyFile),
+}
+
+/// One file as read and checked on its own.
+#[derive(Debug)]
+pub struct CheckedFile {
+    pub source: SourceFile,
+    /// Where it is on disk (`None` for built-in files).
+    pub disk_path: Option<PathBuf>,
+    pub document: Option<Document>,
+    /// For a rubric without errors: the trusted rubric.
+    pub rubric: Option<Rubric>,
+}
+
+/// The outcome of `validate`: every diagnostic, and the files they point into.
+#[derive(Debug, Default)]
+pub struct Validation {
+    pub diagnostics: Diagnostics,
+    pub sources: BTreeMap<String, SourceFile>,
+    /// How many files were checked.
+    pub files: usize,
+}
+
+/// Why validation could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ValidateError {
+    /// A path named on the command line does not exist.
+    #[error("{0}: no such file or folder")]
+    NoSuchPath(String),
+}
+
+/// Validate every `*.toml` and `*.j2` file under `paths` (default: the workspace).
+pub fn validate_paths(workspace: &Workspace, paths: &[PathBuf]) -> Result<Validation, ValidateError> {
+    let roots: Vec<PathBuf> = if paths.is_empty() { vec![workspace.root.clone()] } else { paths.to_vec() };
+    let mut files = Vec::new();
+    for root in &roots {
+        if !root.exists() {
+            return Err(ValidateError::NoSuchPath(root.display().to_string()));
+        }
+        collect_files(root, &mut files);
+    }
+    files.sort();
+    files.dedup();
+
+    let checked = check_files_in_parallel(workspace, &files);
+    let mut validation = Validation { files: checked.len(), ..Validation::default() };
+    let mut all = Vec::with_capacity(checked.len());
+    for (file, diagnostics) in checked {
+        validation.diagnostics.extend(diagnostics);
+        all.push(file);
+    }
+    for context in crossref::contexts(workspace, &all) {
+        let (diagnostics, extra_sources) = check_references(&context, &all);
+        validation.diagnostics.extend(diagnostics);
+        for source in extra_sources {
+            validation.sources.entry(source.path.clone()).or_insert(source);
+        }
+    }
+    for file in all {
+        validation.sources.insert(file.source.path.clone(), file.source);
+    }
+    validation.diagnostics.sort();
+    Ok(validation)
+}
+
+fn collect_files(root: &Path, out: &mut Vec<PathBuf>) {
+    let walker = walkdir::WalkDir::new(root).follow_links(false).into_iter().filter_entry(|e| {
+        let name = e.file_name().to_string_lossy();
+        e.depth() == 0 || !(name.starts_with('.') || (e.file_type().is_dir() && (name == "target" || name == "node_modules")))
+    });
+    for entry in walker.flatten() {
+        let name = entry.file_name().to_string_lossy();
+        if entry.file_type().is_file() && (name.ends_with(".toml") || name.ends_with(".j2")) {
+            out.push(entry.into_path());
+        }
+    }
+}
+
+fn check_files_in_parallel(workspace: &Workspace, files: &[PathBuf]) -> Vec<(CheckedFile, Diagnostics)> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
+    let chunk = files.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|p| check_disk_file(workspace, p)).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("file checks do not panic")).collect()
+    })
+}
+
+/// Read and check one file on disk by itself.
+pub fn check_disk_file(workspace: &Workspace, path: &Path) -> (CheckedFile, Diagnostics) {
+    let shown = workspace.display_path(path);
+    let mut diagnostics = Diagnostics::default();
+    let text = match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(_) => {
+                diagnostics.report(Code::Unreadable, &shown, None, "the file is not UTF-8 text")
+                    .add_help("save it as UTF-8");
+                String::new()
+            }
+        },
+        Err(err) => {
+            diagnostics.report(Code::Unreadable, &shown, None, format!("cannot read the file: {err}"));
+            String::new()
+        }
+    };
+    let unreadable = !diagnostics.is_empty();
+    let source = SourceFile::new(shown, text);
+    let mut file = CheckedFile { source, disk_path: Some(path.to_path_buf()), document: None, rubric: None };
+    if !unreadable {
+        check_source(&mut file, None, &mut diagnostics);
+    }
+    (file, diagnostics)
+}
+
+/// Check a file's text: syntax, kind, schema, and its own semantics.
+/// With `expected`, a file of another kind is an error.
+pub fn check_source(file: &mut CheckedFile, expected: Option<FileKind>, diagnostics: &mut Diagnostics) {
+    let path = file.source.path.clone();
+    if path.ends_with(".j2") {
+        check_template(&file.source, diagnostics);
+        return;
+    }
+    let Some((kind, document)) = parse_document(&file.source, expected, diagnostics) else { return };
+    let stem = path.rsplit('/').next().unwrap_or(&path).trim_end_matches(".toml").to_owned();
+    match &document {
+        Document::Rubric(rubric) => {
+            let digest = sha256_hex(file.source.text.as_bytes());
+            file.rubric = rubric::check(rubric, &path, &digest, diagnostics);
+            id_matches_name(&rubric.rubric.id, &stem, "file", &path, diagnostics);
+        }
+        Document::Policy(policy) => {
+            policy::check(policy, &path, diagnostics);
+            id_matches_name(&policy.policy.id, &stem, "file", &path, diagnostics);
+        }
+        Document::Contract(contract) => contract::check(contract, &path, diagnostics),
+        Document::Vendor(vendor) => check_vendor_header(vendor, &path, diagnostics),
+        Document::Evaluation(_) | Document::Workspace(_) => {}
+    }
+    debug_assert_eq!(kind_of(&document), kind);
+    file.document = Some(document);
+}
+
+fn kind_of(document: &Document) -> FileKind {
+    match document {
+        Document::Workspace(_) => FileKind::Workspace,
+        Document::Rubric(_) => FileKind::Rubric,
+        Document::Vendor(_) => FileKind::Vendor,
+        Document::Evaluation(_) => FileKind::Evaluation,
+        Document::Contract(_) => FileKind::Contract,
+        Document::Policy(_) => FileKind::Policy,
+    }
+}
+
+/// Parse TOML, tell its kind by the first table, check it against the
+/// kind's schema and deserialize what is valid.
+pub fn parse_document(source: &SourceFile, expected: Option<FileKind>, diagnostics: &mut Diagnostics) -> Option<(FileKind, Document)> {
+    let path = source.path.as_str();
+    let (mut table, errors) = toml::de::DeTable::parse_recoverable(&source.text);
+    if !errors.is_empty() {
+        for error in errors {
+            let message = error.message().lines().next().unwrap_or("invalid TOML").to_owned();
+            diagnostics.report(Code::Syntax, path, error.span(), message)
+                .add_help("see https://toml.io for the syntax");
+        }
+        return None;
+    }
+    let first = table.get_ref().iter().find_map(|(key, _)| FileKind::from_table(key.get_ref()));
+    let kind = match (first, expected) {
+        (Some(kind), None) => kind,
+        (Some(kind), Some(want)) if kind == want => kind,
+        (found, Some(want)) => {
+            let what = found.map_or("not a vendorscore file".to_owned(), |k| format!("a {} file", k.as_str()));
+            diagnostics.report(Code::UnknownFileKind, path, None, format!("expected a {} file, found {what}", want.as_str()))
+                .severity = crate::diag::Severity::Error;
+            return None;
+        }
+        (None, None) => {
+            let kinds = FileKind::ALL.iter().map(|k| format!("[{}]", k.as_str())).collect::<Vec<_>>().join(", ");
+            diagnostics.report(Code::UnknownFileKind, path, Some(0..0), "not a vendorscore file: no known first table")
+                .add_help(format!("vendorscore files start with one of {kinds}"));
+            return None;
+        }
+    };
+    let span = table.span();
+    let mut node = toml::Spanned::new(span.clone(), toml::de::DeValue::Table(std::mem::take(table.get_mut())));
+    if !schema::SchemaChecker::new(schema_of(kind), path).check_document(&mut node, diagnostics) {
+        return None;
+    }
+    let toml::de::DeValue::Table(pruned) = node.into_inner() else { return None };
+    let deserializer = toml::de::Deserializer::from(toml::Spanned::new(span, pruned));
+    let document = match kind {
+        FileKind::Workspace => WorkspaceFile::deserialize(deserializer).map(Document::Workspace),
+        FileKind::Rubric => RubricFile::deserialize(deserializer).map(Document::Rubric),
+        FileKind::Vendor => VendorFile::deserialize(deserializer).map(Document::Vendor),
+        FileKind::Evaluation => EvaluationFile::deserialize(deserializer).map(Document::Evaluation),
+        FileKind::Contract => ContractFile::deserialize(deserializer).map(Document::Contract),
+        FileKind::Policy => PolicyFile::deserialize(deserializer).map(Document::Policy),
+    };
+    match document {
+        Ok(document) => Some((kind, document)),
+        Err(error) => {
+            diagnostics.report(Code::WrongType, path, error.span(), error.message().to_owned());
+            None
+        }
+    }
+}
+
+fn schema_of(kind: FileKind) -> &'static serde_json::Value {
+    static SCHEMAS: OnceLock<BTreeMap<FileKind, serde_json::Value>> = OnceLock::new();
+    &SCHEMAS.get_or_init(|| FileKind::ALL.iter().map(|&k| (k, k.json_schema())).collect())[&kind]
+}
+
+fn check_vendor_header(vendor: &VendorFile, path: &str, diagnostics: &mut Diagnostics) {
+    let head = &vendor.vendor;
+    if !is_slug(&head.id) {
+        diagnostics.report(Code::InvalidId, path, Some(head.id.span.clone()), format!("vendor id `{}` is not of the form [a-z0-9][a-z0-9-]*", *head.id))
+            .add_help("use lowercase letters, digits and hyphens, normally the folder name");
+    }
+    if let Some(country) = &head.country {
+        check_country(country, path, diagnostics);
+    }
+    if head.name.trim().is_empty() {
+        diagnostics.report(Code::MissingKey, path, Some(head.name.span.clone()), "the vendor's name is empty");
+    }
+}
+
+/// Report a country that is not an ISO 3166-1 alpha-2 code.
+pub(crate) fn check_country(country: &crate::model::Spanned<String>, path: &str, diagnostics: &mut Diagnostics) {
+    if !is_country(country) {
+        let upper = country.to_uppercase();
+        let help = if is_country(&upper) {
+            format!("write it in capitals: `{upper}`")
+        } else {
+            "use the two-letter ISO 3166-1 code, e.g. PL, DE, PH, GB".to_owned()
+        };
+        diagnostics.report(Code::InvalidCountry, path, Some(country.span.clone()), format!("`{}` is not an ISO 3166-1 alpha-2 country code", country.value))
+            .add_help(help);
+    }
+}
+
+fn id_matches_name(id: &crate::model::Spanned<String>, name: &str, what: &str, path: &str, diagnostics: &mut Diagnostics) {
+    if id.value != name && is_slug(id) {
+        diagnostics.report(Code::IdMismatch, path, Some(id.span.clone()), format!("id `{}` differs from the {what} name `{name}`", id.value))
+            .add_help(format!("rename the {what} or the id so that `builtin:`-style references and reports agree"));
+    }
+}
+
+fn check_template(source: &SourceFile, diagnostics: &mut Diagnostics) {
+    let env = minijinja::Environment::new();
+    if let Err(error) = env.template_from_named_str(&source.path, &source.text) {
+        let span = error.range().or_else(|| {
+            let line = error.line()?;
+            let start = source.text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>();
+            Some(start..start)
+        });
+        let message = error.detail().unwrap_or("template does not compile").to_owned();
+        diagnostics.push(Diagnostic::new(Code::TemplateSyntax, &source.path, span, message));
+    }
+}
+
+/// Lowercase hex SHA-256 of some bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}

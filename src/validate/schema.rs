@@ -1,0 +1,416 @@
+//! Checks a parsed TOML tree against the JSON Schema generated from the
+//! model types, reporting every problem at its span, and prunes what is
+//! wrong so the rest can still be deserialized and checked.
+//!
+//! Only the subset of JSON Schema that `schemars` emits for our types is
+//! understood: `$ref`, `anyOf`/`oneOf`, `type`, `enum`/`const`, `properties`,
+//! `required`, `additionalProperties`, `items`, `minimum`/`maximum`, and
+//! `format` (`date`, `uint32`, …).
+
+use std::ops::Range;
+
+use serde_json::{Map, Value as Json};
+use toml::Spanned;
+use toml::de::{DeArray, DeValue};
+
+use crate::diag::{Code, Diagnostic, Diagnostics, did_you_mean};
+
+/// Checks values against one file kind's schema.
+pub struct SchemaChecker<'a> {
+    root: &'a Json,
+    file: &'a str,
+}
+
+type Node<'i> = Spanned<DeValue<'i>>;
+
+/// What one check found: diagnostics, and whether the value may stay.
+struct Verdict {
+    problems: Vec<Diagnostic>,
+    keep: bool,
+}
+
+impl<'a> SchemaChecker<'a> {
+    pub fn new(root: &'a Json, file: &'a str) -> Self {
+        SchemaChecker { root, file }
+    }
+
+    /// Check `node` against the root schema, pruning invalid parts; returns
+    /// false when the document as a whole cannot be used.
+    pub fn check_document(&self, node: &mut Node<'_>, diagnostics: &mut Diagnostics) -> bool {
+        let verdict = self.check(node, self.root, &mut Vec::new());
+        for d in verdict.problems {
+            diagnostics.push(d);
+        }
+        verdict.keep
+    }
+
+    fn resolve<'s>(&'s self, mut schema: &'s Json) -> &'s Json {
+        while let Some(reference) = schema.get("$ref").and_then(Json::as_str) {
+            let name = reference.trim_start_matches("#/$defs/");
+            match self.root.get("$defs").and_then(|d| d.get(name)) {
+                Some(target) => schema = target,
+                None => break,
+            }
+        }
+        schema
+    }
+
+    fn diag(&self, code: Code, span: Range<usize>, message: String) -> Diagnostic {
+        Diagnostic::new(code, self.file, Some(span), message)
+    }
+
+    fn check(&self, node: &mut Node<'_>, schema: &Json, path: &mut Vec<String>) -> Verdict {
+        let schema = self.resolve(schema);
+        let Some(obj) = schema.as_object() else {
+            // `true` accepts anything; `false` nothing.
+            let keep = schema.as_bool().unwrap_or(true);
+            let problems = if keep {
+                Vec::new()
+            } else {
+                vec![self.diag(Code::NotAllowed, node.span(), format!("no value is allowed here{}", at(path)))]
+            };
+            return Verdict { problems, keep };
+        };
+        if let Some(branches) = obj.get("anyOf").or_else(|| obj.get("oneOf")).and_then(Json::as_array) {
+            return self.check_alternatives(node, branches, path);
+        }
+        if let Some(problem) = self.check_type(node, obj, path) {
+            return Verdict { problems: vec![problem], keep: false };
+        }
+        if let Some(problem) = self.check_allowed_values(node, obj, path) {
+            return Verdict { problems: vec![problem], keep: false };
+        }
+        let span = node.span();
+        match node.get_mut() {
+            DeValue::Table(table) => self.check_table(table, span, obj, path),
+            DeValue::Array(items) => self.check_array(items, obj, path),
+            _ => Verdict { problems: Vec::new(), keep: true },
+        }
+    }
+
+    fn check_alternatives(&self, node: &mut Node<'_>, branches: &[Json], path: &mut Vec<String>) -> Verdict {
+        // Enumerations of constants read best as one list of allowed values.
+        let constants: Option<Vec<Vec<&str>>> = branches.iter().map(|b| constants_of(self.resolve(b))).collect();
+        if let Some(allowed) = constants.map(|c| c.concat()) {
+            let mut obj = Map::new();
+            obj.insert("type".into(), "string".into());
+            obj.insert("enum".into(), allowed.into());
+            let problem = self.check_type(node, &obj, path).or_else(|| self.check_allowed_values(node, &obj, path));
+            let keep = problem.is_none();
+            return Verdict { problems: problem.into_iter().collect(), keep };
+        }
+        // Otherwise: the branch whose type fits the value decides.
+        let mut fitting = branches.iter().filter(|b| self.type_fits(node, self.resolve(b)));
+        match fitting.next() {
+            Some(branch) => self.check(node, branch, path),
+            None => {
+                let expected: Vec<String> =
+                    branches.iter().filter_map(|b| self.resolve(b).get("type")).map(type_names).collect();
+                let message =
+                    format!("expected {}, found {}{}", expected.join(" or "), describe(node.get_ref()), at(path));
+                Verdict { problems: vec![self.diag(Code::WrongType, node.span(), message)], keep: false }
+            }
+        }
+    }
+
+    fn type_fits(&self, node: &Node<'_>, schema: &Json) -> bool {
+        if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Json::as_array) {
+            return branches.iter().any(|b| self.type_fits(node, self.resolve(b)));
+        }
+        match schema.get("type") {
+            Some(types) => json_types(types).iter().any(|t| fits(node.get_ref(), t, schema.get("format"))),
+            None => true,
+        }
+    }
+
+    fn check_type(&self, node: &Node<'_>, obj: &Map<String, Json>, path: &[String]) -> Option<Diagnostic> {
+        let types = obj.get("type")?;
+        let value = node.get_ref();
+        if json_types(types).iter().any(|t| fits(value, t, obj.get("format"))) {
+            return self.check_number(node, obj, path);
+        }
+        let mut d = self.diag(
+            Code::WrongType,
+            node.span(),
+            format!("expected {}, found {}{}", type_names(types), describe(value), at(path)),
+        );
+        if obj.get("format").and_then(Json::as_str) == Some("date") && value.is_str() {
+            d = d.with_help("write the date without quotes, e.g. 2026-10-01");
+        } else if value.is_str() && json_types(types).iter().any(|t| *t == "number" || *t == "integer") {
+            d = d.with_help("write the number without quotes");
+        }
+        Some(d)
+    }
+
+    fn check_number(&self, node: &Node<'_>, obj: &Map<String, Json>, path: &[String]) -> Option<Diagnostic> {
+        let number = match node.get_ref() {
+            DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+                Ok(v) => v as f64,
+                Err(_) => {
+                    return Some(self.diag(Code::OutOfRange, node.span(), format!("integer is too large{}", at(path))));
+                }
+            },
+            DeValue::Float(f) => match f.as_str().parse::<f64>() {
+                Ok(v) if v.is_finite() => v,
+                _ => {
+                    return Some(
+                        self.diag(Code::OutOfRange, node.span(), format!("number must be finite{}", at(path)))
+                            .with_help("inf and nan are not allowed here"),
+                    );
+                }
+            },
+            _ => return None,
+        };
+        let (min, max) = bounds(obj);
+        if min.is_some_and(|m| number < m) || max.is_some_and(|m| number > m) {
+            let range = match (min, max) {
+                (Some(lo), Some(hi)) => format!("between {lo} and {hi}"),
+                (Some(lo), None) => format!("at least {lo}"),
+                (None, Some(hi)) => format!("at most {hi}"),
+                (None, None) => unreachable!("a bound failed"),
+            };
+            return Some(self.diag(Code::OutOfRange, node.span(), format!("{number} is out of range{}: must be {range}", at(path))));
+        }
+        None
+    }
+
+    fn check_allowed_values(&self, node: &Node<'_>, obj: &Map<String, Json>, path: &[String]) -> Option<Diagnostic> {
+        let allowed: Vec<&str> = match (obj.get("enum"), obj.get("const")) {
+            (Some(Json::Array(values)), _) => values.iter().filter_map(Json::as_str).collect(),
+            (_, Some(Json::String(value))) => vec![value.as_str()],
+            _ => return None,
+        };
+        let text = node.get_ref().as_str()?;
+        if allowed.contains(&text) {
+            return None;
+        }
+        let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+        let help = match did_you_mean(text, allowed.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`? allowed: {list}"),
+            None => format!("allowed: {list}"),
+        };
+        Some(self.diag(Code::NotAllowed, node.span(), format!("`{text}` is not allowed{}", at(path))).with_help(help))
+    }
+
+    fn check_table(
+        &self,
+        table: &mut toml::de::DeTable<'_>,
+        span: Range<usize>,
+        obj: &Map<String, Json>,
+        path: &mut Vec<String>,
+    ) -> Verdict {
+        let properties = obj.get("properties").and_then(Json::as_object);
+        let additional = obj.get("additionalProperties");
+        let mut problems = Vec::new();
+        let mut dropped_required = false;
+        let required: Vec<&str> =
+            obj.get("required").and_then(Json::as_array).into_iter().flatten().filter_map(Json::as_str).collect();
+        let mut remove = Vec::new();
+        for (key, value) in table.iter_mut() {
+            let name = key.get_ref().to_string();
+            let schema = properties.and_then(|p| p.get(&name)).or(match additional {
+                Some(Json::Bool(false)) => None,
+                Some(other) => Some(other),
+                None => Some(&Json::Bool(true)),
+            });
+            let Some(schema) = schema else {
+                let known: Vec<&str> = properties.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
+                let help = match did_you_mean(&name, known.iter().copied()) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!("keys allowed here: {}", known.join(", ")),
+                };
+                problems.push(self.diag(Code::UnknownKey, key.span(), format!("unknown key `{name}`{}", at(path))).with_help(help));
+                remove.push(name);
+                continue;
+            };
+            path.push(name.clone());
+            let verdict = self.check(value, schema, path);
+            path.pop();
+            problems.extend(verdict.problems);
+            if !verdict.keep {
+                dropped_required |= required.contains(&name.as_str());
+                remove.push(name);
+            }
+        }
+        for name in &remove {
+            table.remove(name.as_str());
+        }
+        let mut keep = !dropped_required;
+        for name in required {
+            if !table.contains_key(name) && !remove.iter().any(|r| r == name) {
+                keep = false;
+                let table_name = if path.is_empty() { "the file".to_owned() } else { format!("`{}`", path.join(".")) };
+                problems.push(self.diag(Code::MissingKey, span.clone(), format!("{table_name} lacks the required key `{name}`")));
+            }
+        }
+        Verdict { problems, keep }
+    }
+
+    fn check_array(&self, items: &mut DeArray<'_>, obj: &Map<String, Json>, path: &mut Vec<String>) -> Verdict {
+        let Some(item_schema) = obj.get("items") else {
+            return Verdict { problems: Vec::new(), keep: true };
+        };
+        let mut problems = Vec::new();
+        let old = std::mem::replace(items, DeArray::new());
+        for mut item in old {
+            let verdict = self.check(&mut item, item_schema, path);
+            problems.extend(verdict.problems);
+            if verdict.keep {
+                items.push(item);
+            }
+        }
+        Verdict { problems, keep: true }
+    }
+}
+
+/// The string constants a schema allows, if it is only that.
+fn constants_of(schema: &Json) -> Option<Vec<&str>> {
+    match (schema.get("const"), schema.get("enum")) {
+        (Some(Json::String(value)), _) => Some(vec![value.as_str()]),
+        (_, Some(Json::Array(values))) => values.iter().map(Json::as_str).collect(),
+        _ => None,
+    }
+}
+
+fn at(path: &[String]) -> String {
+    if path.is_empty() { String::new() } else { format!(" in `{}`", path.join(".")) }
+}
+
+fn json_types(types: &Json) -> Vec<&str> {
+    match types {
+        Json::String(t) => vec![t.as_str()],
+        Json::Array(ts) => ts.iter().filter_map(Json::as_str).filter(|t| *t != "null").collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn type_names(types: &Json) -> String {
+    json_types(types)
+        .iter()
+        .map(|t| match *t {
+            "object" => "a table",
+            "array" => "an array",
+            "string" => "a string",
+            "integer" => "an integer",
+            "number" => "a number",
+            "boolean" => "true or false",
+            _ => "a value",
+        })
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+fn fits(value: &DeValue<'_>, json_type: &str, format: Option<&Json>) -> bool {
+    let date = format.and_then(Json::as_str) == Some("date");
+    match (json_type, value) {
+        ("string", DeValue::Datetime(d)) => date && d.date.is_some() && d.time.is_none(),
+        ("string", DeValue::String(_)) => !date,
+        ("integer", DeValue::Integer(_)) => true,
+        ("number", DeValue::Integer(_) | DeValue::Float(_)) => true,
+        ("boolean", DeValue::Boolean(_)) => true,
+        ("array", DeValue::Array(_)) => true,
+        ("object", DeValue::Table(_)) => true,
+        _ => false,
+    }
+}
+
+fn bounds(obj: &Map<String, Json>) -> (Option<f64>, Option<f64>) {
+    let format_bounds = match obj.get("format").and_then(Json::as_str) {
+        Some("uint8") => (Some(0.0), Some(f64::from(u8::MAX))),
+        Some("uint16") => (Some(0.0), Some(f64::from(u16::MAX))),
+        Some("uint32" | "uint") => (Some(0.0), Some(f64::from(u32::MAX))),
+        Some("uint64") => (Some(0.0), None),
+        Some("int32") => (Some(f64::from(i32::MIN)), Some(f64::from(i32::MAX))),
+        _ => (None, None),
+    };
+    let min = obj.get("minimum").and_then(Json::as_f64).or(format_bounds.0);
+    let max = obj.get("maximum").and_then(Json::as_f64).or(format_bounds.1);
+    (min, max)
+}
+
+/// How a value reads in a message: its type, and the value when short.
+fn describe(value: &DeValue<'_>) -> String {
+    match value {
+        DeValue::String(s) if s.chars().count() <= 30 => format!("the string \"{s}\""),
+        DeValue::String(_) => "a string".to_owned(),
+        DeValue::Integer(i) => format!("the integer {}", i.as_str()),
+        DeValue::Float(f) => format!("the number {}", f.as_str()),
+        DeValue::Boolean(b) => format!("`{b}`"),
+        DeValue::Datetime(d) => format!("the date-time {d}"),
+        DeValue::Array(_) => "an array".to_owned(),
+        DeValue::Table(_) => "a table".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::FileKind;
+
+    fn check(kind: FileKind, text: &str) -> (bool, Vec<Diagnostic>) {
+        let schema = kind.json_schema();
+        let (mut doc, errors) = toml::de::DeTable::parse_recoverable(text);
+        assert!(errors.is_empty(), "{errors:?}");
+        let span = doc.span();
+        let mut node = Spanned::new(span, DeValue::Table(std::mem::take(doc.get_mut())));
+        let mut diagnostics = Diagnostics::default();
+        let keep = SchemaChecker::new(&schema, "f.toml").check_document(&mut node, &mut diagnostics);
+        (keep, diagnostics.into_vec())
+    }
+
+    #[test]
+    fn every_problem_is_reported_not_just_the_first() {
+        let text = r#"
+[rubric]
+id = "x"
+name = "X"
+version = "1.0.0"
+misssing = "zero"
+
+[[category]]
+id = "a"
+name = "A"
+wieght = 3
+weight = 1
+
+[[category.criterion]]
+id = "c"
+name = "C"
+weight = "2"
+kind = "scael"
+"#;
+        let (keep, diags) = check(FileKind::Rubric, text);
+        assert!(keep, "the rubric table itself is fine: {diags:?}");
+        let codes: Vec<Code> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::UnknownKey, Code::UnknownKey, Code::WrongType, Code::NotAllowed], "{diags:#?}");
+        assert_eq!(diags[0].help.as_deref(), Some("did you mean `missing`?"));
+        assert_eq!(diags[1].help.as_deref(), Some("did you mean `weight`?"));
+        assert!(diags[3].help.as_deref().unwrap().starts_with("did you mean `scale`?"));
+    }
+
+    #[test]
+    fn missing_required_keys_and_wrong_dates_are_named() {
+        let (keep, diags) = check(FileKind::Vendor, "[vendor]\nname = \"N\"\nsubmitted = \"2026-10-01\"\n");
+        assert!(!keep);
+        assert!(diags.iter().any(|d| d.code == Code::MissingKey && d.message.contains("`id`")), "{diags:?}");
+        let date = diags.iter().find(|d| d.code == Code::WrongType).expect("date error");
+        assert_eq!(date.help.as_deref(), Some("write the date without quotes, e.g. 2026-10-01"));
+    }
+
+    #[test]
+    fn numbers_out_of_range_and_non_finite_are_rejected() {
+        let text = "[contract]\nvendor = \"v\"\nterm_months = -3\nmonthly_fee = nan\n";
+        let (_, diags) = check(FileKind::Contract, text);
+        let codes: Vec<Code> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::OutOfRange, Code::OutOfRange], "{diags:?}");
+    }
+
+    #[test]
+    fn answers_accept_bare_values_and_tables_only() {
+        let text = "[vendor]\nid = \"v\"\nname = \"V\"\n[answers.a]\nx = 3\ny = { value = true, evidence = [\"e.txt\"] }\nz = { value = 1, proof = [] }\nw = 2026-01-01\n";
+        let (keep, diags) = check(FileKind::Vendor, text);
+        assert!(keep);
+        let codes: Vec<Code> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::UnknownKey, Code::WrongType], "{diags:#?}");
+    }
+}

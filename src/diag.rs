@@ -159,7 +159,13 @@ impl Diagnostics {
     }
 
     /// Record a diagnostic for `file` at `span`.
-    pub fn report(&mut self, code: Code, file: &str, span: Option<Range<usize>>, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn report(
+        &mut self,
+        code: Code,
+        file: &str,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         self.items.push(Diagnostic::new(code, file, span, message));
         self.items.last_mut().expect("just pushed")
     }

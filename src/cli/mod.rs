@@ -106,10 +106,7 @@ impl Env {
             ColorChoice::Never => false,
             ColorChoice::Auto => terminal && !no_color,
         };
-        Ok(Env {
-            cwd,
-            color_stderr: wants(std::io::stderr().is_terminal()),
-        })
+        Ok(Env { cwd, color_stderr: wants(std::io::stderr().is_terminal()) })
     }
 
     /// The workspace the command works in.
@@ -163,10 +160,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
 pub fn format_choice<'a>(global: &GlobalOptions, allowed: &[&'a str]) -> anyhow::Result<&'a str> {
     match &global.format {
         None => Ok(allowed[0]),
-        Some(format) => allowed
-            .iter()
-            .find(|a| **a == format.as_str())
-            .copied()
-            .ok_or_else(|| anyhow::anyhow!("--format {format} is not available here; use one of: {}", allowed.join(", "))),
+        Some(format) => allowed.iter().find(|a| **a == format.as_str()).copied().ok_or_else(|| {
+            anyhow::anyhow!("--format {format} is not available here; use one of: {}", allowed.join(", "))
+        }),
     }
 }

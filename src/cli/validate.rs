@@ -31,7 +31,10 @@ pub fn run(global: &GlobalOptions, env: &Env, args: ValidateArgs) -> anyhow::Res
     let warnings = validation.diagnostics.count(Severity::Warning);
     let list = validation.diagnostics.into_vec();
     match format {
-        "json" => println!("{}", serde_json::to_string_pretty(&diagnostics::json(&list, &validation.sources, validation.files))?),
+        "json" => println!(
+            "{}",
+            serde_json::to_string_pretty(&diagnostics::json(&list, &validation.sources, validation.files))?
+        ),
         "github" => print!("{}", diagnostics::github(&list, &validation.sources)),
         "sarif" => println!("{}", serde_json::to_string_pretty(&diagnostics::sarif(&list, &validation.sources))?),
         _ => {

@@ -19,8 +19,18 @@ use crate::model::{ContractFile, Date, Duration, VendorHeader, is_eea_or_adequat
 pub const FUEL: u64 = 50_000;
 
 /// The variables an expression may read.
-pub const VARIABLES: &[&str] =
-    &["contract", "data_protection", "security", "capacity", "sla", "service_credits", "extra", "vendor", "answers", "as_of"];
+pub const VARIABLES: &[&str] = &[
+    "contract",
+    "data_protection",
+    "security",
+    "capacity",
+    "sla",
+    "service_credits",
+    "extra",
+    "vendor",
+    "answers",
+    "as_of",
+];
 
 /// An environment with the helpers, a fuel limit and strict undefined checks.
 pub fn environment() -> Environment<'static> {
@@ -36,8 +46,9 @@ pub fn environment() -> Environment<'static> {
 fn age_days(state: &State, date: String) -> Result<i64, Error> {
     let as_of = state.lookup("as_of").and_then(|v| v.as_str().and_then(Date::parse));
     let as_of = as_of.ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "as_of is not set"))?;
-    let date = Date::parse(&date)
-        .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("age_days: `{date}` is not a date (YYYY-MM-DD)")))?;
+    let date = Date::parse(&date).ok_or_else(|| {
+        Error::new(ErrorKind::InvalidOperation, format!("age_days: `{date}` is not a date (YYYY-MM-DD)"))
+    })?;
     Ok((as_of.0 - date.0).whole_days())
 }
 
@@ -46,9 +57,9 @@ fn third_countries(countries: Vec<String>) -> Vec<String> {
 }
 
 fn duration_secs(text: String) -> Result<i64, Error> {
-    Duration::parse(&text)
-        .and_then(|d| i64::try_from(d.seconds).ok())
-        .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("duration_secs: `{text}` is not a duration like 60s")))
+    Duration::parse(&text).and_then(|d| i64::try_from(d.seconds).ok()).ok_or_else(|| {
+        Error::new(ErrorKind::InvalidOperation, format!("duration_secs: `{text}` is not a duration like 60s"))
+    })
 }
 
 /// A path an expression reads that the contract schema does not have.
@@ -76,7 +87,8 @@ pub fn unknown_paths(read: &HashSet<String>) -> Vec<UnknownPath> {
         let Some(field) = parts.next() else { continue };
         if let Some(fields) = known.iter().find(|(table, _)| table == head).map(|(_, f)| f) {
             if !fields.contains(field) {
-                let suggestion = crate::diag::did_you_mean(field, fields.iter().map(String::as_str)).map(|s| format!("{head}.{s}"));
+                let suggestion =
+                    crate::diag::did_you_mean(field, fields.iter().map(String::as_str)).map(|s| format!("{head}.{s}"));
                 unknown.push(UnknownPath { path: format!("{head}.{field}"), suggestion });
             }
         }
@@ -106,7 +118,11 @@ fn known_fields() -> &'static Vec<(String, BTreeSet<String>)> {
                     _ => break,
                 }
             }
-            schema.get("properties").and_then(|p| p.as_object()).map(|p| p.keys().cloned().collect()).unwrap_or_default()
+            schema
+                .get("properties")
+                .and_then(|p| p.as_object())
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default()
         };
         let mut tables = Vec::new();
         if let Some(props) = contract.get("properties").and_then(|p| p.as_object()) {
@@ -145,7 +161,8 @@ mod tests {
     #[test]
     fn helpers_compute_ages_countries_and_durations() {
         let env = environment();
-        let ctx = minijinja::context! { as_of => "2026-11-21", d => "2025-11-21", locs => vec!["PL", "PH", "JP", "IN"] };
+        let ctx =
+            minijinja::context! { as_of => "2026-11-21", d => "2025-11-21", locs => vec!["PL", "PH", "JP", "IN"] };
         let eval = |e: &str| env.compile_expression(e).unwrap().eval(&ctx).unwrap();
         assert_eq!(eval("d | age_days"), Value::from(365));
         assert_eq!(eval("locs | third_countries"), Value::from(vec!["PH", "IN"]));

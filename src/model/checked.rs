@@ -67,12 +67,19 @@ pub struct Criterion {
 #[derive(Debug, Clone)]
 pub enum Scoring {
     /// Levels sorted by score; at least two distinct scores.
-    Scale { levels: Vec<Level> },
+    Scale {
+        levels: Vec<Level>,
+    },
     Boolean,
     Number(NumberScoring),
     /// `cap` > 0.
-    Set { options: Vec<SetOption>, cap: f64 },
-    Price { abnormally_low_pct: f64 },
+    Set {
+        options: Vec<SetOption>,
+        cap: f64,
+    },
+    Price {
+        abnormally_low_pct: f64,
+    },
 }
 
 impl Scoring {
@@ -118,7 +125,10 @@ pub struct SetOption {
 pub enum Gate {
     MustBeTrue,
     /// Scale: the level score must be at least `min`; number: within bounds.
-    Bounds { min: Option<f64>, max: Option<f64> },
+    Bounds {
+        min: Option<f64>,
+        max: Option<f64>,
+    },
     /// Set: the answer must include every listed option.
     Includes(Vec<String>),
 }

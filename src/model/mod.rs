@@ -35,8 +35,14 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 6] =
-        [FileKind::Rubric, FileKind::Vendor, FileKind::Evaluation, FileKind::Contract, FileKind::Policy, FileKind::Workspace];
+    pub const ALL: [FileKind; 6] = [
+        FileKind::Rubric,
+        FileKind::Vendor,
+        FileKind::Evaluation,
+        FileKind::Contract,
+        FileKind::Policy,
+        FileKind::Workspace,
+    ];
 
     /// The name used on the command line and as the first table's key.
     pub fn as_str(self) -> &'static str {

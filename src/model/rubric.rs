@@ -13,7 +13,10 @@ use super::Spanned;
 /// `rubrics/*.toml`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "vendorscore rubric", description = "A scoring rubric: weighted categories of criteria (SPEC section 2).")]
+#[schemars(
+    title = "vendorscore rubric",
+    description = "A scoring rubric: weighted categories of criteria (SPEC section 2)."
+)]
 pub struct RubricFile {
     pub rubric: RubricHeader,
     /// The rubric's categories, in the order they are reported.

@@ -62,7 +62,10 @@ fn serialize_opt_date<S: serde::Serializer>(v: &Option<Date>, s: S) -> Result<S:
 /// `vendors/<id>/evaluations/<evaluator>.toml`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "vendorscore evaluation", description = "One panel evaluator's scores for one vendor (SPEC section 3).")]
+#[schemars(
+    title = "vendorscore evaluation",
+    description = "One panel evaluator's scores for one vendor (SPEC section 3)."
+)]
 pub struct EvaluationFile {
     pub evaluation: EvaluationHeader,
     /// `[scores.<category>]` tables of `criterion = value`.

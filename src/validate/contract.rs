@@ -10,34 +10,67 @@ use crate::model::{ContractFile, ContractStatus, Duration, Metric, SlaTarget, is
 pub fn check(file: &ContractFile, path: &str, diagnostics: &mut Diagnostics) {
     let terms = &file.contract;
     if !is_slug(&terms.vendor) {
-        diagnostics.report(Code::InvalidId, path, Some(terms.vendor.span.clone()), format!("vendor id `{}` is not of the form [a-z0-9][a-z0-9-]*", *terms.vendor));
+        diagnostics.report(
+            Code::InvalidId,
+            path,
+            Some(terms.vendor.span.clone()),
+            format!("vendor id `{}` is not of the form [a-z0-9][a-z0-9-]*", *terms.vendor),
+        );
     }
     if let Some(currency) = &terms.currency
         && !is_currency(currency)
     {
-        diagnostics.report(Code::InvalidCurrency, path, Some(currency.span.clone()), format!("`{}` is not an ISO 4217 currency code", currency.value))
+        diagnostics
+            .report(
+                Code::InvalidCurrency,
+                path,
+                Some(currency.span.clone()),
+                format!("`{}` is not an ISO 4217 currency code", currency.value),
+            )
             .add_help("use the three capital letters, e.g. EUR, USD, PLN");
     }
     if let Some(fee) = &terms.monthly_fee
         && fee.value < 0.0
     {
-        diagnostics.report(Code::OutOfRange, path, Some(fee.span.clone()), "monthly_fee must not be negative".to_owned());
+        diagnostics.report(
+            Code::OutOfRange,
+            path,
+            Some(fee.span.clone()),
+            "monthly_fee must not be negative".to_owned(),
+        );
     }
     if let Some(months) = &terms.term_months
         && months.value == 0
     {
-        diagnostics.report(Code::OutOfRange, path, Some(months.span.clone()), "term_months must be at least 1".to_owned());
+        diagnostics.report(
+            Code::OutOfRange,
+            path,
+            Some(months.span.clone()),
+            "term_months must be at least 1".to_owned(),
+        );
     }
     if let (Some(signed), Some(ContractStatus::Draft)) = (&terms.signed, terms.status) {
-        diagnostics.report(Code::InconsistentContract, path, Some(signed.span.clone()), "a draft contract has a `signed` date".to_owned())
+        diagnostics
+            .report(
+                Code::InconsistentContract,
+                path,
+                Some(signed.span.clone()),
+                "a draft contract has a `signed` date".to_owned(),
+            )
             .add_help("set status = \"signed\", or remove the date until it is signed");
     }
     if let (Some(signed), Some(start)) = (&terms.signed, &terms.start)
         && signed.value > start.value
     {
-        diagnostics.report(Code::InconsistentContract, path, Some(signed.span.clone()), format!("signed {} after the service started {}", signed.value, start.value));
+        diagnostics.report(
+            Code::InconsistentContract,
+            path,
+            Some(signed.span.clone()),
+            format!("signed {} after the service started {}", signed.value, start.value),
+        );
     }
-    let diagnostics_country = |country: &crate::model::Spanned<String>, d: &mut Diagnostics| super::check_country(country, path, d);
+    let diagnostics_country =
+        |country: &crate::model::Spanned<String>, d: &mut Diagnostics| super::check_country(country, path, d);
     if let Some(law) = &terms.governing_law {
         diagnostics_country(law, diagnostics);
     }
@@ -48,7 +81,12 @@ pub fn check(file: &ContractFile, path: &str, diagnostics: &mut Diagnostics) {
         if let Some(hours) = &dp.breach_notification_hours
             && hours.value < 0.0
         {
-            diagnostics.report(Code::OutOfRange, path, Some(hours.span.clone()), "breach_notification_hours must not be negative");
+            diagnostics.report(
+                Code::OutOfRange,
+                path,
+                Some(hours.span.clone()),
+                "breach_notification_hours must not be negative",
+            );
         }
         if dp.personal_data == Some(false) && dp.dpa_signed == Some(true) {
             // Harmless, but worth no diagnostic: a DPA may be signed pre-emptively.
@@ -58,61 +96,132 @@ pub fn check(file: &ContractFile, path: &str, diagnostics: &mut Diagnostics) {
         if let Some(m) = &capacity.peak_multiplier
             && m.value < 1.0
         {
-            diagnostics.report(Code::OutOfRange, path, Some(m.span.clone()), "peak_multiplier below 1 would shrink capacity at peak")
+            diagnostics
+                .report(
+                    Code::OutOfRange,
+                    path,
+                    Some(m.span.clone()),
+                    "peak_multiplier below 1 would shrink capacity at peak",
+                )
                 .add_help("write the peak capacity as a multiple of normal volume, e.g. 2.5");
         }
         if let Some(pct) = &capacity.surge_pricing_pct
             && pct.value < 0.0
         {
-            diagnostics.report(Code::OutOfRange, path, Some(pct.span.clone()), "surge_pricing_pct must not be negative");
+            diagnostics.report(
+                Code::OutOfRange,
+                path,
+                Some(pct.span.clone()),
+                "surge_pricing_pct must not be negative",
+            );
         }
     }
     if let Some(credits) = &file.service_credits
         && !(0.0..=100.0).contains(&credits.cap_pct.value)
     {
-        diagnostics.report(Code::OutOfRange, path, Some(credits.cap_pct.span.clone()), "cap_pct must be between 0 and 100");
+        diagnostics.report(
+            Code::OutOfRange,
+            path,
+            Some(credits.cap_pct.span.clone()),
+            "cap_pct must be between 0 and 100",
+        );
     }
     let mut ids = HashSet::new();
     for clause in &file.sla {
         if !is_slug(&clause.id) {
-            diagnostics.report(Code::InvalidId, path, Some(clause.id.span.clone()), format!("SLA id `{}` is not of the form [a-z0-9][a-z0-9-]*", *clause.id));
+            diagnostics.report(
+                Code::InvalidId,
+                path,
+                Some(clause.id.span.clone()),
+                format!("SLA id `{}` is not of the form [a-z0-9][a-z0-9-]*", *clause.id),
+            );
         } else if !ids.insert(clause.id.value.as_str()) {
-            diagnostics.report(Code::DuplicateId, path, Some(clause.id.span.clone()), format!("SLA id `{}` is used twice", *clause.id));
+            diagnostics.report(
+                Code::DuplicateId,
+                path,
+                Some(clause.id.span.clone()),
+                format!("SLA id `{}` is used twice", *clause.id),
+            );
         }
         if !(0.0..=100.0).contains(&clause.attainment.value) {
-            diagnostics.report(Code::OutOfRange, path, Some(clause.attainment.span.clone()), "attainment is a percentage: 0 to 100");
+            diagnostics.report(
+                Code::OutOfRange,
+                path,
+                Some(clause.attainment.span.clone()),
+                "attainment is a percentage: 0 to 100",
+            );
         }
         if let Some(credit) = &clause.credit_pct
             && !(0.0..=100.0).contains(&credit.value)
         {
-            diagnostics.report(Code::OutOfRange, path, Some(credit.span.clone()), "credit_pct is a percentage: 0 to 100");
+            diagnostics.report(
+                Code::OutOfRange,
+                path,
+                Some(credit.span.clone()),
+                "credit_pct is a percentage: 0 to 100",
+            );
         }
         let target = &clause.target;
         match (clause.metric.value, &target.value) {
-            (Metric::FirstResponse | Metric::Resolution, SlaTarget::Duration(text)) => {
-                if Duration::parse(text).is_none() {
-                    diagnostics.report(Code::InvalidDuration, path, Some(target.span.clone()), format!("`{text}` is not a duration"))
-                        .add_help("write a whole number and a unit: 60s, 15m, 4h or 2d");
-                }
+            (Metric::FirstResponse | Metric::Resolution, SlaTarget::Duration(text))
+                if Duration::parse(text).is_none() =>
+            {
+                diagnostics
+                    .report(
+                        Code::InvalidDuration,
+                        path,
+                        Some(target.span.clone()),
+                        format!("`{text}` is not a duration"),
+                    )
+                    .add_help("write a whole number and a unit: 60s, 15m, 4h or 2d");
             }
+            (Metric::FirstResponse | Metric::Resolution, SlaTarget::Duration(_)) => {}
             (Metric::FirstResponse | Metric::Resolution, SlaTarget::Number(_)) => {
-                diagnostics.report(Code::BadSlaClause, path, Some(target.span.clone()), format!("a {} target is a duration", clause.metric.value.as_str()))
+                diagnostics
+                    .report(
+                        Code::BadSlaClause,
+                        path,
+                        Some(target.span.clone()),
+                        format!("a {} target is a duration", clause.metric.value.as_str()),
+                    )
                     .add_help("write it as a string with a unit, e.g. target = \"60s\"");
             }
             (Metric::Csat, SlaTarget::Number(n)) if !(1.0..=5.0).contains(n) => {
-                diagnostics.report(Code::BadSlaClause, path, Some(target.span.clone()), format!("a csat target is a score from 1 to 5, not {n}"));
+                diagnostics.report(
+                    Code::BadSlaClause,
+                    path,
+                    Some(target.span.clone()),
+                    format!("a csat target is a score from 1 to 5, not {n}"),
+                );
             }
             (Metric::ReopenRate, SlaTarget::Number(n)) if !(0.0..=100.0).contains(n) => {
-                diagnostics.report(Code::BadSlaClause, path, Some(target.span.clone()), format!("a reopen_rate target is a percentage, not {n}"));
+                diagnostics.report(
+                    Code::BadSlaClause,
+                    path,
+                    Some(target.span.clone()),
+                    format!("a reopen_rate target is a percentage, not {n}"),
+                );
             }
             (Metric::Csat | Metric::ReopenRate, SlaTarget::Duration(_)) => {
-                diagnostics.report(Code::BadSlaClause, path, Some(target.span.clone()), format!("a {} target is a number", clause.metric.value.as_str()))
+                diagnostics
+                    .report(
+                        Code::BadSlaClause,
+                        path,
+                        Some(target.span.clone()),
+                        format!("a {} target is a number", clause.metric.value.as_str()),
+                    )
                     .add_help("csat: the minimum mean score (1-5); reopen_rate: the maximum percent reopened");
             }
             _ => {}
         }
         if clause.credit_pct.is_some() && file.contract.monthly_fee.is_none() {
-            diagnostics.report(Code::BadSlaClause, path, Some(clause.id.span.clone()), "the clause has credit_pct but the contract states no monthly_fee")
+            diagnostics
+                .report(
+                    Code::BadSlaClause,
+                    path,
+                    Some(clause.id.span.clone()),
+                    "the clause has credit_pct but the contract states no monthly_fee",
+                )
                 .add_help("credits are a percentage of [contract] monthly_fee; add it");
         }
     }

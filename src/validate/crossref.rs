@@ -28,7 +28,8 @@ pub struct Context {
 
 /// The workspaces the checked files belong to.
 pub fn contexts(workspace: &Workspace, files: &[CheckedFile]) -> Vec<Context> {
-    let mut roots: Vec<PathBuf> = files.iter().filter_map(|f| f.disk_path.as_deref()).map(|p| root_of(workspace, p)).collect();
+    let mut roots: Vec<PathBuf> =
+        files.iter().filter_map(|f| f.disk_path.as_deref()).map(|p| root_of(workspace, p)).collect();
     roots.sort();
     roots.dedup();
     roots.into_iter().map(|root| Context { root, workspace: workspace.clone() }).collect()
@@ -51,7 +52,9 @@ pub fn check_references(context: &Context, files: &[CheckedFile]) -> (Diagnostic
 
     let settings_path = context.root.join(crate::workspace::SETTINGS_FILE);
     let settings = settings_of(&settings_path, files);
-    if let Some((file, settings)) = mine.iter().find(|f| f.disk_path.as_deref() == Some(&settings_path)).zip(settings.as_ref()) {
+    if let Some((file, settings)) =
+        mine.iter().find(|f| f.disk_path.as_deref() == Some(&settings_path)).zip(settings.as_ref())
+    {
         check_settings(&context.root, &file.source.path, settings, &mut out);
     }
     let rubric = workspace_rubric(context, settings.as_ref(), files, &mut out, &mut extra_sources);
@@ -65,16 +68,26 @@ pub fn check_references(context: &Context, files: &[CheckedFile]) -> (Diagnostic
         let folder = disk.parent().unwrap_or(Path::new("."));
         folder_vendor.insert(folder.to_path_buf(), id.value.clone());
         if let Some((first, _)) = vendor_ids.get(&id.value) {
-            out.report(Code::DuplicateVendor, path, Some(id.span.clone()), format!("vendor id `{}` is also used by {first}", id.value))
-                .add_help("each vendor needs its own id; it names the vendor in scores, reports and the ledger");
+            out.report(
+                Code::DuplicateVendor,
+                path,
+                Some(id.span.clone()),
+                format!("vendor id `{}` is also used by {first}", id.value),
+            )
+            .add_help("each vendor needs its own id; it names the vendor in scores, reports and the ledger");
         } else {
             vendor_ids.insert(id.value.clone(), (path.clone(), id.span.clone()));
         }
         let in_vendors = folder.parent().is_some_and(|p| p.file_name().is_some_and(|n| n == "vendors"));
         let folder_name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if in_vendors && folder_name != id.value {
-            out.report(Code::IdMismatch, path, Some(id.span.clone()), format!("vendor id `{}` differs from its folder `{folder_name}`", id.value))
-                .add_help("name the folder after the id: vendors/<id>/vendor.toml");
+            out.report(
+                Code::IdMismatch,
+                path,
+                Some(id.span.clone()),
+                format!("vendor id `{}` differs from its folder `{folder_name}`", id.value),
+            )
+            .add_help("name the folder after the id: vendors/<id>/vendor.toml");
         }
         let mut answers = BTreeMap::new();
         check_answers(&vendor.answers, rubric.as_ref(), folder, path, &context.workspace, &mut out, &mut answers);
@@ -85,18 +98,29 @@ pub fn check_references(context: &Context, files: &[CheckedFile]) -> (Diagnostic
         let folder = disk.parent().unwrap_or(Path::new("."));
         match document {
             Document::Evaluation(evaluation) => {
-                let vendor_folder = (folder.file_name().is_some_and(|n| n == "evaluations")).then(|| folder.parent()).flatten();
+                let vendor_folder =
+                    (folder.file_name().is_some_and(|n| n == "evaluations")).then(|| folder.parent()).flatten();
                 match vendor_folder.and_then(|f| folder_vendor.get(f).map(|id| (f, id))) {
                     Some((_, id)) => {
                         if let Some(named) = &evaluation.evaluation.vendor
                             && &named.value != id
                         {
-                            out.report(Code::IdMismatch, path, Some(named.span.clone()), format!("evaluation names vendor `{}` but sits in the folder of `{id}`", named.value));
+                            out.report(
+                                Code::IdMismatch,
+                                path,
+                                Some(named.span.clone()),
+                                format!("evaluation names vendor `{}` but sits in the folder of `{id}`", named.value),
+                            );
                         }
                     }
                     None => {
-                        out.report(Code::NotInVendorFolder, path, Some(evaluation.evaluation.evaluator.span.clone()), "an evaluation belongs in vendors/<id>/evaluations/ next to the vendor's vendor.toml")
-                            .add_help("move the file there, so that scoring finds it");
+                        out.report(
+                            Code::NotInVendorFolder,
+                            path,
+                            Some(evaluation.evaluation.evaluator.span.clone()),
+                            "an evaluation belongs in vendors/<id>/evaluations/ next to the vendor's vendor.toml",
+                        )
+                        .add_help("move the file there, so that scoring finds it");
                     }
                 }
                 if let Some(rubric) = &rubric {
@@ -107,14 +131,24 @@ pub fn check_references(context: &Context, files: &[CheckedFile]) -> (Diagnostic
                 let named = &contract.contract.vendor;
                 match folder_vendor.get(folder) {
                     Some(id) if id != &named.value => {
-                        out.report(Code::UnknownContractVendor, path, Some(named.span.clone()), format!("contract names vendor `{}`, but vendor.toml beside it is `{id}`", named.value))
-                            .add_help(format!("write vendor = \"{id}\""));
+                        out.report(
+                            Code::UnknownContractVendor,
+                            path,
+                            Some(named.span.clone()),
+                            format!("contract names vendor `{}`, but vendor.toml beside it is `{id}`", named.value),
+                        )
+                        .add_help(format!("write vendor = \"{id}\""));
                     }
                     Some(_) => {}
                     None if vendor_ids.contains_key(&named.value) => {}
                     None => {
                         let known: Vec<&str> = vendor_ids.keys().map(String::as_str).collect();
-                        let d = out.report(Code::UnknownContractVendor, path, Some(named.span.clone()), format!("contract names vendor `{}`, which this workspace does not have", named.value));
+                        let d = out.report(
+                            Code::UnknownContractVendor,
+                            path,
+                            Some(named.span.clone()),
+                            format!("contract names vendor `{}`, which this workspace does not have", named.value),
+                        );
                         d.help = Some(match did_you_mean(&named.value, known.iter().copied()) {
                             Some(near) => format!("did you mean `{near}`?"),
                             None => "put the contract in vendors/<id>/ next to the vendor's vendor.toml".to_owned(),
@@ -144,26 +178,46 @@ fn settings_of(path: &Path, files: &[CheckedFile]) -> Option<WorkspaceFile> {
 
 fn check_settings(root: &Path, path: &str, settings: &WorkspaceFile, out: &mut Diagnostics) {
     let ws = Workspace { root: root.to_path_buf() };
-    let references = settings.workspace.rubric.iter().map(|r| (r, "rubrics")).chain(
-        settings.workspace.policies.iter().flatten().map(|p| (p, "policies")),
-    );
+    let references = settings
+        .workspace
+        .rubric
+        .iter()
+        .map(|r| (r, "rubrics"))
+        .chain(settings.workspace.policies.iter().flatten().map(|p| (p, "policies")));
     for (reference, dir) in references {
         match ws.resolve(reference) {
             Reference::Builtin(file) if !file.path.starts_with(dir) => {
-                out.report(Code::MissingReference, path, Some(reference.span.clone()), format!("`{}` is not a built-in {}", reference.value, &dir[..dir.len() - 1]));
+                out.report(
+                    Code::MissingReference,
+                    path,
+                    Some(reference.span.clone()),
+                    format!("`{}` is not a built-in {}", reference.value, &dir[..dir.len() - 1]),
+                );
             }
             Reference::Builtin(_) => {}
             Reference::UnknownBuiltin(name) => {
                 let names: Vec<String> = builtin::under(dir).map(|f| f.name()).collect();
-                let d = out.report(Code::MissingReference, path, Some(reference.span.clone()), format!("there is no built-in `{name}`"));
+                let d = out.report(
+                    Code::MissingReference,
+                    path,
+                    Some(reference.span.clone()),
+                    format!("there is no built-in `{name}`"),
+                );
                 d.help = Some(match did_you_mean(&name, names.iter().map(String::as_str)) {
                     Some(near) => format!("did you mean `{near}`?"),
                     None => format!("built-in: {}", names.join(", ")),
                 });
             }
             Reference::Path(file) if !file.is_file() => {
-                out.report(Code::MissingReference, path, Some(reference.span.clone()), format!("`{}` does not exist", reference.value))
-                    .add_help("paths are relative to the folder holding vendorscore.toml; built-in files are named builtin:ID");
+                out.report(
+                    Code::MissingReference,
+                    path,
+                    Some(reference.span.clone()),
+                    format!("`{}` does not exist", reference.value),
+                )
+                .add_help(
+                    "paths are relative to the folder holding vendorscore.toml; built-in files are named builtin:ID",
+                );
             }
             Reference::Path(_) => {}
         }
@@ -171,8 +225,13 @@ fn check_settings(root: &Path, path: &str, settings: &WorkspaceFile, out: &mut D
     if let Some(font) = settings.report.as_ref().and_then(|r| r.font.as_ref())
         && !root.join(&font.value).is_file()
     {
-        out.report(Code::MissingReference, path, Some(font.span.clone()), format!("font `{}` does not exist", font.value))
-            .add_help("give a TrueType or OpenType file, relative to the folder holding vendorscore.toml");
+        out.report(
+            Code::MissingReference,
+            path,
+            Some(font.span.clone()),
+            format!("font `{}` does not exist", font.value),
+        )
+        .add_help("give a TrueType or OpenType file, relative to the folder holding vendorscore.toml");
     }
 }
 
@@ -185,10 +244,9 @@ fn workspace_rubric(
     extra_sources: &mut Vec<SourceFile>,
 ) -> Option<Rubric> {
     let ws = Workspace { root: context.root.clone() };
-    let reference = settings.and_then(|s| s.workspace.rubric.as_ref()).map_or_else(
-        || format!("{}{}", builtin::PREFIX, builtin::DEFAULT_RUBRIC),
-        |r| r.value.clone(),
-    );
+    let reference = settings
+        .and_then(|s| s.workspace.rubric.as_ref())
+        .map_or_else(|| format!("{}{}", builtin::PREFIX, builtin::DEFAULT_RUBRIC), |r| r.value.clone());
     let (source, disk) = match ws.resolve(&reference) {
         Reference::Builtin(file) => (SourceFile::new(file.name(), file.text()), None),
         Reference::UnknownBuiltin(_) => return None,
@@ -234,30 +292,61 @@ pub(crate) fn check_answers(
             let Some(Some(category)) = category else { continue };
             let Some(criterion) = category.criteria.iter().find(|k| k.id == criterion_key.value) else {
                 let ids = category.criteria.iter().map(|k| k.id.as_str());
-                unknown(out, Code::UnknownCriterion, path, criterion_key, &format!("criterion in `{}`", category.id), ids);
+                unknown(
+                    out,
+                    Code::UnknownCriterion,
+                    path,
+                    criterion_key,
+                    &format!("criterion in `{}`", category.id),
+                    ids,
+                );
                 continue;
             };
             if criterion.source != AnswerSource::Vendor {
-                out.report(Code::NotVendorAnswerable, path, Some(criterion_key.span.clone()), format!("`{}` is a {} criterion; the vendor must not answer it", criterion.full_id, criterion.source.as_str()))
-                    .add_help(if criterion.source == AnswerSource::Panel {
-                        "panel evaluators score it in vendors/<id>/evaluations/*.toml"
-                    } else {
-                        "it is measured from the vendor's tickets.csv"
-                    });
+                out.report(
+                    Code::NotVendorAnswerable,
+                    path,
+                    Some(criterion_key.span.clone()),
+                    format!(
+                        "`{}` is a {} criterion; the vendor must not answer it",
+                        criterion.full_id,
+                        criterion.source.as_str()
+                    ),
+                )
+                .add_help(if criterion.source == AnswerSource::Panel {
+                    "panel evaluators score it in vendors/<id>/evaluations/*.toml"
+                } else {
+                    "it is measured from the vendor's tickets.csv"
+                });
                 continue;
             }
             if criterion.evidence == EvidenceRule::Required && answer.value.evidence.is_empty() {
-                out.report(Code::EvidenceNotCited, path, Some(answer.span.clone()), format!("`{}` requires evidence; without it the answer scores 0", criterion.full_id))
-                    .add_help("write { value = ..., evidence = [\"evidence/<file>\"] }");
+                out.report(
+                    Code::EvidenceNotCited,
+                    path,
+                    Some(answer.span.clone()),
+                    format!("`{}` requires evidence; without it the answer scores 0", criterion.full_id),
+                )
+                .add_help("write { value = ..., evidence = [\"evidence/<file>\"] }");
             }
             if let Some(value) = resolve_value(criterion, &answer.value.value, path, out) {
-                resolved.insert(criterion.full_id.clone(), GivenAnswer { value, evidence: evidence.clone(), note: answer.value.note.clone() });
+                resolved.insert(
+                    criterion.full_id.clone(),
+                    GivenAnswer { value, evidence: evidence.clone(), note: answer.value.note.clone() },
+                );
             }
         }
     }
 }
 
-fn unknown<'a>(out: &mut Diagnostics, code: Code, path: &str, key: &Spanned<String>, what: &str, known: impl Iterator<Item = &'a str>) {
+fn unknown<'a>(
+    out: &mut Diagnostics,
+    code: Code,
+    path: &str,
+    key: &Spanned<String>,
+    what: &str,
+    known: impl Iterator<Item = &'a str>,
+) {
     let known: Vec<&str> = known.collect();
     let d = out.report(code, path, Some(key.span.clone()), format!("the rubric has no {what} `{}`", key.value));
     d.help = Some(match did_you_mean(&key.value, known.iter().copied()) {
@@ -267,10 +356,25 @@ fn unknown<'a>(out: &mut Diagnostics, code: Code, path: &str, key: &Spanned<Stri
 }
 
 /// Turn an answer into the criterion's terms, reporting what does not fit.
-pub(crate) fn resolve_value(criterion: &Criterion, value: &Spanned<AnswerValue>, path: &str, out: &mut Diagnostics) -> Option<GivenValue> {
+pub(crate) fn resolve_value(
+    criterion: &Criterion,
+    value: &Spanned<AnswerValue>,
+    path: &str,
+    out: &mut Diagnostics,
+) -> Option<GivenValue> {
     let span = Some(value.span.clone());
     let wrong = |out: &mut Diagnostics, expected: &str| {
-        out.report(Code::AnswerType, path, span.clone(), format!("`{}` is a {} criterion and takes {expected}, not {}", criterion.full_id, criterion.scoring.kind().as_str(), value.type_name()));
+        out.report(
+            Code::AnswerType,
+            path,
+            span.clone(),
+            format!(
+                "`{}` is a {} criterion and takes {expected}, not {}",
+                criterion.full_id,
+                criterion.scoring.kind().as_str(),
+                value.type_name()
+            ),
+        );
         None
     };
     match (&criterion.scoring, &value.value) {
@@ -279,14 +383,20 @@ pub(crate) fn resolve_value(criterion: &Criterion, value: &Spanned<AnswerValue>,
                 return Some(GivenValue::Level(*score));
             }
             let scores = levels.iter().map(|l| format!("{} ({})", l.score, l.label)).collect::<Vec<_>>().join(", ");
-            out.report(Code::UnknownLevel, path, span, format!("{score} is not a level of `{}`", criterion.full_id)).add_help(format!("levels: {scores}"));
+            out.report(Code::UnknownLevel, path, span, format!("{score} is not a level of `{}`", criterion.full_id))
+                .add_help(format!("levels: {scores}"));
             None
         }
         (Scoring::Scale { levels }, AnswerValue::Text(label)) => {
             if let Some(level) = levels.iter().find(|l| l.label == *label) {
                 return Some(GivenValue::Level(level.score));
             }
-            let d = out.report(Code::UnknownLevel, path, span, format!("`{label}` is not a level label of `{}`", criterion.full_id));
+            let d = out.report(
+                Code::UnknownLevel,
+                path,
+                span,
+                format!("`{label}` is not a level label of `{}`", criterion.full_id),
+            );
             let labels = levels.iter().map(|l| l.label.as_str());
             d.help = Some(match did_you_mean(label, labels.clone()) {
                 Some(near) => format!("did you mean `{near}`?"),
@@ -297,7 +407,9 @@ pub(crate) fn resolve_value(criterion: &Criterion, value: &Spanned<AnswerValue>,
         (Scoring::Scale { .. }, _) => wrong(out, "a level score or label"),
         (Scoring::Boolean, AnswerValue::Bool(b)) => Some(GivenValue::Bool(*b)),
         (Scoring::Boolean, _) => wrong(out, "true or false"),
-        (Scoring::Number(_), AnswerValue::Integer(_) | AnswerValue::Float(_)) => value.as_number().map(GivenValue::Number),
+        (Scoring::Number(_), AnswerValue::Integer(_) | AnswerValue::Float(_)) => {
+            value.as_number().map(GivenValue::Number)
+        }
         (Scoring::Number(_), _) => wrong(out, "a number"),
         (Scoring::Price { .. }, AnswerValue::Integer(_) | AnswerValue::Float(_)) => {
             let price = value.as_number()?;
@@ -314,7 +426,12 @@ pub(crate) fn resolve_value(criterion: &Criterion, value: &Spanned<AnswerValue>,
                 if !options.iter().any(|o| o.value == item.value) {
                     ok = false;
                     let values = options.iter().map(|o| o.value.as_str());
-                    let d = out.report(Code::UnknownOption, path, Some(item.span.clone()), format!("`{}` is not an option of `{}`", item.value, criterion.full_id));
+                    let d = out.report(
+                        Code::UnknownOption,
+                        path,
+                        Some(item.span.clone()),
+                        format!("`{}` is not an option of `{}`", item.value, criterion.full_id),
+                    );
                     d.help = Some(match did_you_mean(&item.value, values.clone()) {
                         Some(near) => format!("did you mean `{near}`?"),
                         None => format!("options: {}", values.collect::<Vec<_>>().join(", ")),
@@ -327,8 +444,13 @@ pub(crate) fn resolve_value(criterion: &Criterion, value: &Spanned<AnswerValue>,
             ok.then_some(GivenValue::Options(chosen))
         }
         (Scoring::Set { .. }, AnswerValue::Text(one)) => {
-            out.report(Code::AnswerType, path, span, format!("`{}` is a set criterion and takes a list of options", criterion.full_id))
-                .add_help(format!("write [\"{one}\"]"));
+            out.report(
+                Code::AnswerType,
+                path,
+                span,
+                format!("`{}` is a set criterion and takes a list of options", criterion.full_id),
+            )
+            .add_help(format!("write [\"{one}\"]"));
             None
         }
         (Scoring::Set { .. }, _) => wrong(out, "a list of options"),
@@ -336,21 +458,40 @@ pub(crate) fn resolve_value(criterion: &Criterion, value: &Spanned<AnswerValue>,
 }
 
 /// Check cited evidence paths: inside the vendor's folder, and present.
-pub(crate) fn check_evidence(cited: &[Spanned<String>], folder: &Path, path: &str, workspace: &Workspace, out: &mut Diagnostics) -> Vec<Evidence> {
+pub(crate) fn check_evidence(
+    cited: &[Spanned<String>],
+    folder: &Path,
+    path: &str,
+    workspace: &Workspace,
+    out: &mut Diagnostics,
+) -> Vec<Evidence> {
     let mut evidence = Vec::new();
     for item in cited {
         let relative = Path::new(&item.value);
         let joined = normalize(&folder.join(relative));
         let shown = workspace.display_path(&joined);
-        let escapes = relative.is_absolute() || item.value.starts_with('/') || item.value.starts_with('\\') || !joined.starts_with(normalize(folder));
+        let escapes = relative.is_absolute()
+            || item.value.starts_with('/')
+            || item.value.starts_with('\\')
+            || !joined.starts_with(normalize(folder));
         if escapes {
-            out.report(Code::EvidenceEscapes, path, Some(item.span.clone()), format!("evidence `{}` leaves the vendor's folder", item.value))
-                .add_help("cite files inside the vendor's folder, e.g. evidence/certificate.pdf");
+            out.report(
+                Code::EvidenceEscapes,
+                path,
+                Some(item.span.clone()),
+                format!("evidence `{}` leaves the vendor's folder", item.value),
+            )
+            .add_help("cite files inside the vendor's folder, e.g. evidence/certificate.pdf");
             evidence.push(Evidence { path: item.value.clone(), file: None });
             continue;
         }
         if !joined.exists() {
-            let d = out.report(Code::EvidenceNotFound, path, Some(item.span.clone()), format!("evidence `{}` does not exist", item.value));
+            let d = out.report(
+                Code::EvidenceNotFound,
+                path,
+                Some(item.span.clone()),
+                format!("evidence `{}` does not exist", item.value),
+            );
             d.help = Some(format!("looked for {shown}"));
             evidence.push(Evidence { path: shown, file: None });
             continue;
@@ -360,8 +501,13 @@ pub(crate) fn check_evidence(cited: &[Spanned<String>], folder: &Path, path: &st
             _ => false,
         };
         if !inside {
-            out.report(Code::EvidenceEscapes, path, Some(item.span.clone()), format!("evidence `{}` is a link to a file outside the vendor's folder", item.value))
-                .add_help("copy the document into the vendor's folder instead of linking to it");
+            out.report(
+                Code::EvidenceEscapes,
+                path,
+                Some(item.span.clone()),
+                format!("evidence `{}` is a link to a file outside the vendor's folder", item.value),
+            )
+            .add_help("copy the document into the vendor's folder instead of linking to it");
             evidence.push(Evidence { path: shown, file: None });
             continue;
         }
@@ -378,24 +524,48 @@ fn check_scores(
 ) {
     for (category_key, table) in scores.iter() {
         let Some(category) = rubric.categories.iter().find(|c| c.id == category_key.value) else {
-            unknown(out, Code::UnknownCategory, path, category_key, "category", rubric.categories.iter().map(|c| c.id.as_str()));
+            unknown(
+                out,
+                Code::UnknownCategory,
+                path,
+                category_key,
+                "category",
+                rubric.categories.iter().map(|c| c.id.as_str()),
+            );
             continue;
         };
         for (criterion_key, answer) in table.iter() {
             let answer = answer.clone().with_value_span();
             let Some(criterion) = category.criteria.iter().find(|k| k.id == criterion_key.value) else {
                 let ids = category.criteria.iter().filter(|k| k.source == AnswerSource::Panel).map(|k| k.id.as_str());
-                unknown(out, Code::UnknownCriterion, path, criterion_key, &format!("criterion in `{}`", category.id), ids);
+                unknown(
+                    out,
+                    Code::UnknownCriterion,
+                    path,
+                    criterion_key,
+                    &format!("criterion in `{}`", category.id),
+                    ids,
+                );
                 continue;
             };
             if criterion.source != AnswerSource::Panel {
-                out.report(Code::NotPanelCriterion, path, Some(criterion_key.span.clone()), format!("`{}` is not a panel criterion", criterion.full_id))
-                    .add_help("evaluators score only criteria with source = \"panel\"; the vendor answers the rest");
+                out.report(
+                    Code::NotPanelCriterion,
+                    path,
+                    Some(criterion_key.span.clone()),
+                    format!("`{}` is not a panel criterion", criterion.full_id),
+                )
+                .add_help("evaluators score only criteria with source = \"panel\"; the vendor answers the rest");
                 continue;
             }
             if !answer.value.evidence.is_empty() {
-                out.report(Code::AnswerType, path, Some(answer.value.evidence[0].span.clone()), "evaluations do not cite evidence".to_owned())
-                    .add_help("put the reasoning in `note`");
+                out.report(
+                    Code::AnswerType,
+                    path,
+                    Some(answer.value.evidence[0].span.clone()),
+                    "evaluations do not cite evidence".to_owned(),
+                )
+                .add_help("put the reasoning in `note`");
             }
             resolve_value(criterion, &answer.value.value, path, out);
         }

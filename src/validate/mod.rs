@@ -26,7 +26,7 @@ use crate::model::{
 use crate::source::SourceFile;
 use crate::workspace::Workspace;
 
-pub use crossref::{check_references, Context};
+pub use crossref::{Context, check_references};
 
 /// A parsed file of one of the six kinds.
 #[derive(Debug, Clone)]
@@ -35,7 +35,7 @@ pub enum Document {
     Rubric(RubricFile),
     Vendor(VendorFile),
     Evaluation(EvaluationFile),
-    Contract(ContractFile),
+    Contract(Box<ContractFile>),
     Policy(PolicyFile),
 }
 
@@ -104,7 +104,8 @@ pub fn validate_paths(workspace: &Workspace, paths: &[PathBuf]) -> Result<Valida
 fn collect_files(root: &Path, out: &mut Vec<PathBuf>) {
     let walker = walkdir::WalkDir::new(root).follow_links(false).into_iter().filter_entry(|e| {
         let name = e.file_name().to_string_lossy();
-        e.depth() == 0 || !(name.starts_with('.') || (e.file_type().is_dir() && (name == "target" || name == "node_modules")))
+        e.depth() == 0
+            || !(name.starts_with('.') || (e.file_type().is_dir() && (name == "target" || name == "node_modules")))
     });
     for entry in walker.flatten() {
         let name = entry.file_name().to_string_lossy();
@@ -134,7 +135,8 @@ pub fn check_disk_file(workspace: &Workspace, path: &Path) -> (CheckedFile, Diag
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(_) => {
-                diagnostics.report(Code::Unreadable, &shown, None, "the file is not UTF-8 text")
+                diagnostics
+                    .report(Code::Unreadable, &shown, None, "the file is not UTF-8 text")
                     .add_help("save it as UTF-8");
                 String::new()
             }
@@ -161,12 +163,16 @@ pub fn check_source(file: &mut CheckedFile, expected: Option<FileKind>, diagnost
         check_template(&file.source, diagnostics);
         return;
     }
+    let errors_before = diagnostics.count(crate::diag::Severity::Error);
     let Some((kind, document)) = parse_document(&file.source, expected, diagnostics) else { return };
+    // Parts the schema check pruned must not cause follow-on errors (an
+    // empty category whose only criterion had a typo).
+    let complete = diagnostics.count(crate::diag::Severity::Error) == errors_before;
     let stem = path.rsplit('/').next().unwrap_or(&path).trim_end_matches(".toml").to_owned();
     match &document {
         Document::Rubric(rubric) => {
             let digest = sha256_hex(file.source.text.as_bytes());
-            file.rubric = rubric::check(rubric, &path, &digest, diagnostics);
+            file.rubric = rubric::check(rubric, &path, &digest, complete, diagnostics);
             id_matches_name(&rubric.rubric.id, &stem, "file", &path, diagnostics);
         }
         Document::Policy(policy) => {
@@ -194,13 +200,18 @@ fn kind_of(document: &Document) -> FileKind {
 
 /// Parse TOML, tell its kind by the first table, check it against the
 /// kind's schema and deserialize what is valid.
-pub fn parse_document(source: &SourceFile, expected: Option<FileKind>, diagnostics: &mut Diagnostics) -> Option<(FileKind, Document)> {
+pub fn parse_document(
+    source: &SourceFile,
+    expected: Option<FileKind>,
+    diagnostics: &mut Diagnostics,
+) -> Option<(FileKind, Document)> {
     let path = source.path.as_str();
     let (mut table, errors) = toml::de::DeTable::parse_recoverable(&source.text);
     if !errors.is_empty() {
         for error in errors {
             let message = error.message().lines().next().unwrap_or("invalid TOML").to_owned();
-            diagnostics.report(Code::Syntax, path, error.span(), message)
+            diagnostics
+                .report(Code::Syntax, path, error.span(), message)
                 .add_help("see https://toml.io for the syntax");
         }
         return None;
@@ -211,13 +222,15 @@ pub fn parse_document(source: &SourceFile, expected: Option<FileKind>, diagnosti
         (Some(kind), Some(want)) if kind == want => kind,
         (found, Some(want)) => {
             let what = found.map_or("not a vendorscore file".to_owned(), |k| format!("a {} file", k.as_str()));
-            diagnostics.report(Code::UnknownFileKind, path, None, format!("expected a {} file, found {what}", want.as_str()))
+            diagnostics
+                .report(Code::UnknownFileKind, path, None, format!("expected a {} file, found {what}", want.as_str()))
                 .severity = crate::diag::Severity::Error;
             return None;
         }
         (None, None) => {
             let kinds = FileKind::ALL.iter().map(|k| format!("[{}]", k.as_str())).collect::<Vec<_>>().join(", ");
-            diagnostics.report(Code::UnknownFileKind, path, Some(0..0), "not a vendorscore file: no known first table")
+            diagnostics
+                .report(Code::UnknownFileKind, path, Some(0..0), "not a vendorscore file: no known first table")
                 .add_help(format!("vendorscore files start with one of {kinds}"));
             return None;
         }
@@ -234,7 +247,7 @@ pub fn parse_document(source: &SourceFile, expected: Option<FileKind>, diagnosti
         FileKind::Rubric => RubricFile::deserialize(deserializer).map(Document::Rubric),
         FileKind::Vendor => VendorFile::deserialize(deserializer).map(Document::Vendor),
         FileKind::Evaluation => EvaluationFile::deserialize(deserializer).map(Document::Evaluation),
-        FileKind::Contract => ContractFile::deserialize(deserializer).map(Document::Contract),
+        FileKind::Contract => ContractFile::deserialize(deserializer).map(|c| Document::Contract(Box::new(c))),
         FileKind::Policy => PolicyFile::deserialize(deserializer).map(Document::Policy),
     };
     match document {
@@ -254,7 +267,13 @@ fn schema_of(kind: FileKind) -> &'static serde_json::Value {
 fn check_vendor_header(vendor: &VendorFile, path: &str, diagnostics: &mut Diagnostics) {
     let head = &vendor.vendor;
     if !is_slug(&head.id) {
-        diagnostics.report(Code::InvalidId, path, Some(head.id.span.clone()), format!("vendor id `{}` is not of the form [a-z0-9][a-z0-9-]*", *head.id))
+        diagnostics
+            .report(
+                Code::InvalidId,
+                path,
+                Some(head.id.span.clone()),
+                format!("vendor id `{}` is not of the form [a-z0-9][a-z0-9-]*", *head.id),
+            )
             .add_help("use lowercase letters, digits and hyphens, normally the folder name");
     }
     if let Some(country) = &head.country {
@@ -274,14 +293,32 @@ pub(crate) fn check_country(country: &crate::model::Spanned<String>, path: &str,
         } else {
             "use the two-letter ISO 3166-1 code, e.g. PL, DE, PH, GB".to_owned()
         };
-        diagnostics.report(Code::InvalidCountry, path, Some(country.span.clone()), format!("`{}` is not an ISO 3166-1 alpha-2 country code", country.value))
+        diagnostics
+            .report(
+                Code::InvalidCountry,
+                path,
+                Some(country.span.clone()),
+                format!("`{}` is not an ISO 3166-1 alpha-2 country code", country.value),
+            )
             .add_help(help);
     }
 }
 
-fn id_matches_name(id: &crate::model::Spanned<String>, name: &str, what: &str, path: &str, diagnostics: &mut Diagnostics) {
+fn id_matches_name(
+    id: &crate::model::Spanned<String>,
+    name: &str,
+    what: &str,
+    path: &str,
+    diagnostics: &mut Diagnostics,
+) {
     if id.value != name && is_slug(id) {
-        diagnostics.report(Code::IdMismatch, path, Some(id.span.clone()), format!("id `{}` differs from the {what} name `{name}`", id.value))
+        diagnostics
+            .report(
+                Code::IdMismatch,
+                path,
+                Some(id.span.clone()),
+                format!("id `{}` differs from the {what} name `{name}`", id.value),
+            )
             .add_help(format!("rename the {what} or the id so that `builtin:`-style references and reports agree"));
     }
 }

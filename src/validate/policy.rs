@@ -11,18 +11,38 @@ use crate::model::{PolicyFile, Spanned, is_semver, is_slug};
 pub fn check(file: &PolicyFile, path: &str, diagnostics: &mut Diagnostics) {
     let head = &file.policy;
     if !is_slug(&head.id) {
-        diagnostics.report(Code::InvalidId, path, Some(head.id.span.clone()), format!("policy id `{}` is not of the form [a-z0-9][a-z0-9-]*", *head.id));
+        diagnostics.report(
+            Code::InvalidId,
+            path,
+            Some(head.id.span.clone()),
+            format!("policy id `{}` is not of the form [a-z0-9][a-z0-9-]*", *head.id),
+        );
     }
     if !is_semver(&head.version) {
-        diagnostics.report(Code::InvalidVersion, path, Some(head.version.span.clone()), format!("version `{}` is not MAJOR.MINOR.PATCH", *head.version));
+        diagnostics.report(
+            Code::InvalidVersion,
+            path,
+            Some(head.version.span.clone()),
+            format!("version `{}` is not MAJOR.MINOR.PATCH", *head.version),
+        );
     }
     let env = expr::environment();
     let mut ids = HashSet::new();
     for rule in &file.rule {
         if !is_slug(&rule.id) {
-            diagnostics.report(Code::InvalidId, path, Some(rule.id.span.clone()), format!("rule id `{}` is not of the form [a-z0-9][a-z0-9-]*", *rule.id));
+            diagnostics.report(
+                Code::InvalidId,
+                path,
+                Some(rule.id.span.clone()),
+                format!("rule id `{}` is not of the form [a-z0-9][a-z0-9-]*", *rule.id),
+            );
         } else if !ids.insert(rule.id.value.as_str()) {
-            diagnostics.report(Code::DuplicateId, path, Some(rule.id.span.clone()), format!("rule id `{}` is used twice in this policy", *rule.id));
+            diagnostics.report(
+                Code::DuplicateId,
+                path,
+                Some(rule.id.span.clone()),
+                format!("rule id `{}` is used twice in this policy", *rule.id),
+            );
         }
         for expression in rule.when.iter().chain([&rule.require]) {
             check_expression(&env, expression, path, diagnostics);
@@ -30,7 +50,12 @@ pub fn check(file: &PolicyFile, path: &str, diagnostics: &mut Diagnostics) {
     }
 }
 
-fn check_expression(env: &minijinja::Environment<'_>, expression: &Spanned<String>, path: &str, diagnostics: &mut Diagnostics) {
+fn check_expression(
+    env: &minijinja::Environment<'_>,
+    expression: &Spanned<String>,
+    path: &str,
+    diagnostics: &mut Diagnostics,
+) {
     let span = Some(expression.span.clone());
     if expression.trim().is_empty() {
         diagnostics.report(Code::ExpressionSyntax, path, span, "the expression is empty");
@@ -44,7 +69,12 @@ fn check_expression(env: &minijinja::Environment<'_>, expression: &Spanned<Strin
         }
         Ok(compiled) => {
             for unknown in expr::unknown_paths(&compiled.undeclared_variables(true)) {
-                let d = diagnostics.report(Code::UnknownPath, path, span.clone(), format!("`{}` is not a field of the contract schema", unknown.path));
+                let d = diagnostics.report(
+                    Code::UnknownPath,
+                    path,
+                    span.clone(),
+                    format!("`{}` is not a field of the contract schema", unknown.path),
+                );
                 d.help = Some(match unknown.suggestion {
                     Some(near) => format!("did you mean `{near}`?"),
                     None => "custom fields go under [extra] and are read as `extra.<name>`".to_owned(),

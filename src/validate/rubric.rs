@@ -12,17 +12,33 @@ use crate::model::{
 };
 
 /// Check a parsed rubric; the trusted rubric when it has no errors.
-pub fn check(file: &RubricFile, path: &str, sha256: &str, diagnostics: &mut Diagnostics) -> Option<Rubric> {
+/// `complete` is false when the schema check removed invalid parts, so
+/// emptiness is not reported again.
+pub fn check(
+    file: &RubricFile,
+    path: &str,
+    sha256: &str,
+    complete: bool,
+    diagnostics: &mut Diagnostics,
+) -> Option<Rubric> {
     let before = diagnostics.count(crate::diag::Severity::Error);
-    let mut c = Checker { path, diagnostics };
+    let mut c = Checker { path, diagnostics, complete };
     let head = &file.rubric;
     if !is_slug(&head.id) {
-        c.report(Code::InvalidId, &head.id.span, format!("rubric id `{}` is not of the form [a-z0-9][a-z0-9-]*", *head.id))
-            .add_help("use lowercase letters, digits and hyphens, e.g. `ecommerce-outsourcing`");
+        c.report(
+            Code::InvalidId,
+            &head.id.span,
+            format!("rubric id `{}` is not of the form [a-z0-9][a-z0-9-]*", *head.id),
+        )
+        .add_help("use lowercase letters, digits and hyphens, e.g. `ecommerce-outsourcing`");
     }
     if !is_semver(&head.version) {
-        c.report(Code::InvalidVersion, &head.version.span, format!("version `{}` is not MAJOR.MINOR.PATCH", *head.version))
-            .add_help("e.g. `1.0.0`; raise it whenever the rubric changes");
+        c.report(
+            Code::InvalidVersion,
+            &head.version.span,
+            format!("version `{}` is not MAJOR.MINOR.PATCH", *head.version),
+        )
+        .add_help("e.g. `1.0.0`; raise it whenever the rubric changes");
     }
     if let Some(mark) = &head.pass_mark
         && !(0.0..=100.0).contains(&mark.value)
@@ -35,7 +51,7 @@ pub fn check(file: &RubricFile, path: &str, sha256: &str, diagnostics: &mut Diag
     {
         c.report(Code::OutOfRange, &spread.span, "max_spread must be greater than 0".to_owned());
     }
-    if file.category.is_empty() {
+    if file.category.is_empty() && complete {
         c.report(Code::NoCategories, &head.id.span, "the rubric has no categories".to_owned())
             .add_help("add at least one [[category]] with [[category.criterion]] entries");
     }
@@ -47,8 +63,9 @@ pub fn check(file: &RubricFile, path: &str, sha256: &str, diagnostics: &mut Diag
         categories.push(c.category(category, &mut category_ids, &mut prices));
     }
     for extra in prices.iter().skip(1) {
-        c.report(Code::TooManyPrices, extra, "a rubric may have only one price criterion".to_owned())
-            .add_help("price is scored relative to the cohort; keep one total price and express other costs as numbers");
+        c.report(Code::TooManyPrices, extra, "a rubric may have only one price criterion".to_owned()).add_help(
+            "price is scored relative to the cohort; keep one total price and express other costs as numbers",
+        );
     }
 
     if diagnostics.count(crate::diag::Severity::Error) > before {
@@ -72,6 +89,7 @@ pub fn check(file: &RubricFile, path: &str, sha256: &str, diagnostics: &mut Diag
 struct Checker<'a> {
     path: &'a str,
     diagnostics: &'a mut Diagnostics,
+    complete: bool,
 }
 
 impl Checker<'_> {
@@ -93,12 +111,16 @@ impl Checker<'_> {
         prices: &mut Vec<Range<usize>>,
     ) -> Option<Category> {
         if !is_ident(&def.id) {
-            self.report(Code::InvalidId, &def.id.span, format!("category id `{}` is not of the form [a-z][a-z0-9_]*", *def.id));
+            self.report(
+                Code::InvalidId,
+                &def.id.span,
+                format!("category id `{}` is not of the form [a-z][a-z0-9_]*", *def.id),
+            );
         } else if !seen.insert(def.id.value.clone()) {
             self.report(Code::DuplicateId, &def.id.span, format!("category id `{}` is used twice", *def.id));
         }
         self.weight(&def.weight, "category");
-        if def.criterion.is_empty() {
+        if def.criterion.is_empty() && self.complete {
             self.report(Code::EmptyCategory, &def.id.span, format!("category `{}` has no criteria", *def.id))
                 .add_help("add [[category.criterion]] entries after this [[category]], or remove it");
         }
@@ -122,7 +144,11 @@ impl Checker<'_> {
     ) -> Option<Criterion> {
         let full_id = format!("{category}.{}", *def.id);
         if !is_ident(&def.id) {
-            self.report(Code::InvalidId, &def.id.span, format!("criterion id `{}` is not of the form [a-z][a-z0-9_]*", *def.id));
+            self.report(
+                Code::InvalidId,
+                &def.id.span,
+                format!("criterion id `{}` is not of the form [a-z][a-z0-9_]*", *def.id),
+            );
         } else if !seen.insert(def.id.value.clone()) {
             self.report(Code::DuplicateId, &def.id.span, format!("criterion id `{full_id}` is used twice"));
         }
@@ -166,7 +192,8 @@ impl Checker<'_> {
 
     fn keys_for_kind(&mut self, def: &CriterionDef, kind: CriterionKind) {
         use CriterionKind::*;
-        let spans: [(&str, Option<Range<usize>>, &[CriterionKind]); 8] = [
+        type KeyOwners<'k> = (&'k str, Option<Range<usize>>, &'k [CriterionKind]);
+        let spans: [KeyOwners; 8] = [
             ("levels", def.levels.as_ref().map(|v| v.span.clone()), &[Scale]),
             ("worst", def.worst.as_ref().map(|v| v.span.clone()), &[Number]),
             ("best", def.best.as_ref().map(|v| v.span.clone()), &[Number]),
@@ -181,8 +208,12 @@ impl Checker<'_> {
                 && !kinds.contains(&kind)
             {
                 let owners = kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" or ");
-                self.report(Code::KeyNotForKind, &span, format!("`{key}` does not apply to a {} criterion", kind.as_str()))
-                    .add_help(format!("`{key}` belongs to {owners} criteria; remove it or change `kind`"));
+                self.report(
+                    Code::KeyNotForKind,
+                    &span,
+                    format!("`{key}` does not apply to a {} criterion", kind.as_str()),
+                )
+                .add_help(format!("`{key}` belongs to {owners} criteria; remove it or change `kind`"));
             }
         }
     }
@@ -199,17 +230,29 @@ impl Checker<'_> {
         for level in &levels.value {
             if !scores.insert(level.score.value) {
                 ok = false;
-                self.report(Code::BadLevels, &level.score.span, format!("level score {} is used twice", level.score.value));
+                self.report(
+                    Code::BadLevels,
+                    &level.score.span,
+                    format!("level score {} is used twice", level.score.value),
+                );
             }
             if !labels.insert(level.label.value.to_lowercase()) {
                 ok = false;
-                self.report(Code::BadLevels, &level.label.span, format!("level label `{}` is used twice", *level.label));
+                self.report(
+                    Code::BadLevels,
+                    &level.label.span,
+                    format!("level label `{}` is used twice", *level.label),
+                );
             }
         }
         if scores.len() < 2 {
             ok = false;
-            self.report(Code::BadLevels, &levels.span, "a scale needs at least two levels with different scores".to_owned())
-                .add_help("with one score, every answer would divide by zero; use a boolean instead");
+            self.report(
+                Code::BadLevels,
+                &levels.span,
+                "a scale needs at least two levels with different scores".to_owned(),
+            )
+            .add_help("with one score, every answer would divide by zero; use a boolean instead");
         }
         let mut out: Vec<Level> = levels
             .value
@@ -231,7 +274,11 @@ impl Checker<'_> {
             }
             (None, None, Some(bands)) => self.bands(&bands.value, &bands.span),
             (_, _, Some(bands)) => {
-                self.report(Code::BadNumberScoring, &bands.span, "give either `worst` and `best`, or `bands`, not both".to_owned());
+                self.report(
+                    Code::BadNumberScoring,
+                    &bands.span,
+                    "give either `worst` and `best`, or `bands`, not both".to_owned(),
+                );
                 None
             }
             (Some(one), None, None) | (None, Some(one), None) => {
@@ -240,8 +287,12 @@ impl Checker<'_> {
                 None
             }
             (None, None, None) => {
-                self.report(Code::BadNumberScoring, &def.kind.span, "a number criterion needs `worst` and `best`, or `bands`".to_owned())
-                    .add_help("e.g. worst = 45, best = 30 for attrition in percent (lower is better)");
+                self.report(
+                    Code::BadNumberScoring,
+                    &def.kind.span,
+                    "a number criterion needs `worst` and `best`, or `bands`".to_owned(),
+                )
+                .add_help("e.g. worst = 45, best = 30 for attrition in percent (lower is better)");
                 None
             }
         }
@@ -258,14 +309,22 @@ impl Checker<'_> {
         for band in bands {
             if !(0.0..=1.0).contains(&band.score.value) {
                 ok = false;
-                self.report(Code::BadBands, &band.score.span, format!("band score {} is outside [0, 1]", band.score.value));
+                self.report(
+                    Code::BadBands,
+                    &band.score.span,
+                    format!("band score {} is outside [0, 1]", band.score.value),
+                );
             }
             match (&band.at_least, &band.at_most) {
                 (Some(t), None) => at_least.push((t.clone(), band.score.value)),
                 (None, Some(t)) => at_most.push((t.clone(), band.score.value)),
                 _ => {
                     ok = false;
-                    self.report(Code::BadBands, &band.score.span, "a band needs exactly one of `at_least` and `at_most`".to_owned());
+                    self.report(
+                        Code::BadBands,
+                        &band.score.span,
+                        "a band needs exactly one of `at_least` and `at_most`".to_owned(),
+                    );
                 }
             }
         }
@@ -306,10 +365,18 @@ impl Checker<'_> {
                 && option.value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
             if !valid {
                 ok = false;
-                self.report(Code::InvalidId, &option.value.span, format!("option value `{}` is not of the form [a-z0-9_]+", *option.value));
+                self.report(
+                    Code::InvalidId,
+                    &option.value.span,
+                    format!("option value `{}` is not of the form [a-z0-9_]+", *option.value),
+                );
             } else if !seen.insert(option.value.value.as_str()) {
                 ok = false;
-                self.report(Code::BadOptions, &option.value.span, format!("option `{}` is listed twice", *option.value));
+                self.report(
+                    Code::BadOptions,
+                    &option.value.span,
+                    format!("option `{}` is listed twice", *option.value),
+                );
             }
             if option.points.value < 0.0 {
                 ok = false;
@@ -324,7 +391,11 @@ impl Checker<'_> {
         }
         let cap = match &def.cap {
             Some(cap) if cap.value <= 0.0 || cap.value > total => {
-                self.report(Code::BadOptions, &cap.span, format!("cap {} must be greater than 0 and at most the total points {total}", cap.value));
+                self.report(
+                    Code::BadOptions,
+                    &cap.span,
+                    format!("cap {} must be greater than 0 and at most the total points {total}", cap.value),
+                );
                 return None;
             }
             Some(cap) => cap.value,
@@ -343,8 +414,12 @@ impl Checker<'_> {
         match (&gate.value, scoring) {
             (GateDef::MustBeTrue(true), Scoring::Boolean) => Some(Gate::MustBeTrue),
             (GateDef::MustBeTrue(false), Scoring::Boolean) => {
-                self.report(Code::BadGate, &gate.span, "`gate = false` would require the answer to be false".to_owned())
-                    .add_help("write `gate = true` to require true, or remove the gate");
+                self.report(
+                    Code::BadGate,
+                    &gate.span,
+                    "`gate = false` would require the answer to be false".to_owned(),
+                )
+                .add_help("write `gate = true` to require true, or remove the gate");
                 None
             }
             (GateDef::MustBeTrue(_), _) => {
@@ -371,7 +446,11 @@ impl Checker<'_> {
                     if !options.iter().any(|o| o.value == value.value) {
                         ok = false;
                         let near = crate::diag::did_you_mean(value, options.iter().map(|o| o.value.as_str()));
-                        let d = self.report(Code::BadGate, &value.span, format!("gate includes `{}`, which is not an option", value.value));
+                        let d = self.report(
+                            Code::BadGate,
+                            &value.span,
+                            format!("gate includes `{}`, which is not an option", value.value),
+                        );
                         if let Some(near) = near {
                             d.help = Some(format!("did you mean `{near}`?"));
                         }
@@ -404,10 +483,16 @@ impl Checker<'_> {
                         None
                     }
                     (Some(min), Some(max)) if min.value > max.value => {
-                        self.report(Code::BadGate, &max.span, format!("gate max {} is below min {}", max.value, min.value));
+                        self.report(
+                            Code::BadGate,
+                            &max.span,
+                            format!("gate max {} is below min {}", max.value, min.value),
+                        );
                         None
                     }
-                    (min, max) => Some(Gate::Bounds { min: min.as_ref().map(|m| m.value), max: max.as_ref().map(|m| m.value) }),
+                    (min, max) => {
+                        Some(Gate::Bounds { min: min.as_ref().map(|m| m.value), max: max.as_ref().map(|m| m.value) })
+                    }
                 }
             }
         }
@@ -422,17 +507,27 @@ impl Checker<'_> {
         };
         if !fits {
             let allowed = if source == AnswerSource::Panel { "scale or number" } else { "number" };
-            self.report(Code::BadSource, &span, format!("a {} criterion cannot have source `{}`", kind.as_str(), source.as_str()))
-                .add_help(format!("{} criteria must be of kind {allowed}", source.as_str()));
+            self.report(
+                Code::BadSource,
+                &span,
+                format!("a {} criterion cannot have source `{}`", kind.as_str(), source.as_str()),
+            )
+            .add_help(format!("{} criteria must be of kind {allowed}", source.as_str()));
         }
         if source != AnswerSource::Vendor
             && let Some(evidence) = &def.evidence
             && evidence.value != EvidenceRule::None
         {
-            self.report(Code::BadSource, &evidence.span, format!("`evidence` applies to vendor answers, not to {} criteria", source.as_str()));
+            self.report(
+                Code::BadSource,
+                &evidence.span,
+                format!("`evidence` applies to vendor answers, not to {} criteria", source.as_str()),
+            );
         }
         if source != AnswerSource::Measured {
-            for (key, span) in [("measure", def.measure.as_ref().map(|m| &m.span)), ("target", def.target.as_ref().map(|t| &t.span))] {
+            for (key, span) in
+                [("measure", def.measure.as_ref().map(|m| &m.span)), ("target", def.target.as_ref().map(|t| &t.span))]
+            {
                 if let Some(span) = span {
                     self.report(Code::KeyNotForKind, span, format!("`{key}` applies to measured criteria only"))
                         .add_help("set source = \"measured\", or remove it");

@@ -169,7 +169,11 @@ impl<'a> SchemaChecker<'a> {
                 (None, Some(hi)) => format!("at most {hi}"),
                 (None, None) => unreachable!("a bound failed"),
             };
-            return Some(self.diag(Code::OutOfRange, node.span(), format!("{number} is out of range{}: must be {range}", at(path))));
+            return Some(self.diag(
+                Code::OutOfRange,
+                node.span(),
+                format!("{number} is out of range{}: must be {range}", at(path)),
+            ));
         }
         None
     }
@@ -219,7 +223,10 @@ impl<'a> SchemaChecker<'a> {
                     Some(near) => format!("did you mean `{near}`?"),
                     None => format!("keys allowed here: {}", known.join(", ")),
                 };
-                problems.push(self.diag(Code::UnknownKey, key.span(), format!("unknown key `{name}`{}", at(path))).with_help(help));
+                problems.push(
+                    self.diag(Code::UnknownKey, key.span(), format!("unknown key `{name}`{}", at(path)))
+                        .with_help(help),
+                );
                 remove.push(name);
                 continue;
             };
@@ -240,7 +247,11 @@ impl<'a> SchemaChecker<'a> {
             if !table.contains_key(name) && !remove.iter().any(|r| r == name) {
                 keep = false;
                 let table_name = if path.is_empty() { "the file".to_owned() } else { format!("`{}`", path.join(".")) };
-                problems.push(self.diag(Code::MissingKey, span.clone(), format!("{table_name} lacks the required key `{name}`")));
+                problems.push(self.diag(
+                    Code::MissingKey,
+                    span.clone(),
+                    format!("{table_name} lacks the required key `{name}`"),
+                ));
             }
         }
         Verdict { problems, keep }

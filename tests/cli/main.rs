@@ -1,0 +1,24 @@
+//! Integration tests: the binary run the way a user runs it, and the
+//! diagnostic fixtures under `tests/fixtures/`.
+
+mod fixtures;
+mod validate;
+mod workspace;
+
+use std::path::{Path, PathBuf};
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `vendorscore` with a fixed environment, run in `dir`.
+pub fn vendorscore(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("vendorscore").expect("binary builds");
+    cmd.current_dir(dir)
+        .env_remove("VENDORSCORE_WORKSPACE")
+        .env_remove("VENDORSCORE_ACTOR")
+        .env("SOURCE_DATE_EPOCH", "1795255200")
+        .env("NO_COLOR", "1");
+    cmd
+}

@@ -113,6 +113,11 @@ impl std::fmt::Display for Code {
     }
 }
 
+/// The span of a value that stands in for a missing one (see
+/// `validate::schema`): problems found in it follow from the missing key,
+/// which is already reported, so they are dropped.
+pub const PLACEHOLDER: Range<usize> = usize::MAX / 2..usize::MAX / 2;
+
 /// One problem found in one file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
@@ -193,8 +198,10 @@ impl Diagnostics {
         self.items.extend(other.items);
     }
 
-    /// Sort by file, then position, then code, so output is stable.
+    /// Sort by file, then position, then code, so output is stable; drop
+    /// follow-on problems of placeholders.
     pub fn sort(&mut self) {
+        self.items.retain(|d| d.span.as_ref().is_none_or(|s| s.start != PLACEHOLDER.start));
         self.items.sort_by(|a, b| {
             let start = |d: &Diagnostic| d.span.as_ref().map_or(0, |s| s.start);
             (a.file.as_str(), start(a), a.code).cmp(&(b.file.as_str(), start(b), b.code))

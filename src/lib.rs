@@ -6,11 +6,14 @@
 //! prints, exits, or reads the clock or the environment: the CLI passes in
 //! the date, the actor and the paths.
 
+pub mod audit;
 pub mod builtin;
 pub mod compliance;
 pub mod diag;
+pub mod load;
 pub mod model;
 pub mod output;
+pub mod scoring;
 pub mod source;
 pub mod validate;
 pub mod workspace;

@@ -68,7 +68,18 @@ pub fn nearest_settings_dir(dir: &Path) -> Option<&Path> {
 
 /// A path with `/` separators.
 pub fn slash_path(path: &Path) -> String {
-    let text = path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+    let mut text = String::new();
+    for component in path.components() {
+        match component {
+            Component::RootDir => text.push('/'),
+            other => {
+                if !text.is_empty() && !text.ends_with('/') {
+                    text.push('/');
+                }
+                text.push_str(&other.as_os_str().to_string_lossy());
+            }
+        }
+    }
     if text.is_empty() { ".".to_owned() } else { text }
 }
 

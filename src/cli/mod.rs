@@ -5,7 +5,9 @@
 mod demo;
 mod diagnostics;
 mod init;
+mod inputs;
 mod schema;
+mod score;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -13,6 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use vendorscore::model::Date;
 use vendorscore::workspace::Workspace;
 
 /// Score, check and audit outsourcing partners against TOML rubrics and policies.
@@ -72,6 +75,8 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Validate every TOML file and template found (for CI)
     Validate(validate::ValidateArgs),
+    /// Score and rank vendors
+    Score(score::ScoreArgs),
     /// Print the JSON Schema of a file kind
     Schema(schema::SchemaArgs),
     /// Print shell completions
@@ -88,12 +93,17 @@ pub enum Outcome {
     Clean,
     /// The run worked and found a problem.
     Problems,
+    /// An input was invalid; the problems were already reported.
+    Unusable,
 }
 
 /// What the library must be told rather than find out for itself.
 pub struct Env {
     pub cwd: PathBuf,
     pub color_stderr: bool,
+    pub color_stdout: bool,
+    /// `SOURCE_DATE_EPOCH`, when set.
+    pub source_date_epoch: Option<String>,
 }
 
 impl Env {
@@ -106,13 +116,36 @@ impl Env {
             ColorChoice::Never => false,
             ColorChoice::Auto => terminal && !no_color,
         };
-        Ok(Env { cwd, color_stderr: wants(std::io::stderr().is_terminal()) })
+        Ok(Env {
+            cwd,
+            color_stderr: wants(std::io::stderr().is_terminal()),
+            color_stdout: wants(std::io::stdout().is_terminal()),
+            source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok().filter(|v| !v.is_empty()),
+        })
     }
 
     /// The workspace the command works in.
     pub fn workspace(&self, global: &GlobalOptions) -> Workspace {
         // clap already folded VENDORSCORE_WORKSPACE into `--workspace`.
         Workspace::discover(global.workspace.as_deref(), None, &self.cwd)
+    }
+
+    /// The date decisions are made as of: `--as-of`, else `SOURCE_DATE_EPOCH`, else today (UTC).
+    pub fn as_of(&self, global: &GlobalOptions) -> anyhow::Result<Date> {
+        if let Some(text) = &global.as_of {
+            return Date::parse(text).ok_or_else(|| anyhow::anyhow!("--as-of {text}: expected a date like 2026-11-21"));
+        }
+        let now = match &self.source_date_epoch {
+            Some(epoch) => {
+                let seconds: i64 = epoch
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!("SOURCE_DATE_EPOCH={epoch}: expected whole seconds since 1970"))?;
+                time::OffsetDateTime::from_unix_timestamp(seconds)
+                    .map_err(|_| anyhow::anyhow!("SOURCE_DATE_EPOCH={epoch} is out of range"))?
+            }
+            None => time::OffsetDateTime::now_utc(),
+        };
+        Ok(Date(now.date()))
     }
 
     /// A path given on the command line, made absolute.
@@ -134,6 +167,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Problems) => ExitCode::from(1),
+        Ok(Outcome::Unusable) => ExitCode::from(2),
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(2)
@@ -147,6 +181,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Init(args) => init::run(&cli.global, &env, args),
         Command::Demo(args) => demo::run(&cli.global, &env, args),
         Command::Validate(args) => validate::run(&cli.global, &env, args),
+        Command::Score(args) => score::run(&cli.global, &env, args),
         Command::Schema(args) => schema::run(&cli.global, args),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();

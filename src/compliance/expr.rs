@@ -62,6 +62,73 @@ fn duration_secs(text: String) -> Result<i64, Error> {
     })
 }
 
+/// The filters (`x | name`) and tests (`x is name`) an expression uses
+/// that the environment does not have.
+pub fn unknown_functions(env: &Environment<'_>, expression: &str) -> Vec<String> {
+    let mut unknown = Vec::new();
+    for (kind, name) in functions_used(expression) {
+        let probe = match kind {
+            Function::Filter => format!("none | {name}"),
+            Function::Test => format!("none is {name}"),
+        };
+        let Ok(compiled) = env.compile_expression(&probe) else { continue };
+        let missing = match compiled.eval(minijinja::context! {}) {
+            Err(e) => matches!(e.kind(), ErrorKind::UnknownFilter | ErrorKind::UnknownTest),
+            Ok(_) => false,
+        };
+        let label = match kind {
+            Function::Filter => format!("filter `{name}`"),
+            Function::Test => format!("test `{name}`"),
+        };
+        if missing && !unknown.contains(&label) {
+            unknown.push(label);
+        }
+    }
+    unknown
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Function {
+    Filter,
+    Test,
+}
+
+/// Names after `|` (filters) and after `is` / `is not` (tests), outside strings.
+fn functions_used(expression: &str) -> Vec<(Function, String)> {
+    let mut found = Vec::new();
+    let mut chars = expression.chars().peekable();
+    let mut previous = String::new();
+    while let Some(c) = chars.next() {
+        if c == '\'' || c == '"' {
+            while let Some(d) = chars.next() {
+                if d == '\\' {
+                    chars.next();
+                } else if d == c {
+                    break;
+                }
+            }
+            previous.clear();
+        } else if c.is_alphabetic() || c == '_' {
+            let mut word = c.to_string();
+            while let Some(&d) = chars.peek().filter(|d| d.is_alphanumeric() || **d == '_') {
+                word.push(d);
+                chars.next();
+            }
+            match previous.as_str() {
+                "|" => found.push((Function::Filter, word.clone())),
+                "is" | "not" if word != "not" => found.push((Function::Test, word.clone())),
+                _ => {}
+            }
+            previous = if previous == "is" && word == "not" { "not".to_owned() } else { word };
+        } else if c == '|' {
+            previous = "|".to_owned();
+        } else if !c.is_whitespace() {
+            previous.clear();
+        }
+    }
+    found
+}
+
 /// A path an expression reads that the contract schema does not have.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnknownPath {
@@ -156,6 +223,20 @@ mod tests {
         assert_eq!(bad.len(), 2, "{bad:?}");
         assert_eq!(bad[0].suggestion.as_deref(), Some("data_protection.dpa_signed"));
         assert_eq!(bad[1].suggestion.as_deref(), Some("security"));
+    }
+
+    #[test]
+    fn unknown_filters_and_tests_are_found_outside_strings() {
+        let env = environment();
+        let bad = unknown_functions(&env, "x | age_day > 3 and y is tru and z is not definedd and '| nope' == w");
+        assert_eq!(bad, ["filter `age_day`", "test `tru`", "test `definedd`"]);
+        assert!(
+            unknown_functions(&env, "sla | selectattr('channel', 'eq', 'chat') | list | length > 0 and x is not none")
+                .is_empty()
+        );
+        assert!(
+            unknown_functions(&env, "data_protection.processing_locations | third_countries | length == 0").is_empty()
+        );
     }
 
     #[test]

@@ -161,6 +161,8 @@ pub struct Submission {
 #[derive(Debug, Clone)]
 pub struct GivenAnswer {
     pub value: GivenValue,
+    /// The answer as the vendor wrote it (a label stays a label).
+    pub given: super::AnswerValue,
     pub evidence: Vec<Evidence>,
     pub note: Option<String>,
 }
@@ -182,6 +184,8 @@ pub struct Evidence {
     pub path: String,
     /// Where it is on disk; `None` when it does not exist or leaves the vendor's folder.
     pub file: Option<PathBuf>,
+    /// Size and SHA-256, once hashed.
+    pub digest: Option<crate::audit::hash::FileDigest>,
 }
 
 /// One evaluator's value for a panel criterion.

@@ -13,8 +13,8 @@ use super::{CheckedFile, Document};
 use crate::builtin;
 use crate::diag::{Code, Diagnostics, did_you_mean};
 use crate::model::{
-    Answer, AnswerSource, AnswerValue, Criterion, Evidence, EvidenceRule, FileKind, GivenAnswer, GivenValue, Rubric,
-    Scoring, Spanned, WorkspaceFile,
+    Answer, AnswerSource, AnswerValue, Criterion, Evidence, EvidenceRule, FileKind, GivenAnswer, GivenValue,
+    PanelValue, Rubric, Scoring, Spanned, WorkspaceFile,
 };
 use crate::source::SourceFile;
 use crate::workspace::{Reference, Workspace, nearest_settings_dir, normalize};
@@ -60,13 +60,19 @@ pub fn check_references(context: &Context, files: &[CheckedFile]) -> (Diagnostic
     let rubric = workspace_rubric(context, settings.as_ref(), files, &mut out, &mut extra_sources);
 
     let mut vendor_ids: HashMap<String, (String, std::ops::Range<usize>)> = HashMap::new();
-    let mut folder_vendor: HashMap<PathBuf, String> = HashMap::new();
+    // A vendor folder's id; `None` when its vendor.toml is too broken to tell.
+    let mut folder_vendor: HashMap<PathBuf, Option<String>> = mine
+        .iter()
+        .filter_map(|f| f.disk_path.as_deref())
+        .filter(|p| p.file_name().is_some_and(|n| n == "vendor.toml"))
+        .filter_map(|p| p.parent().map(|folder| (folder.to_path_buf(), None)))
+        .collect();
     for file in &mine {
         let (Some(Document::Vendor(vendor)), Some(disk)) = (&file.document, &file.disk_path) else { continue };
         let path = &file.source.path;
         let id = &vendor.vendor.id;
         let folder = disk.parent().unwrap_or(Path::new("."));
-        folder_vendor.insert(folder.to_path_buf(), id.value.clone());
+        folder_vendor.insert(folder.to_path_buf(), file.complete.then(|| id.value.clone()));
         if let Some((first, _)) = vendor_ids.get(&id.value) {
             out.report(
                 Code::DuplicateVendor,
@@ -80,7 +86,7 @@ pub fn check_references(context: &Context, files: &[CheckedFile]) -> (Diagnostic
         }
         let in_vendors = folder.parent().is_some_and(|p| p.file_name().is_some_and(|n| n == "vendors"));
         let folder_name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if in_vendors && folder_name != id.value {
+        if in_vendors && folder_name != id.value && crate::model::is_slug(&id.value) {
             out.report(
                 Code::IdMismatch,
                 path,
@@ -102,7 +108,7 @@ pub fn check_references(context: &Context, files: &[CheckedFile]) -> (Diagnostic
                     (folder.file_name().is_some_and(|n| n == "evaluations")).then(|| folder.parent()).flatten();
                 match vendor_folder.and_then(|f| folder_vendor.get(f).map(|id| (f, id))) {
                     Some((_, id)) => {
-                        if let Some(named) = &evaluation.evaluation.vendor
+                        if let (Some(named), Some(id)) = (&evaluation.evaluation.vendor, id)
                             && &named.value != id
                         {
                             out.report(
@@ -124,13 +130,14 @@ pub fn check_references(context: &Context, files: &[CheckedFile]) -> (Diagnostic
                     }
                 }
                 if let Some(rubric) = &rubric {
-                    check_scores(&evaluation.scores, rubric, path, &mut out);
+                    let evaluator = &evaluation.evaluation.evaluator.value;
+                    check_scores(&evaluation.scores, rubric, evaluator, path, &mut out, &mut BTreeMap::new());
                 }
             }
             Document::Contract(contract) => {
                 let named = &contract.contract.vendor;
                 match folder_vendor.get(folder) {
-                    Some(id) if id != &named.value => {
+                    Some(Some(id)) if id != &named.value => {
                         out.report(
                             Code::UnknownContractVendor,
                             path,
@@ -170,7 +177,11 @@ fn settings_of(path: &Path, files: &[CheckedFile]) -> Option<WorkspaceFile> {
         };
     }
     let text = std::fs::read_to_string(path).ok()?;
-    match super::parse_document(&SourceFile::new("", text), Some(FileKind::Workspace), &mut Diagnostics::default()) {
+    match super::parse_document(
+        &SourceFile::new("", text),
+        crate::validate::Expect::ByLocation(FileKind::Workspace),
+        &mut Diagnostics::default(),
+    ) {
         Some((_, Document::Workspace(w))) => Some(w),
         _ => None,
     }
@@ -191,7 +202,11 @@ fn check_settings(root: &Path, path: &str, settings: &WorkspaceFile, out: &mut D
                     Code::MissingReference,
                     path,
                     Some(reference.span.clone()),
-                    format!("`{}` is not a built-in {}", reference.value, &dir[..dir.len() - 1]),
+                    format!(
+                        "`{}` is not a built-in {}",
+                        reference.value,
+                        if dir == "rubrics" { "rubric" } else { "policy" }
+                    ),
                 );
             }
             Reference::Builtin(_) => {}
@@ -219,7 +234,18 @@ fn check_settings(root: &Path, path: &str, settings: &WorkspaceFile, out: &mut D
                     "paths are relative to the folder holding vendorscore.toml; built-in files are named builtin:ID",
                 );
             }
-            Reference::Path(_) => {}
+            Reference::Path(file) => {
+                let want = if dir == "rubrics" { FileKind::Rubric } else { FileKind::Policy };
+                let found = std::fs::read_to_string(&file).ok().and_then(|text| first_table_kind(&text));
+                if let Some(found) = found.filter(|k| *k != want) {
+                    out.report(
+                        Code::MissingReference,
+                        path,
+                        Some(reference.span.clone()),
+                        format!("`{}` is a {} file, not a {}", reference.value, found.as_str(), want.as_str()),
+                    );
+                }
+            }
         }
     }
     if let Some(font) = settings.report.as_ref().and_then(|r| r.font.as_ref())
@@ -233,6 +259,12 @@ fn check_settings(root: &Path, path: &str, settings: &WorkspaceFile, out: &mut D
         )
         .add_help("give a TrueType or OpenType file, relative to the folder holding vendorscore.toml");
     }
+}
+
+/// The kind a TOML text's first table names, if it parses.
+fn first_table_kind(text: &str) -> Option<FileKind> {
+    let table = toml::de::DeTable::parse(text).ok()?;
+    table.get_ref().iter().find_map(|(key, _)| FileKind::from_table(key.get_ref()))
 }
 
 /// The rubric answers are checked against: the settings' rubric, else the built-in default.
@@ -259,9 +291,9 @@ fn workspace_rubric(
             (SourceFile::new(context.workspace.display_path(&path), text), Some(path))
         }
     };
-    let mut file = CheckedFile { source, disk_path: disk.clone(), document: None, rubric: None };
+    let mut file = CheckedFile::new(source, disk.clone());
     let mut diagnostics = Diagnostics::default();
-    super::check_source(&mut file, Some(FileKind::Rubric), &mut diagnostics);
+    super::check_source(&mut file, crate::validate::Expect::Exactly(FileKind::Rubric), &mut diagnostics);
     if disk.is_some() {
         out.extend(diagnostics);
         extra_sources.push(file.source);
@@ -271,7 +303,7 @@ fn workspace_rubric(
 
 /// Check a vendor's answers against the rubric and resolve them; cited
 /// evidence is checked even without a rubric.
-pub(crate) fn check_answers(
+pub fn check_answers(
     answers: &crate::model::SpannedMap<crate::model::SpannedMap<Spanned<Answer>>>,
     rubric: Option<&Rubric>,
     folder: &Path,
@@ -332,7 +364,12 @@ pub(crate) fn check_answers(
             if let Some(value) = resolve_value(criterion, &answer.value.value, path, out) {
                 resolved.insert(
                     criterion.full_id.clone(),
-                    GivenAnswer { value, evidence: evidence.clone(), note: answer.value.note.clone() },
+                    GivenAnswer {
+                        value,
+                        given: answer.value.value.value.clone(),
+                        evidence: evidence.clone(),
+                        note: answer.value.note.clone(),
+                    },
                 );
             }
         }
@@ -348,7 +385,9 @@ fn unknown<'a>(
     known: impl Iterator<Item = &'a str>,
 ) {
     let known: Vec<&str> = known.collect();
-    let d = out.report(code, path, Some(key.span.clone()), format!("the rubric has no {what} `{}`", key.value));
+    let (what, scope) = what.split_once(' ').unwrap_or((what, ""));
+    let scope = if scope.is_empty() { String::new() } else { format!(" {scope}") };
+    let d = out.report(code, path, Some(key.span.clone()), format!("the rubric has no {what} `{}`{scope}", key.value));
     d.help = Some(match did_you_mean(&key.value, known.iter().copied()) {
         Some(near) => format!("did you mean `{near}`?"),
         None => format!("known: {}", known.join(", ")),
@@ -482,18 +521,19 @@ pub(crate) fn check_evidence(
                 format!("evidence `{}` leaves the vendor's folder", item.value),
             )
             .add_help("cite files inside the vendor's folder, e.g. evidence/certificate.pdf");
-            evidence.push(Evidence { path: item.value.clone(), file: None });
+            evidence.push(Evidence { path: item.value.clone(), file: None, digest: None });
             continue;
         }
-        if !joined.exists() {
+        if !joined.is_file() {
+            let problem = if joined.is_dir() { "is a folder, not a file" } else { "does not exist" };
             let d = out.report(
                 Code::EvidenceNotFound,
                 path,
                 Some(item.span.clone()),
-                format!("evidence `{}` does not exist", item.value),
+                format!("evidence `{}` {problem}", item.value),
             );
             d.help = Some(format!("looked for {shown}"));
-            evidence.push(Evidence { path: shown, file: None });
+            evidence.push(Evidence { path: shown, file: None, digest: None });
             continue;
         }
         let inside = match (joined.canonicalize(), folder.canonicalize()) {
@@ -508,19 +548,23 @@ pub(crate) fn check_evidence(
                 format!("evidence `{}` is a link to a file outside the vendor's folder", item.value),
             )
             .add_help("copy the document into the vendor's folder instead of linking to it");
-            evidence.push(Evidence { path: shown, file: None });
+            evidence.push(Evidence { path: shown, file: None, digest: None });
             continue;
         }
-        evidence.push(Evidence { path: shown, file: Some(joined) });
+        evidence.push(Evidence { path: shown, file: Some(joined), digest: None });
     }
     evidence
 }
 
-fn check_scores(
+/// Check an evaluator's scores against the rubric's panel criteria and
+/// collect the valid ones as panel values.
+pub fn check_scores(
     scores: &crate::model::SpannedMap<crate::model::SpannedMap<Spanned<Answer>>>,
     rubric: &Rubric,
+    evaluator: &str,
     path: &str,
     out: &mut Diagnostics,
+    panel: &mut BTreeMap<String, Vec<PanelValue>>,
 ) {
     for (category_key, table) in scores.iter() {
         let Some(category) = rubric.categories.iter().find(|c| c.id == category_key.value) else {
@@ -567,7 +611,17 @@ fn check_scores(
                 )
                 .add_help("put the reasoning in `note`");
             }
-            resolve_value(criterion, &answer.value.value, path, out);
+            let value = match resolve_value(criterion, &answer.value.value, path, out) {
+                Some(GivenValue::Level(score)) => score as f64,
+                Some(GivenValue::Number(number)) => number,
+                _ => continue,
+            };
+            let note = answer.value.note.clone();
+            panel.entry(criterion.full_id.clone()).or_default().push(PanelValue {
+                evaluator: evaluator.to_owned(),
+                value,
+                note,
+            });
         }
     }
 }

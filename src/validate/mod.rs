@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use crate::audit::hash::sha256_hex;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::{
@@ -26,7 +26,7 @@ use crate::model::{
 use crate::source::SourceFile;
 use crate::workspace::Workspace;
 
-pub use crossref::{Context, check_references};
+pub use crossref::{Context, check_answers, check_references, check_scores};
 
 /// A parsed file of one of the six kinds.
 #[derive(Debug, Clone)]
@@ -48,6 +48,15 @@ pub struct CheckedFile {
     pub document: Option<Document>,
     /// For a rubric without errors: the trusted rubric.
     pub rubric: Option<Rubric>,
+    /// False when the schema check had to drop or stand in for parts of it.
+    pub complete: bool,
+}
+
+impl CheckedFile {
+    /// A file not checked yet.
+    pub fn new(source: SourceFile, disk_path: Option<PathBuf>) -> Self {
+        CheckedFile { source, disk_path, document: None, rubric: None, complete: true }
+    }
 }
 
 /// The outcome of `validate`: every diagnostic, and the files they point into.
@@ -148,16 +157,43 @@ pub fn check_disk_file(workspace: &Workspace, path: &Path) -> (CheckedFile, Diag
     };
     let unreadable = !diagnostics.is_empty();
     let source = SourceFile::new(shown, text);
-    let mut file = CheckedFile { source, disk_path: Some(path.to_path_buf()), document: None, rubric: None };
+    let mut file = CheckedFile::new(source, Some(path.to_path_buf()));
     if !unreadable {
-        check_source(&mut file, None, &mut diagnostics);
+        let expect = kind_by_location(path).map_or(Expect::Any, Expect::ByLocation);
+        check_source(&mut file, expect, &mut diagnostics);
     }
     (file, diagnostics)
 }
 
+/// What kind of file a caller expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// Any kind, told by the first table.
+    Any,
+    /// This kind and no other (e.g. the rubric a command was given).
+    Exactly(FileKind),
+    /// The kind the file's place implies (`vendors/<id>/vendor.toml`),
+    /// used when its first table says nothing.
+    ByLocation(FileKind),
+}
+
+/// The kind a file's name or folder implies.
+fn kind_by_location(path: &Path) -> Option<FileKind> {
+    let name = path.file_name()?.to_str()?;
+    let folder = path.parent().and_then(Path::file_name).and_then(|n| n.to_str()).unwrap_or("");
+    match (name, folder) {
+        ("vendorscore.toml", _) => Some(FileKind::Workspace),
+        ("vendor.toml", _) => Some(FileKind::Vendor),
+        ("contract.toml", _) => Some(FileKind::Contract),
+        (_, "evaluations") => Some(FileKind::Evaluation),
+        (_, "rubrics") => Some(FileKind::Rubric),
+        (_, "policies") => Some(FileKind::Policy),
+        _ => None,
+    }
+}
+
 /// Check a file's text: syntax, kind, schema, and its own semantics.
-/// With `expected`, a file of another kind is an error.
-pub fn check_source(file: &mut CheckedFile, expected: Option<FileKind>, diagnostics: &mut Diagnostics) {
+pub fn check_source(file: &mut CheckedFile, expected: Expect, diagnostics: &mut Diagnostics) {
     let path = file.source.path.clone();
     if path.ends_with(".j2") {
         check_template(&file.source, diagnostics);
@@ -168,6 +204,7 @@ pub fn check_source(file: &mut CheckedFile, expected: Option<FileKind>, diagnost
     // Parts the schema check pruned must not cause follow-on errors (an
     // empty category whose only criterion had a typo).
     let complete = diagnostics.count(crate::diag::Severity::Error) == errors_before;
+    file.complete = complete;
     let stem = path.rsplit('/').next().unwrap_or(&path).trim_end_matches(".toml").to_owned();
     match &document {
         Document::Rubric(rubric) => {
@@ -181,7 +218,8 @@ pub fn check_source(file: &mut CheckedFile, expected: Option<FileKind>, diagnost
         }
         Document::Contract(contract) => contract::check(contract, &path, diagnostics),
         Document::Vendor(vendor) => check_vendor_header(vendor, &path, diagnostics),
-        Document::Evaluation(_) | Document::Workspace(_) => {}
+        Document::Workspace(settings) => check_ticket_columns(settings, &path, diagnostics),
+        Document::Evaluation(_) => {}
     }
     debug_assert_eq!(kind_of(&document), kind);
     file.document = Some(document);
@@ -202,7 +240,7 @@ fn kind_of(document: &Document) -> FileKind {
 /// kind's schema and deserialize what is valid.
 pub fn parse_document(
     source: &SourceFile,
-    expected: Option<FileKind>,
+    expected: Expect,
     diagnostics: &mut Diagnostics,
 ) -> Option<(FileKind, Document)> {
     let path = source.path.as_str();
@@ -218,16 +256,25 @@ pub fn parse_document(
     }
     let first = table.get_ref().iter().find_map(|(key, _)| FileKind::from_table(key.get_ref()));
     let kind = match (first, expected) {
-        (Some(kind), None) => kind,
-        (Some(kind), Some(want)) if kind == want => kind,
-        (found, Some(want)) => {
+        (Some(kind), Expect::Any | Expect::ByLocation(_)) => kind,
+        (Some(kind), Expect::Exactly(want)) if kind == want => kind,
+        // The settings file's tables are all optional.
+        (None, Expect::ByLocation(FileKind::Workspace)) => FileKind::Workspace,
+        (None, Expect::ByLocation(want)) => {
+            let name = want.as_str();
+            diagnostics
+                .report(Code::MissingKey, path, Some(0..0), format!("this {name} file lacks its [{name}] table"))
+                .add_help(format!("start the file with [{name}]; see `vendorscore schema {name}`"));
+            return None;
+        }
+        (found, Expect::Exactly(want)) => {
             let what = found.map_or("not a vendorscore file".to_owned(), |k| format!("a {} file", k.as_str()));
             diagnostics
                 .report(Code::UnknownFileKind, path, None, format!("expected a {} file, found {what}", want.as_str()))
                 .severity = crate::diag::Severity::Error;
             return None;
         }
-        (None, None) => {
+        (None, Expect::Any) => {
             let kinds = FileKind::ALL.iter().map(|k| format!("[{}]", k.as_str())).collect::<Vec<_>>().join(", ");
             diagnostics
                 .report(Code::UnknownFileKind, path, Some(0..0), "not a vendorscore file: no known first table")
@@ -262,6 +309,28 @@ pub fn parse_document(
 fn schema_of(kind: FileKind) -> &'static serde_json::Value {
     static SCHEMAS: OnceLock<BTreeMap<FileKind, serde_json::Value>> = OnceLock::new();
     &SCHEMAS.get_or_init(|| FileKind::ALL.iter().map(|&k| (k, k.json_schema())).collect())[&kind]
+}
+
+fn check_ticket_columns(settings: &WorkspaceFile, path: &str, diagnostics: &mut Diagnostics) {
+    use crate::model::TICKET_COLUMNS;
+    let Some(tickets) = &settings.tickets else { return };
+    for (column, header) in tickets.columns.iter() {
+        if !TICKET_COLUMNS.contains(&column.value.as_str()) {
+            let d = diagnostics.report(
+                Code::UnknownKey,
+                path,
+                Some(column.span.clone()),
+                format!("`{}` is not a ticket column", column.value),
+            );
+            d.help = Some(match crate::diag::did_you_mean(&column.value, TICKET_COLUMNS.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("columns: {}", TICKET_COLUMNS.join(", ")),
+            });
+        }
+        if header.value.trim().is_empty() {
+            diagnostics.report(Code::OutOfRange, path, Some(header.span.clone()), "the header name is empty");
+        }
+    }
 }
 
 fn check_vendor_header(vendor: &VendorFile, path: &str, diagnostics: &mut Diagnostics) {
@@ -334,10 +403,4 @@ fn check_template(source: &SourceFile, diagnostics: &mut Diagnostics) {
         let message = error.detail().unwrap_or("template does not compile").to_owned();
         diagnostics.push(Diagnostic::new(Code::TemplateSyntax, &source.path, span, message));
     }
-}
-
-/// Lowercase hex SHA-256 of some bytes.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -68,6 +68,11 @@ fn check_expression(
                 .add_help("rules are minijinja expressions, e.g. `data_protection.dpa_signed` or `security.pentest_date | age_days <= 365`");
         }
         Ok(compiled) => {
+            for function in expr::unknown_functions(env, &expression.value) {
+                diagnostics
+                    .report(Code::ExpressionSyntax, path, span.clone(), format!("expression uses an unknown {function}"))
+                    .add_help("filters: minijinja's built-ins and age_days, third_countries, duration_secs (docs/policies.md)");
+            }
             for unknown in expr::unknown_paths(&compiled.undeclared_variables(true)) {
                 let d = diagnostics.report(
                     Code::UnknownPath,

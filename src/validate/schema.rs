@@ -7,13 +7,14 @@
 //! `required`, `additionalProperties`, `items`, `minimum`/`maximum`, and
 //! `format` (`date`, `uint32`, …).
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use serde_json::{Map, Value as Json};
 use toml::Spanned;
 use toml::de::{DeArray, DeValue};
 
-use crate::diag::{Code, Diagnostic, Diagnostics, did_you_mean};
+use crate::diag::{Code, Diagnostic, Diagnostics, PLACEHOLDER, did_you_mean};
 
 /// Checks values against one file kind's schema.
 pub struct SchemaChecker<'a> {
@@ -99,16 +100,41 @@ impl<'a> SchemaChecker<'a> {
             let keep = problem.is_none();
             return Verdict { problems: problem.into_iter().collect(), keep };
         }
+        // An optional value (`T` or null): TOML has no null, so it is `T`.
+        let real: Vec<&Json> =
+            branches.iter().filter(|b| self.resolve(b).get("type") != Some(&Json::from("null"))).collect();
+        if let [only] = real.as_slice() {
+            return self.check(node, only, path);
+        }
         // Otherwise: the branch whose type fits the value decides.
-        let mut fitting = branches.iter().filter(|b| self.type_fits(node, self.resolve(b)));
+        let mut fitting = real.iter().filter(|b| self.type_fits(node, self.resolve(b)));
         match fitting.next() {
             Some(branch) => self.check(node, branch, path),
             None => {
-                let expected: Vec<String> =
-                    branches.iter().filter_map(|b| self.resolve(b).get("type")).map(type_names).collect();
+                let mut expected = Vec::new();
+                for branch in &real {
+                    self.expected_names(branch, &mut expected);
+                }
                 let message =
                     format!("expected {}, found {}{}", expected.join(" or "), describe(node.get_ref()), at(path));
                 Verdict { problems: vec![self.diag(Code::WrongType, node.span(), message)], keep: false }
+            }
+        }
+    }
+
+    /// What a schema accepts, in words, flattening alternatives.
+    fn expected_names(&self, schema: &Json, out: &mut Vec<String>) {
+        let schema = self.resolve(schema);
+        if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Json::as_array) {
+            for branch in branches {
+                self.expected_names(branch, out);
+            }
+            return;
+        }
+        if let Some(types) = schema.get("type") {
+            let name = type_names(types, schema.get("format"));
+            if !name.is_empty() && !out.contains(&name) {
+                out.push(name);
             }
         }
     }
@@ -132,7 +158,7 @@ impl<'a> SchemaChecker<'a> {
         let mut d = self.diag(
             Code::WrongType,
             node.span(),
-            format!("expected {}, found {}{}", type_names(types), describe(value), at(path)),
+            format!("expected {}, found {}{}", type_names(types, obj.get("format")), describe(value), at(path)),
         );
         if obj.get("format").and_then(Json::as_str) == Some("date") && value.is_str() {
             d = d.with_help("write the date without quotes, e.g. 2026-10-01");
@@ -242,10 +268,16 @@ impl<'a> SchemaChecker<'a> {
         for name in &remove {
             table.remove(name.as_str());
         }
-        let mut keep = !dropped_required;
+        // The file and its top-level tables are kept with placeholders for
+        // what is missing, so the rest of the file is still checked; deeper
+        // tables (one criterion, one rule) are dropped whole.
+        let patch = path.len() <= 1;
+        let mut keep = !dropped_required || patch;
         for name in required {
-            if !table.contains_key(name) && !remove.iter().any(|r| r == name) {
-                keep = false;
+            if table.contains_key(name) {
+                continue;
+            }
+            if !remove.iter().any(|r| r == name) {
                 let table_name = if path.is_empty() { "the file".to_owned() } else { format!("`{}`", path.join(".")) };
                 problems.push(self.diag(
                     Code::MissingKey,
@@ -253,8 +285,51 @@ impl<'a> SchemaChecker<'a> {
                     format!("{table_name} lacks the required key `{name}`"),
                 ));
             }
+            let filler = properties.and_then(|p| p.get(name)).and_then(|schema| self.placeholder(schema));
+            match filler {
+                Some(value) if patch => {
+                    table.insert(
+                        Spanned::new(PLACEHOLDER, Cow::Owned(name.to_owned())),
+                        Spanned::new(PLACEHOLDER, value),
+                    );
+                }
+                _ => keep = false,
+            }
         }
         Verdict { problems, keep }
+    }
+
+    /// A value that satisfies `schema`, standing in for a missing one.
+    fn placeholder(&self, schema: &Json) -> Option<DeValue<'static>> {
+        let schema = self.resolve(schema);
+        if let Some(values) = constants_of(schema) {
+            return values.first().map(|v| DeValue::String(Cow::Owned((*v).to_owned())));
+        }
+        if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Json::as_array) {
+            return branches.iter().find_map(|b| self.placeholder(b));
+        }
+        let date = schema.get("format").and_then(Json::as_str) == Some("date");
+        Some(match *json_types(schema.get("type")?).first()? {
+            "string" if date => DeValue::Datetime("1970-01-01".parse().ok()?),
+            "string" => DeValue::String(Cow::Borrowed("")),
+            "integer" => DeValue::Integer(Default::default()),
+            "number" => DeValue::Float(Default::default()),
+            "boolean" => DeValue::Boolean(false),
+            "array" => DeValue::Array(DeArray::new()),
+            "object" => {
+                let mut table = toml::de::DeTable::new();
+                let required = schema.get("required").and_then(Json::as_array).into_iter().flatten();
+                for name in required.filter_map(Json::as_str) {
+                    let value = self.placeholder(schema.get("properties")?.get(name)?)?;
+                    table.insert(
+                        Spanned::new(PLACEHOLDER, Cow::Owned(name.to_owned())),
+                        Spanned::new(PLACEHOLDER, value),
+                    );
+                }
+                DeValue::Table(table)
+            }
+            _ => return None,
+        })
     }
 
     fn check_array(&self, items: &mut DeArray<'_>, obj: &Map<String, Json>, path: &mut Vec<String>) -> Verdict {
@@ -295,12 +370,14 @@ fn json_types(types: &Json) -> Vec<&str> {
     }
 }
 
-fn type_names(types: &Json) -> String {
+fn type_names(types: &Json, format: Option<&Json>) -> String {
+    let date = format.and_then(Json::as_str) == Some("date");
     json_types(types)
         .iter()
         .map(|t| match *t {
             "object" => "a table",
             "array" => "an array",
+            "string" if date => "a date (like 2026-10-01)",
             "string" => "a string",
             "integer" => "an integer",
             "number" => "a number",
@@ -402,7 +479,7 @@ kind = "scael"
     #[test]
     fn missing_required_keys_and_wrong_dates_are_named() {
         let (keep, diags) = check(FileKind::Vendor, "[vendor]\nname = \"N\"\nsubmitted = \"2026-10-01\"\n");
-        assert!(!keep);
+        assert!(keep, "a header table is kept with a placeholder for what is missing");
         assert!(diags.iter().any(|d| d.code == Code::MissingKey && d.message.contains("`id`")), "{diags:?}");
         let date = diags.iter().find(|d| d.code == Code::WrongType).expect("date error");
         assert_eq!(date.help.as_deref(), Some("write the date without quotes, e.g. 2026-10-01"));

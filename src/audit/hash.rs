@@ -1,0 +1,135 @@
+//! SHA-256 digests of files, streamed (never read whole into memory) and
+//! spread over all cores when there are many.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use sha2::{Digest, Sha256};
+
+/// Size of the read buffer: large enough that syscalls are not the cost.
+const BUFFER: usize = 1 << 20;
+
+/// A file's size and digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileDigest {
+    pub bytes: u64,
+    /// Lowercase hex SHA-256.
+    pub sha256: String,
+}
+
+/// Lowercase hex of a digest.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    out
+}
+
+/// Lowercase hex SHA-256 of bytes in memory.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// Hash one file, streaming it through a fixed buffer.
+pub fn hash_file(path: &Path) -> std::io::Result<FileDigest> {
+    let mut file = std::fs::File::open(path)?;
+    let mut buffer = vec![0u8; BUFFER];
+    hash_reader(&mut file, &mut buffer)
+}
+
+fn hash_reader(reader: &mut impl Read, buffer: &mut [u8]) -> std::io::Result<FileDigest> {
+    let mut hasher = Sha256::new();
+    let mut total = 0u64;
+    loop {
+        let n = match reader.read(buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hasher.update(&buffer[..n]);
+        total += n as u64;
+    }
+    Ok(FileDigest { bytes: total, sha256: hex(&hasher.finalize()) })
+}
+
+/// Hash many files on `threads` threads (0: all cores); results in input order.
+pub fn hash_files(paths: &[PathBuf], threads: usize) -> Vec<std::io::Result<FileDigest>> {
+    let threads = match threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .min(paths.len())
+    .max(1);
+    if threads == 1 {
+        let mut buffer = vec![0u8; BUFFER];
+        return paths
+            .iter()
+            .map(|p| std::fs::File::open(p).and_then(|mut f| hash_reader(&mut f, &mut buffer)))
+            .collect();
+    }
+    // Work stealing by index: small and large files balance across threads.
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<Option<std::io::Result<FileDigest>>> = (0..paths.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut buffer = vec![0u8; BUFFER];
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(path) = paths.get(i) else { break };
+                        done.push((i, std::fs::File::open(path).and_then(|mut f| hash_reader(&mut f, &mut buffer))));
+                    }
+                    done
+                })
+            })
+            .collect();
+        for worker in workers {
+            for (i, result) in worker.join().expect("hashing does not panic") {
+                results[i] = Some(result);
+            }
+        }
+    });
+    results.into_iter().map(|r| r.expect("every index was hashed")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_vectors() {
+        assert_eq!(sha256_hex(b""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    #[test]
+    fn streamed_and_parallel_hashes_match_in_memory_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut paths = Vec::new();
+        let mut expected = Vec::new();
+        for i in 0..9usize {
+            // Sizes around the buffer boundary and a few small ones.
+            let len = [0, 1, 63, 64, BUFFER - 1, BUFFER, BUFFER + 1, 3 * BUFFER + 7, 1000][i];
+            let bytes: Vec<u8> = (0..len).map(|j| (j * 31 + i) as u8).collect();
+            let path = dir.path().join(format!("f{i}"));
+            std::fs::write(&path, &bytes).unwrap();
+            expected.push(FileDigest { bytes: len as u64, sha256: sha256_hex(&bytes) });
+            paths.push(path);
+        }
+        paths.push(dir.path().join("missing"));
+        for threads in [1, 2, 4] {
+            let got = hash_files(&paths, threads);
+            for (g, e) in got.iter().zip(&expected) {
+                assert_eq!(g.as_ref().unwrap(), e);
+            }
+            assert!(got.last().unwrap().is_err());
+        }
+    }
+}

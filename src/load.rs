@@ -1,0 +1,251 @@
+//! Loading a command's inputs through validation: settings, the rubric, the
+//! vendors with their evaluations and evidence. Nothing is handed on when a
+//! file has an error; every file read is recorded for the ledger.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::audit::hash::{hash_files, sha256_hex};
+use crate::builtin;
+use crate::diag::{Code, Diagnostics};
+use crate::model::{FileKind, Rubric, Submission, WorkspaceFile};
+use crate::source::SourceFile;
+use crate::validate::{CheckedFile, Document, check_disk_file, check_source};
+use crate::workspace::{Reference, SETTINGS_FILE, Workspace};
+
+/// A file a run read: what the ledger records.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct InputFile {
+    /// Workspace-relative path, or `builtin:ID`.
+    pub path: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// What loading found: diagnostics (warnings only on success) and the
+/// files they point into, for rendering.
+#[derive(Debug, Default)]
+pub struct Findings {
+    pub diagnostics: Diagnostics,
+    pub sources: BTreeMap<String, SourceFile>,
+}
+
+impl Findings {
+    fn take(&mut self, file: CheckedFile, diagnostics: Diagnostics) -> CheckedFile {
+        self.diagnostics.extend(diagnostics);
+        self.sources.insert(file.source.path.clone(), file.source.clone());
+        file
+    }
+
+    /// `Err(self)` when an error was found.
+    fn check(mut self) -> Result<Findings, Findings> {
+        self.diagnostics.sort();
+        if self.diagnostics.has_errors() { Err(self) } else { Ok(self) }
+    }
+}
+
+fn input_of(source: &SourceFile) -> InputFile {
+    InputFile { path: source.path.clone(), bytes: source.text.len() as u64, sha256: sha256_hex(source.text.as_bytes()) }
+}
+
+/// The workspace settings, or defaults when there is no `vendorscore.toml`.
+pub fn settings(workspace: &Workspace, inputs: &mut Vec<InputFile>) -> Result<WorkspaceFile, Findings> {
+    let path = workspace.settings_path();
+    if !path.is_file() {
+        return Ok(WorkspaceFile::default());
+    }
+    let mut findings = Findings::default();
+    let (file, diagnostics) = check_disk_file(workspace, &path);
+    let file = findings.take(file, diagnostics);
+    let findings = findings.check()?;
+    inputs.push(input_of(&file.source));
+    match file.document {
+        Some(Document::Workspace(settings)) => Ok(settings),
+        _ => {
+            let mut findings = findings;
+            findings.diagnostics.report(Code::UnknownFileKind, SETTINGS_FILE, None, "expected a [workspace] file");
+            Err(findings)
+        }
+    }
+}
+
+/// The rubric to score with: `flag`, else the settings', else the built-in default.
+pub fn rubric(
+    workspace: &Workspace,
+    settings: &WorkspaceFile,
+    flag: Option<&str>,
+    inputs: &mut Vec<InputFile>,
+) -> Result<Rubric, Findings> {
+    let default = format!("{}{}", builtin::PREFIX, builtin::DEFAULT_RUBRIC);
+    let reference = flag.or(settings.workspace.rubric.as_ref().map(|r| r.value.as_str())).unwrap_or(&default);
+    let mut findings = Findings::default();
+    let file = match workspace.resolve(reference) {
+        Reference::Builtin(file) => {
+            let mut checked = CheckedFile::new(SourceFile::new(file.name(), file.text()), None);
+            let mut diagnostics = Diagnostics::default();
+            check_source(&mut checked, crate::validate::Expect::Exactly(FileKind::Rubric), &mut diagnostics);
+            findings.take(checked, diagnostics)
+        }
+        Reference::UnknownBuiltin(name) => {
+            let known = builtin::under("rubrics").map(|f| f.name()).collect::<Vec<_>>().join(", ");
+            findings
+                .diagnostics
+                .report(Code::MissingReference, &name, None, format!("there is no built-in rubric `{name}`"))
+                .add_help(format!("built-in rubrics: {known}"));
+            return Err(findings);
+        }
+        Reference::Path(path) => {
+            if !path.is_file() {
+                findings
+                    .diagnostics
+                    .report(
+                        Code::MissingReference,
+                        &workspace.display_path(&path),
+                        None,
+                        "the rubric file does not exist",
+                    )
+                    .add_help("give a path relative to the workspace, or builtin:ID");
+                return Err(findings);
+            }
+            let (mut checked, mut diagnostics) = check_disk_file(workspace, &path);
+            if !matches!(checked.document, Some(Document::Rubric(_))) && !diagnostics.has_errors() {
+                diagnostics.report(Code::UnknownFileKind, &checked.source.path, None, "expected a [rubric] file");
+                checked.rubric = None;
+            }
+            findings.take(checked, diagnostics)
+        }
+    };
+    let findings = findings.check()?;
+    inputs.push(input_of(&file.source));
+    file.rubric.ok_or(findings)
+}
+
+/// Every vendor folder under the workspace's `vendors/` (those with a vendor.toml), sorted.
+pub fn vendor_dirs(workspace: &Workspace) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(workspace.root.join("vendors"))
+        .map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.join("vendor.toml").is_file()).collect())
+        .unwrap_or_default();
+    dirs.sort();
+    dirs
+}
+
+/// Load and check each vendor folder against the rubric: answers, panel
+/// evaluations, and cited evidence (hashed on all cores).
+pub fn submissions(
+    workspace: &Workspace,
+    rubric: &Rubric,
+    dirs: &[PathBuf],
+    inputs: &mut Vec<InputFile>,
+) -> Result<(Vec<Submission>, Findings), Findings> {
+    let mut findings = Findings::default();
+    let mut submissions = Vec::new();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for dir in dirs {
+        let vendor_path = dir.join("vendor.toml");
+        if !vendor_path.is_file() {
+            let shown = workspace.display_path(dir);
+            findings
+                .diagnostics
+                .report(Code::Unreadable, &shown, None, format!("{shown} holds no vendor.toml"))
+                .add_help("a vendor folder is vendors/<id>/ with a vendor.toml inside");
+            continue;
+        }
+        let (file, diagnostics) = check_disk_file(workspace, &vendor_path);
+        let file = findings.take(file, diagnostics);
+        inputs.push(input_of(&file.source));
+        let Some(Document::Vendor(vendor)) = &file.document else { continue };
+        let path = file.source.path.clone();
+        let id = &vendor.vendor.id;
+        if let Some(first) = seen.insert(id.value.clone(), path.clone()) {
+            findings.diagnostics.report(
+                Code::DuplicateVendor,
+                &path,
+                Some(id.span.clone()),
+                format!("vendor id `{}` is also used by {first}", id.value),
+            );
+        }
+        let mut answers = BTreeMap::new();
+        crate::validate::check_answers(
+            &vendor.answers,
+            Some(rubric),
+            dir,
+            &path,
+            workspace,
+            &mut findings.diagnostics,
+            &mut answers,
+        );
+        let mut panel = BTreeMap::new();
+        for evaluation_path in evaluation_files(dir) {
+            let (file, diagnostics) = check_disk_file(workspace, &evaluation_path);
+            let file = findings.take(file, diagnostics);
+            inputs.push(input_of(&file.source));
+            if let Some(Document::Evaluation(evaluation)) = &file.document {
+                let evaluator = &evaluation.evaluation.evaluator.value;
+                crate::validate::check_scores(
+                    &evaluation.scores,
+                    rubric,
+                    evaluator,
+                    &file.source.path,
+                    &mut findings.diagnostics,
+                    &mut panel,
+                );
+            }
+        }
+        submissions.push(Submission {
+            id: id.value.clone(),
+            name: vendor.vendor.name.value.clone(),
+            country: vendor.vendor.country.as_ref().map(|c| c.value.clone()),
+            folder: workspace.display_path(dir),
+            answers,
+            panel,
+        });
+    }
+    let findings = findings.check()?;
+    hash_evidence(&mut submissions, inputs);
+    Ok((submissions, findings))
+}
+
+fn evaluation_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("evaluations"))
+        .map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+fn hash_evidence(submissions: &mut [Submission], inputs: &mut Vec<InputFile>) {
+    let mut paths: Vec<PathBuf> = submissions
+        .iter()
+        .flat_map(|s| s.answers.values())
+        .flat_map(|a| a.evidence.iter())
+        .filter_map(|e| e.file.clone())
+        .collect();
+    paths.sort();
+    paths.dedup();
+    let digests: BTreeMap<&PathBuf, _> = paths.iter().zip(hash_files(&paths, 0)).collect();
+    for submission in submissions {
+        for answer in submission.answers.values_mut() {
+            for evidence in &mut answer.evidence {
+                let Some(file) = &evidence.file else { continue };
+                match digests.get(file) {
+                    Some(Ok(digest)) => {
+                        inputs.push(InputFile {
+                            path: evidence.path.clone(),
+                            bytes: digest.bytes,
+                            sha256: digest.sha256.clone(),
+                        });
+                        evidence.digest = Some(digest.clone());
+                    }
+                    // Unreadable now (removed or permissions): treated as missing.
+                    _ => evidence.file = None,
+                }
+            }
+        }
+    }
+}
+
+/// Sort and deduplicate the list of files a run read.
+pub fn finish_inputs(inputs: &mut Vec<InputFile>) {
+    inputs.sort();
+    inputs.dedup();
+}

@@ -200,6 +200,9 @@ pub fn submissions(
             panel,
         });
     }
+    // A cited file that is missing is the vendor's problem, not an input
+    // error: the answer scores as unevidenced (`evidence-missing`).
+    findings.diagnostics.downgrade(Code::EvidenceNotFound);
     let findings = findings.check()?;
     hash_evidence(&mut submissions, inputs);
     Ok((submissions, findings))

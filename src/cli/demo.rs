@@ -37,5 +37,16 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
     eprint!("{}", diagnostics::human(&list, &validation.sources, env.color_stderr));
     let errors = list.iter().filter(|d| d.severity == Severity::Error).count();
     println!("validated {} files: {errors} error(s), {} warning(s)", validation.files, list.len() - errors);
-    Ok(if errors > 0 { Outcome::Problems } else { Outcome::Clean })
+    if errors > 0 {
+        return Ok(Outcome::Problems);
+    }
+
+    println!("\n== vendorscore score");
+    let quiet = GlobalOptions { quiet: true, ..global.clone() };
+    let outcome = super::score::score_and_print(&quiet, env, &workspace, &[], "table", false)?;
+    if outcome != Outcome::Clean {
+        return Ok(outcome);
+    }
+    println!("\nNext: cd {} and try `vendorscore score --explain`, `vendorscore validate`.", args.out.display());
+    Ok(Outcome::Clean)
 }

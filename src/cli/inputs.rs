@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use super::{Env, GlobalOptions, diagnostics};
 use vendorscore::load::{self, Findings, InputFile};
 use vendorscore::model::{Rubric, Submission};
+use vendorscore::workspace::Workspace;
 
 /// What scoring needs, and every file read.
 pub struct ScoringInputs {
@@ -25,17 +26,21 @@ pub fn show(findings: &Findings, env: &Env, global: &GlobalOptions) {
 }
 
 /// Load the rubric and vendors; `None` when an input is invalid (already reported).
-pub fn scoring_inputs(global: &GlobalOptions, env: &Env, vendors: &[PathBuf]) -> anyhow::Result<Option<ScoringInputs>> {
-    let workspace = env.workspace(global);
+pub fn scoring_inputs(
+    global: &GlobalOptions,
+    env: &Env,
+    workspace: &Workspace,
+    vendors: &[PathBuf],
+) -> anyhow::Result<Option<ScoringInputs>> {
     let mut files = Vec::new();
-    let loaded = load::settings(&workspace, &mut files).and_then(|settings| {
-        let rubric = load::rubric(&workspace, &settings, global.rubric.as_deref(), &mut files)?;
+    let loaded = load::settings(workspace, &mut files).and_then(|settings| {
+        let rubric = load::rubric(workspace, &settings, global.rubric.as_deref(), &mut files)?;
         let dirs: Vec<PathBuf> = if vendors.is_empty() {
-            load::vendor_dirs(&workspace)
+            load::vendor_dirs(workspace)
         } else {
             vendors.iter().map(|v| env.absolute(v)).collect()
         };
-        let (submissions, findings) = load::submissions(&workspace, &rubric, &dirs, &mut files)?;
+        let (submissions, findings) = load::submissions(workspace, &rubric, &dirs, &mut files)?;
         Ok((rubric, submissions, findings))
     });
     match loaded {

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use super::{Env, GlobalOptions, Outcome, format_choice, inputs};
 use vendorscore::model::{AnswerValue, Rubric};
 use vendorscore::scoring::{self, Scorecard, Shown, Status, fmt, round2};
+use vendorscore::workspace::Workspace;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Formats (--format): table (default), json, csv.")]
@@ -22,12 +23,24 @@ pub struct ScoreArgs {
 
 pub fn run(global: &GlobalOptions, env: &Env, args: ScoreArgs) -> anyhow::Result<Outcome> {
     let format = format_choice(global, &["table", "json", "csv"])?;
+    score_and_print(global, env, &env.workspace(global), &args.vendors, format, args.explain)
+}
+
+/// Score the vendors of a workspace and print the ranking in `format`.
+pub fn score_and_print(
+    global: &GlobalOptions,
+    env: &Env,
+    workspace: &Workspace,
+    vendors: &[PathBuf],
+    format: &str,
+    explain_arithmetic: bool,
+) -> anyhow::Result<Outcome> {
     let as_of = env.as_of(global)?;
-    let Some(loaded) = inputs::scoring_inputs(global, env, &args.vendors)? else {
+    let Some(loaded) = inputs::scoring_inputs(global, env, workspace, vendors)? else {
         return Ok(Outcome::Unusable);
     };
     let cards = scoring::score(&loaded.rubric, &loaded.submissions, &scoring::Measured::new());
-    if args.explain {
+    if explain_arithmetic {
         print!("{}", explain(&loaded.rubric, &cards));
     }
     match format {
@@ -142,7 +155,7 @@ fn table(rubric: &Rubric, cards: &[Scorecard], as_of: &str, color: bool) -> Stri
     let mut out = String::new();
     let noun = if cards.len() == 1 { "vendor" } else { "vendors" };
     let _ = writeln!(out, "{} {} · as of {as_of} · {} {noun}\n", rubric.id, rubric.version, cards.len());
-    let _ = write!(out, "{:>3}  {:<20} {:>6}  {:<15} {:>4}", "#", "Vendor", "Score", "Status", "Cov.");
+    let _ = write!(out, "{:>3}  {:<18} {:>6}  {:<15} {:>4}", "#", "Vendor", "Score", "Status", "Cov.");
     for category in &rubric.categories {
         let _ = write!(out, " {:>5}", abbreviation(&category.id));
     }
@@ -150,7 +163,7 @@ fn table(rubric: &Rubric, cards: &[Scorecard], as_of: &str, color: bool) -> Stri
     for card in cards {
         let rank = card.rank.map_or("–".to_owned(), |r| r.to_string());
         let status = paint(&format!("{:<15}", card.status.as_str()), card.status, color);
-        let _ = write!(out, "{rank:>3}  {} {:>6.2}  {status} {:>3.0}%", fit(&card.name, 20), card.score, card.coverage);
+        let _ = write!(out, "{rank:>3}  {} {:>6.2}  {status} {:>3.0}%", fit(&card.name, 18), card.score, card.coverage);
         for category in &card.categories {
             let _ =
                 if category.included { write!(out, " {:>5.1}", category.score) } else { write!(out, " {:>5}", "–") };

@@ -2,6 +2,7 @@
 //! diagnostic fixtures under `tests/fixtures/`.
 
 mod fixtures;
+mod score;
 mod validate;
 mod workspace;
 

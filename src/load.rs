@@ -6,21 +6,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::audit::hash::{hash_files, sha256_hex};
+use crate::audit::ledger::FileRecord;
 use crate::builtin;
 use crate::diag::{Code, Diagnostics};
 use crate::model::{FileKind, Rubric, Submission, WorkspaceFile};
 use crate::source::SourceFile;
 use crate::validate::{CheckedFile, Document, check_disk_file, check_source};
 use crate::workspace::{Reference, SETTINGS_FILE, Workspace};
-
-/// A file a run read: what the ledger records.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct InputFile {
-    /// Workspace-relative path, or `builtin:ID`.
-    pub path: String,
-    pub bytes: u64,
-    pub sha256: String,
-}
 
 /// What loading found: diagnostics (warnings only on success) and the
 /// files they point into, for rendering.
@@ -44,12 +36,16 @@ impl Findings {
     }
 }
 
-fn input_of(source: &SourceFile) -> InputFile {
-    InputFile { path: source.path.clone(), bytes: source.text.len() as u64, sha256: sha256_hex(source.text.as_bytes()) }
+fn input_of(source: &SourceFile) -> FileRecord {
+    FileRecord {
+        path: source.path.clone(),
+        bytes: source.text.len() as u64,
+        sha256: sha256_hex(source.text.as_bytes()),
+    }
 }
 
 /// The workspace settings, or defaults when there is no `vendorscore.toml`.
-pub fn settings(workspace: &Workspace, inputs: &mut Vec<InputFile>) -> Result<WorkspaceFile, Findings> {
+pub fn settings(workspace: &Workspace, inputs: &mut Vec<FileRecord>) -> Result<WorkspaceFile, Findings> {
     let path = workspace.settings_path();
     if !path.is_file() {
         return Ok(WorkspaceFile::default());
@@ -74,7 +70,7 @@ pub fn rubric(
     workspace: &Workspace,
     settings: &WorkspaceFile,
     flag: Option<&str>,
-    inputs: &mut Vec<InputFile>,
+    inputs: &mut Vec<FileRecord>,
 ) -> Result<Rubric, Findings> {
     let default = format!("{}{}", builtin::PREFIX, builtin::DEFAULT_RUBRIC);
     let reference = flag.or(settings.workspace.rubric.as_ref().map(|r| r.value.as_str())).unwrap_or(&default);
@@ -135,7 +131,7 @@ pub fn submissions(
     workspace: &Workspace,
     rubric: &Rubric,
     dirs: &[PathBuf],
-    inputs: &mut Vec<InputFile>,
+    inputs: &mut Vec<FileRecord>,
 ) -> Result<(Vec<Submission>, Findings), Findings> {
     let mut findings = Findings::default();
     let mut submissions = Vec::new();
@@ -216,7 +212,7 @@ fn evaluation_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn hash_evidence(submissions: &mut [Submission], inputs: &mut Vec<InputFile>) {
+fn hash_evidence(submissions: &mut [Submission], inputs: &mut Vec<FileRecord>) {
     let mut paths: Vec<PathBuf> = submissions
         .iter()
         .flat_map(|s| s.answers.values())
@@ -232,7 +228,7 @@ fn hash_evidence(submissions: &mut [Submission], inputs: &mut Vec<InputFile>) {
                 let Some(file) = &evidence.file else { continue };
                 match digests.get(file) {
                     Some(Ok(digest)) => {
-                        inputs.push(InputFile {
+                        inputs.push(FileRecord {
                             path: evidence.path.clone(),
                             bytes: digest.bytes,
                             sha256: digest.sha256.clone(),
@@ -248,7 +244,7 @@ fn hash_evidence(submissions: &mut [Submission], inputs: &mut Vec<InputFile>) {
 }
 
 /// Sort and deduplicate the list of files a run read.
-pub fn finish_inputs(inputs: &mut Vec<InputFile>) {
+pub fn finish_inputs(inputs: &mut Vec<FileRecord>) {
     inputs.sort();
     inputs.dedup();
 }

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{Env, GlobalOptions, Outcome, diagnostics};
+use vendorscore::audit::ledger::LEDGER_PATH;
+use vendorscore::audit::verify::verify;
 use vendorscore::builtin;
 use vendorscore::diag::Severity;
 use vendorscore::output::write_atomic;
@@ -36,17 +38,29 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
     let list = validation.diagnostics.into_vec();
     eprint!("{}", diagnostics::human(&list, &validation.sources, env.color_stderr));
     let errors = list.iter().filter(|d| d.severity == Severity::Error).count();
-    println!("validated {} files: {errors} error(s), {} warning(s)", validation.files, list.len() - errors);
+    outln!("validated {} files: {errors} error(s), {} warning(s)", validation.files, list.len() - errors);
     if errors > 0 {
         return Ok(Outcome::Problems);
     }
 
-    println!("\n== vendorscore score");
+    outln!("\n== vendorscore score");
     let quiet = GlobalOptions { quiet: true, ..global.clone() };
     let outcome = super::score::score_and_print(&quiet, env, &workspace, &[], "table", false)?;
     if outcome != Outcome::Clean {
         return Ok(outcome);
     }
-    println!("\nNext: cd {} and try `vendorscore score --explain`, `vendorscore validate`.", args.out.display());
+    outln!("\n== vendorscore audit verify");
+    let ledger = root.join(LEDGER_PATH);
+    let verification = verify(&ledger, Some(&root), 2)?;
+    let (seq, hash) = verification.head.clone().unwrap_or_default();
+    let verdict = if verification.ok() { "ok" } else { "FAILED" };
+    outln!("{verdict}: {} entries, head {seq} {hash}", verification.entries);
+    if !verification.ok() {
+        return Ok(Outcome::Problems);
+    }
+    outln!(
+        "\nNext: cd {} and try `vendorscore score --explain`, `vendorscore audit log`, `vendorscore validate`.",
+        args.out.display()
+    );
     Ok(Outcome::Clean)
 }

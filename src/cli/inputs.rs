@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use super::{Env, GlobalOptions, diagnostics};
-use vendorscore::load::{self, Findings, InputFile};
+use vendorscore::audit::ledger::FileRecord;
+use vendorscore::load::{self, Findings};
 use vendorscore::model::{Rubric, Submission};
 use vendorscore::workspace::Workspace;
 
@@ -12,8 +13,7 @@ use vendorscore::workspace::Workspace;
 pub struct ScoringInputs {
     pub rubric: Rubric,
     pub submissions: Vec<Submission>,
-    #[expect(dead_code, reason = "the audit ledger records them")]
-    pub files: Vec<InputFile>,
+    pub files: Vec<FileRecord>,
 }
 
 /// Print a loader's diagnostics to stderr.

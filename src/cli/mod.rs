@@ -2,10 +2,28 @@
 //! file; this module owns the global options, the environment the library
 //! must not read (clock, variables, current folder) and the exit codes.
 
+/// `println!` that returns an error (a closed pipe) instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?;
+    }};
+}
+
+/// `print!` that returns an error (a closed pipe) instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)?;
+    }};
+}
+
+mod audit;
 mod demo;
 mod diagnostics;
 mod init;
 mod inputs;
+mod record;
 mod schema;
 mod score;
 mod validate;
@@ -77,6 +95,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Score and rank vendors
     Score(score::ScoreArgs),
+    /// Verify and read the audit ledger
+    Audit(audit::AuditArgs),
     /// Print the JSON Schema of a file kind
     Schema(schema::SchemaArgs),
     /// Print shell completions
@@ -168,6 +188,12 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Problems) => ExitCode::from(1),
         Ok(Outcome::Unusable) => ExitCode::from(2),
+        // A reader that stopped reading (`| head`) is not an error.
+        Err(err)
+            if err.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(2)
@@ -182,6 +208,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Demo(args) => demo::run(&cli.global, &env, args),
         Command::Validate(args) => validate::run(&cli.global, &env, args),
         Command::Score(args) => score::run(&cli.global, &env, args),
+        Command::Audit(args) => audit::run(&cli.global, &env, args),
         Command::Schema(args) => schema::run(&cli.global, args),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();

@@ -31,6 +31,6 @@ pub fn run(_global: &GlobalOptions, args: SchemaArgs) -> anyhow::Result<Outcome>
         Kind::Policy => FileKind::Policy,
         Kind::Workspace => FileKind::Workspace,
     };
-    println!("{}", serde_json::to_string_pretty(&kind.json_schema())?);
+    outln!("{}", serde_json::to_string_pretty(&kind.json_schema())?);
     Ok(Outcome::Clean)
 }

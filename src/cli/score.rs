@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::{Value, json};
 
+use super::record::{Run, record};
 use super::{Env, GlobalOptions, Outcome, format_choice, inputs};
 use vendorscore::model::{AnswerValue, Rubric};
 use vendorscore::scoring::{self, Scorecard, Shown, Status, fmt, round2};
@@ -40,15 +41,46 @@ pub fn score_and_print(
         return Ok(Outcome::Unusable);
     };
     let cards = scoring::score(&loaded.rubric, &loaded.submissions, &scoring::Measured::new());
+    let run = Run {
+        action: "score",
+        subjects: cards.iter().map(|c| c.vendor.clone()).collect(),
+        inputs: loaded.files.clone(),
+        outputs: Vec::new(),
+        result: summary(&loaded.rubric, &cards, &as_of.to_string()),
+    };
+    let entry = record(global, env, workspace, run)?;
     if explain_arithmetic {
-        print!("{}", explain(&loaded.rubric, &cards));
+        out!("{}", explain(&loaded.rubric, &cards));
     }
     match format {
-        "json" => println!("{}", serde_json::to_string_pretty(&to_json(&loaded.rubric, &cards, &as_of.to_string()))?),
-        "csv" => print!("{}", to_csv(&loaded.rubric, &cards)?),
-        _ => print!("{}", table(&loaded.rubric, &cards, &as_of.to_string(), env.color_stdout)),
+        "json" => {
+            let mut json = to_json(&loaded.rubric, &cards, &as_of.to_string());
+            if let Some(entry) = entry {
+                json["ledger"] = json!({ "seq": entry.seq });
+            }
+            outln!("{}", serde_json::to_string_pretty(&json)?);
+        }
+        "csv" => out!("{}", to_csv(&loaded.rubric, &cards)?),
+        _ => out!("{}", table(&loaded.rubric, &cards, &as_of.to_string(), env.color_stdout)),
     }
     Ok(Outcome::Clean)
+}
+
+/// The decision as the ledger records it: float-free, decimals as strings.
+pub fn summary(rubric: &Rubric, cards: &[Scorecard], as_of: &str) -> Value {
+    json!({
+        "as_of": as_of,
+        "rubric": { "id": rubric.id, "version": rubric.version, "sha256": rubric.sha256 },
+        "vendors": cards.iter().map(|c| json!({
+            "id": c.vendor,
+            "score": format!("{:.2}", c.score),
+            "status": c.status.as_str(),
+            "rank": c.rank,
+            "coverage": format!("{:.2}", c.coverage),
+            "gates_failed": c.gates_failed,
+            "flags": c.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
 }
 
 fn number(x: f64) -> Value {

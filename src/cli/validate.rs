@@ -31,12 +31,12 @@ pub fn run(global: &GlobalOptions, env: &Env, args: ValidateArgs) -> anyhow::Res
     let warnings = validation.diagnostics.count(Severity::Warning);
     let list = validation.diagnostics.into_vec();
     match format {
-        "json" => println!(
+        "json" => outln!(
             "{}",
             serde_json::to_string_pretty(&diagnostics::json(&list, &validation.sources, validation.files))?
         ),
-        "github" => print!("{}", diagnostics::github(&list, &validation.sources)),
-        "sarif" => println!("{}", serde_json::to_string_pretty(&diagnostics::sarif(&list, &validation.sources))?),
+        "github" => out!("{}", diagnostics::github(&list, &validation.sources)),
+        "sarif" => outln!("{}", serde_json::to_string_pretty(&diagnostics::sarif(&list, &validation.sources))?),
         _ => {
             eprint!("{}", diagnostics::human(&list, &validation.sources, env.color_stderr));
             if !global.quiet || errors + warnings > 0 {

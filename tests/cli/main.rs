@@ -1,6 +1,7 @@
 //! Integration tests: the binary run the way a user runs it, and the
 //! diagnostic fixtures under `tests/fixtures/`.
 
+mod audit;
 mod fixtures;
 mod score;
 mod validate;

@@ -1,0 +1,370 @@
+//! `audit verify`: every line's canonical form, hash, `prev` and `seq`, and
+//! the files entries recorded, re-hashed where they still exist. Reads the
+//! ledger in parallel byte ranges; never writes it.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Seek, SeekFrom};
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::hash::{hash_file, sha256_hex};
+use super::jcs::canonical;
+use super::ledger::GENESIS;
+
+/// The keys every entry has, in canonical order.
+const KEYS: [&str; 11] =
+    ["action", "actor", "hash", "inputs", "outputs", "prev", "result", "seq", "subjects", "time", "tool"];
+
+/// A line that breaks the chain or is not a valid entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based line number.
+    pub line: usize,
+    /// The entry's own seq, when it could be read.
+    pub seq: Option<u64>,
+    pub message: String,
+}
+
+/// A recorded file that is not what its last record says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    pub path: String,
+    /// The entry that recorded it last.
+    pub seq: u64,
+    pub line: usize,
+    pub recorded: String,
+    /// The digest now; `None` when the file is gone.
+    pub now: Option<String>,
+}
+
+/// What `verify` found.
+#[derive(Debug, Clone, Default)]
+pub struct Verification {
+    /// Complete lines read.
+    pub entries: usize,
+    /// seq and hash of the last valid entry.
+    pub head: Option<(u64, String)>,
+    pub problems: Vec<Problem>,
+    /// The torn last line (1-based line number, bytes), if any.
+    pub torn: Option<(usize, usize)>,
+    pub changed: Vec<FileChange>,
+    /// Recorded files checked against the disk.
+    pub files_checked: usize,
+}
+
+impl Verification {
+    /// Whether everything holds.
+    pub fn ok(&self) -> bool {
+        self.problems.is_empty() && self.torn.is_none() && self.changed.is_empty()
+    }
+}
+
+/// One line's facts, as a worker saw it.
+struct Link {
+    line: usize,
+    seq: Option<u64>,
+    prev: Option<String>,
+    hash: Option<String>,
+}
+
+#[derive(Default)]
+struct Chunk {
+    lines: usize,
+    first: Option<Link>,
+    last: Option<Link>,
+    problems: Vec<Problem>,
+    torn: Option<usize>,
+    /// path → (sha256, seq, line) of its latest record in this chunk.
+    files: BTreeMap<String, (String, u64, usize)>,
+}
+
+/// Verify the ledger at `path`; with `root`, re-hash the recorded files under it.
+pub fn verify(path: &Path, root: Option<&Path>, threads: usize) -> std::io::Result<Verification> {
+    let len = std::fs::metadata(path)?.len();
+    let threads = threads.max(1) as u64;
+    let bounds: Vec<(u64, u64)> = (0..threads).map(|i| (len * i / threads, len * (i + 1) / threads)).collect();
+    let chunks: Vec<std::io::Result<Chunk>> = std::thread::scope(|scope| {
+        let workers: Vec<_> =
+            bounds.iter().map(|&(start, end)| scope.spawn(move || read_chunk(path, start, end))).collect();
+        workers.into_iter().map(|w| w.join().expect("verification does not panic")).collect()
+    });
+    let mut verification = Verification::default();
+    let mut offset = 0;
+    let mut previous: Option<Link> = None;
+    let mut files: BTreeMap<String, (String, u64, usize)> = BTreeMap::new();
+    for chunk in chunks {
+        let mut chunk = chunk?;
+        let shift = |line: usize| line + offset;
+        for problem in &mut chunk.problems {
+            problem.line = shift(problem.line);
+        }
+        if let Some(first) = chunk.first.as_mut() {
+            first.line = shift(first.line);
+            check_link(previous.as_ref(), first, &mut verification.problems);
+        }
+        verification.problems.append(&mut chunk.problems);
+        if let Some(bytes) = chunk.torn {
+            verification.torn = Some((shift(chunk.lines) + 1, bytes));
+        }
+        for (path, (sha, seq, line)) in chunk.files {
+            files.insert(path, (sha, seq, shift(line)));
+        }
+        if let Some(mut last) = chunk.last {
+            last.line = shift(last.line);
+            previous = Some(last);
+        } else if chunk.first.is_some() {
+            previous = chunk.first;
+        }
+        offset += chunk.lines;
+    }
+    verification.entries = offset;
+    verification.problems.sort_by_key(|p| p.line);
+    verification.head = previous.and_then(|l| Some((l.seq?, l.hash?)));
+    if let Some(root) = root {
+        for (recorded_path, (sha, seq, line)) in files {
+            if recorded_path.starts_with("builtin:") {
+                continue;
+            }
+            verification.files_checked += 1;
+            let now = hash_file(&root.join(&recorded_path)).ok().map(|d| d.sha256);
+            if now.as_deref() != Some(sha.as_str()) {
+                verification.changed.push(FileChange { path: recorded_path, seq, line, recorded: sha, now });
+            }
+        }
+    }
+    Ok(verification)
+}
+
+/// Check that `link` follows `previous` (or starts the chain).
+fn check_link(previous: Option<&Link>, link: &Link, problems: &mut Vec<Problem>) {
+    let (Some(seq), Some(prev)) = (link.seq, link.prev.as_deref()) else { return };
+    let (want_seq, want_prev) = match previous {
+        None => (1, GENESIS),
+        Some(p) => match (p.seq, p.hash.as_deref()) {
+            (Some(s), Some(h)) => (s + 1, h),
+            _ => return,
+        },
+    };
+    if seq != want_seq {
+        problems.push(Problem {
+            line: link.line,
+            seq: Some(seq),
+            message: format!("seq {seq} where {want_seq} was expected: an entry is missing, repeated or out of order"),
+        });
+    }
+    if prev != want_prev {
+        let after = previous.map_or("the start of the ledger".to_owned(), |p| format!("line {}", p.line));
+        problems.push(Problem {
+            line: link.line,
+            seq: Some(seq),
+            message: format!("prev does not match the hash of the entry before it ({after}): the chain is broken"),
+        });
+    }
+}
+
+fn read_chunk(path: &Path, start: u64, end: u64) -> std::io::Result<Chunk> {
+    let mut file = File::open(path)?;
+    let mut chunk = Chunk::default();
+    let mut position = start;
+    // A chunk owns the lines that start inside it; skip the one we landed in.
+    if start > 0 {
+        file.seek(SeekFrom::Start(start - 1))?;
+        let mut reader = BufReader::new(&mut file);
+        let mut skipped = Vec::new();
+        position += reader.read_until(b'\n', &mut skipped)? as u64 - 1;
+    }
+    file.seek(SeekFrom::Start(position))?;
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut buffer = Vec::with_capacity(4096);
+    let mut previous: Option<Link> = None;
+    while position < end {
+        buffer.clear();
+        let n = reader.read_until(b'\n', &mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        position += n as u64;
+        if buffer.last() != Some(&b'\n') {
+            chunk.torn = Some(buffer.len());
+            break;
+        }
+        chunk.lines += 1;
+        let link = check_line(&buffer[..buffer.len() - 1], chunk.lines, &mut chunk);
+        if let Some(p) = &previous {
+            check_link(Some(p), &link, &mut chunk.problems);
+        }
+        if chunk.first.is_none() {
+            chunk.first =
+                Some(Link { line: link.line, seq: link.seq, prev: link.prev.clone(), hash: link.hash.clone() });
+        }
+        previous = Some(link);
+    }
+    if chunk.lines > 1 {
+        chunk.last = previous;
+    }
+    Ok(chunk)
+}
+
+fn check_line(line: &[u8], number: usize, chunk: &mut Chunk) -> Link {
+    let mut link = Link { line: number, seq: None, prev: None, hash: None };
+    let mut problem = |seq: Option<u64>, message: String| chunk.problems.push(Problem { line: number, seq, message });
+    let value: Value = match serde_json::from_slice(line) {
+        Ok(value) => value,
+        Err(e) => {
+            problem(None, format!("not JSON: {e}"));
+            return link;
+        }
+    };
+    let Some(object) = value.as_object() else {
+        problem(None, "not a JSON object".to_owned());
+        return link;
+    };
+    link.seq = object.get("seq").and_then(Value::as_u64);
+    link.prev = object.get("prev").and_then(Value::as_str).map(str::to_owned);
+    link.hash = object.get("hash").and_then(Value::as_str).map(str::to_owned);
+    let keys: Vec<&str> = object.keys().map(String::as_str).collect();
+    if keys != KEYS {
+        let missing: Vec<&str> = KEYS.iter().copied().filter(|k| !keys.contains(k)).collect();
+        let extra: Vec<&str> = keys.iter().copied().filter(|k| !KEYS.contains(k)).collect();
+        problem(link.seq, format!("wrong keys: missing {missing:?}, unexpected {extra:?}"));
+        return link;
+    }
+    match canonical(&value) {
+        Ok(form) if form == line => {}
+        Ok(_) => problem(link.seq, "not in canonical form (RFC 8785): the line was edited or rewritten".to_owned()),
+        Err(e) => problem(link.seq, format!("not canonical: {e}")),
+    }
+    let mut unhashed = value.clone();
+    unhashed.as_object_mut().expect("checked above").remove("hash");
+    let computed = canonical(&unhashed).map(|bytes| sha256_hex(&bytes)).unwrap_or_default();
+    if link.hash.as_deref() != Some(computed.as_str()) {
+        problem(link.seq, "hash does not match the entry's content: the entry was altered".to_owned());
+    }
+    if let Some(seq) = link.seq {
+        for key in ["inputs", "outputs"] {
+            for file in object[key].as_array().into_iter().flatten() {
+                if let (Some(path), Some(sha)) =
+                    (file.get("path").and_then(Value::as_str), file.get("sha256").and_then(Value::as_str))
+                {
+                    chunk.files.insert(path.to_owned(), (sha.to_owned(), seq, number));
+                }
+            }
+        }
+    }
+    link
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::ledger::{LEDGER_PATH, Record, append, timestamp};
+    use std::io::Write;
+    use std::path::PathBuf;
+
+    fn ledger(entries: usize) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("input.toml"), "x = 1\n").unwrap();
+        let path = dir.path().join(LEDGER_PATH);
+        for i in 0..entries {
+            let record = Record {
+                time: timestamp(1_795_255_200 + i as i64),
+                actor: "a@example.com".into(),
+                action: "score".into(),
+                tool: "vendorscore 0.1.0".into(),
+                subjects: vec![format!("v{i}")],
+                inputs: vec![super::super::ledger::FileRecord {
+                    path: "input.toml".into(),
+                    bytes: 6,
+                    sha256: sha256_hex(b"x = 1\n"),
+                }],
+                outputs: vec![],
+                result: serde_json::json!({ "score": format!("{i}.50"), "name": "Łódź \"quoted\"" }),
+            };
+            append(&path, &record).unwrap();
+        }
+        (dir, path)
+    }
+
+    fn lines(path: &Path) -> Vec<String> {
+        std::fs::read_to_string(path).unwrap().lines().map(str::to_owned).collect()
+    }
+
+    fn write_lines(path: &Path, lines: &[String]) {
+        std::fs::write(path, lines.iter().map(|l| format!("{l}\n")).collect::<String>()).unwrap();
+    }
+
+    #[test]
+    fn a_clean_ledger_verifies_with_any_number_of_threads() {
+        let (dir, path) = ledger(25);
+        for threads in [1, 2, 3, 8] {
+            let v = verify(&path, Some(dir.path()), threads).unwrap();
+            assert!(v.ok(), "{threads}: {v:?}");
+            assert_eq!((v.entries, v.head.as_ref().map(|h| h.0), v.files_checked), (25, Some(25), 1));
+        }
+    }
+
+    #[test]
+    fn a_flipped_byte_is_caught_at_its_line() {
+        let (_dir, path) = ledger(5);
+        let mut all = lines(&path);
+        all[2] = all[2].replace("\"2.50\"", "\"9.50\"");
+        write_lines(&path, &all);
+        let v = verify(&path, None, 2).unwrap();
+        // The next entry still names the recorded hash, so only the altered line is reported.
+        assert_eq!(v.problems.len(), 1, "{:?}", v.problems);
+        assert_eq!((v.problems[0].line, v.problems[0].seq), (3, Some(3)));
+        assert!(v.problems[0].message.contains("hash does not match"));
+    }
+
+    #[test]
+    fn deleted_and_swapped_lines_break_seq_and_prev() {
+        let (_dir, path) = ledger(6);
+        let mut all = lines(&path);
+        all.remove(3);
+        write_lines(&path, &all);
+        let v = verify(&path, None, 2).unwrap();
+        assert!(
+            v.problems.iter().any(|p| p.line == 4 && p.seq == Some(5) && p.message.contains("seq 5 where 4")),
+            "{v:?}"
+        );
+
+        let (_dir, path) = ledger(6);
+        let mut all = lines(&path);
+        all.swap(1, 2);
+        write_lines(&path, &all);
+        let v = verify(&path, None, 1).unwrap();
+        assert!(v.problems.iter().any(|p| p.line == 2 && p.message.contains("seq 3 where 2")), "{v:?}");
+        assert!(!v.ok());
+    }
+
+    #[test]
+    fn edited_inputs_and_torn_tails_are_reported() {
+        let (dir, path) = ledger(3);
+        std::fs::write(dir.path().join("input.toml"), "x = 2\n").unwrap();
+        let mut file = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+        file.write_all(b"{\"action\":").unwrap();
+        let v = verify(&path, Some(dir.path()), 2).unwrap();
+        assert_eq!(v.torn, Some((4, 10)));
+        assert_eq!(v.changed.len(), 1);
+        assert_eq!((v.changed[0].path.as_str(), v.changed[0].seq, v.changed[0].line), ("input.toml", 3, 3));
+        assert!(v.problems.is_empty());
+        assert_eq!(v.head.unwrap().0, 3);
+        std::fs::remove_file(dir.path().join("input.toml")).unwrap();
+        let v = verify(&path, Some(dir.path()), 1).unwrap();
+        assert_eq!(v.changed[0].now, None);
+    }
+
+    #[test]
+    fn non_canonical_rewrites_are_caught_even_with_a_valid_hash() {
+        let (_dir, path) = ledger(2);
+        let mut all = lines(&path);
+        let value: Value = serde_json::from_str(&all[1]).unwrap();
+        all[1] = serde_json::to_string_pretty(&value).unwrap().replace('\n', "");
+        write_lines(&path, &all);
+        let v = verify(&path, None, 1).unwrap();
+        assert_eq!(v.problems.len(), 1);
+        assert!(v.problems[0].message.contains("canonical"), "{:?}", v.problems);
+    }
+}

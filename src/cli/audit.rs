@@ -1,0 +1,193 @@
+//! `vendorscore audit verify | head | log | show N | recover`: read and
+//! check the workspace's ledger.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use serde_json::{Value, json};
+
+use super::{Env, GlobalOptions, Outcome, format_choice};
+use vendorscore::audit::ledger::{self, LEDGER_PATH, Recovery};
+use vendorscore::audit::verify::verify;
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub command: AuditCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check every entry's canonical form, hash, prev and seq, and re-hash the files recorded
+    #[command(
+        after_help = "Formats (--format): table (default), json. Exit status: 0 all holds, 1 a problem was found."
+    )]
+    Verify {
+        /// Do not re-hash the recorded input and output files
+        #[arg(long)]
+        no_files: bool,
+    },
+    /// The seq and hash of the last entry: the value to quote in a ticket or email
+    Head,
+    /// One line per entry
+    Log,
+    /// One whole entry
+    Show {
+        /// The entry's seq
+        seq: u64,
+    },
+    /// Move a torn last line (left by a crash mid-write) to a side file, keeping its bytes
+    Recover,
+}
+
+pub fn run(global: &GlobalOptions, env: &Env, args: AuditArgs) -> anyhow::Result<Outcome> {
+    let workspace = env.workspace(global);
+    let path = workspace.root.join(LEDGER_PATH);
+    if !path.is_file() {
+        anyhow::bail!("{}: no ledger yet; `score`, `check`, `sla` and `report` start it", path.display());
+    }
+    match args.command {
+        AuditCommand::Verify { no_files } => {
+            let format = format_choice(global, &["table", "json"])?;
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let v = verify(&path, (!no_files).then_some(workspace.root.as_path()), threads)?;
+            if format == "json" {
+                let report = json!({
+                    "ledger": LEDGER_PATH,
+                    "ok": v.ok(),
+                    "entries": v.entries,
+                    "head": v.head.as_ref().map(|(seq, hash)| json!({"seq": seq, "hash": hash})),
+                    "problems": v.problems.iter().map(|p| json!({"line": p.line, "seq": p.seq, "message": p.message})).collect::<Vec<_>>(),
+                    "torn": v.torn.map(|(line, bytes)| json!({"line": line, "bytes": bytes})),
+                    "files": {
+                        "checked": v.files_checked,
+                        "changed": v.changed.iter().map(|c| json!({
+                            "path": c.path, "seq": c.seq, "line": c.line, "recorded": c.recorded, "now": c.now,
+                        })).collect::<Vec<_>>(),
+                    },
+                });
+                outln!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                for p in &v.problems {
+                    let seq = p.seq.map_or(String::new(), |s| format!(" (seq {s})"));
+                    outln!("{LEDGER_PATH}:{}{seq}: {}", p.line, p.message);
+                }
+                if let Some((line, bytes)) = v.torn {
+                    outln!(
+                        "{LEDGER_PATH}:{line}: torn last line ({bytes} bytes without a newline): a run was interrupted while writing it; `vendorscore audit recover` moves it aside"
+                    );
+                }
+                for c in &v.changed {
+                    let what = match &c.now {
+                        Some(now) => format!("changed: recorded {}, now {}", &c.recorded[..12], &now[..12]),
+                        None => "is gone".to_owned(),
+                    };
+                    outln!("{}: {what} (last recorded by entry {}, line {})", c.path, c.seq, c.line);
+                }
+                let head = v.head.as_ref().map_or("none".to_owned(), |(seq, hash)| format!("{seq} {hash}"));
+                let files = if no_files {
+                    "files not checked".to_owned()
+                } else {
+                    format!("{} recorded files checked", v.files_checked)
+                };
+                let verdict = if v.ok() { "ok" } else { "FAILED" };
+                outln!("{verdict}: {} entries, head {head}; {files}", v.entries);
+            }
+            Ok(if v.ok() { Outcome::Clean } else { Outcome::Problems })
+        }
+        AuditCommand::Head => {
+            let mut file = std::fs::File::open(&path)?;
+            match ledger::last_entry(&mut file, &path)? {
+                Some((seq, hash)) => outln!("{seq} {hash}"),
+                None => outln!("empty"),
+            }
+            Ok(Outcome::Clean)
+        }
+        AuditCommand::Log => {
+            let format = format_choice(global, &["table", "json"])?;
+            for (line, entry) in entries(&path)? {
+                let entry = entry.map_err(|e| anyhow::anyhow!("{LEDGER_PATH}:{line}: {e}"))?;
+                if format == "json" {
+                    let short = json!({
+                        "seq": entry["seq"], "time": entry["time"], "actor": entry["actor"], "action": entry["action"],
+                        "subjects": entry["subjects"], "summary": summary(&entry), "hash": entry["hash"],
+                    });
+                    outln!("{short}");
+                } else {
+                    let subjects: Vec<&str> =
+                        entry["subjects"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+                    outln!(
+                        "{:>5}  {}  {}  {:<7} {}  {}",
+                        entry["seq"],
+                        entry["time"].as_str().unwrap_or(""),
+                        entry["actor"].as_str().unwrap_or(""),
+                        entry["action"].as_str().unwrap_or(""),
+                        super::score::fit(&subjects.join(","), 30).trim_end(),
+                        summary(&entry)
+                    );
+                }
+            }
+            Ok(Outcome::Clean)
+        }
+        AuditCommand::Show { seq } => {
+            for (line, entry) in entries(&path)? {
+                let Ok(entry) = entry else { continue };
+                if entry["seq"].as_u64() == Some(seq) {
+                    outln!("{}", serde_json::to_string_pretty(&entry)?);
+                    eprintln!("({LEDGER_PATH}, line {line})");
+                    return Ok(Outcome::Clean);
+                }
+            }
+            anyhow::bail!("no entry with seq {seq} in {LEDGER_PATH}")
+        }
+        AuditCommand::Recover => {
+            match ledger::recover(&path)? {
+                Recovery::Clean => outln!("{LEDGER_PATH} ends with a complete entry; nothing to recover"),
+                Recovery::MovedAside { kept, bytes } => {
+                    outln!(
+                        "moved the torn last line ({bytes} bytes) to {}; every complete entry is unchanged",
+                        shown(&kept)
+                    )
+                }
+            }
+            Ok(Outcome::Clean)
+        }
+    }
+}
+
+fn shown(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| format!("audit/{}", n.to_string_lossy()))
+}
+
+/// Every complete line, numbered from 1, parsed.
+fn entries(path: &PathBuf) -> anyhow::Result<impl Iterator<Item = (usize, Result<Value, serde_json::Error>)>> {
+    let reader = BufReader::with_capacity(1 << 20, std::fs::File::open(path)?);
+    Ok(reader
+        .split(b'\n')
+        .map_while(Result::ok)
+        .enumerate()
+        .filter(|(_, line)| !line.is_empty())
+        .map(|(i, line)| (i + 1, serde_json::from_slice(&line))))
+}
+
+/// A one-line summary of an entry's result.
+fn summary(entry: &Value) -> String {
+    let result = &entry["result"];
+    if let Some(vendors) = result["vendors"].as_array()
+        && vendors.iter().all(|v| v.get("score").is_some())
+    {
+        let list: Vec<String> = vendors
+            .iter()
+            .take(3)
+            .map(|v| {
+                let rank = v["rank"].as_u64().map_or("–".to_owned(), |r| format!("#{r}"));
+                format!("{rank} {} {}", v["id"].as_str().unwrap_or("?"), v["score"].as_str().unwrap_or("?"))
+            })
+            .collect();
+        let more = if vendors.len() > 3 { format!(", +{} more", vendors.len() - 3) } else { String::new() };
+        return format!("{}{more}", list.join(", "));
+    }
+    let text = result.to_string();
+    super::score::fit(&text, 60).trim_end().to_owned()
+}

@@ -1,0 +1,161 @@
+//! The ledger as compliance uses it: runs recorded, `audit verify | head |
+//! log | show | recover`, tampering detected, and an independent checker.
+
+use predicates::prelude::*;
+use serde_json::Value;
+
+use crate::score::sample;
+use crate::{repo, vendorscore};
+
+fn ledger_lines(ws: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(ws.join("audit/ledger.jsonl")).unwrap().lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn runs_are_recorded_unless_dry_run() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    let before = ledger_lines(&ws).len(); // the demo scored once
+    let output =
+        vendorscore(&ws).args(["score", "--format", "json", "--actor", "a.kowalska@example.com"]).output().unwrap();
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["ledger"]["seq"], (before + 1) as u64);
+    let dry = vendorscore(&ws).args(["score", "--format", "json", "--dry-run"]).output().unwrap();
+    let json: Value = serde_json::from_slice(&dry.stdout).unwrap();
+    assert!(json.get("ledger").is_none());
+    let lines = ledger_lines(&ws);
+    assert_eq!(lines.len(), before + 1);
+    let entry: Value = serde_json::from_str(lines.last().unwrap()).unwrap();
+    assert_eq!(entry["actor"], "a.kowalska@example.com");
+    assert_eq!(entry["time"], "2026-11-21T10:00:00Z");
+    assert_eq!(entry["action"], "score");
+    assert_eq!(entry["result"]["vendors"][0]["score"], "78.49");
+    let inputs: Vec<&str> = entry["inputs"].as_array().unwrap().iter().map(|i| i["path"].as_str().unwrap()).collect();
+    assert!(inputs.contains(&"builtin:ecommerce-outsourcing"));
+    assert!(inputs.contains(&"vendors/northwind-cx/evidence/dpa-signed.txt"));
+    assert!(inputs.contains(&"vendors/aero-support/evaluations/a.kowalska.toml"));
+    assert!(inputs.windows(2).all(|w| w[0] < w[1]), "sorted by path");
+}
+
+#[test]
+fn verify_head_log_and_show() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    vendorscore(&ws).args(["score", "-q"]).assert().success();
+    vendorscore(&ws)
+        .args(["audit", "verify"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("ok: 2 entries, head 2 "));
+    let json: Value = serde_json::from_slice(
+        &vendorscore(&ws).args(["audit", "verify", "--format", "json"]).output().unwrap().stdout,
+    )
+    .unwrap();
+    assert_eq!((json["ok"].as_bool(), json["entries"].as_u64()), (Some(true), Some(2)));
+    assert!(json["files"]["checked"].as_u64().unwrap() > 30);
+    let head = String::from_utf8(vendorscore(&ws).args(["audit", "head"]).output().unwrap().stdout).unwrap();
+    assert_eq!(head.trim(), format!("2 {}", json["head"]["hash"].as_str().unwrap()));
+    let log = String::from_utf8(vendorscore(&ws).args(["audit", "log"]).output().unwrap().stdout).unwrap();
+    assert_eq!(log.lines().count(), 2);
+    assert!(log.lines().nth(1).unwrap().contains("#1 northwind-cx 78.49"), "{log}");
+    let show = vendorscore(&ws).args(["audit", "show", "2"]).output().unwrap();
+    let entry: Value = serde_json::from_slice(&show.stdout).unwrap();
+    assert_eq!(entry["seq"], 2);
+    vendorscore(&ws)
+        .args(["audit", "show", "9"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no entry with seq 9"));
+}
+
+#[test]
+fn tampering_is_detected_and_located() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    for _ in 0..3 {
+        vendorscore(&ws).args(["score", "-q"]).assert().success();
+    }
+    let ledger = ws.join("audit/ledger.jsonl");
+    let original = std::fs::read_to_string(&ledger).unwrap();
+
+    // A changed score in entry 2.
+    let lines = ledger_lines(&ws);
+    let edited = lines[1].replacen("\"78.49\"", "\"88.49\"", 1);
+    assert_ne!(edited, lines[1]);
+    std::fs::write(&ledger, original.replacen(&lines[1], &edited, 1)).unwrap();
+    vendorscore(&ws)
+        .args(["audit", "verify"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("audit/ledger.jsonl:2 (seq 2): hash does not match the entry's content"));
+
+    // A deleted line.
+    let mut without: Vec<&String> = lines.iter().collect();
+    without.remove(2);
+    std::fs::write(&ledger, without.iter().map(|l| format!("{l}\n")).collect::<String>()).unwrap();
+    vendorscore(&ws)
+        .args(["audit", "verify"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("seq 4 where 3 was expected"));
+
+    // An edited input file.
+    std::fs::write(&ledger, &original).unwrap();
+    let vendor = ws.join("vendors/northwind-cx/vendor.toml");
+    let text = std::fs::read_to_string(&vendor).unwrap();
+    std::fs::write(&vendor, text.replace("Northwind CX Sp. z o.o.", "Northwind CX S.A.")).unwrap();
+    vendorscore(&ws)
+        .args(["audit", "verify"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("vendors/northwind-cx/vendor.toml: changed: recorded"));
+    vendorscore(&ws).args(["audit", "verify", "--no-files"]).assert().code(0);
+}
+
+#[test]
+fn a_torn_line_is_reported_refused_and_recovered() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    let ledger = ws.join("audit/ledger.jsonl");
+    let mut bytes = std::fs::read(&ledger).unwrap();
+    bytes.extend_from_slice(b"{\"action\":\"score\",\"act");
+    std::fs::write(&ledger, &bytes).unwrap();
+    vendorscore(&ws)
+        .args(["audit", "verify"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("audit/ledger.jsonl:2: torn last line (22 bytes"));
+    vendorscore(&ws).args(["score"]).assert().code(2).stderr(
+        predicate::str::contains("line 2 is incomplete").and(predicate::str::contains("vendorscore audit recover")),
+    );
+    assert_eq!(std::fs::read(&ledger).unwrap(), bytes, "the ledger is never rewritten by a writer");
+    vendorscore(&ws).args(["audit", "recover"]).assert().success().stdout(predicate::str::contains("22 bytes"));
+    assert_eq!(std::fs::read(ws.join("audit/ledger.jsonl.torn-1")).unwrap(), b"{\"action\":\"score\",\"act");
+    vendorscore(&ws).args(["score", "-q"]).assert().success();
+    vendorscore(&ws).args(["audit", "verify"]).assert().code(0);
+}
+
+#[test]
+fn an_independent_checker_verifies_the_ledger_from_the_docs() {
+    let docs = std::fs::read_to_string(repo().join("docs/ledger.md")).unwrap();
+    let script =
+        docs.split("```python\n").nth(1).and_then(|s| s.split("```").next()).expect("the docs hold a Python checker");
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    vendorscore(&ws).args(["score", "-q"]).assert().success();
+    let head = String::from_utf8(vendorscore(&ws).args(["audit", "head"]).output().unwrap().stdout).unwrap();
+    let output =
+        std::process::Command::new("python3").arg("-c").arg(script).current_dir(&ws).output().expect("python3 runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(String::from_utf8(output.stdout).unwrap().trim(), format!("ok {}", head.trim()));
+}
+
+#[test]
+fn without_a_ledger_audit_commands_explain_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    vendorscore(dir.path())
+        .args(["audit", "verify"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no ledger yet"));
+}

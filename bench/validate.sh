@@ -14,6 +14,7 @@
 #   BENCH_RUNS   hyperfine runs per command (default 10)
 #   BENCH_JSON   where hyperfine writes its JSON (default target/bench/validate.json)
 #   BENCH_KEEP=1 keep the generated folder (its path is printed)
+#   BENCH_SETTLE seconds to wait at most for the load average to drop (default 120)
 set -euo pipefail
 
 COUNT="${1:-10000}"
@@ -104,6 +105,15 @@ say "machine"
     echo "files: $COUNT, $(cat "$DATA"/*.toml | wc -l) lines, $(cat "$DATA"/*.toml | wc -c) bytes"
     echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >&2
+
+# The build (or anything else) leaves the machine busy; give it a moment.
+settle="${BENCH_SETTLE:-120}"
+say "waiting up to ${settle}s for the 1-minute load average to fall below 0.5"
+for _ in $(seq "$settle"); do
+    awk '{ exit !($1 < 0.5) }' /proc/loadavg && break
+    sleep 1
+done
+echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 say "warming the page cache"
 find "$DATA" -name '*.toml' -exec cat {} + >/dev/null

@@ -152,12 +152,12 @@ pub fn unknown_paths(read: &HashSet<String>) -> Vec<UnknownPath> {
             continue;
         }
         let Some(field) = parts.next() else { continue };
-        if let Some(fields) = known.iter().find(|(table, _)| table == head).map(|(_, f)| f) {
-            if !fields.contains(field) {
-                let suggestion =
-                    crate::diag::did_you_mean(field, fields.iter().map(String::as_str)).map(|s| format!("{head}.{s}"));
-                unknown.push(UnknownPath { path: format!("{head}.{field}"), suggestion });
-            }
+        if let Some(fields) = known.iter().find(|(table, _)| table == head).map(|(_, f)| f)
+            && !fields.contains(field)
+        {
+            let suggestion =
+                crate::diag::did_you_mean(field, fields.iter().map(String::as_str)).map(|s| format!("{head}.{s}"));
+            unknown.push(UnknownPath { path: format!("{head}.{field}"), suggestion });
         }
     }
     unknown

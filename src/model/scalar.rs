@@ -77,9 +77,9 @@ impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = self.seconds;
         match s {
-            _ if s != 0 && s % 86_400 == 0 => write!(f, "{}d", s / 86_400),
-            _ if s != 0 && s % 3_600 == 0 => write!(f, "{}h", s / 3_600),
-            _ if s != 0 && s % 60 == 0 => write!(f, "{}m", s / 60),
+            _ if s != 0 && s.is_multiple_of(86_400) => write!(f, "{}d", s / 86_400),
+            _ if s != 0 && s.is_multiple_of(3_600) => write!(f, "{}h", s / 3_600),
+            _ if s != 0 && s.is_multiple_of(60) => write!(f, "{}m", s / 60),
             _ => write!(f, "{s}s"),
         }
     }

@@ -359,12 +359,12 @@ mod properties {
     }
 
     fn value_for(kind: u8, seed: u32) -> Option<GivenValue> {
-        if seed % 7 == 0 {
+        if seed.is_multiple_of(7) {
             return None;
         }
         Some(match kind % 5 {
             0 => GivenValue::Level([0, 2, 5][(seed % 3) as usize]),
-            1 => GivenValue::Bool(seed % 2 == 0),
+            1 => GivenValue::Bool(seed.is_multiple_of(2)),
             2 | 3 => GivenValue::Number(f64::from(seed % 120)),
             _ => GivenValue::Options(
                 [vec![], vec!["x".to_string()], vec!["y".to_string()], vec!["x".to_string(), "y".to_string()]]

@@ -118,27 +118,53 @@ pub fn seal(record: &Record, seq: u64, prev: &str) -> Result<(Vec<u8>, String), 
 
 /// Append one entry to the ledger at `path`, creating it (and its folder) on first use.
 pub fn append(path: &Path, record: &Record) -> Result<Appended, LedgerError> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io(path))?;
-    }
-    let mut file = OpenOptions::new().read(true).append(true).create(true).open(path).map_err(io(path))?;
-    file.lock().map_err(io(path))?;
-    let result = append_locked(&mut file, path, record);
-    // Closing the file releases the lock; unlock explicitly to be plain about it.
-    let _ = file.unlock();
-    result
+    Session::open(path)?.append(record)
 }
 
-fn append_locked(file: &mut File, path: &Path, record: &Record) -> Result<Appended, LedgerError> {
-    let (seq, prev) = match last_entry(file, path)? {
-        Some((seq, hash)) => (seq + 1, hash),
-        None => (1, GENESIS.to_owned()),
-    };
-    let (mut line, hash) = seal(record, seq, &prev)?;
-    line.push(b'\n');
-    file.write_all(&line).map_err(io(path))?;
-    file.sync_data().map_err(io(path))?;
-    Ok(Appended { seq, hash })
+/// The ledger held under an exclusive lock: the next entry's seq is known
+/// before the run writes its outputs (a report prints it in its footer),
+/// and no other writer can take it. Dropping the session releases the lock.
+pub struct Session {
+    file: File,
+    path: PathBuf,
+    seq: u64,
+    prev: String,
+}
+
+impl Session {
+    /// Lock the ledger at `path` (created with its folder on first use) and read its tail.
+    pub fn open(path: &Path) -> Result<Session, LedgerError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io(path))?;
+        }
+        let mut file = OpenOptions::new().read(true).append(true).create(true).open(path).map_err(io(path))?;
+        file.lock().map_err(io(path))?;
+        let (seq, prev) = match last_entry(&mut file, path)? {
+            Some((seq, hash)) => (seq + 1, hash),
+            None => (1, GENESIS.to_owned()),
+        };
+        Ok(Session { file, path: path.to_path_buf(), seq, prev })
+    }
+
+    /// The seq the next entry will have.
+    pub fn next_seq(&self) -> u64 {
+        self.seq
+    }
+
+    /// Append the entry, sync the file, and release the lock.
+    pub fn append(mut self, record: &Record) -> Result<Appended, LedgerError> {
+        let (mut line, hash) = seal(record, self.seq, &self.prev)?;
+        line.push(b'\n');
+        self.file.write_all(&line).map_err(io(&self.path))?;
+        self.file.sync_data().map_err(io(&self.path))?;
+        Ok(Appended { seq: self.seq, hash })
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.file.unlock();
+    }
 }
 
 /// The seq and hash of the last complete entry, refusing a torn tail.

@@ -49,6 +49,19 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
     if outcome != Outcome::Clean {
         return Ok(outcome);
     }
+    outln!("\n== vendorscore report --out reports");
+    let outcome = super::report::write_reports(
+        &quiet,
+        env,
+        &workspace,
+        &[],
+        &root.join("reports"),
+        &[vendorscore::report::Format::Pdf],
+    )?;
+    if outcome != Outcome::Clean {
+        return Ok(outcome);
+    }
+
     outln!("\n== vendorscore audit verify");
     let ledger = root.join(LEDGER_PATH);
     let verification = verify(&ledger, Some(&root), 2)?;

@@ -6,11 +6,12 @@ use std::path::PathBuf;
 use super::{Env, GlobalOptions, diagnostics};
 use vendorscore::audit::ledger::FileRecord;
 use vendorscore::load::{self, Findings};
-use vendorscore::model::{Rubric, Submission};
+use vendorscore::model::{Rubric, Submission, WorkspaceFile};
 use vendorscore::workspace::Workspace;
 
 /// What scoring needs, and every file read.
 pub struct ScoringInputs {
+    pub settings: WorkspaceFile,
     pub rubric: Rubric,
     pub submissions: Vec<Submission>,
     pub files: Vec<FileRecord>,
@@ -41,10 +42,10 @@ pub fn scoring_inputs(
             vendors.iter().map(|v| env.absolute(v)).collect()
         };
         let (submissions, findings) = load::submissions(workspace, &rubric, &dirs, &mut files)?;
-        Ok((rubric, submissions, findings))
+        Ok((settings, rubric, submissions, findings))
     });
     match loaded {
-        Ok((rubric, submissions, findings)) => {
+        Ok((settings, rubric, submissions, findings)) => {
             show(&findings, env, global);
             if submissions.is_empty() {
                 anyhow::bail!(
@@ -53,7 +54,7 @@ pub fn scoring_inputs(
                 );
             }
             load::finish_inputs(&mut files);
-            Ok(Some(ScoringInputs { rubric, submissions, files }))
+            Ok(Some(ScoringInputs { settings, rubric, submissions, files }))
         }
         Err(findings) => {
             show(&findings, env, global);

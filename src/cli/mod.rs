@@ -24,6 +24,7 @@ mod diagnostics;
 mod init;
 mod inputs;
 mod record;
+mod report;
 mod schema;
 mod score;
 mod validate;
@@ -95,6 +96,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Score and rank vendors
     Score(score::ScoreArgs),
+    /// Write scorecards (PDF, HTML, Markdown, JSON) and the comparison
+    Report(report::ReportArgs),
     /// Verify and read the audit ledger
     Audit(audit::AuditArgs),
     /// Print the JSON Schema of a file kind
@@ -209,6 +212,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Validate(args) => validate::run(&cli.global, &env, args),
         Command::Score(args) => score::run(&cli.global, &env, args),
         Command::Audit(args) => audit::run(&cli.global, &env, args),
+        Command::Report(args) => report::run(&cli.global, &env, args),
         Command::Schema(args) => schema::run(&cli.global, args),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();

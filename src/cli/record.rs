@@ -57,9 +57,29 @@ pub fn record(
     workspace: &Workspace,
     run: Run<'_>,
 ) -> anyhow::Result<Option<Appended>> {
+    match open_session(global, workspace)? {
+        Some(session) => record_in(global, env, workspace, session, run).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Lock the ledger for a run that must know its entry's seq before it
+/// writes (reports print it); `None` with `--dry-run`.
+pub fn open_session(global: &GlobalOptions, workspace: &Workspace) -> anyhow::Result<Option<ledger::Session>> {
     if global.dry_run {
         return Ok(None);
     }
+    Ok(Some(ledger::Session::open(&workspace.root.join(LEDGER_PATH))?))
+}
+
+/// Append the run's entry in a session opened earlier.
+pub fn record_in(
+    global: &GlobalOptions,
+    env: &Env,
+    workspace: &Workspace,
+    session: ledger::Session,
+    run: Run<'_>,
+) -> anyhow::Result<Appended> {
     let record = Record {
         time: ledger::timestamp(now(env)?),
         actor: actor(global, workspace),
@@ -70,9 +90,9 @@ pub fn record(
         outputs: run.outputs,
         result: run.result,
     };
-    let appended = ledger::append(&workspace.root.join(LEDGER_PATH), &record)?;
+    let appended = session.append(&record)?;
     if !global.quiet {
         eprintln!("recorded as ledger entry {} ({})", appended.seq, &appended.hash[..12]);
     }
-    Ok(Some(appended))
+    Ok(appended)
 }

@@ -3,6 +3,7 @@
 
 mod audit;
 mod fixtures;
+mod report;
 mod score;
 mod validate;
 mod workspace;

@@ -1,0 +1,163 @@
+//! `vendorscore report [VENDOR_DIR...] --out DIR`: scorecards (PDF, HTML,
+//! Markdown, JSON) per vendor and, for two or more, the comparison. One
+//! ledger entry records every input and every file written; the PDFs print
+//! that entry's number, so the ledger is held locked while they render.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use serde_json::json;
+
+use super::record::{Run, open_session, record_in, tool};
+use super::{Env, GlobalOptions, Outcome, inputs, score};
+use vendorscore::audit::hash::{hash_file, sha256_hex};
+use vendorscore::audit::ledger::FileRecord;
+use vendorscore::output::write_atomic;
+use vendorscore::report::pdf::fonts::{self, FontSet};
+use vendorscore::report::templates::Templates;
+use vendorscore::report::view::{self, Provenance, RubricRef};
+use vendorscore::report::{Format, Renderer};
+use vendorscore::scoring;
+use vendorscore::workspace::Workspace;
+
+#[derive(Debug, Args)]
+#[command(after_help = "Formats (--format, several separated by commas): pdf (default), html, md, json.\n\
+Templates: a workspace's templates/ overrides the built-in scorecard.md.j2, scorecard.html.j2,\n\
+comparison.md.j2 and comparison.html.j2 by name.")]
+pub struct ReportArgs {
+    /// Vendor folders to report on [default: every folder under the workspace's vendors/]
+    pub vendors: Vec<PathBuf>,
+    /// Folder to write the reports to
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+fn formats(global: &GlobalOptions) -> anyhow::Result<Vec<Format>> {
+    let text = global.format.as_deref().unwrap_or("pdf");
+    let mut formats = Vec::new();
+    for part in text.split(',').map(str::trim) {
+        let format = Format::parse(part)
+            .ok_or_else(|| anyhow::anyhow!("--format {part} is not a report format; use pdf, html, md or json"))?;
+        if !formats.contains(&format) {
+            formats.push(format);
+        }
+    }
+    Ok(formats)
+}
+
+pub fn run(global: &GlobalOptions, env: &Env, args: ReportArgs) -> anyhow::Result<Outcome> {
+    let formats = formats(global)?;
+    let workspace = env.workspace(global);
+    let out = env.absolute(&args.out);
+    write_reports(global, env, &workspace, &args.vendors, &out, &formats)
+}
+
+/// Score the vendors, render their reports into `out`, record the run, and
+/// print the paths written.
+pub fn write_reports(
+    global: &GlobalOptions,
+    env: &Env,
+    workspace: &Workspace,
+    vendors: &[PathBuf],
+    out: &std::path::Path,
+    formats: &[Format],
+) -> anyhow::Result<Outcome> {
+    let workspace = workspace.clone();
+    let as_of = env.as_of(global)?;
+    let Some(mut loaded) = inputs::scoring_inputs(global, env, &workspace, vendors)? else {
+        return Ok(Outcome::Unusable);
+    };
+    let cards = scoring::score(&loaded.rubric, &loaded.submissions, &scoring::Measured::new());
+
+    let fallback = match loaded.settings.report.as_ref().and_then(|r| r.font.as_ref()) {
+        Some(font) => {
+            let path = workspace.root.join(&font.value);
+            let bytes = std::fs::read(&path).map_err(|e| anyhow::anyhow!("[report] font {}: {e}", font.value))?;
+            let metrics = fonts::fallback(&bytes)
+                .ok_or_else(|| anyhow::anyhow!("[report] font {}: not a TrueType or OpenType font", font.value))?;
+            loaded.files.push(FileRecord {
+                path: workspace.display_path(&path),
+                bytes: bytes.len() as u64,
+                sha256: sha256_hex(&bytes),
+            });
+            Some(metrics)
+        }
+        None => None,
+    };
+    let templates = Templates::new(Some(&workspace.root.join("templates")));
+    for format in formats {
+        for stem in ["scorecard", "comparison"] {
+            let name = format!("{stem}.{}.j2", format.extension());
+            if let Some(path) = templates.origin(&name) {
+                let digest = hash_file(&path)?;
+                loaded.files.push(FileRecord {
+                    path: workspace.display_path(&path),
+                    bytes: digest.bytes,
+                    sha256: digest.sha256,
+                });
+            }
+        }
+    }
+
+    let session = open_session(global, &workspace)?;
+    let provenance = Provenance {
+        tool: tool(),
+        organisation: loaded.settings.workspace.organisation.clone(),
+        workspace: loaded.settings.workspace.name.clone(),
+        as_of: as_of.to_string(),
+        rubric: RubricRef::of(&loaded.rubric),
+        ledger_seq: session.as_ref().map(|s| s.next_seq()),
+    };
+    let created = match &env.source_date_epoch {
+        Some(_) => time::OffsetDateTime::from_unix_timestamp(super::record::now(env)?)?,
+        None if global.as_of.is_some() => as_of.0.midnight().assume_utc(),
+        None => time::OffsetDateTime::now_utc(),
+    };
+    let renderer = Renderer {
+        fonts: FontSet { fallback },
+        templates: &templates,
+        created,
+        author: provenance.organisation.clone().unwrap_or_else(tool),
+    };
+    let ranked = cards.len();
+    let mut documents = Vec::new();
+    for card in &cards {
+        let view = view::scorecard(&loaded.rubric, card, ranked, &provenance);
+        for &format in formats {
+            documents.push(renderer.scorecard(&view, format).map_err(anyhow::Error::new)?);
+        }
+    }
+    if cards.len() >= 2 {
+        let view = view::comparison(&loaded.rubric, &cards, &provenance);
+        for &format in formats {
+            documents.push(renderer.comparison(&view, format).map_err(anyhow::Error::new)?);
+        }
+    }
+
+    let mut outputs = Vec::new();
+    for document in &documents {
+        let path = out.join(&document.name);
+        write_atomic(&path, &document.bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        outputs.push(FileRecord {
+            path: workspace.display_path(&path),
+            bytes: document.bytes.len() as u64,
+            sha256: sha256_hex(&document.bytes),
+        });
+    }
+    if let Some(session) = session {
+        let mut result = score::summary(&loaded.rubric, &cards, &as_of.to_string());
+        result["formats"] = json!(formats.iter().map(|f| f.extension()).collect::<Vec<_>>());
+        let run = Run {
+            action: "report",
+            subjects: cards.iter().map(|c| c.vendor.clone()).collect(),
+            inputs: loaded.files.clone(),
+            outputs: outputs.clone(),
+            result,
+        };
+        record_in(global, env, &workspace, session, run)?;
+    }
+    for output in &outputs {
+        outln!("{}", output.path);
+    }
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,129 @@
+//! Reports: the view model (`view`) rendered as PDF (`pdf`), Markdown and
+//! HTML (`templates`) or JSON. Pure apart from reading templates: the caller
+//! passes the date, fonts and ledger entry, and writes the files.
+
+pub mod pdf;
+pub mod templates;
+pub mod view;
+
+use time::OffsetDateTime;
+
+use pdf::DocumentInfo;
+use pdf::fonts::FontSet;
+use templates::{TemplateError, Templates};
+use view::{ComparisonView, ScorecardView};
+
+/// A report format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Format {
+    Pdf,
+    Html,
+    Md,
+    Json,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Pdf, Format::Html, Format::Md, Format::Json];
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Html => "html",
+            Format::Md => "md",
+            Format::Json => "json",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.extension() == text)
+    }
+}
+
+/// One file to write: its name in the output folder and its bytes.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What every document of a run shares.
+pub struct Renderer<'a> {
+    pub fonts: FontSet,
+    pub templates: &'a Templates,
+    /// The creation date written into PDFs.
+    pub created: OffsetDateTime,
+    /// The PDFs' author: the organisation, else the tool.
+    pub author: String,
+}
+
+impl Renderer<'_> {
+    /// A vendor's scorecard in `format`.
+    pub fn scorecard(&self, view: &ScorecardView, format: Format) -> Result<Rendered, TemplateError> {
+        let stem = &view.vendor.id;
+        let bytes = match format {
+            Format::Json => json_bytes(view),
+            Format::Md => self.templates.render("scorecard.md.j2", view)?.into_bytes(),
+            Format::Html => self.templates.render("scorecard.html.j2", view)?.into_bytes(),
+            Format::Pdf => {
+                let info = DocumentInfo {
+                    title: format!("Scorecard: {}", view.vendor.name),
+                    author: self.author.clone(),
+                    subject: format!(
+                        "Vendor scorecard: {} against rubric {} {}, as of {}",
+                        view.vendor.name,
+                        view.provenance.rubric.id,
+                        view.provenance.rubric.version,
+                        view.provenance.as_of
+                    ),
+                    keywords: vec![
+                        "vendor scorecard".to_owned(),
+                        view.vendor.id.clone(),
+                        view.provenance.rubric.id.clone(),
+                        view.status.to_owned(),
+                    ],
+                    creator: view.provenance.tool.clone(),
+                    created: self.created,
+                };
+                pdf::scorecard_pdf(view, &self.fonts, &info, &json_text(view))
+            }
+        };
+        Ok(Rendered { name: format!("{stem}.{}", format.extension()), bytes })
+    }
+
+    /// The comparison of all vendors in `format`.
+    pub fn comparison(&self, view: &ComparisonView, format: Format) -> Result<Rendered, TemplateError> {
+        let bytes = match format {
+            Format::Json => json_bytes(view),
+            Format::Md => self.templates.render("comparison.md.j2", view)?.into_bytes(),
+            Format::Html => self.templates.render("comparison.html.j2", view)?.into_bytes(),
+            Format::Pdf => {
+                let info = DocumentInfo {
+                    title: format!("Vendor comparison: {}", view.provenance.rubric.name),
+                    author: self.author.clone(),
+                    subject: format!(
+                        "{} vendors ranked against rubric {} {}, as of {}",
+                        view.vendors.len(),
+                        view.provenance.rubric.id,
+                        view.provenance.rubric.version,
+                        view.provenance.as_of
+                    ),
+                    keywords: vec!["vendor comparison".to_owned(), view.provenance.rubric.id.clone()],
+                    creator: view.provenance.tool.clone(),
+                    created: self.created,
+                };
+                pdf::comparison_pdf(view, &self.fonts, &info, &json_text(view))
+            }
+        };
+        Ok(Rendered { name: format!("comparison.{}", format.extension()), bytes })
+    }
+}
+
+fn json_bytes(view: &impl serde::Serialize) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(view).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+fn json_text(view: &impl serde::Serialize) -> String {
+    serde_json::to_string(view).unwrap_or_default()
+}

@@ -1,0 +1,85 @@
+//! PDF scorecards and the comparison, drawn with printpdf's operations and
+//! made PDF/A-1b by post-processing with lopdf. Deterministic: fonts carry
+//! fixed ids, dates and the document id come from the caller.
+
+mod archive;
+mod canvas;
+mod comparison;
+pub mod fonts;
+mod scorecard;
+
+use printpdf::{Mm, Op, PdfDocument, PdfFont, PdfPage, PdfSaveOptions};
+
+pub use archive::{DATA_NAMESPACE, DocumentInfo};
+use canvas::{Canvas, Colour, MARGIN, PAGE_HEIGHT, Style};
+use fonts::{Face, FontSet};
+
+use super::view::{ComparisonView, Provenance, ScorecardView};
+
+/// Render one vendor's scorecard.
+/// `data` is the scorecard's JSON, carried in the XMP packet.
+pub fn scorecard_pdf(view: &ScorecardView, fonts: &FontSet, info: &DocumentInfo, data: &str) -> Vec<u8> {
+    let mut canvas = Canvas::new(fonts.clone());
+    scorecard::draw(&mut canvas, view);
+    finish(canvas, &view.provenance, info, data)
+}
+
+/// Render the comparison of all vendors.
+pub fn comparison_pdf(view: &ComparisonView, fonts: &FontSet, info: &DocumentInfo, data: &str) -> Vec<u8> {
+    let mut canvas = Canvas::new(fonts.clone());
+    comparison::draw(&mut canvas, view);
+    finish(canvas, &view.provenance, info, data)
+}
+
+/// Footers ("page N of M" needs the page count), then the document.
+fn finish(mut canvas: Canvas, provenance: &Provenance, info: &DocumentInfo, data: &str) -> Vec<u8> {
+    let pages = canvas.page_count();
+    let style = Style::new(Face::Regular, 7.0, Colour::MUTED);
+    let ledger = provenance.ledger_seq.map_or("not recorded (dry run)".to_owned(), |seq| seq.to_string());
+    let left = format!(
+        "{} · rubric {} {} sha256 {} · ledger entry {ledger}",
+        provenance.tool,
+        provenance.rubric.id,
+        provenance.rubric.version,
+        &provenance.rubric.sha256[..12.min(provenance.rubric.sha256.len())]
+    );
+    let baseline = PAGE_HEIGHT - MARGIN + 6.0;
+    for page in 0..pages {
+        canvas.text_on(page, MARGIN, baseline, style, &left);
+        let number = format!("page {} of {pages}", page + 1);
+        let width = canvas.fonts.width(style.face, style.size, &number);
+        canvas.text_on(page, canvas::PAGE_WIDTH - MARGIN - width, baseline, style, &number);
+    }
+    let fonts = canvas.fonts.clone();
+    document(canvas.into_pages(), &fonts, info, data)
+}
+
+fn document(pages: Vec<Vec<Op>>, fonts: &FontSet, info: &DocumentInfo, data: &str) -> Vec<u8> {
+    let mut doc = PdfDocument::new(&info.title);
+    for face in [Face::Regular, Face::Bold] {
+        let metrics = fonts.metrics(face);
+        doc.resources.fonts.map.insert(metrics.id.clone(), PdfFont::new(metrics.parsed.clone()));
+    }
+    if let Some(fallback) = &fonts.fallback {
+        let used = pages.iter().flatten().any(
+            |op| matches!(op, Op::SetFont { font: printpdf::PdfFontHandle::External(f), .. } if *f == fallback.id),
+        );
+        if used {
+            doc.resources.fonts.map.insert(fallback.id.clone(), PdfFont::new(fallback.parsed.clone()));
+        }
+    }
+    // printpdf's /Info and metadata are replaced as a whole in `archive`.
+    doc.with_pages(pages.into_iter().map(|ops| PdfPage::new(Mm(210.0), Mm(297.0), ops)).collect());
+    // The document id depends only on what the document shows.
+    let digest = <sha2::Sha256 as sha2::Digest>::digest(data.as_bytes());
+    let mut id = [0u8; 16];
+    id.copy_from_slice(&digest[..16]);
+    let options = PdfSaveOptions { subset_fonts: true, ..Default::default() };
+    let mut lopdf_doc = doc.to_lopdf_document(&options, &mut Vec::new());
+    archive::make_pdfa(&mut lopdf_doc, info, &id, Some(data));
+    lopdf_doc.compress();
+    let mut bytes = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = lopdf_doc.save_to(&mut bytes);
+    bytes
+}

@@ -1,0 +1,411 @@
+//! The scorecard page layout: header, score panel, failed gates, category
+//! bars, the biggest losses, the full criteria table (header repeated on
+//! every page), then compliance findings and SLA attainment when present.
+
+use serde_json::Value;
+
+use super::canvas::{CONTENT_WIDTH, Canvas, Colour, MARGIN, Style};
+use super::fonts::Face;
+use crate::report::view::{CriterionView, ScorecardView};
+
+const X: f32 = MARGIN;
+const RIGHT: f32 = MARGIN + CONTENT_WIDTH;
+
+const LABEL: Style = Style::new(Face::Bold, 7.5, Colour::ACCENT);
+const BODY: Style = Style::new(Face::Regular, 9.0, Colour::TEXT);
+const MUTED: Style = Style::new(Face::Regular, 9.0, Colour::MUTED);
+const HEADING: Style = Style::new(Face::Bold, 11.5, Colour::TEXT);
+const CELL: Style = Style::new(Face::Regular, 7.5, Colour::TEXT);
+const CELL_MUTED: Style = Style::new(Face::Regular, 7.5, Colour::MUTED);
+const CELL_BOLD: Style = Style::new(Face::Bold, 7.5, Colour::TEXT);
+
+/// The colour of a status.
+pub fn status_colour(status: &str) -> Colour {
+    match status {
+        "qualified" => Colour::QUALIFIED,
+        "below_pass_mark" => Colour::BELOW,
+        _ => Colour::DISQUALIFIED,
+    }
+}
+
+pub fn draw(c: &mut Canvas, v: &ScorecardView) {
+    header(c, v);
+    score_panel(c, v);
+    gates(c, v);
+    categories(c, v);
+    losses(c, v);
+    criteria_table(c, v);
+    if let Some(findings) = &v.findings {
+        findings_table(c, findings);
+    }
+    if let Some(sla) = &v.sla {
+        sla_table(c, sla);
+    }
+}
+
+fn header(c: &mut Canvas, v: &ScorecardView) {
+    c.y += 8.0;
+    c.text(X, c.y, LABEL, "VENDOR SCORECARD");
+    c.y += 6.0;
+    let title = Style::new(Face::Bold, 20.0, Colour::TEXT);
+    c.paragraph(X, CONTENT_WIDTH, title, &v.vendor.name);
+    c.y += 4.0;
+    let p = &v.provenance;
+    c.paragraph(X, CONTENT_WIDTH, MUTED, &format!("Rubric: {} ({} {})", p.rubric.name, p.rubric.id, p.rubric.version));
+    let mut line = Vec::new();
+    if let Some(org) = &p.organisation {
+        line.push(format!("Organisation: {org}"));
+    }
+    line.push(format!("As of {}", p.as_of));
+    line.push(format!("Vendor id: {}", v.vendor.id));
+    c.paragraph(X, CONTENT_WIDTH, MUTED, &line.join("  ·  "));
+    c.y += 8.0;
+    c.rule(X, c.y, CONTENT_WIDTH, Colour::RULE, 0.8);
+    c.y += 14.0;
+}
+
+fn score_panel(c: &mut Canvas, v: &ScorecardView) {
+    let top = c.y;
+    let big = Style::new(Face::Bold, 30.0, Colour::TEXT);
+    let score = format!("{:.2}", v.score);
+    c.text(X, top + 28.0, big, &score);
+    let width = c.fonts.width(big.face, big.size, &score);
+    c.text(X + width + 4.0, top + 28.0, Style::new(Face::Regular, 12.0, Colour::MUTED), "/ 100");
+    // The status as a coloured label.
+    let pill = Style::new(Face::Bold, 8.5, Colour::WHITE);
+    let label = v.status_label.to_uppercase();
+    let pill_width = c.fonts.width(pill.face, pill.size, &label) + 12.0;
+    c.rect(X, top + 36.0, pill_width, 14.0, status_colour(v.status));
+    c.text(X + 6.0, top + 46.0, pill, &label);
+    // Facts to the right.
+    let rank = match v.rank {
+        Some(rank) => format!("{rank} of {}", v.of),
+        None => format!("not ranked ({} vendors)", v.of),
+    };
+    let pass = v.pass_mark.map_or("none".to_owned(), |m| format!("{m}"));
+    let facts = [("Rank", rank), ("Coverage", format!("{:.1} %", v.coverage)), ("Pass mark", pass)];
+    let column = 110.0;
+    for (i, (name, value)) in facts.iter().enumerate() {
+        let x = RIGHT - column * (facts.len() - i) as f32;
+        c.text(x, top + 14.0, Style::new(Face::Regular, 8.0, Colour::MUTED), name);
+        c.text(x, top + 30.0, Style::new(Face::Bold, 12.0, Colour::TEXT), value);
+    }
+    c.y = top + 60.0;
+    if !v.flags.is_empty() {
+        let flags: Vec<String> = v.flags.iter().map(|f| f.replace('-', " ")).collect();
+        c.paragraph(
+            X,
+            CONTENT_WIDTH,
+            Style::new(Face::Bold, 8.5, Colour::BELOW),
+            &format!("Flags: {}", flags.join("; ")),
+        );
+        c.y += 4.0;
+    }
+    c.y += 6.0;
+}
+
+fn gates(c: &mut Canvas, v: &ScorecardView) {
+    if v.gates_failed.is_empty() {
+        return;
+    }
+    let lines: Vec<String> = v.gates_failed.iter().map(|g| format!("{} ({})", g.name, g.id)).collect();
+    let height = 22.0 + lines.len() as f32 * BODY.leading() + 6.0;
+    c.ensure(height);
+    c.rect(X, c.y, CONTENT_WIDTH, height, Colour(0xfb, 0xea, 0xe9));
+    c.rect(X, c.y, 3.0, height, Colour::DISQUALIFIED);
+    c.text(
+        X + 10.0,
+        c.y + 14.0,
+        Style::new(Face::Bold, 9.5, Colour::DISQUALIFIED),
+        "Failed knockout gates: the vendor is disqualified",
+    );
+    let mut y = c.y + 18.0;
+    for line in lines {
+        y += BODY.leading();
+        c.text(X + 10.0, y, BODY, &line);
+    }
+    c.y += height + 12.0;
+}
+
+fn section(c: &mut Canvas, title: &str, room: f32) {
+    c.ensure(28.0 + room);
+    c.y += 16.0;
+    c.text(X, c.y, HEADING, title);
+    c.y += 8.0;
+}
+
+fn categories(c: &mut Canvas, v: &ScorecardView) {
+    section(c, "Categories", 18.0);
+    let (name_width, bar_x, bar_width) = (180.0, X + 190.0, 200.0);
+    for category in &v.categories {
+        c.ensure(18.0);
+        let baseline = c.y + 11.0;
+        let name = c.fonts.ellipsize(BODY.face, BODY.size, &category.name, name_width);
+        c.text(X, baseline, BODY, &name);
+        c.rect(bar_x, c.y + 3.0, bar_width, 9.0, Colour::TRACK);
+        if category.included {
+            c.rect(bar_x, c.y + 3.0, bar_width * (category.score / 100.0).clamp(0.0, 1.0) as f32, 9.0, Colour::ACCENT);
+            c.text_right(
+                bar_x + bar_width + 38.0,
+                baseline,
+                Style::new(Face::Bold, 9.0, Colour::TEXT),
+                &format!("{:.1}", category.score),
+            );
+        } else {
+            c.text_right(bar_x + bar_width + 38.0, baseline, MUTED, "left out");
+        }
+        c.text_right(RIGHT, baseline, MUTED, &format!("weight {:.1}", category.effective_weight));
+        c.y += 17.0;
+    }
+}
+
+fn losses(c: &mut Canvas, v: &ScorecardView) {
+    if v.losses.is_empty() {
+        return;
+    }
+    section(c, "Where the most points were lost", 16.0);
+    for loss in &v.losses {
+        c.ensure(15.0);
+        let baseline = c.y + 11.0;
+        c.text_right(
+            X + 52.0,
+            baseline,
+            Style::new(Face::Bold, 9.0, Colour::DISQUALIFIED),
+            &format!("−{:.2}", loss.lost),
+        );
+        let text = format!("{}  ({}: {:.2} of {:.2} points)", loss.name, loss.id, loss.points, loss.effective_weight);
+        let text = c.fonts.ellipsize(BODY.face, BODY.size, &text, CONTENT_WIDTH - 62.0);
+        c.text(X + 62.0, baseline, BODY, &text);
+        c.y += 15.0;
+    }
+}
+
+/// A table column: title, width, right-aligned.
+struct Column {
+    title: &'static str,
+    width: f32,
+    right: bool,
+}
+
+const fn col(title: &'static str, width: f32, right: bool) -> Column {
+    Column { title, width, right }
+}
+
+const CRITERIA_COLUMNS: [Column; 7] = [
+    col("Criterion", 122.0, false),
+    col("Answer", 92.0, false),
+    col("s", 26.0, true),
+    col("Weight", 34.0, true),
+    col("Points", 34.0, true),
+    col("Evidence (SHA-256)", 102.0, false),
+    col("Note", 89.0, false),
+];
+
+const PAD: f32 = 3.0;
+
+fn table_header(c: &mut Canvas, columns: &[Column]) {
+    c.ensure(18.0);
+    c.rect(X, c.y, CONTENT_WIDTH, 14.0, Colour::TRACK);
+    let mut x = X;
+    for column in columns {
+        if column.right {
+            c.text_right(x + column.width - PAD, c.y + 10.0, CELL_BOLD, column.title);
+        } else {
+            c.text(x + PAD, c.y + 10.0, CELL_BOLD, column.title);
+        }
+        x += column.width;
+    }
+    c.y += 14.0;
+}
+
+/// One row of cells (each a list of styled lines); breaks the page and repeats the header.
+fn table_row(c: &mut Canvas, columns: &[Column], cells: &[Vec<(Style, String)>]) {
+    let leading = CELL.leading();
+    let lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    let height = lines as f32 * leading + 2.0 * PAD;
+    if c.ensure(height) {
+        table_header(c, columns);
+    }
+    let mut x = X;
+    for (column, cell) in columns.iter().zip(cells) {
+        for (i, (style, text)) in cell.iter().enumerate() {
+            let baseline = c.y + PAD + (i as f32 + 0.8) * leading;
+            if column.right {
+                c.text_right(x + column.width - PAD, baseline, *style, text);
+            } else {
+                c.text(x + PAD, baseline, *style, text);
+            }
+        }
+        x += column.width;
+    }
+    c.y += height;
+    c.rule(X, c.y, CONTENT_WIDTH, Colour::RULE, 0.4);
+}
+
+fn wrapped(c: &Canvas, style: Style, text: &str, width: f32) -> Vec<(Style, String)> {
+    c.fonts.wrap(style.face, style.size, text, width - 2.0 * PAD).into_iter().map(|l| (style, l)).collect()
+}
+
+fn criteria_table(c: &mut Canvas, v: &ScorecardView) {
+    section(c, "All criteria", 40.0);
+    table_header(c, &CRITERIA_COLUMNS);
+    let mut category = String::new();
+    for criterion in &v.criteria {
+        if criterion.category != category {
+            category = criterion.category.clone();
+            let name = v.categories.iter().find(|k| k.id == category).map_or(category.clone(), |k| k.name.clone());
+            if c.ensure(16.0 + CELL.leading() * 2.0) {
+                table_header(c, &CRITERIA_COLUMNS);
+            }
+            c.text(X + PAD, c.y + 11.0, Style::new(Face::Bold, 8.0, Colour::ACCENT), &name);
+            c.y += 15.0;
+        }
+        let cells = criterion_cells(c, criterion);
+        table_row(c, &CRITERIA_COLUMNS, &cells);
+    }
+}
+
+fn criterion_cells(c: &Canvas, k: &CriterionView) -> Vec<Vec<(Style, String)>> {
+    let w = |i: usize| CRITERIA_COLUMNS[i].width;
+    let mut name = wrapped(c, CELL, &k.name, w(0));
+    if k.source != "vendor" {
+        name.push((CELL_MUTED, format!("({})", k.source)));
+    }
+    let answer_style = if k.answer == "—" { CELL_MUTED } else { CELL };
+    let answer = wrapped(c, answer_style, &k.answer, w(1));
+    let s = vec![(CELL, k.s.map_or("—".to_owned(), |s| format!("{s:.2}")))];
+    let weight = vec![(CELL, format!("{:.2}", k.effective_weight))];
+    let points = vec![(CELL_BOLD, format!("{:.2}", k.points))];
+    let mut evidence = Vec::new();
+    for e in &k.evidence {
+        let file = c.fonts.ellipsize(CELL.face, CELL.size, &e.file, w(5) - 2.0 * PAD);
+        evidence.push((CELL, file));
+        let hash = e.short.clone().unwrap_or_else(|| "missing".to_owned());
+        let style = if e.short.is_some() { CELL_MUTED } else { Style::new(Face::Bold, 7.5, Colour::DISQUALIFIED) };
+        evidence.push((style, hash));
+    }
+    let mut note = Vec::new();
+    if !k.issues.is_empty() {
+        let issues = k.issues.iter().map(|i| i.replace('-', " ")).collect::<Vec<_>>().join(", ");
+        let style = Style::new(
+            Face::Bold,
+            7.5,
+            if k.issues.contains(&"gate-failed") { Colour::DISQUALIFIED } else { Colour::BELOW },
+        );
+        note.extend(wrapped(c, style, &issues, w(6)));
+    }
+    if let Some(text) = &k.note {
+        note.extend(wrapped(c, CELL_MUTED, text, w(6)));
+    }
+    vec![name, answer, s, weight, points, evidence, note]
+}
+
+fn severity_colour(severity: &str) -> Colour {
+    match severity {
+        "critical" => Colour(0x8e, 0x10, 0x10),
+        "high" => Colour::DISQUALIFIED,
+        "medium" => Colour::BELOW,
+        _ => Colour::MUTED,
+    }
+}
+
+const FINDING_COLUMNS: [Column; 5] = [
+    col("Severity", 52.0, false),
+    col("Status", 44.0, false),
+    col("Rule", 140.0, false),
+    col("Reference", 95.0, false),
+    col("Remediation", 168.0, false),
+];
+
+fn findings_table(c: &mut Canvas, findings: &Value) {
+    let list = findings.get("findings").and_then(Value::as_array).cloned().unwrap_or_default();
+    section(c, "Contract compliance", 40.0);
+    if let Some(summary) = findings.get("summary") {
+        let count = |k: &str| summary.get(k).and_then(Value::as_u64).unwrap_or(0);
+        let text = format!(
+            "{} pass, {} fail, {} missing, {} skipped",
+            count("pass"),
+            count("fail"),
+            count("missing"),
+            count("skipped")
+        );
+        c.paragraph(X, CONTENT_WIDTH, MUTED, &text);
+        c.y += 4.0;
+    }
+    let problems: Vec<&Value> =
+        list.iter().filter(|f| matches!(f.get("status").and_then(Value::as_str), Some("fail" | "missing"))).collect();
+    if problems.is_empty() {
+        c.paragraph(X, CONTENT_WIDTH, BODY, "Every applicable rule passes.");
+        return;
+    }
+    table_header(c, &FINDING_COLUMNS);
+    for f in problems {
+        let get = |k: &str| f.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+        let severity = get("severity");
+        let mut rule = wrapped(c, CELL_BOLD, &get("title"), FINDING_COLUMNS[2].width);
+        rule.push((CELL_MUTED, format!("{}/{}", get("policy"), get("rule"))));
+        let missing: Vec<&str> =
+            f.get("missing").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        if !missing.is_empty() {
+            rule.extend(wrapped(
+                c,
+                CELL_MUTED,
+                &format!("not stated: {}", missing.join(", ")),
+                FINDING_COLUMNS[2].width,
+            ));
+        }
+        let cells = vec![
+            vec![(Style::new(Face::Bold, 7.5, severity_colour(&severity)), severity.clone())],
+            vec![(CELL, get("status"))],
+            rule,
+            wrapped(c, CELL, &get("reference"), FINDING_COLUMNS[3].width),
+            wrapped(c, CELL, &get("remediation"), FINDING_COLUMNS[4].width),
+        ];
+        table_row(c, &FINDING_COLUMNS, &cells);
+    }
+}
+
+const SLA_COLUMNS: [Column; 8] = [
+    col("Period", 50.0, false),
+    col("Clause", 135.0, false),
+    col("In scope", 50.0, true),
+    col("Attainment", 58.0, true),
+    col("Required", 50.0, true),
+    col("p50 / p90 / p95 s", 76.0, true),
+    col("Result", 40.0, false),
+    col("Credit", 40.0, true),
+];
+
+fn sla_table(c: &mut Canvas, sla: &Value) {
+    section(c, "SLA attainment", 40.0);
+    let results = sla.get("results").and_then(Value::as_array).cloned().unwrap_or_default();
+    if results.is_empty() {
+        c.paragraph(X, CONTENT_WIDTH, BODY, "No tickets in scope of any SLA clause.");
+        return;
+    }
+    table_header(c, &SLA_COLUMNS);
+    for r in &results {
+        let text = |k: &str| match r.get(k) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Null) | None => "—".to_owned(),
+            Some(other) => other.to_string(),
+        };
+        let breached = r.get("breached").and_then(Value::as_bool).unwrap_or(false);
+        let result = if breached {
+            (Style::new(Face::Bold, 7.5, Colour::DISQUALIFIED), "breached".to_owned())
+        } else {
+            (Style::new(Face::Bold, 7.5, Colour::QUALIFIED), "met".to_owned())
+        };
+        let cells = vec![
+            vec![(CELL, text("period"))],
+            wrapped(c, CELL, &text("clause"), SLA_COLUMNS[1].width),
+            vec![(CELL, text("in_scope"))],
+            vec![(CELL_BOLD, format!("{} %", text("attainment")))],
+            vec![(CELL, format!("{} %", text("required")))],
+            vec![(CELL, format!("{} / {} / {}", text("p50"), text("p90"), text("p95")))],
+            vec![result],
+            vec![(CELL, text("credit"))],
+        ];
+        table_row(c, &SLA_COLUMNS, &cells);
+    }
+}

@@ -8,6 +8,7 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
 use super::{Env, GlobalOptions, Outcome, format_choice};
+use vendorscore::audit::hash::hash_files;
 use vendorscore::audit::ledger::{self, LEDGER_PATH, Recovery};
 use vendorscore::audit::verify::verify;
 
@@ -39,9 +40,18 @@ pub enum AuditCommand {
     },
     /// Move a torn last line (left by a crash mid-write) to a side file, keeping its bytes
     Recover,
+    /// Print the SHA-256 of files (folders are walked), as sha256sum does
+    Hash {
+        /// Files or folders
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
 }
 
 pub fn run(global: &GlobalOptions, env: &Env, args: AuditArgs) -> anyhow::Result<Outcome> {
+    if let AuditCommand::Hash { paths } = &args.command {
+        return hash(env, paths);
+    }
     let workspace = env.workspace(global);
     let path = workspace.root.join(LEDGER_PATH);
     if !path.is_file() {
@@ -141,6 +151,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: AuditArgs) -> anyhow::Result
             }
             anyhow::bail!("no entry with seq {seq} in {LEDGER_PATH}")
         }
+        AuditCommand::Hash { .. } => unreachable!("handled before the ledger is opened"),
         AuditCommand::Recover => {
             match ledger::recover(&path)? {
                 Recovery::Clean => outln!("{LEDGER_PATH} ends with a complete entry; nothing to recover"),
@@ -154,6 +165,40 @@ pub fn run(global: &GlobalOptions, env: &Env, args: AuditArgs) -> anyhow::Result
             Ok(Outcome::Clean)
         }
     }
+}
+
+/// `audit hash`: digests in `sha256sum` format, hashed on all cores.
+fn hash(env: &Env, paths: &[PathBuf]) -> anyhow::Result<Outcome> {
+    let mut files = Vec::new();
+    for path in paths {
+        let absolute = env.absolute(path);
+        if absolute.is_dir() {
+            let mut found: Vec<PathBuf> = walkdir::WalkDir::new(&absolute)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .map(|e| path.join(e.path().strip_prefix(&absolute).unwrap_or(e.path())))
+                .collect();
+            files.append(&mut found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let absolute: Vec<PathBuf> = files.iter().map(|f| env.absolute(f)).collect();
+    let mut failed = false;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    for (path, digest) in files.iter().zip(hash_files(&absolute, 0)) {
+        use std::io::Write as _;
+        match digest {
+            Ok(d) => writeln!(out, "{}  {}", d.sha256, path.display())?,
+            Err(e) => {
+                failed = true;
+                eprintln!("error: {}: {e}", path.display());
+            }
+        }
+    }
+    Ok(if failed { Outcome::Unusable } else { Outcome::Clean })
 }
 
 fn shown(path: &std::path::Path) -> String {

@@ -16,7 +16,7 @@ use vendorscore::output::write_atomic;
 use vendorscore::report::pdf::fonts::{self, FontSet};
 use vendorscore::report::templates::Templates;
 use vendorscore::report::view::{self, Provenance, RubricRef};
-use vendorscore::report::{Format, Renderer};
+use vendorscore::report::{Format, Rendered, Renderer};
 use vendorscore::scoring;
 use vendorscore::workspace::Workspace;
 
@@ -30,6 +30,38 @@ pub struct ReportArgs {
     /// Folder to write the reports to
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+}
+
+/// Render every scorecard in every format on all cores, in order.
+fn render_in_parallel(
+    renderer: &Renderer<'_>,
+    views: &[view::ScorecardView],
+    formats: &[Format],
+) -> anyhow::Result<Vec<Rendered>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(views.len()).max(1);
+    let chunk = views.len().div_ceil(threads).max(1);
+    let parts: Vec<anyhow::Result<Vec<Rendered>>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = views
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    for view in part {
+                        for &format in formats {
+                            out.push(renderer.scorecard(view, format)?);
+                        }
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap_or_else(|_| Err(anyhow::anyhow!("rendering failed")))).collect()
+    });
+    let mut documents = Vec::new();
+    for part in parts {
+        documents.extend(part?);
+    }
+    Ok(documents)
 }
 
 fn formats(global: &GlobalOptions) -> anyhow::Result<Vec<Format>> {
@@ -120,13 +152,8 @@ pub fn write_reports(
         author: provenance.organisation.clone().unwrap_or_else(tool),
     };
     let ranked = cards.len();
-    let mut documents = Vec::new();
-    for card in &cards {
-        let view = view::scorecard(&loaded.rubric, card, ranked, &provenance);
-        for &format in formats {
-            documents.push(renderer.scorecard(&view, format).map_err(anyhow::Error::new)?);
-        }
-    }
+    let views: Vec<_> = cards.iter().map(|card| view::scorecard(&loaded.rubric, card, ranked, &provenance)).collect();
+    let mut documents = render_in_parallel(&renderer, &views, formats)?;
     if cards.len() >= 2 {
         let view = view::comparison(&loaded.rubric, &cards, &provenance);
         for &format in formats {

@@ -37,6 +37,7 @@ impl Templates {
         env.set_keep_trailing_newline(true);
         env.set_auto_escape_callback(|name| if name.contains(".html") { AutoEscape::Html } else { AutoEscape::None });
         env.add_filter("fixed", fixed);
+        env.add_filter("cell", cell);
         let dir = dir.filter(|d| d.is_dir()).map(Path::to_path_buf);
         let loader_dir = dir.clone();
         env.set_loader(move |name| load(loader_dir.as_deref(), name));
@@ -92,6 +93,11 @@ fn load(dir: Option<&Path>, name: &str) -> Result<Option<String>, Error> {
     Ok(builtin::template(name).map(|t| t.text().to_owned()))
 }
 
+/// `x | cell`: text made safe for one Markdown table cell.
+fn cell(value: String) -> String {
+    value.replace('|', "\\|").replace("\r\n", "<br>").replace('\n', "<br>")
+}
+
 /// `x | fixed(2)`: a number with a fixed number of decimals.
 fn fixed(value: f64, decimals: Option<usize>) -> String {
     format!("{value:.*}", decimals.unwrap_or(2))
@@ -130,6 +136,11 @@ mod tests {
         assert_eq!(templates.render("scorecard.md.j2", &()).unwrap(), "custom 1.5");
         assert!(templates.origin("scorecard.md.j2").is_some());
         assert!(templates.origin("comparison.md.j2").is_none());
+    }
+
+    #[test]
+    fn markdown_cells_escape_pipes_and_newlines() {
+        assert_eq!(cell("a | b\nc".to_owned()), "a \\| b<br>c");
     }
 
     #[test]

@@ -118,3 +118,23 @@ fn without_a_ledger_audit_commands_explain_and_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("no ledger yet"));
 }
+
+#[test]
+fn audit_hash_prints_sha256sum_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("evidence/sub")).unwrap();
+    std::fs::write(dir.path().join("evidence/a.txt"), b"abc").unwrap();
+    std::fs::write(dir.path().join("evidence/sub/b.txt"), b"").unwrap();
+    let output = vendorscore(dir.path()).args(["audit", "hash", "evidence"]).output().unwrap();
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  evidence/a.txt\n\
+         e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  evidence/sub/b.txt\n"
+    );
+    vendorscore(dir.path())
+        .args(["audit", "hash", "nope.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nope.txt"));
+}

@@ -182,3 +182,36 @@ fn bad_formats_and_fonts_are_refused() {
         .code(2)
         .stderr(predicate::str::contains("fonts/missing.ttf"));
 }
+
+#[test]
+fn a_configured_fallback_font_sets_what_dejavu_lacks() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(ws.join("fonts")).unwrap();
+    std::fs::copy(crate::repo().join("tests/fixtures/fonts/wqy-microhei-subset.ttf"), ws.join("fonts/cjk.ttf"))
+        .unwrap();
+    let settings = std::fs::read_to_string(ws.join("vendorscore.toml")).unwrap();
+    std::fs::write(ws.join("vendorscore.toml"), format!("{settings}\n[report]\nfont = \"fonts/cjk.ttf\"\n")).unwrap();
+    let vendor = ws.join("vendors/bayanihan-cx/vendor.toml");
+    let text = std::fs::read_to_string(&vendor).unwrap();
+    let renamed = text.replace("name = \"Bayanihan Contact Solutions, Inc.\"", "name = \"北京客服中心有限公司 Łódź\"");
+    assert_ne!(text, renamed);
+    std::fs::write(&vendor, renamed).unwrap();
+    vendorscore(&ws).args(["report", "vendors/bayanihan-cx", "--out", "r", "-q"]).assert().success();
+    let path = ws.join("r/bayanihan-cx.pdf");
+    assert!(pdf_text(&path).contains("北京客服中心有限公司 Łódź"));
+    let doc = lopdf::Document::load(&path).unwrap();
+    let fonts: Vec<String> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"Font"))
+        .filter_map(|d| {
+            d.get(b"BaseFont").and_then(|b| b.as_name()).ok().map(|n| String::from_utf8_lossy(n).into_owned())
+        })
+        .collect();
+    assert!(fonts.iter().any(|f| f.starts_with("VSFALL+")), "{fonts:?}");
+    // Without the fallback the same names still render; CJK becomes missing glyphs but nothing fails.
+    let ledger = std::fs::read_to_string(ws.join("audit/ledger.jsonl")).unwrap();
+    assert!(ledger.lines().last().unwrap().contains("fonts/cjk.ttf"), "the font is a recorded input");
+}

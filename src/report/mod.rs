@@ -127,3 +127,64 @@ fn json_bytes(view: &impl serde::Serialize) -> Vec<u8> {
 fn json_text(view: &impl serde::Serialize) -> String {
     serde_json::to_string(view).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::view::*;
+    use super::*;
+
+    fn view(vendor: &str, score: f64) -> ScorecardView {
+        ScorecardView {
+            provenance: Provenance {
+                tool: "vendorscore test".into(),
+                organisation: Some("Example Retail GmbH".into()),
+                workspace: None,
+                as_of: "2026-11-21".into(),
+                rubric: RubricRef {
+                    id: "r".into(),
+                    name: "R".into(),
+                    version: "1.0.0".into(),
+                    sha256: "ab".repeat(32),
+                },
+                ledger_seq: Some(7),
+            },
+            vendor: VendorRef {
+                id: vendor.into(), name: format!("{vendor} Łódź Sp. z o.o."), folder: String::new()
+            },
+            score,
+            status: "qualified",
+            status_label: "Qualified",
+            rank: Some(1),
+            of: 2,
+            coverage: 100.0,
+            pass_mark: Some(60.0),
+            gates_failed: vec![],
+            categories: vec![CategoryView {
+                id: "c".into(),
+                name: "Category".into(),
+                score,
+                effective_weight: 100.0,
+                points: score,
+                included: true,
+            }],
+            losses: vec![],
+            criteria: vec![],
+            flags: vec![],
+            findings: None,
+            sla: None,
+        }
+    }
+
+    #[test]
+    fn a_pdf_is_the_same_bytes_alone_and_after_other_documents() {
+        let templates = Templates::new(None);
+        let created = OffsetDateTime::from_unix_timestamp(1_795_255_200).unwrap();
+        let renderer =
+            Renderer { fonts: FontSet { fallback: None }, templates: &templates, created, author: "x".into() };
+        let first = renderer.scorecard(&view("alpha", 81.5), Format::Pdf).unwrap().bytes;
+        let other = renderer.scorecard(&view("beta", 40.0), Format::Pdf).unwrap().bytes;
+        let again = renderer.scorecard(&view("alpha", 81.5), Format::Pdf).unwrap().bytes;
+        assert_eq!(first, again, "no process-global counter leaks into the output");
+        assert_ne!(first, other);
+    }
+}

@@ -45,9 +45,11 @@ fn finish(mut canvas: Canvas, provenance: &Provenance, info: &DocumentInfo, data
     );
     let baseline = PAGE_HEIGHT - MARGIN + 6.0;
     for page in 0..pages {
-        canvas.text_on(page, MARGIN, baseline, style, &left);
         let number = format!("page {} of {pages}", page + 1);
         let width = canvas.fonts.width(style.face, style.size, &number);
+        let room = canvas::CONTENT_WIDTH - width - 12.0;
+        let left = canvas.fonts.ellipsize(style.face, style.size, &left, room);
+        canvas.text_on(page, MARGIN, baseline, style, &left);
         canvas.text_on(page, canvas::PAGE_WIDTH - MARGIN - width, baseline, style, &number);
     }
     let fonts = canvas.fonts.clone();

@@ -322,18 +322,7 @@ pub fn check_answers(
             let answer = answer.clone().with_value_span();
             let evidence = check_evidence(&answer.value.evidence, folder, path, workspace, out);
             let Some(Some(category)) = category else { continue };
-            let Some(criterion) = category.criteria.iter().find(|k| k.id == criterion_key.value) else {
-                let ids = category.criteria.iter().map(|k| k.id.as_str());
-                unknown(
-                    out,
-                    Code::UnknownCriterion,
-                    path,
-                    criterion_key,
-                    &format!("criterion in `{}`", category.id),
-                    ids,
-                );
-                continue;
-            };
+            let Some(criterion) = criterion_of(category, criterion_key, |_| true, path, out) else { continue };
             if criterion.source != AnswerSource::Vendor {
                 out.report(
                     Code::NotVendorAnswerable,
@@ -374,6 +363,23 @@ pub fn check_answers(
             }
         }
     }
+}
+
+/// The criterion `key` names in `category`, or a diagnostic suggesting one
+/// of those `suggest` accepts.
+fn criterion_of<'r>(
+    category: &'r crate::model::Category,
+    key: &Spanned<String>,
+    suggest: impl Fn(&Criterion) -> bool,
+    path: &str,
+    out: &mut Diagnostics,
+) -> Option<&'r Criterion> {
+    let found = category.criteria.iter().find(|k| k.id == key.value);
+    if found.is_none() {
+        let ids = category.criteria.iter().filter(|k| suggest(k)).map(|k| k.id.as_str());
+        unknown(out, Code::UnknownCriterion, path, key, &format!("criterion in `{}`", category.id), ids);
+    }
+    found
 }
 
 fn unknown<'a>(
@@ -580,18 +586,8 @@ pub fn check_scores(
         };
         for (criterion_key, answer) in table.iter() {
             let answer = answer.clone().with_value_span();
-            let Some(criterion) = category.criteria.iter().find(|k| k.id == criterion_key.value) else {
-                let ids = category.criteria.iter().filter(|k| k.source == AnswerSource::Panel).map(|k| k.id.as_str());
-                unknown(
-                    out,
-                    Code::UnknownCriterion,
-                    path,
-                    criterion_key,
-                    &format!("criterion in `{}`", category.id),
-                    ids,
-                );
-                continue;
-            };
+            let is_panel = |k: &Criterion| k.source == AnswerSource::Panel;
+            let Some(criterion) = criterion_of(category, criterion_key, is_panel, path, out) else { continue };
             if criterion.source != AnswerSource::Panel {
                 out.report(
                     Code::NotPanelCriterion,

@@ -76,32 +76,19 @@ fn pdf_text(s: &str) -> Vec<u8> {
     out
 }
 
-fn pdf_date(t: &OffsetDateTime) -> String {
-    format!(
-        "D:{:04}{:02}{:02}{:02}{:02}{:02}+00'00'",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
-fn xmp_date(t: &OffsetDateTime) -> String {
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+/// `D:20261121100000+00'00'` (PDF) or `2026-11-21T10:00:00+00:00` (XMP), in UTC.
+fn date(t: &OffsetDateTime, pdf: bool) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    let (y, mo, d, h, mi, s) = (t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute(), t.second());
+    if pdf {
+        format!("D:{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}+00'00'")
+    } else {
+        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}+00:00")
+    }
 }
 
 fn info_dictionary(info: &DocumentInfo) -> Dictionary {
-    let created = info.created.to_offset(time::UtcOffset::UTC);
+    let created = date(&info.created, true);
     Dictionary::from_iter(vec![
         ("Title", text(&info.title)),
         ("Author", text(&info.author)),
@@ -109,8 +96,8 @@ fn info_dictionary(info: &DocumentInfo) -> Dictionary {
         ("Keywords", text(&info.keywords.join(", "))),
         ("Creator", text(&info.creator)),
         ("Producer", text(&info.creator)),
-        ("CreationDate", Object::String(pdf_date(&created).into_bytes(), StringFormat::Literal)),
-        ("ModDate", Object::String(pdf_date(&created).into_bytes(), StringFormat::Literal)),
+        ("CreationDate", Object::String(created.clone().into_bytes(), StringFormat::Literal)),
+        ("ModDate", Object::String(created.into_bytes(), StringFormat::Literal)),
     ])
 }
 
@@ -147,7 +134,7 @@ fn xmp_data(data: &str) -> String {
 
 /// The XMP packet: PDF/A identification and the same metadata as `/Info`.
 fn xmp_packet(info: &DocumentInfo, data: Option<&str>) -> String {
-    let created = xmp_date(&info.created.to_offset(time::UtcOffset::UTC));
+    let created = date(&info.created, false);
     let e = escape_xml;
     format!(
         r#"<?xpacket begin="﻿" id="W5M0MpCehiHzreSzNTczkc9d"?>

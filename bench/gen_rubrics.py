@@ -254,7 +254,7 @@ def rubric(rng, rid):
     categories = rng.sample(CATEGORIES, n_categories)
     category_lines = 5 * n_categories  # blank, [[category]], id, name, weight
 
-    # One criterion of each kind (the boolean is a gate), a price in most
+    # One criterion of each kind (the boolean is a gate), a price in some
     # files, then extra criteria while the file is short of its target.
     scale_pool = rng.sample(SCALE_CRITERIA, len(SCALE_CRITERIA))
     bool_pool = rng.sample(BOOLEAN_CRITERIA, len(BOOLEAN_CRITERIA))

@@ -33,7 +33,6 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # --- tools --------------------------------------------------------------------
 say "building vendorscore (release)"
 cargo build --release --locked
-VS="$ROOT/target/release/vendorscore"
 
 if ! command -v taplo >/dev/null 2>&1; then
     say "installing taplo-cli (cargo install; takes a few minutes)"
@@ -42,7 +41,7 @@ fi
 if ! command -v hyperfine >/dev/null 2>&1; then
     say "installing hyperfine (apt)"
     $SUDO apt-get update
-    $SUDO apt-get install -y hyperfine
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y hyperfine
 fi
 TAPLO="$(command -v taplo)"
 
@@ -54,6 +53,9 @@ else
     trap 'rm -rf "$DIR"' EXIT
 fi
 DATA="$DIR/rubrics"
+# Measure a copy of the binary: others may rebuild target/ meanwhile.
+VS="$DIR/vendorscore"
+cp "$ROOT/target/release/vendorscore" "$VS"
 say "generating $COUNT rubric files into $DATA"
 python3 bench/gen_rubrics.py "$DATA" "$COUNT" ${BENCH_SEED:+--seed "$BENCH_SEED"}
 found="$(find "$DATA" -maxdepth 1 -name '*.toml' | wc -l)"
@@ -113,23 +115,30 @@ for _ in $(seq "$settle"); do
     awk '{ exit !($1 < 0.5) }' /proc/loadavg && break
     sleep 1
 done
-echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg) (the summary says how much CPU others took)" >&2
 
 say "warming the page cache"
 find "$DATA" -name '*.toml' -exec cat {} + >/dev/null
 
 mkdir -p "$(dirname "$JSON")"
 say "hyperfine: $RUNS runs each"
+# Machine-wide busy CPU time (user+nice+system+irq+softirq+steal, in
+# USER_HZ ticks) and wall time around the measurement, to tell afterwards
+# how much CPU other processes took meanwhile.
+cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+busy0="$(cpu_busy)"; wall0="$(date +%s.%N)"
 hyperfine --warmup 1 --runs "$RUNS" --export-json "$JSON" \
     -n "vendorscore validate" "'$VS' validate '$DATA'" \
     -n "taplo check" "'$TAPLO' check '$DATA/*.toml'"
+busy1="$(cpu_busy)"; wall1="$(date +%s.%N)"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 # --- summary ------------------------------------------------------------------
 say "summary ($JSON)"
-python3 - "$JSON" <<'EOF'
+python3 - "$JSON" "$busy0" "$busy1" "$wall0" "$wall1" "$(getconf CLK_TCK)" "$(nproc)" <<'EOF'
 import json, statistics, sys
 results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+busy0, busy1, wall0, wall1, hz, cores = map(float, sys.argv[2:])
 for name, r in results.items():
     t = r["times"]
     print(f"{name:22} median {statistics.median(t):.3f} s  min {min(t):.3f}  max {max(t):.3f}  "
@@ -138,4 +147,12 @@ vs = statistics.median(results["vendorscore validate"]["times"])
 tp = statistics.median(results["taplo check"]["times"])
 ratio = vs / tp
 print(f"ratio (vendorscore / taplo, medians): {ratio:.2f}  -> target <= 0.50 {'met' if ratio <= 0.5 else 'MISSED'}")
+# CPU the benchmarked commands used: runs plus one warm-up each, at their mean.
+ours = sum((len(r["times"]) + 1) * (r["user"] + r["system"]) for r in results.values())
+busy = (busy1 - busy0) / hz
+wall = wall1 - wall0
+other = max(busy - ours, 0.0)
+print(f"CPU during the measurement ({wall:.1f} s wall, {cores:.0f} cores): {busy:.1f} s busy machine-wide, "
+      f"~{ours:.1f} s by the benchmarked commands, ~{other:.1f} s by other processes "
+      f"(~{100 * other / (wall * cores):.0f}% of the machine; approximate)")
 EOF

@@ -24,20 +24,23 @@ use crate::workspace::{Reference, Workspace, nearest_settings_dir, normalize};
 pub struct Context {
     pub root: PathBuf,
     workspace: Workspace,
+    /// Indices of its files in the list given to [`contexts`].
+    members: Vec<usize>,
 }
 
-/// The workspaces the checked files belong to.
+/// The workspaces the checked files belong to, each with its files.
 pub fn contexts(workspace: &Workspace, files: &[CheckedFile]) -> Vec<Context> {
-    let mut roots: Vec<PathBuf> =
-        files.iter().filter_map(|f| f.disk_path.as_deref()).map(|p| root_of(workspace, p)).collect();
-    roots.sort();
-    roots.dedup();
-    roots.into_iter().map(|root| Context { root, workspace: workspace.clone() }).collect()
-}
-
-fn root_of(workspace: &Workspace, file: &Path) -> PathBuf {
-    let dir = file.parent().unwrap_or(Path::new("."));
-    nearest_settings_dir(dir).map_or_else(|| workspace.root.clone(), Path::to_path_buf)
+    // Files share folders: find each folder's workspace once.
+    let mut root_of_dir: HashMap<&Path, PathBuf> = HashMap::new();
+    let mut by_root: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
+    for (index, file) in files.iter().enumerate() {
+        let Some(dir) = file.disk_path.as_deref().map(|p| p.parent().unwrap_or(Path::new("."))) else { continue };
+        let root = root_of_dir
+            .entry(dir)
+            .or_insert_with(|| nearest_settings_dir(dir).map_or_else(|| workspace.root.clone(), Path::to_path_buf));
+        by_root.entry(root.clone()).or_default().push(index);
+    }
+    by_root.into_iter().map(|(root, members)| Context { root, workspace: workspace.clone(), members }).collect()
 }
 
 /// Check the references among the files of one context. Returns the
@@ -45,10 +48,7 @@ fn root_of(workspace: &Workspace, file: &Path) -> PathBuf {
 pub fn check_references(context: &Context, files: &[CheckedFile]) -> (Diagnostics, Vec<SourceFile>) {
     let mut out = Diagnostics::default();
     let mut extra_sources = Vec::new();
-    let mine: Vec<&CheckedFile> = files
-        .iter()
-        .filter(|f| f.disk_path.as_deref().is_some_and(|p| root_of(&context.workspace, p) == context.root))
-        .collect();
+    let mine: Vec<&CheckedFile> = context.members.iter().map(|&i| &files[i]).collect();
 
     let settings_path = context.root.join(crate::workspace::SETTINGS_FILE);
     let settings = settings_of(&settings_path, files);

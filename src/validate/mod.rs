@@ -103,8 +103,13 @@ pub fn validate_paths(workspace: &Workspace, paths: &[PathBuf]) -> Result<Valida
             validation.sources.entry(source.path.clone()).or_insert(source);
         }
     }
+    // Keep only the texts diagnostics point into (they are rendered from them).
+    let cited: std::collections::HashSet<&str> = validation.diagnostics.iter().map(|d| d.file.as_str()).collect();
+    let cited: std::collections::HashSet<String> = cited.into_iter().map(str::to_owned).collect();
     for file in all {
-        validation.sources.insert(file.source.path.clone(), file.source);
+        if cited.contains(&file.source.path) {
+            validation.sources.insert(file.source.path.clone(), file.source);
+        }
     }
     validation.diagnostics.sort();
     Ok(validation)
@@ -124,16 +129,34 @@ fn collect_files(root: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Check files on all cores; each worker takes the next file when it is
+/// free, so a slow file or a busy core does not hold the others up.
 fn check_files_in_parallel(workspace: &Workspace, files: &[PathBuf]) -> Vec<(CheckedFile, Diagnostics)> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
-    let chunk = files.len().div_ceil(workers).max(1);
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<Option<(CheckedFile, Diagnostics)>> = (0..files.len()).map(|_| None).collect();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|p| check_disk_file(workspace, p)).collect::<Vec<_>>()))
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    while let Some(path) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        done.push(check_disk_file(workspace, path));
+                    }
+                    done
+                })
+            })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("file checks do not panic")).collect()
-    })
+        for handle in handles {
+            for checked in handle.join().expect("file checks do not panic") {
+                let index =
+                    files.binary_search(checked.0.disk_path.as_ref().expect("read from disk")).expect("one of ours");
+                results[index] = Some(checked);
+            }
+        }
+    });
+    results.into_iter().map(|r| r.expect("every file was checked")).collect()
 }
 
 /// Read and check one file on disk by itself.

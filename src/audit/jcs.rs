@@ -19,6 +19,12 @@ pub fn canonical(value: &Value) -> Result<Vec<u8>, CanonicalError> {
     Ok(out)
 }
 
+/// The canonical bytes of `value`, into `out` (cleared first; its capacity is reused).
+pub fn canonical_into(value: &Value, out: &mut Vec<u8>) -> Result<(), CanonicalError> {
+    out.clear();
+    write(value, out)
+}
+
 fn write(value: &Value, out: &mut Vec<u8>) -> Result<(), CanonicalError> {
     match value {
         Value::Null => out.extend_from_slice(b"null"),
@@ -42,23 +48,29 @@ fn write(value: &Value, out: &mut Vec<u8>) -> Result<(), CanonicalError> {
             out.push(b']');
         }
         Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            if keys.iter().all(|k| k.is_ascii()) {
-                // For ASCII, byte order is UTF-16 order.
-                if !keys.is_sorted() {
-                    keys.sort_unstable();
+            out.push(b'{');
+            // For ASCII keys byte order is UTF-16 order, and serde_json's map
+            // is usually sorted already: then write it as it stands.
+            if map.keys().all(|k| k.is_ascii()) && map.keys().is_sorted() {
+                for (i, (key, item)) in map.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    write_string(key, out);
+                    out.push(b':');
+                    write(item, out)?;
                 }
             } else {
+                let mut keys: Vec<&String> = map.keys().collect();
                 keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
-            }
-            out.push(b'{');
-            for (i, key) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
+                for (i, key) in keys.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    write_string(key, out);
+                    out.push(b':');
+                    write(&map[key], out)?;
                 }
-                write_string(key, out);
-                out.push(b':');
-                write(&map[key], out)?;
             }
             out.push(b'}');
         }
@@ -69,6 +81,11 @@ fn write(value: &Value, out: &mut Vec<u8>) -> Result<(), CanonicalError> {
 fn write_string(s: &str, out: &mut Vec<u8>) {
     out.push(b'"');
     let bytes = s.as_bytes();
+    if !bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
         let escape: &[u8] = match b {

@@ -283,7 +283,7 @@ fn answer_text(criterion: &Criterion, value: Option<&Shown>) -> String {
         (_, Shown::Given(AnswerValue::List(items))) => {
             items.iter().map(|i| i.value.as_str()).collect::<Vec<_>>().join(", ")
         }
-        (Scoring::Scale { .. }, Shown::Number(n)) => format!("{} (panel)", fmt(*n)),
-        (_, Shown::Number(n)) => format!("{}{unit}", fmt(*n)),
+        (Scoring::Scale { .. }, Shown::Number(n)) => format!("{} (panel)", fmt(round2(*n))),
+        (_, Shown::Number(n)) => format!("{}{unit}", fmt(round2(*n))),
     }
 }

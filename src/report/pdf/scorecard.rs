@@ -343,7 +343,7 @@ fn findings_table(c: &mut Canvas, findings: &Value) {
         let get = |k: &str| f.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
         let severity = get("severity");
         let mut rule = wrapped(c, CELL_BOLD, &get("title"), FINDING_COLUMNS[2].width);
-        rule.push((CELL_MUTED, format!("{}/{}", get("policy"), get("rule"))));
+        rule.extend(wrapped(c, CELL_MUTED, &format!("{}/{}", get("policy"), get("rule")), FINDING_COLUMNS[2].width));
         let missing: Vec<&str> =
             f.get("missing").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
         if !missing.is_empty() {
@@ -365,13 +365,24 @@ fn findings_table(c: &mut Canvas, findings: &Value) {
     }
 }
 
+/// Seconds as a short duration: `45s`, `12m`, `5.2h`, `3.1d`; "—" when absent.
+fn duration(seconds: Option<&Value>) -> String {
+    let Some(s) = seconds.and_then(Value::as_f64) else { return "—".to_owned() };
+    match s {
+        s if s < 120.0 => format!("{s:.0}s"),
+        s if s < 7_200.0 => format!("{:.0}m", s / 60.0),
+        s if s < 172_800.0 => format!("{:.1}h", s / 3_600.0),
+        s => format!("{:.1}d", s / 86_400.0),
+    }
+}
+
 const SLA_COLUMNS: [Column; 8] = [
     col("Period", 50.0, false),
     col("Clause", 135.0, false),
     col("In scope", 50.0, true),
     col("Attainment", 58.0, true),
     col("Required", 50.0, true),
-    col("p50 / p90 / p95 s", 76.0, true),
+    col("p50 / p90 / p95", 76.0, true),
     col("Result", 40.0, false),
     col("Credit", 40.0, true),
 ];
@@ -399,12 +410,17 @@ fn sla_table(c: &mut Canvas, sla: &Value) {
         let cells = vec![
             vec![(CELL, text("period"))],
             wrapped(c, CELL, &text("clause"), SLA_COLUMNS[1].width),
-            vec![(CELL, text("in_scope"))],
+            vec![(CELL, c.fonts.ellipsize(CELL.face, CELL.size, &text("in_scope"), SLA_COLUMNS[2].width - 2.0 * PAD))],
             vec![(CELL_BOLD, format!("{} %", text("attainment")))],
             vec![(CELL, format!("{} %", text("required")))],
-            vec![(CELL, format!("{} / {} / {}", text("p50"), text("p90"), text("p95")))],
+            wrapped(
+                c,
+                CELL,
+                &format!("{} / {} / {}", duration(r.get("p50")), duration(r.get("p90")), duration(r.get("p95"))),
+                SLA_COLUMNS[5].width,
+            ),
             vec![result],
-            vec![(CELL, text("credit"))],
+            vec![(CELL, c.fonts.ellipsize(CELL.face, CELL.size, &text("credit"), SLA_COLUMNS[7].width - 2.0 * PAD))],
         ];
         table_row(c, &SLA_COLUMNS, &cells);
     }

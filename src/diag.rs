@@ -102,6 +102,7 @@ codes! {
     // Policies.
     ExpressionSyntax = "VS0401", Error, "rule expression does not compile";
     UnknownPath = "VS0402", Error, "rule expression reads a field the contract schema does not have";
+    ExpressionFails = "VS0403", Error, "rule expression fails when evaluated";
     // Workspace and templates.
     MissingReference = "VS0501", Error, "referenced file does not exist";
     TemplateSyntax = "VS0502", Error, "template does not compile";

@@ -15,6 +15,7 @@ pub mod model;
 pub mod output;
 pub mod report;
 pub mod scoring;
+pub mod sla;
 pub mod source;
 pub mod validate;
 pub mod workspace;

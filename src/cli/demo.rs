@@ -49,6 +49,26 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
     if outcome != Outcome::Clean {
         return Ok(outcome);
     }
+    outln!("\n== vendorscore check");
+    let high = vendorscore::model::RuleSeverity::High;
+    // The sample contracts fail rules on purpose: only unusable inputs stop the demo.
+    if super::check::check_and_print(&quiet, env, &workspace, &[], "brief", high)? == Outcome::Unusable {
+        return Ok(Outcome::Unusable);
+    }
+    outln!("\n== vendorscore sla vendors/northwind-cx");
+    let vendor = root.join("vendors/northwind-cx");
+    let options = super::sla::Options { format: "table", strict: false, fail_on_breach: false };
+    let outcome = super::sla::sla_and_print(
+        &quiet,
+        env,
+        &workspace,
+        &vendor.join("tickets.csv"),
+        &vendor.join("contract.toml"),
+        options,
+    )?;
+    if outcome != Outcome::Clean {
+        return Ok(outcome);
+    }
     outln!("\n== vendorscore report --out reports");
     let outcome = super::report::write_reports(
         &quiet,
@@ -72,7 +92,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
         return Ok(Outcome::Problems);
     }
     outln!(
-        "\nNext: cd {} and try `vendorscore score --explain`, `vendorscore audit log`, `vendorscore validate`.",
+        "\nNext: cd {} and try `vendorscore score --explain`, `vendorscore check --format json`, `vendorscore sla vendors/aero-support`, `vendorscore audit log`, `vendorscore validate`.",
         args.out.display()
     );
     Ok(Outcome::Clean)

@@ -19,6 +19,7 @@ macro_rules! out {
 }
 
 mod audit;
+mod check;
 mod demo;
 mod diagnostics;
 mod init;
@@ -27,6 +28,7 @@ mod record;
 mod report;
 mod schema;
 mod score;
+mod sla;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -96,6 +98,10 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Score and rank vendors
     Score(score::ScoreArgs),
+    /// Check contracts against compliance policies, rule by rule
+    Check(check::CheckArgs),
+    /// SLA attainment and service credits from a ticket export
+    Sla(sla::SlaArgs),
     /// Write scorecards (PDF, HTML, Markdown, JSON) and the comparison
     Report(report::ReportArgs),
     /// Verify and read the audit ledger
@@ -211,6 +217,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Demo(args) => demo::run(&cli.global, &env, args),
         Command::Validate(args) => validate::run(&cli.global, &env, args),
         Command::Score(args) => score::run(&cli.global, &env, args),
+        Command::Check(args) => check::run(&cli.global, &env, args),
+        Command::Sla(args) => sla::run(&cli.global, &env, args),
         Command::Audit(args) => audit::run(&cli.global, &env, args),
         Command::Report(args) => report::run(&cli.global, &env, args),
         Command::Schema(args) => schema::run(&cli.global, args),

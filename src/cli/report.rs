@@ -25,7 +25,8 @@ use vendorscore::workspace::Workspace;
 Templates: a workspace's templates/ overrides the built-in scorecard.md.j2, scorecard.html.j2,\n\
 comparison.md.j2 and comparison.html.j2 by name.")]
 pub struct ReportArgs {
-    /// Vendor folders to report on [default: every folder under the workspace's vendors/]
+    /// Vendor folders to report on [default: every folder under the workspace's vendors/].
+    /// The vendors named are scored together: ranks and relative prices are among them
     pub vendors: Vec<PathBuf>,
     /// Folder to write the reports to
     #[arg(long, value_name = "DIR")]
@@ -99,7 +100,16 @@ pub fn write_reports(
     let Some(mut loaded) = inputs::scoring_inputs(global, env, &workspace, vendors)? else {
         return Ok(Outcome::Unusable);
     };
-    let cards = scoring::score(&loaded.rubric, &loaded.submissions, &scoring::Measured::new());
+    let measured = super::sla::measured_values(
+        global,
+        &workspace,
+        &loaded.settings,
+        &loaded.rubric,
+        &loaded.submissions,
+        &mut loaded.files,
+    )?;
+    let Some(measured) = measured else { return Ok(Outcome::Unusable) };
+    let cards = scoring::score(&loaded.rubric, &loaded.submissions, &measured);
 
     let fallback = match loaded.settings.report.as_ref().and_then(|r| r.font.as_ref()) {
         Some(font) => {
@@ -152,7 +162,25 @@ pub fn write_reports(
         author: provenance.organisation.clone().unwrap_or_else(tool),
     };
     let ranked = cards.len();
-    let views: Vec<_> = cards.iter().map(|card| view::scorecard(&loaded.rubric, card, ranked, &provenance)).collect();
+    let mut views: Vec<_> =
+        cards.iter().map(|card| view::scorecard(&loaded.rubric, card, ranked, &provenance)).collect();
+    for view in &mut views {
+        let folder = workspace.root.join(&view.vendor.folder);
+        view.sla = super::sla::vendor_sla(global, &workspace, &loaded.settings, &folder, as_of, &mut loaded.files);
+    }
+    let folders: Vec<PathBuf> = views.iter().map(|v| workspace.root.join(&v.vendor.folder)).collect();
+    match super::check::findings_for_report(global, &workspace, &loaded.settings, &folders, as_of, &mut loaded.files) {
+        Ok(found) => {
+            for view in &mut views {
+                view.findings = found.as_ref().and_then(|f| f.get(&view.vendor.id).cloned());
+            }
+        }
+        Err(findings) => {
+            inputs::show(&findings, env, global);
+            eprintln!("error: fix the policies or contracts above before reporting (see `vendorscore check`)");
+            return Ok(Outcome::Unusable);
+        }
+    }
     let mut documents = render_in_parallel(&renderer, &views, formats)?;
     if cards.len() >= 2 {
         let view = view::comparison(&loaded.rubric, &cards, &provenance);

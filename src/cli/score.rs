@@ -40,11 +40,21 @@ pub fn score_and_print(
     let Some(loaded) = inputs::scoring_inputs(global, env, workspace, vendors)? else {
         return Ok(Outcome::Unusable);
     };
-    let cards = scoring::score(&loaded.rubric, &loaded.submissions, &scoring::Measured::new());
+    let mut files = loaded.files.clone();
+    let measured = super::sla::measured_values(
+        global,
+        workspace,
+        &loaded.settings,
+        &loaded.rubric,
+        &loaded.submissions,
+        &mut files,
+    )?;
+    let Some(measured) = measured else { return Ok(Outcome::Unusable) };
+    let cards = scoring::score(&loaded.rubric, &loaded.submissions, &measured);
     let run = Run {
         action: "score",
         subjects: cards.iter().map(|c| c.vendor.clone()).collect(),
-        inputs: loaded.files.clone(),
+        inputs: files,
         outputs: Vec::new(),
         result: summary(&loaded.rubric, &cards, &as_of.to_string()),
     };

@@ -3,20 +3,37 @@
 //!
 //! Variables: `contract`, `data_protection`, `security`, `capacity`, `sla`,
 //! `service_credits`, `extra`, `vendor`, `answers`, `as_of`.
-//! Filters besides minijinja's built-ins:
+//! Filters besides the allowed minijinja built-ins ([`FILTERS`]):
 //! - `age_days`: days from an ISO date to `as_of` (`security.pentest_date | age_days <= 365`);
+//! - `days_between`: days from one ISO date to another (`contract.signed | days_between(contract.start)`);
 //! - `third_countries`: the country codes in a list that are neither in the
 //!   EEA nor covered by an EU adequacy decision;
 //! - `duration_secs`: a duration such as `60s` or `4h` in seconds.
+//!
+//! The language is a bounded subset of minijinja's: only the filters and
+//! tests listed here exist (none that build large values, such as `replace`,
+//! `center` or `lipsum`), there are no functions, the repetition operator `*`
+//! is left out (`'x' * n` and `[0] * n` are the only ways to build a value far
+//! larger than the expression, and `x in [0] * 10**12` never ends), and an
+//! expression is at most [`MAX_CHARS`] characters. Together with the fuel
+//! limit, that bounds every evaluation's time and memory by the size of the
+//! expression and the contract. Undefined values are strict: using a field
+//! the contract does not state is an error, except under `is defined`,
+//! `is none` or `| default(...)` (see `rules` for what that means for a rule).
 
 use std::collections::{BTreeSet, HashSet};
+use std::sync::OnceLock;
 
-use minijinja::{Environment, Error, ErrorKind, State};
+use minijinja::tests as builtin_tests;
+use minijinja::{Environment, Error, ErrorKind, State, UndefinedBehavior, Value, filters};
 
 use crate::model::{ContractFile, Date, Duration, VendorHeader, is_eea_or_adequate};
 
 /// Most instructions one expression may run before it is stopped.
 pub const FUEL: u64 = 50_000;
+
+/// The longest expression allowed, in characters (the longest shipped one has about 300).
+pub const MAX_CHARS: usize = 1_000;
 
 /// The variables an expression may read.
 pub const VARIABLES: &[&str] = &[
@@ -32,34 +49,267 @@ pub const VARIABLES: &[&str] = &[
     "as_of",
 ];
 
-/// An environment with the helpers, a fuel limit and strict undefined checks.
+/// The minijinja built-in filters rules may use, besides the helpers.
+pub const FILTERS: &[&str] = &[
+    "abs",
+    "attr",
+    "bool",
+    "count",
+    "d",
+    "default",
+    "dictsort",
+    "first",
+    "float",
+    "int",
+    "items",
+    "join",
+    "last",
+    "length",
+    "list",
+    "lower",
+    "map",
+    "max",
+    "min",
+    "reject",
+    "rejectattr",
+    "reverse",
+    "round",
+    "select",
+    "selectattr",
+    "sort",
+    "string",
+    "sum",
+    "trim",
+    "unique",
+    "upper",
+];
+
+/// The filters vendorscore adds.
+pub const HELPERS: &[&str] = &["age_days", "days_between", "duration_secs", "third_countries"];
+
+/// The tests (`x is name`) rules may use.
+pub const TESTS: &[&str] = &[
+    "boolean",
+    "defined",
+    "divisibleby",
+    "endingwith",
+    "eq",
+    "equalto",
+    "even",
+    "false",
+    "float",
+    "ge",
+    "greaterthan",
+    "gt",
+    "in",
+    "int",
+    "integer",
+    "le",
+    "lessthan",
+    "lower",
+    "lt",
+    "mapping",
+    "ne",
+    "none",
+    "number",
+    "odd",
+    "sequence",
+    "startingwith",
+    "string",
+    "true",
+    "undefined",
+    "upper",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+];
+
+/// An environment with the allowed filters and tests, the helpers, a fuel
+/// limit and strict undefined values.
 pub fn environment() -> Environment<'static> {
-    let mut env = Environment::new();
+    let mut env = Environment::empty();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_fuel(Some(FUEL));
     env.set_recursion_limit(64);
+    add_builtin_filters(&mut env);
+    add_builtin_tests(&mut env);
     env.add_filter("age_days", age_days);
+    env.add_filter("days_between", days_between);
     env.add_filter("third_countries", third_countries);
     env.add_filter("duration_secs", duration_secs);
     env
 }
 
-fn age_days(state: &State, date: String) -> Result<i64, Error> {
+/// The environment rules are compiled in, built once and shared by all threads.
+pub fn shared() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(environment)
+}
+
+fn add_builtin_filters(env: &mut Environment<'static>) {
+    env.add_filter("abs", filters::abs);
+    env.add_filter("attr", filters::attr);
+    env.add_filter("bool", filters::bool);
+    env.add_filter("count", filters::length);
+    env.add_filter("d", filters::default);
+    env.add_filter("default", filters::default);
+    env.add_filter("dictsort", filters::dictsort);
+    env.add_filter("first", filters::first);
+    env.add_filter("float", filters::float);
+    env.add_filter("int", filters::int);
+    env.add_filter("items", filters::items);
+    env.add_filter("join", filters::join);
+    env.add_filter("last", filters::last);
+    env.add_filter("length", filters::length);
+    env.add_filter("list", filters::list);
+    env.add_filter("lower", filters::lower);
+    env.add_filter("map", filters::map);
+    env.add_filter("max", filters::max);
+    env.add_filter("min", filters::min);
+    env.add_filter("reject", filters::reject);
+    env.add_filter("rejectattr", filters::rejectattr);
+    env.add_filter("reverse", filters::reverse);
+    env.add_filter("round", filters::round);
+    env.add_filter("select", filters::select);
+    env.add_filter("selectattr", filters::selectattr);
+    env.add_filter("sort", filters::sort);
+    env.add_filter("string", filters::string);
+    env.add_filter("sum", filters::sum);
+    env.add_filter("trim", filters::trim);
+    env.add_filter("unique", filters::unique);
+    env.add_filter("upper", filters::upper);
+}
+
+fn add_builtin_tests(env: &mut Environment<'static>) {
+    env.add_test("boolean", builtin_tests::is_boolean);
+    env.add_test("defined", builtin_tests::is_defined);
+    env.add_test("divisibleby", builtin_tests::is_divisibleby);
+    env.add_test("endingwith", builtin_tests::is_endingwith);
+    env.add_test("even", builtin_tests::is_even);
+    env.add_test("false", builtin_tests::is_false);
+    env.add_test("float", builtin_tests::is_float);
+    env.add_test("in", builtin_tests::is_in);
+    env.add_test("int", builtin_tests::is_integer);
+    env.add_test("integer", builtin_tests::is_integer);
+    env.add_test("lower", builtin_tests::is_lower);
+    env.add_test("mapping", builtin_tests::is_mapping);
+    env.add_test("none", builtin_tests::is_none);
+    env.add_test("number", builtin_tests::is_number);
+    env.add_test("odd", builtin_tests::is_odd);
+    env.add_test("sequence", builtin_tests::is_sequence);
+    env.add_test("startingwith", builtin_tests::is_startingwith);
+    env.add_test("string", builtin_tests::is_string);
+    env.add_test("true", builtin_tests::is_true);
+    env.add_test("undefined", builtin_tests::is_undefined);
+    env.add_test("upper", builtin_tests::is_upper);
+    for name in ["eq", "equalto", "=="] {
+        env.add_test(name, builtin_tests::is_eq);
+    }
+    env.add_test("ne", builtin_tests::is_ne);
+    env.add_test("!=", builtin_tests::is_ne);
+    for name in ["lt", "lessthan", "<"] {
+        env.add_test(name, builtin_tests::is_lt);
+    }
+    env.add_test("le", builtin_tests::is_le);
+    env.add_test("<=", builtin_tests::is_le);
+    for name in ["gt", "greaterthan", ">"] {
+        env.add_test(name, builtin_tests::is_gt);
+    }
+    env.add_test("ge", builtin_tests::is_ge);
+    env.add_test(">=", builtin_tests::is_ge);
+}
+
+/// A helper's input: a string, or the undefined error when the contract
+/// does not state it (so the rule is `missing`, not broken).
+fn text_of(value: &Value, filter: &str) -> Result<String, Error> {
+    if value.is_undefined() {
+        return Err(Error::from(ErrorKind::UndefinedError));
+    }
+    value.as_str().map(str::to_owned).ok_or_else(|| {
+        Error::new(ErrorKind::InvalidOperation, format!("{filter}: expected text, found {}", value.kind()))
+    })
+}
+
+fn date_of(value: &Value, filter: &str) -> Result<Date, Error> {
+    let text = text_of(value, filter)?;
+    Date::parse(&text).ok_or_else(|| {
+        Error::new(ErrorKind::InvalidOperation, format!("{filter}: `{text}` is not a date (YYYY-MM-DD)"))
+    })
+}
+
+fn age_days(state: &State, date: &Value) -> Result<i64, Error> {
     let as_of = state.lookup("as_of").and_then(|v| v.as_str().and_then(Date::parse));
     let as_of = as_of.ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "as_of is not set"))?;
-    let date = Date::parse(&date).ok_or_else(|| {
-        Error::new(ErrorKind::InvalidOperation, format!("age_days: `{date}` is not a date (YYYY-MM-DD)"))
-    })?;
+    let date = date_of(date, "age_days")?;
     Ok((as_of.0 - date.0).whole_days())
 }
 
-fn third_countries(countries: Vec<String>) -> Vec<String> {
-    countries.into_iter().filter(|c| !is_eea_or_adequate(c)).collect()
+fn days_between(from: &Value, to: &Value) -> Result<i64, Error> {
+    let (from, to) = (date_of(from, "days_between")?, date_of(to, "days_between")?);
+    Ok((to.0 - from.0).whole_days())
 }
 
-fn duration_secs(text: String) -> Result<i64, Error> {
+fn third_countries(countries: &Value) -> Result<Vec<String>, Error> {
+    if countries.is_undefined() {
+        return Err(Error::from(ErrorKind::UndefinedError));
+    }
+    let items = countries.try_iter().map_err(|_| {
+        Error::new(ErrorKind::InvalidOperation, format!("third_countries: expected a list, found {}", countries.kind()))
+    })?;
+    let mut third = Vec::new();
+    for item in items {
+        let code = text_of(&item, "third_countries")?;
+        if !is_eea_or_adequate(&code) {
+            third.push(code);
+        }
+    }
+    Ok(third)
+}
+
+fn duration_secs(text: &Value) -> Result<i64, Error> {
+    let text = text_of(text, "duration_secs")?;
     Duration::parse(&text).and_then(|d| i64::try_from(d.seconds).ok()).ok_or_else(|| {
         Error::new(ErrorKind::InvalidOperation, format!("duration_secs: `{text}` is not a duration like 60s"))
     })
+}
+
+/// What an expression uses that the rule language leaves out: the `*`
+/// operator (`**`, the power, is allowed) and more than [`MAX_CHARS`] characters.
+pub fn forbidden_constructs(expression: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let length = expression.chars().count();
+    if length > MAX_CHARS {
+        found.push(format!("the expression is {length} characters long; rules allow at most {MAX_CHARS}"));
+    }
+    let mut chars = expression.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' => skip_string(&mut chars, c),
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+            }
+            '*' => {
+                found.push("the `*` operator is not part of the rule language".to_owned());
+                break;
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Advance past a string literal whose opening `quote` was just read.
+fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, quote: char) {
+    while let Some(d) = chars.next() {
+        if d == '\\' {
+            chars.next();
+        } else if d == quote {
+            break;
+        }
+    }
 }
 
 /// The filters (`x | name`) and tests (`x is name`) an expression uses
@@ -100,13 +350,7 @@ fn functions_used(expression: &str) -> Vec<(Function, String)> {
     let mut previous = String::new();
     while let Some(c) = chars.next() {
         if c == '\'' || c == '"' {
-            while let Some(d) = chars.next() {
-                if d == '\\' {
-                    chars.next();
-                } else if d == c {
-                    break;
-                }
-            }
+            skip_string(&mut chars, c);
             previous.clear();
         } else if c.is_alphabetic() || c == '_' {
             let mut word = c.to_string();
@@ -116,10 +360,10 @@ fn functions_used(expression: &str) -> Vec<(Function, String)> {
             }
             match previous.as_str() {
                 "|" => found.push((Function::Filter, word.clone())),
-                "is" | "not" if word != "not" => found.push((Function::Test, word.clone())),
+                "is" | "is not" if word != "not" => found.push((Function::Test, word.clone())),
                 _ => {}
             }
-            previous = if previous == "is" && word == "not" { "not".to_owned() } else { word };
+            previous = if previous == "is" && word == "not" { "is not".to_owned() } else { word };
         } else if c == '|' {
             previous = "|".to_owned();
         } else if !c.is_whitespace() {
@@ -208,7 +452,6 @@ fn known_fields() -> &'static Vec<(String, BTreeSet<String>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use minijinja::Value;
 
     fn read(expr: &str) -> HashSet<String> {
         environment().compile_expression(expr).unwrap().undeclared_variables(true)

@@ -44,10 +44,30 @@ pub fn check(file: &PolicyFile, path: &str, diagnostics: &mut Diagnostics) {
                 format!("rule id `{}` is used twice in this policy", *rule.id),
             );
         }
+        let before = diagnostics.count(crate::diag::Severity::Error);
         for expression in rule.when.iter().chain([&rule.require]) {
             check_expression(&env, expression, path, diagnostics);
         }
+        if diagnostics.count(crate::diag::Severity::Error) == before {
+            try_on_empty_contract(rule, path, diagnostics);
+        }
     }
+}
+
+/// Report an expression that fails on a contract stating nothing, for
+/// reasons other than the unstated fields: it would fail on every contract.
+fn try_on_empty_contract(rule: &crate::model::RuleDef, path: &str, diagnostics: &mut Diagnostics) {
+    let when = rule.when.as_ref().map(|w| w.value.as_str());
+    let Some((in_when, detail, _)) = crate::compliance::rules::trial(when, &rule.require) else { return };
+    let expression = if in_when { rule.when.as_ref().unwrap_or(&rule.require) } else { &rule.require };
+    diagnostics
+        .report(
+            Code::ExpressionFails,
+            path,
+            Some(expression.span.clone()),
+            format!("expression fails even on a contract that states nothing: {detail}"),
+        )
+        .add_help("check the filters' inputs (age_days and days_between take YYYY-MM-DD dates, duration_secs `60s`)");
 }
 
 fn check_expression(
@@ -61,6 +81,17 @@ fn check_expression(
         diagnostics.report(Code::ExpressionSyntax, path, span, "the expression is empty");
         return;
     }
+    // Checked before compiling: minijinja folds constants when it compiles,
+    // so `1 in [0] * 10**12` would never come back.
+    let forbidden = expr::forbidden_constructs(&expression.value);
+    for problem in &forbidden {
+        diagnostics
+            .report(Code::ExpressionSyntax, path, span.clone(), problem.clone())
+            .add_help("rules compare, test and filter contract terms; write ratios with `/` (docs/policies.md)");
+    }
+    if !forbidden.is_empty() {
+        return;
+    }
     match env.compile_expression(&expression.value) {
         Err(error) => {
             let detail = error.detail().unwrap_or("syntax error");
@@ -70,19 +101,35 @@ fn check_expression(
         Ok(compiled) => {
             for function in expr::unknown_functions(env, &expression.value) {
                 diagnostics
-                    .report(Code::ExpressionSyntax, path, span.clone(), format!("expression uses an unknown {function}"))
-                    .add_help("filters: minijinja's built-ins and age_days, third_countries, duration_secs (docs/policies.md)");
+                    .report(
+                        Code::ExpressionSyntax,
+                        path,
+                        span.clone(),
+                        format!("expression uses an unknown {function}"),
+                    )
+                    .add_help(format!(
+                        "filters: {}; tests: {} (docs/policies.md)",
+                        expr::FILTERS.iter().chain(expr::HELPERS).copied().collect::<Vec<_>>().join(", "),
+                        expr::TESTS
+                            .iter()
+                            .filter(|t| t.starts_with(char::is_alphabetic))
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
             }
             for unknown in expr::unknown_paths(&compiled.undeclared_variables(true)) {
-                let d = diagnostics.report(
-                    Code::UnknownPath,
-                    path,
-                    span.clone(),
-                    format!("`{}` is not a field of the contract schema", unknown.path),
-                );
-                d.help = Some(match unknown.suggestion {
-                    Some(near) => format!("did you mean `{near}`?"),
-                    None => "custom fields go under [extra] and are read as `extra.<name>`".to_owned(),
+                let called = expression.value.contains(&format!("{}(", unknown.path));
+                let message = if called {
+                    format!("`{}` is not available: rule expressions have no functions", unknown.path)
+                } else {
+                    format!("`{}` is not a field of the contract schema", unknown.path)
+                };
+                let d = diagnostics.report(Code::UnknownPath, path, span.clone(), message);
+                d.help = Some(match (called, unknown.suggestion) {
+                    (true, _) => "use a filter instead, e.g. `x | length`; docs/policies.md lists them".to_owned(),
+                    (false, Some(near)) => format!("did you mean `{near}`?"),
+                    (false, None) => "custom fields go under [extra] and are read as `extra.<name>`".to_owned(),
                 });
             }
         }

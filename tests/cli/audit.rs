@@ -29,7 +29,7 @@ fn runs_are_recorded_unless_dry_run() {
     assert_eq!(entry["actor"], "a.kowalska@example.com");
     assert_eq!(entry["time"], "2026-11-21T10:00:00Z");
     assert_eq!(entry["action"], "score");
-    assert_eq!(entry["result"]["vendors"][0]["score"], "78.49");
+    assert_eq!(entry["result"]["vendors"][0]["score"], "85.15");
     let inputs: Vec<&str> = entry["inputs"].as_array().unwrap().iter().map(|i| i["path"].as_str().unwrap()).collect();
     assert!(inputs.contains(&"builtin:ecommerce-outsourcing"));
     assert!(inputs.contains(&"vendors/northwind-cx/evidence/dpa-signed.txt"));
@@ -58,7 +58,7 @@ fn verify_head_log_and_show() {
     assert_eq!(head.trim(), format!("{n} {}", json["head"]["hash"].as_str().unwrap()));
     let log = String::from_utf8(vendorscore(&ws).args(["audit", "log"]).output().unwrap().stdout).unwrap();
     assert_eq!(log.lines().count(), n);
-    assert!(log.lines().last().unwrap().contains("#1 northwind-cx 78.49"), "{log}");
+    assert!(log.lines().last().unwrap().contains("#1 northwind-cx 85.15"), "{log}");
     let show = vendorscore(&ws).args(["audit", "show", &n.to_string()]).output().unwrap();
     let entry: Value = serde_json::from_slice(&show.stdout).unwrap();
     assert_eq!(entry["seq"], n as u64);

@@ -2,9 +2,11 @@
 //! diagnostic fixtures under `tests/fixtures/`.
 
 mod audit;
+mod check;
 mod fixtures;
 mod report;
 mod score;
+mod sla;
 mod validate;
 mod workspace;
 

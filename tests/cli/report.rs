@@ -42,7 +42,7 @@ fn pdf_scorecards_show_vendor_score_status_and_footer() {
     let text = pdf_text(&ws.join("reports/northwind-cx.pdf"));
     let entry = format!("ledger entry {seq}");
     for expected in
-        ["Northwind CX Sp. z o.o.", "78.49", "QUALIFIED", "1 of 5", "page 1 of", &entry, "vendorscore 0.1.0"]
+        ["Northwind CX Sp. z o.o.", "85.15", "QUALIFIED", "1 of 5", "page 1 of", &entry, "vendorscore 0.1.0"]
     {
         assert!(text.contains(expected), "{expected:?} not in:\n{text}");
     }
@@ -72,7 +72,7 @@ fn pdfs_carry_pdfa_metadata_and_their_data() {
     let data = packet.split("<vendorscore:data>").nth(1).unwrap().split("</vendorscore:data>").next().unwrap();
     let data = data.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
     let json: Value = serde_json::from_str(&data).unwrap();
-    assert_eq!((json["vendor"]["id"].as_str(), json["score"].as_f64()), (Some("northwind-cx"), Some(78.49)));
+    assert_eq!((json["vendor"]["id"].as_str(), json["score"].as_f64()), (Some("northwind-cx"), Some(85.15)));
     let info = doc.trailer.get(b"Info").unwrap().as_reference().unwrap();
     let info = doc.get_dictionary(info).unwrap();
     assert!(info.get(b"GTS_PDFXVersion").is_err(), "clean /Info");
@@ -131,7 +131,7 @@ fn markdown_and_html_come_from_templates() {
     std::fs::create_dir_all(ws.join("templates")).unwrap();
     std::fs::write(ws.join("templates/scorecard.md.j2"), "# {{ vendor.name }}: {{ score | fixed(1) }}\n").unwrap();
     vendorscore(&ws).args(["report", "--out", "r", "--dry-run", "-q", "--format", "md"]).assert().success();
-    assert_eq!(std::fs::read_to_string(ws.join("r/northwind-cx.md")).unwrap(), "# Northwind CX Sp. z o.o.: 78.5\n");
+    assert_eq!(std::fs::read_to_string(ws.join("r/northwind-cx.md")).unwrap(), "# Northwind CX Sp. z o.o.: 85.2\n");
     std::fs::write(ws.join("templates/scorecard.md.j2"), "line one\n{{ vendor.name | nosuchfilter }}\n").unwrap();
     vendorscore(&ws)
         .args(["report", "--out", "r", "--dry-run", "--format", "md"])

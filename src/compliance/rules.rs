@@ -1,0 +1,273 @@
+//! Policies compiled once, and their rules evaluated per contract.
+//!
+//! A rule ends as (SPEC section 5):
+//! - **skipped** when `when` is false;
+//! - **pass** / **fail** when `require` is true / false (Jinja truthiness);
+//! - **missing** when the deciding expression (`when`, or `require` once
+//!   `when` holds) needs a field the contract does not state: evaluation
+//!   uses an undefined value (compares it, tests its truth, iterates it,
+//!   passes it to a filter) or the expression's result is undefined. A read
+//!   under `is defined`, `is none` or `| default(...)` is not a use, so a
+//!   guarded rule decides pass or fail instead. The finding lists the paths
+//!   the expression reads outside such guards that the contract leaves out
+//!   (`data_protection.audit_rights`); when there are none (the undefined came
+//!   from, say, `first` of an empty list), every path it reads.
+//!
+//! Any other evaluation error (a value of the wrong type, a date that is not
+//! a date, fuel exhausted) is not a finding: it becomes a [`RuleError`] at
+//! the expression's place in the policy, and the check cannot be trusted.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::Arc;
+
+use minijinja::{ErrorKind, Expression, Value};
+
+use super::context::is_stated;
+use super::finding::{Finding, RuleInfo, Status};
+use super::{expr, reads};
+use crate::audit::hash::sha256_hex;
+use crate::diag::{Code, Diagnostics};
+use crate::model::{Date, PolicyFile, Spanned};
+use crate::source::SourceFile;
+
+/// A validated policy with its expressions compiled.
+pub struct Policy {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    /// The file it was read from (workspace-relative path or `builtin:ID`).
+    pub source: SourceFile,
+    /// SHA-256 of the file's bytes, lowercase hex.
+    pub sha256: String,
+    pub rules: Vec<Rule>,
+}
+
+/// One compiled rule.
+pub struct Rule {
+    /// What its findings say about it.
+    pub info: Arc<RuleInfo>,
+    when: Option<Compiled>,
+    require: Compiled,
+}
+
+/// One compiled expression and what it reads.
+struct Compiled {
+    expression: Expression<'static, 'static>,
+    /// The TOML string's byte range in the policy file.
+    span: Range<usize>,
+    /// Where the expression's text starts in the file, when written without escapes.
+    body: Option<usize>,
+    reads: Vec<String>,
+    guarded: HashSet<String>,
+}
+
+/// An expression that could not be evaluated for a contract.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleError {
+    pub rule: String,
+    /// Byte range in the policy file: the failing part of the expression where known.
+    pub span: Range<usize>,
+    pub detail: String,
+}
+
+/// What one expression says about a contract.
+enum Truth {
+    Holds,
+    Fails,
+    Unstated,
+}
+
+impl std::fmt::Debug for Policy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Policy").field("id", &self.id).field("rules", &self.rules.len()).finish()
+    }
+}
+
+impl Policy {
+    /// Compile a policy that passed validation (`load` is the one caller).
+    /// Errors are located diagnostics; validation reports the same ones first.
+    pub fn compile(file: &PolicyFile, source: SourceFile) -> Result<Policy, Diagnostics> {
+        let mut diagnostics = Diagnostics::default();
+        let mut rules = Vec::new();
+        for def in &file.rule {
+            let when = def.when.as_ref().map(|w| Compiled::new(w, &source, &mut diagnostics));
+            let require = Compiled::new(&def.require, &source, &mut diagnostics);
+            let (Some(require), Some(when)) = (require, when.map_or(Some(None), |w| w.map(Some))) else { continue };
+            let mut all: Vec<String> = when.iter().chain([&require]).flat_map(|c| c.reads.clone()).collect();
+            all.sort();
+            all.dedup();
+            let info = RuleInfo {
+                policy: Some(file.policy.id.value.clone()),
+                id: def.id.value.clone(),
+                severity: def.severity.value,
+                title: def.title.value.clone(),
+                reference: def.reference.clone(),
+                remediation: def.remediation.clone(),
+                reads: all,
+            };
+            rules.push(Rule { info: Arc::new(info), when, require });
+        }
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
+        Ok(Policy {
+            id: file.policy.id.value.clone(),
+            name: file.policy.name.value.clone(),
+            version: file.policy.version.value.clone(),
+            sha256: sha256_hex(source.text.as_bytes()),
+            source,
+            rules,
+        })
+    }
+
+    /// Every rule's finding for one contract's variables (see `context`).
+    pub fn evaluate(&self, variables: &Value) -> (Vec<Finding>, Vec<RuleError>) {
+        let mut findings = Vec::with_capacity(self.rules.len());
+        let mut errors = Vec::new();
+        for rule in &self.rules {
+            match rule.evaluate(variables) {
+                Ok((status, missing)) => findings.push(Finding { rule: Arc::clone(&rule.info), status, missing }),
+                Err(error) => errors.push(error),
+            }
+        }
+        (findings, errors)
+    }
+}
+
+impl Rule {
+    fn evaluate(&self, variables: &Value) -> Result<(Status, Vec<String>), RuleError> {
+        if let Some(when) = &self.when {
+            match when.truth(variables).map_err(|e| self.error(when, &e))? {
+                Truth::Fails => return Ok((Status::Skipped, Vec::new())),
+                Truth::Unstated => return Ok((Status::Missing, when.missing(variables))),
+                Truth::Holds => {}
+            }
+        }
+        let require = &self.require;
+        Ok(match require.truth(variables).map_err(|e| self.error(require, &e))? {
+            Truth::Holds => (Status::Pass, Vec::new()),
+            Truth::Fails => (Status::Fail, Vec::new()),
+            Truth::Unstated => (Status::Missing, require.missing(variables)),
+        })
+    }
+
+    fn error(&self, compiled: &Compiled, error: &minijinja::Error) -> RuleError {
+        RuleError { rule: self.info.id.clone(), span: compiled.locate(error.range()), detail: describe(error) }
+    }
+}
+
+impl Compiled {
+    fn new(text: &Spanned<String>, source: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Compiled> {
+        let span = text.span.clone();
+        // Before compiling: minijinja folds constants when it compiles.
+        let forbidden = expr::forbidden_constructs(&text.value);
+        for problem in &forbidden {
+            diagnostics.report(Code::ExpressionSyntax, &source.path, Some(span.clone()), problem.clone());
+        }
+        if !forbidden.is_empty() {
+            return None;
+        }
+        let expression = match expr::shared().compile_expression_owned(text.value.clone()) {
+            Ok(expression) => expression,
+            Err(error) => {
+                let detail = error.detail().unwrap_or("syntax error");
+                diagnostics.report(
+                    Code::ExpressionSyntax,
+                    &source.path,
+                    Some(span),
+                    format!("expression does not compile: {detail}"),
+                );
+                return None;
+            }
+        };
+        let body = [1, 3]
+            .into_iter()
+            .map(|quote| span.start + quote)
+            .find(|&start| source.text.get(start..start + text.value.len()) == Some(text.value.as_str()));
+        Some(Compiled::with(expression, &text.value, span, body))
+    }
+
+    fn with(expression: Expression<'static, 'static>, text: &str, span: Range<usize>, body: Option<usize>) -> Self {
+        let reads = reads::paths_read(&expression.undeclared_variables(true));
+        Compiled { expression, span, body, reads, guarded: reads::guarded_only(text) }
+    }
+
+    fn truth(&self, variables: &Value) -> Result<Truth, minijinja::Error> {
+        match self.expression.eval(variables) {
+            Ok(value) if value.is_undefined() => Ok(Truth::Unstated),
+            Ok(value) if value.is_true() => Ok(Truth::Holds),
+            Ok(_) => Ok(Truth::Fails),
+            Err(error) if error.kind() == ErrorKind::UndefinedError => Ok(Truth::Unstated),
+            // A built-in filter given an unstated field fails with its own
+            // error (`length` of undefined): the field is what is missing.
+            Err(_) if !self.unstated(variables).is_empty() => Ok(Truth::Unstated),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// The paths read outside guards (or under a guard whose parent is
+    /// itself absent) that the variables do not state.
+    fn unstated(&self, variables: &Value) -> Vec<String> {
+        self.reads
+            .iter()
+            .filter(|p| !is_stated(variables, p))
+            .filter(|p| !self.guarded.contains(p.as_str()) || !parent_stated(variables, p))
+            .cloned()
+            .collect()
+    }
+
+    /// The paths to report for a `missing` finding (see the module docs).
+    fn missing(&self, variables: &Value) -> Vec<String> {
+        let unguarded = self.unstated(variables);
+        if !unguarded.is_empty() {
+            return unguarded;
+        }
+        let absent: Vec<String> = self.reads.iter().filter(|p| !is_stated(variables, p)).cloned().collect();
+        if absent.is_empty() { self.reads.clone() } else { absent }
+    }
+
+    /// The byte range in the policy file of a part of the expression.
+    fn locate(&self, range: Option<Range<usize>>) -> Range<usize> {
+        match (self.body, range) {
+            (Some(body), Some(r)) => body + r.start..body + r.end,
+            _ => self.span.clone(),
+        }
+    }
+}
+
+fn parent_stated(variables: &Value, path: &str) -> bool {
+    path.rsplit_once('.').is_none_or(|(parent, _)| is_stated(variables, parent))
+}
+
+/// An evaluation error in words, without minijinja's debug dump.
+fn describe(error: &minijinja::Error) -> String {
+    match (error.kind(), error.detail()) {
+        (ErrorKind::OutOfFuel, _) => format!("it ran more than {} steps and was stopped", expr::FUEL),
+        (kind, Some(detail)) => format!("{kind}: {detail}"),
+        (kind, None) => kind.to_string(),
+    }
+}
+
+/// How a rule's expressions fare on a contract that states nothing: the
+/// first error other than reading an unstated field, as (`true` for `when`,
+/// the error in words, the byte range inside that expression). Validation
+/// uses this to catch expressions that fail on every contract.
+pub fn trial(when: Option<&str>, require: &str) -> Option<(bool, String, Option<Range<usize>>)> {
+    let variables = super::context::empty(Date(time::macros::date!(2000 - 01 - 01)));
+    let run = |text: &str| -> Result<Truth, minijinja::Error> {
+        if !expr::forbidden_constructs(text).is_empty() {
+            return Ok(Truth::Unstated);
+        }
+        let expression = expr::shared().compile_expression_owned(text.to_owned())?;
+        Compiled::with(expression, text, 0..0, None).truth(&variables)
+    };
+    if let Some(when) = when {
+        match run(when) {
+            Err(error) => return Some((true, describe(&error), error.range())),
+            Ok(Truth::Fails | Truth::Unstated) => return None,
+            Ok(Truth::Holds) => {}
+        }
+    }
+    run(require).err().map(|error| (false, describe(&error), error.range()))
+}

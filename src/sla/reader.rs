@@ -1,0 +1,350 @@
+//! Streaming ticket exports (SPEC section 7): CSV with a header, read once,
+//! counted into per-rule tallies as it goes. Owns the file format: header
+//! columns and their renames, row parsing, rejected rows with their line
+//! numbers, and reading a large file on several cores.
+//!
+//! Memory stays bounded whatever the file's size: fixed buffers per reader,
+//! rows longer than [`MAX_ROW_BYTES`] are rejected without being held, and
+//! the tallies grow with distinct (rule, period, second) values only.
+//!
+//! Parallel reading splits the file at line starts into parts a few times
+//! more than the threads, which take the next part as they finish one (so a
+//! core slowed by other work does not hold the rest up); each thread counts
+//! into its own tallies. A line start may lie inside a quoted field, so the
+//! split only stands when every part, read from its start, ends exactly
+//! where the next one begins; otherwise (a rare file with quoted line breaks
+//! at an unlucky place) the file is read again in one pass. The result is
+//! always that of one pass from the top.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::records::{Next, Records};
+use super::row::Layout;
+use super::tally::{Accumulator, Rule, Tallies};
+use super::timestamp::DayCache;
+use super::{Rejected, RowCounts};
+
+pub use super::records::{MAX_FIELDS, MAX_ROW_BYTES};
+/// How many rejected rows are reported by line.
+pub const REPORTED: usize = 10;
+/// Smallest part worth reading apart.
+const MIN_PART: u64 = 8 << 20;
+/// Parts per thread, so that threads finishing early take over work.
+const PARTS_PER_THREAD: u64 = 4;
+
+/// How to read an export.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Header renames: canonical column name → header in the export.
+    pub renames: BTreeMap<String, String>,
+    /// Threads to read with; 0: one per core.
+    pub threads: usize,
+    /// Smallest part of a file worth reading apart; 0: 8 MiB.
+    pub min_part_bytes: u64,
+}
+
+/// What reading found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketData {
+    pub tallies: Tallies,
+    pub rows: RowCounts,
+}
+
+/// Why an export could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The operating system refused.
+    #[error("cannot read the file: {0}")]
+    Io(#[from] io::Error),
+    /// No header line.
+    #[error("the file is empty: a ticket export starts with a header line")]
+    Empty,
+    /// The first line is not a CSV header.
+    #[error("this is not a CSV ticket export: {0}")]
+    NotCsv(String),
+    /// A column a clause needs is not in the header.
+    #[error("no column `{header}` in the header (line 1){}", renamed_note(.canonical, .header))]
+    MissingColumn { canonical: &'static str, header: String, found: Vec<String> },
+    /// A column name appears twice.
+    #[error("column `{0}` appears more than once in the header (line 1)")]
+    DuplicateColumn(String),
+}
+
+fn renamed_note(canonical: &str, header: &str) -> String {
+    if canonical == header {
+        String::new()
+    } else {
+        format!(" (the `{canonical}` column, renamed in vendorscore.toml)")
+    }
+}
+
+impl ReadError {
+    /// A line of advice, where there is one.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            ReadError::MissingColumn { header, found, .. } => {
+                let near = crate::diag::did_you_mean(header, found.iter().map(String::as_str));
+                let listed: Vec<&str> = found.iter().take(12).map(String::as_str).collect();
+                let more = if found.len() > 12 { ", …" } else { "" };
+                Some(match near {
+                    Some(near) => format!(
+                        "did you mean `{near}`? A differently named column can be mapped in vendorscore.toml under [tickets.columns]"
+                    ),
+                    None => format!(
+                        "the header has: {}{more}; map a differently named column in vendorscore.toml under [tickets.columns]",
+                        listed.join(", ")
+                    ),
+                })
+            }
+            ReadError::Empty | ReadError::NotCsv(_) => Some(
+                "export the tickets as CSV with a header line: ticket_id,channel,created_at,first_response_at,resolved_at,…"
+                    .to_owned(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// Read an export file, on several cores when it is large.
+pub fn read_file(path: &Path, rules: &[Rule], options: &ReadOptions) -> Result<TicketData, ReadError> {
+    let file = File::open(path)?;
+    let metadata = file.metadata()?;
+    let mut records = Records::new(file);
+    let layout = read_header(&mut records, rules, &options.renames)?;
+    let data_start = records.consumed;
+    let threads = match options.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .max(1);
+    let data = metadata.len().saturating_sub(data_start);
+    let min_part = if options.min_part_bytes == 0 { MIN_PART } else { options.min_part_bytes };
+    let wanted = if metadata.is_file() && threads > 1 {
+        (data / min_part).clamp(1, PARTS_PER_THREAD * threads as u64)
+    } else {
+        1
+    };
+    let mut starts = vec![data_start];
+    if wanted > 1 {
+        starts.extend(part_starts(path, data_start, metadata.len(), wanted)?);
+    }
+    if starts.len() > 1
+        && let Some(data) = read_parts(path, &starts, records.line, threads, &layout, rules)?
+    {
+        return Ok(data);
+    }
+    // One part, or a split that landed inside a quoted field: one pass from the header on.
+    let mut accumulator = Accumulator::new(rules);
+    let part = read_part(&mut records, 0, None, &layout, &mut accumulator)?;
+    Ok(TicketData { tallies: accumulator.finish(), rows: rows_of(vec![part], 1) })
+}
+
+/// Read the parts starting at `starts` (the first on line `first_line`) on
+/// `threads` threads; `None` when a part did not end exactly where the next
+/// begins.
+fn read_parts(
+    path: &Path,
+    starts: &[u64],
+    first_line: u64,
+    threads: usize,
+    layout: &Layout,
+    rules: &[Rule],
+) -> Result<Option<TicketData>, ReadError> {
+    let next = AtomicUsize::new(0);
+    type Done = Result<(Accumulator, Vec<(usize, Part)>), ReadError>;
+    let done: Vec<Done> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.min(starts.len()))
+            .map(|_| {
+                scope.spawn(|| -> Done {
+                    let mut accumulator = Accumulator::new(rules);
+                    let mut parts = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&start) = starts.get(i) else { break };
+                        let mut file = File::open(path)?;
+                        file.seek(SeekFrom::Start(start))?;
+                        let end = starts.get(i + 1).copied();
+                        parts.push((i, read_part(&mut Records::new(file), start, end, layout, &mut accumulator)?));
+                    }
+                    Ok((accumulator, parts))
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().expect("reading a part does not panic")).collect()
+    });
+    let mut tallies = Tallies::default();
+    let mut parts: Vec<(usize, Part)> = Vec::with_capacity(starts.len());
+    for result in done {
+        let (accumulator, mine) = result?;
+        tallies.merge(accumulator.finish());
+        parts.extend(mine);
+    }
+    parts.sort_by_key(|(i, _)| *i);
+    let last = starts.len() - 1;
+    let chained = parts.iter().all(|(i, part)| match part.ending {
+        Ending::Handover(_) => *i < last,
+        Ending::End => *i == last,
+        Ending::Overshot => false,
+    });
+    Ok(chained.then(|| TicketData { tallies, rows: rows_of(parts.into_iter().map(|(_, p)| p).collect(), first_line) }))
+}
+
+/// Read an export held in memory, on one thread.
+pub fn read_slice(bytes: &[u8], rules: &[Rule], options: &ReadOptions) -> Result<TicketData, ReadError> {
+    let mut records = Records::new(bytes);
+    let layout = read_header(&mut records, rules, &options.renames)?;
+    let mut accumulator = Accumulator::new(rules);
+    let part = read_part(&mut records, 0, None, &layout, &mut accumulator)?;
+    Ok(TicketData { tallies: accumulator.finish(), rows: rows_of(vec![part], 1) })
+}
+
+/// Renames from the workspace settings' `[tickets.columns]`.
+pub fn renames(settings: &crate::model::WorkspaceFile) -> BTreeMap<String, String> {
+    settings
+        .tickets
+        .iter()
+        .flat_map(|t| t.columns.iter())
+        .map(|(column, header)| (column.value.clone(), header.value.trim().to_owned()))
+        .collect()
+}
+
+fn read_header<R: Read>(
+    records: &mut Records<R>,
+    rules: &[Rule],
+    renames: &BTreeMap<String, String>,
+) -> Result<Layout, ReadError> {
+    match records.next()? {
+        Next::End => Err(ReadError::Empty),
+        Next::Overflow => Err(ReadError::NotCsv(format!(
+            "the first line is longer than {} KiB or has more than {MAX_FIELDS} fields",
+            MAX_ROW_BYTES >> 10
+        ))),
+        Next::Row => Layout::new(&records.row(), rules, renames),
+    }
+}
+
+/// Where parts 1.. of a file start: just after a line end near each even split.
+fn part_starts(path: &Path, data_start: u64, size: u64, parts: u64) -> io::Result<Vec<u64>> {
+    let mut file = File::open(path)?;
+    let mut buffer = vec![0u8; 64 << 10];
+    let mut starts: Vec<u64> = Vec::new();
+    for k in 1..parts {
+        let mut at = data_start + size.saturating_sub(data_start) * k / parts;
+        file.seek(SeekFrom::Start(at))?;
+        let start = loop {
+            let n = file.read(&mut buffer)?;
+            if n == 0 {
+                break None;
+            }
+            if let Some(i) = buffer[..n].iter().position(|b| *b == b'\n') {
+                break Some(at + i as u64 + 1);
+            }
+            at += n as u64;
+        };
+        match start {
+            Some(s) if s < size && starts.last().is_none_or(|last| s > *last) => starts.push(s),
+            Some(_) => {}
+            None => break,
+        }
+    }
+    Ok(starts)
+}
+
+/// One part's rows, and how it ended.
+struct Part {
+    read: u64,
+    rejected: u64,
+    /// (line relative to the part's start, reason).
+    first: Vec<(u64, String)>,
+    ending: Ending,
+}
+
+/// How a part ended.
+enum Ending {
+    /// At the end of the file.
+    End,
+    /// Exactly where the next part starts, this many lines on from its own start.
+    Handover(u64),
+    /// Past the next part's start, inside a record: the split does not stand.
+    Overshot,
+}
+
+/// Count the records from `origin` (an offset in the file) into
+/// `accumulator`, up to `end` (where the next part starts) or the end of
+/// the file.
+fn read_part<R: Read>(
+    records: &mut Records<R>,
+    origin: u64,
+    end: Option<u64>,
+    layout: &Layout,
+    accumulator: &mut Accumulator,
+) -> Result<Part, ReadError> {
+    let (mut read, mut rejected, mut first) = (0u64, 0u64, Vec::new());
+    let mut days = DayCache::default();
+    let ending = loop {
+        let outcome = match records.next()? {
+            Next::End => break Ending::End,
+            Next::Overflow => Err(format!(
+                "the row is longer than {} KiB or has more than {MAX_FIELDS} fields (an unclosed quote?)",
+                MAX_ROW_BYTES >> 10
+            )),
+            Next::Row => {
+                let row = records.row();
+                match layout.parse(&row, &mut days) {
+                    Ok(ticket) => {
+                        accumulator.add(&ticket);
+                        Ok(())
+                    }
+                    Err(reject) if first.len() < REPORTED => Err(layout.describe(&row, reject)),
+                    Err(_) => Err(String::new()),
+                }
+            }
+        };
+        read += 1;
+        if let Err(reason) = outcome {
+            rejected += 1;
+            if first.len() < REPORTED {
+                first.push((records.record_line(), reason));
+            }
+        }
+        if let Some(end) = end {
+            let at = origin + records.consumed;
+            // Ending on the `\n` just before the next part (CRLF, a blank line) is as good.
+            if at == end || at + 1 == end {
+                break Ending::Handover(records.line - 1 + u64::from(at + 1 == end));
+            }
+            if at > end {
+                break Ending::Overshot;
+            }
+        }
+    };
+    Ok(Part { read, rejected, first, ending })
+}
+
+/// The rows of consecutive parts, the first starting on line `first_line`,
+/// rejected lines made absolute.
+fn rows_of(parts: Vec<Part>, first_line: u64) -> RowCounts {
+    let mut rows = RowCounts::default();
+    let mut base_line = first_line;
+    for part in parts {
+        rows.read += part.read;
+        rows.rejected += part.rejected;
+        for (line, reason) in part.first {
+            if rows.first_rejected.len() < REPORTED {
+                rows.first_rejected.push(Rejected { line: base_line + line - 1, reason });
+            }
+        }
+        if let Ending::Handover(lines) = part.ending {
+            base_line += lines;
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+#[path = "reader_tests.rs"]
+mod tests;

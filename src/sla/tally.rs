@@ -1,0 +1,336 @@
+//! Counting tickets per rule and period: what a ticket contributes to each
+//! rule it falls under, and the per-period tallies that result. Owns the
+//! per-ticket definitions (what is in scope, what is within target); the
+//! decisions made from a whole period's tally live in `attainment`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::histogram::Histogram;
+use super::period::{DAY, PeriodKey, PeriodKind, civil_from_days, month_index, week_index};
+use crate::model::{Channel, Metric};
+
+/// What to count and for which tickets: one contract clause or one measured criterion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    pub metric: Metric,
+    /// `Channel::Any` counts every channel.
+    pub channel: Channel,
+    pub tier: Option<i64>,
+    pub priority: Option<String>,
+    /// Seconds within target (times); the lowest satisfied score (csat); unused (reopen_rate).
+    pub threshold: u64,
+    pub period: PeriodKind,
+}
+
+impl Rule {
+    /// Whether a ticket falls under the rule's filters.
+    #[inline]
+    pub fn matches(&self, ticket: &Ticket<'_>) -> bool {
+        (self.channel == Channel::Any || self.channel == ticket.channel)
+            && self.tier.is_none_or(|tier| ticket.tier == Some(tier))
+            && self.priority.as_ref().is_none_or(|p| p.as_bytes() == ticket.priority)
+    }
+}
+
+/// One readable row of a ticket export, times in seconds since 1970 (UTC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ticket<'a> {
+    /// Never `Channel::Any`.
+    pub channel: Channel,
+    pub created: i64,
+    /// `None`: never answered. At or after `created`.
+    pub first_response: Option<i64>,
+    /// `None`: still open. At or after `created`.
+    pub resolved: Option<i64>,
+    /// 1-5, `None` when unrated (or not read: no clause needs it).
+    pub csat: Option<u8>,
+    pub reopened: bool,
+    pub tier: Option<i64>,
+    /// Empty when absent.
+    pub priority: &'a [u8],
+}
+
+/// What the tickets of one rule and period add up to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Tickets with a value: answered (first_response), resolved
+    /// (resolution, reopen_rate) or rated (csat).
+    pub measured: u64,
+    /// Of those: within target (times), scoring at least the target (csat),
+    /// not reopened (reopen_rate).
+    pub within: u64,
+    /// Tickets without a value that may count as misses: unanswered
+    /// (first_response) or open (resolution).
+    pub missing: u64,
+    /// Sum of the csat scores.
+    pub score_sum: u64,
+    /// The values: seconds (times) or scores (csat).
+    pub values: Histogram,
+}
+
+impl Tally {
+    /// Count one ticket that falls under `rule`.
+    #[inline]
+    pub fn record(&mut self, rule: &Rule, ticket: &Ticket<'_>) {
+        let time = |end: Option<i64>| end.map(|end| end.saturating_sub(ticket.created).max(0) as u64);
+        match rule.metric {
+            Metric::FirstResponse | Metric::Resolution => {
+                let end = if rule.metric == Metric::FirstResponse { ticket.first_response } else { ticket.resolved };
+                match time(end) {
+                    Some(seconds) => {
+                        self.measured += 1;
+                        self.within += u64::from(seconds <= rule.threshold);
+                        self.values.add(seconds);
+                    }
+                    None => self.missing += 1,
+                }
+            }
+            Metric::Csat => {
+                if let Some(score) = ticket.csat {
+                    let score = u64::from(score);
+                    self.measured += 1;
+                    self.within += u64::from(score >= rule.threshold);
+                    self.score_sum += score;
+                    self.values.add(score);
+                }
+            }
+            Metric::ReopenRate => {
+                if ticket.resolved.is_some() {
+                    self.measured += 1;
+                    self.within += u64::from(!ticket.reopened);
+                }
+            }
+        }
+    }
+
+    /// Add another tally of the same rule and period.
+    pub fn merge(&mut self, other: &Tally) {
+        self.measured += other.measured;
+        self.within += other.within;
+        self.missing += other.missing;
+        self.score_sum += other.score_sum;
+        self.values.merge(&other.values);
+    }
+}
+
+/// Tallies per rule (in rule order), each per period.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tallies {
+    pub per_rule: Vec<BTreeMap<PeriodKey, Tally>>,
+}
+
+impl Tallies {
+    /// Add the tallies of another part of the same file.
+    pub fn merge(&mut self, other: Tallies) {
+        if self.per_rule.len() < other.per_rule.len() {
+            self.per_rule.resize_with(other.per_rule.len(), BTreeMap::new);
+        }
+        for (mine, theirs) in self.per_rule.iter_mut().zip(other.per_rule) {
+            for (key, tally) in theirs {
+                match mine.get_mut(&key) {
+                    Some(existing) => existing.merge(&tally),
+                    None => {
+                        mine.insert(key, tally);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One rule's tallies while reading: a map by period index, with the last
+/// period looked up kept at hand (exports are mostly in time order).
+#[derive(Debug, Default)]
+struct Buckets {
+    last: Option<(i64, usize)>,
+    index: HashMap<i64, usize>,
+    tallies: Vec<(i64, Tally)>,
+}
+
+impl Buckets {
+    #[inline]
+    fn get(&mut self, key: i64) -> &mut Tally {
+        let slot = match self.last {
+            Some((last, slot)) if last == key => slot,
+            _ => {
+                let next = self.tallies.len();
+                let slot = *self.index.entry(key).or_insert(next);
+                if slot == next {
+                    self.tallies.push((key, Tally::default()));
+                }
+                self.last = Some((key, slot));
+                slot
+            }
+        };
+        &mut self.tallies[slot].1
+    }
+}
+
+/// Counts tickets under every rule as they stream by.
+#[derive(Debug)]
+pub struct Accumulator {
+    rules: Vec<Rule>,
+    buckets: Vec<Buckets>,
+    /// The day last seen, with its month and week index.
+    day: Option<(i64, i64, i64)>,
+}
+
+impl Accumulator {
+    /// An accumulator for `rules`.
+    pub fn new(rules: &[Rule]) -> Accumulator {
+        Accumulator { rules: rules.to_vec(), buckets: rules.iter().map(|_| Buckets::default()).collect(), day: None }
+    }
+
+    /// Count one ticket under every rule it falls under.
+    #[inline]
+    pub fn add(&mut self, ticket: &Ticket<'_>) {
+        let day = ticket.created.div_euclid(DAY);
+        let (month, week) = match self.day {
+            Some((d, month, week)) if d == day => (month, week),
+            _ => {
+                let (y, m, _) = civil_from_days(day);
+                let periods = (month_index(y, m), week_index(day));
+                self.day = Some((day, periods.0, periods.1));
+                periods
+            }
+        };
+        for (rule, buckets) in self.rules.iter().zip(&mut self.buckets) {
+            if !rule.matches(ticket) {
+                continue;
+            }
+            let key = match rule.period {
+                PeriodKind::Month => month,
+                PeriodKind::Week => week,
+                PeriodKind::Whole => 0,
+            };
+            buckets.get(key).record(rule, ticket);
+        }
+    }
+
+    /// The tallies, per rule and period.
+    pub fn finish(self) -> Tallies {
+        let per_rule = self
+            .rules
+            .iter()
+            .zip(self.buckets)
+            .map(|(rule, buckets)| {
+                buckets
+                    .tallies
+                    .into_iter()
+                    .map(|(index, tally)| (PeriodKey { kind: rule.period, index }, tally))
+                    .collect()
+            })
+            .collect();
+        Tallies { per_rule }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sla::period::days_from_civil;
+
+    fn rule(metric: Metric, channel: Channel, threshold: u64) -> Rule {
+        Rule { metric, channel, tier: None, priority: None, threshold, period: PeriodKind::Month }
+    }
+
+    fn ticket(channel: Channel, created: i64, response: Option<i64>, resolved: Option<i64>) -> Ticket<'static> {
+        Ticket {
+            channel,
+            created,
+            first_response: response.map(|r| created + r),
+            resolved: resolved.map(|r| created + r),
+            csat: None,
+            reopened: false,
+            tier: None,
+            priority: b"",
+        }
+    }
+
+    #[test]
+    fn filters_select_channel_tier_and_priority() {
+        let base = ticket(Channel::Chat, 0, Some(1), Some(2));
+        let mut r = rule(Metric::FirstResponse, Channel::Chat, 60);
+        assert!(r.matches(&base));
+        assert!(!r.matches(&Ticket { channel: Channel::Email, ..base }));
+        r.channel = Channel::Any;
+        assert!(r.matches(&Ticket { channel: Channel::Voice, ..base }));
+        r.tier = Some(1);
+        assert!(!r.matches(&base), "no tier does not match tier 1");
+        assert!(r.matches(&Ticket { tier: Some(1), ..base }));
+        assert!(!r.matches(&Ticket { tier: Some(2), ..base }));
+        r.priority = Some("urgent".into());
+        assert!(r.matches(&Ticket { tier: Some(1), priority: b"urgent", ..base }));
+        assert!(!r.matches(&Ticket { tier: Some(1), priority: b"Urgent", ..base }));
+    }
+
+    #[test]
+    fn unanswered_and_open_tickets_are_kept_apart() {
+        let first = rule(Metric::FirstResponse, Channel::Any, 60);
+        let resolution = rule(Metric::Resolution, Channel::Any, 3600);
+        let mut a = Tally::default();
+        let mut b = Tally::default();
+        for t in [
+            ticket(Channel::Chat, 0, Some(60), Some(100)),
+            ticket(Channel::Chat, 0, Some(61), None),
+            ticket(Channel::Chat, 0, None, Some(4000)),
+        ] {
+            a.record(&first, &t);
+            b.record(&resolution, &t);
+        }
+        assert_eq!((a.measured, a.within, a.missing), (2, 1, 1));
+        assert_eq!(a.values.percentiles([50, 100]), [Some(60), Some(61)]);
+        assert_eq!((b.measured, b.within, b.missing), (2, 1, 1));
+    }
+
+    #[test]
+    fn csat_and_reopen_count_rated_and_resolved_tickets() {
+        let csat = rule(Metric::Csat, Channel::Any, 4);
+        let reopen = rule(Metric::ReopenRate, Channel::Any, 0);
+        let mut c = Tally::default();
+        let mut r = Tally::default();
+        for (score, resolved, reopened) in
+            [(Some(5), true, false), (Some(3), true, true), (None, false, false), (Some(4), false, false)]
+        {
+            let t = Ticket { csat: score, reopened, ..ticket(Channel::Email, 0, Some(1), resolved.then_some(9)) };
+            c.record(&csat, &t);
+            r.record(&reopen, &t);
+        }
+        assert_eq!((c.measured, c.within, c.score_sum), (3, 2, 12));
+        assert_eq!((r.measured, r.within), (2, 1));
+    }
+
+    #[test]
+    fn tickets_land_in_their_utc_month_and_week() {
+        let rules = [
+            rule(Metric::FirstResponse, Channel::Any, 60),
+            Rule { period: PeriodKind::Week, ..rule(Metric::FirstResponse, Channel::Any, 60) },
+        ];
+        let mut acc = Accumulator::new(&rules);
+        let midnight = days_from_civil(2026, 3, 1) * DAY;
+        for created in [midnight - 1, midnight, midnight + 1] {
+            acc.add(&ticket(Channel::Chat, created, Some(5), None));
+        }
+        let tallies = acc.finish();
+        let months: Vec<(String, u64)> = tallies.per_rule[0].iter().map(|(k, t)| (k.to_string(), t.measured)).collect();
+        assert_eq!(months, [("2026-02".to_owned(), 1), ("2026-03".to_owned(), 2)]);
+        // 2026-03-01 is a Sunday: all three fall in 2026-W09.
+        let weeks: Vec<(String, u64)> = tallies.per_rule[1].iter().map(|(k, t)| (k.to_string(), t.measured)).collect();
+        assert_eq!(weeks, [("2026-W09".to_owned(), 3)]);
+    }
+
+    #[test]
+    fn merged_parts_equal_one_pass() {
+        let rules = [rule(Metric::FirstResponse, Channel::Chat, 30)];
+        let tickets: Vec<Ticket> =
+            (0..200).map(|i| ticket(Channel::Chat, i * 40_000, Some(i % 70), (i % 3 == 0).then_some(i))).collect();
+        let mut whole = Accumulator::new(&rules);
+        tickets.iter().for_each(|t| whole.add(t));
+        let (mut a, mut b) = (Accumulator::new(&rules), Accumulator::new(&rules));
+        tickets[..77].iter().for_each(|t| a.add(t));
+        tickets[77..].iter().for_each(|t| b.add(t));
+        let mut merged = a.finish();
+        merged.merge(b.finish());
+        assert_eq!(merged, whole.finish());
+    }
+}

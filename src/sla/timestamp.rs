@@ -1,0 +1,197 @@
+//! Ticket timestamps to whole seconds since 1970 (UTC), by hand: this runs
+//! three times per row, so it reads the fixed shapes directly instead of
+//! going through a general parser.
+//!
+//! Accepted: RFC 3339 (`2026-03-01T08:15:02Z`, `…+02:00`, fractional seconds,
+//! `t`/`z` or a space for `T`) and `YYYY-MM-DD HH:MM:SS` in UTC. Fractions of
+//! a second are dropped (seconds are whole). A date-time with a `T` but no
+//! offset is refused: its time zone is unknown.
+
+use super::period::{DAY, days_from_civil, days_in_month};
+
+/// Why a timestamp was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampError {
+    /// Not of either accepted shape.
+    Shape,
+    /// A field is out of range (month 13, 31 April, 25:00).
+    Range,
+    /// RFC 3339 layout without `Z` or an offset.
+    NoOffset,
+}
+
+impl TimestampError {
+    /// What to tell the user.
+    pub fn describe(self) -> &'static str {
+        match self {
+            TimestampError::Shape => "is not a timestamp (RFC 3339 or YYYY-MM-DD HH:MM:SS)",
+            TimestampError::Range => "is not a valid date and time",
+            TimestampError::NoOffset => "has no UTC offset (add Z or +HH:MM, or write YYYY-MM-DD HH:MM:SS for UTC)",
+        }
+    }
+}
+
+#[inline]
+fn digit(b: u8) -> Option<i64> {
+    let d = b.wrapping_sub(b'0');
+    (d < 10).then_some(i64::from(d))
+}
+
+#[inline]
+fn two(bytes: &[u8], at: usize) -> Option<i64> {
+    Some(digit(bytes[at])? * 10 + digit(bytes[at + 1])?)
+}
+
+/// The last date read and its day number: rows repeat dates, so most
+/// timestamps skip the calendar arithmetic.
+#[derive(Debug, Clone, Default)]
+pub struct DayCache {
+    date: [u8; 10],
+    day: Option<i64>,
+}
+
+/// Parse a timestamp (surrounding spaces allowed) to seconds since 1970 UTC.
+pub fn parse(text: &[u8]) -> Result<i64, TimestampError> {
+    parse_with(text, &mut DayCache::default())
+}
+
+/// [`parse`], remembering the last date in `cache`.
+#[inline]
+pub fn parse_with(text: &[u8], cache: &mut DayCache) -> Result<i64, TimestampError> {
+    let text = text.trim_ascii();
+    // YYYY-MM-DD?HH:MM:SS is the shortest accepted form.
+    if text.len() < 19 || text[4] != b'-' || text[7] != b'-' || text[13] != b':' || text[16] != b':' {
+        return Err(TimestampError::Shape);
+    }
+    let field = |at: usize| two(text, at).ok_or(TimestampError::Shape);
+    let (hour, minute, second) = (field(11)?, field(14)?, field(17)?);
+    let separator = text[10];
+    if !matches!(separator, b'T' | b't' | b' ') {
+        return Err(TimestampError::Shape);
+    }
+    let mut rest = &text[19..];
+    if let [b'.', tail @ ..] = rest {
+        let digits = tail.iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0 {
+            return Err(TimestampError::Shape);
+        }
+        rest = &tail[digits..];
+    }
+    let offset = match rest {
+        [] if separator == b' ' => 0,
+        [] => return Err(TimestampError::NoOffset),
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let hours = two(&[*h1, *h2], 0).ok_or(TimestampError::Shape)?;
+            let minutes = two(&[*m1, *m2], 0).ok_or(TimestampError::Shape)?;
+            if hours > 23 || minutes > 59 {
+                return Err(TimestampError::Range);
+            }
+            let seconds = hours * 3600 + minutes * 60;
+            if *sign == b'+' { seconds } else { -seconds }
+        }
+        _ => return Err(TimestampError::Shape),
+    };
+    if hour > 23 || minute > 59 || second > 60 {
+        return Err(TimestampError::Range);
+    }
+    let days = match cache.day {
+        Some(day) if cache.date == text[..10] => day,
+        _ => {
+            let year = field(0)? * 100 + field(2)?;
+            let (month, day) = (field(5)?, field(8)?);
+            if !(1..=12).contains(&month) || day < 1 || day > i64::from(days_in_month(year, month as u32)) {
+                return Err(TimestampError::Range);
+            }
+            let days = days_from_civil(year, month as u32, day as u32);
+            cache.date.copy_from_slice(&text[..10]);
+            cache.day = Some(days);
+            days
+        }
+    };
+    Ok(days * DAY + hour * 3600 + minute * 60 + second - offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> Result<i64, TimestampError> {
+        parse(text.as_bytes())
+    }
+
+    #[test]
+    fn accepted_forms_agree_with_the_time_crate() {
+        use time::format_description::well_known::Rfc3339;
+        for text in [
+            "2026-03-01T08:15:02Z",
+            "2026-03-01T08:15:02+02:00",
+            "2026-03-01T08:15:02-05:30",
+            "2026-02-28T23:59:59-01:00",
+            "1969-12-31T23:59:59Z",
+            "2028-02-29T12:00:00+14:00",
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+        ] {
+            let expected = time::OffsetDateTime::parse(text, &Rfc3339).unwrap().unix_timestamp();
+            assert_eq!(at(text), Ok(expected), "{text}");
+        }
+        assert_eq!(at("2026-03-01 08:15:02"), at("2026-03-01T08:15:02Z"));
+        assert_eq!(at(" 2026-03-01t08:15:02z "), at("2026-03-01T08:15:02Z"));
+        assert_eq!(at("2026-03-01 10:15:02+02:00"), at("2026-03-01T08:15:02Z"));
+        assert_eq!(at("2026-03-01T08:15:02.999Z"), at("2026-03-01T08:15:02Z"), "fractions are dropped");
+        assert_eq!(at("2026-03-01T08:15:02.5+01:00"), at("2026-03-01T07:15:02Z"));
+    }
+
+    #[test]
+    fn offsets_move_tickets_across_month_ends() {
+        // Local 1 March 00:30 at +02:00 is still February in UTC.
+        let t = at("2026-03-01T00:30:00+02:00").unwrap();
+        assert_eq!(t, at("2026-02-28 22:30:00").unwrap());
+    }
+
+    #[test]
+    fn refused_forms_say_why() {
+        for bad in [
+            "",
+            "yesterday",
+            "2026-03-01",
+            "2026/03/01 08:15:02",
+            "2026-03-01T08:15",
+            "2026-03-01T08:15:02+0200",
+            "2026-03-01T08:15:02+02",
+            "2026-03-01T08:15:02 Z",
+            "2026-03-01T08:15:02.Z",
+            "2026-03-01X08:15:02Z",
+            "２０２６-03-01T08:15:02Z",
+            "-026-03-01T08:15:02Z",
+        ] {
+            assert_eq!(at(bad), Err(TimestampError::Shape), "{bad}");
+        }
+        for bad in [
+            "2026-13-01T00:00:00Z",
+            "2026-00-01T00:00:00Z",
+            "2026-04-31T00:00:00Z",
+            "2026-02-29T00:00:00Z",
+            "2026-03-01T24:00:00Z",
+            "2026-03-01T23:60:00Z",
+            "2026-03-01T23:00:61Z",
+            "2026-03-01T23:00:00+24:00",
+        ] {
+            assert_eq!(at(bad), Err(TimestampError::Range), "{bad}");
+        }
+        assert_eq!(at("2026-03-01T08:15:02"), Err(TimestampError::NoOffset));
+    }
+
+    #[test]
+    fn the_date_cache_gives_the_same_answers() {
+        let mut cache = DayCache::default();
+        for text in ["2026-03-01T08:15:02Z", "2026-03-01 23:59:59", "2026-03-01T00:00:00+02:00", "2026-03-02T00:00:00Z"]
+        {
+            assert_eq!(parse_with(text.as_bytes(), &mut cache), at(text), "{text}");
+        }
+        assert_eq!(parse_with(b"2026-02-30T00:00:00Z", &mut cache), Err(TimestampError::Range));
+        assert_eq!(parse_with(b"2026-03-02T25:00:00Z", &mut cache), Err(TimestampError::Range));
+        assert_eq!(parse_with(b"2026-03-0xT00:00:00Z", &mut cache), Err(TimestampError::Shape));
+    }
+}

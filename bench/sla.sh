@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# Benchmark: `vendorscore sla` vs DuckDB (Python) on generated ticket exports.
+#
+#   bench/sla.sh [ROWS...]            (run from anywhere; ROWS default: 1000000 10000000)
+#
+# Needs a Rust toolchain, Python 3 with pip, and apt (for hyperfine). Builds
+# vendorscore (release), installs the duckdb Python package and hyperfine if
+# missing, generates each export with bench/gen_tickets.py into a temporary
+# folder, writes a contract with five clauses (first response on four
+# channels, one weekly and one filtered by tier; resolution of urgent
+# tickets), checks that vendorscore and DuckDB agree on every clause and
+# period (counts exactly; attainment, breach and nearest-rank p50/p90/p95),
+# records peak memory with /usr/bin/time -v and times both as whole
+# processes with hyperfine.
+#
+# Environment:
+#   BENCH_SEED     generator seed (default: the generator's default)
+#   BENCH_RUNS     hyperfine runs per command (default 7)
+#   BENCH_THREADS  DuckDB threads (default: nproc; vendorscore uses every core)
+#   BENCH_DIR      where hyperfine JSON goes (default target/bench)
+#   BENCH_KEEP=1   keep the generated folder (its path is printed)
+#   BENCH_SETTLE   seconds to wait at most for the load average to drop (default 120)
+set -euo pipefail
+
+ROWS=("$@")
+[ "${#ROWS[@]}" -gt 0 ] || ROWS=(1000000 10000000)
+RUNS="${BENCH_RUNS:-7}"
+THREADS="${BENCH_THREADS:-$(nproc)}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+OUT="${BENCH_DIR:-$ROOT/target/bench}"
+AS_OF="2026-11-21"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+say() { printf '\n== %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 2; }
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# --- tools --------------------------------------------------------------------
+say "building vendorscore (release)"
+cargo build --release --locked
+VS="$ROOT/target/release/vendorscore"
+
+if ! python3 -c 'import duckdb' >/dev/null 2>&1; then
+    say "installing duckdb (pip)"
+    python3 -m pip install --quiet duckdb
+fi
+if ! command -v hyperfine >/dev/null 2>&1; then
+    say "installing hyperfine (apt)"
+    $SUDO apt-get update
+    $SUDO apt-get install -y hyperfine
+fi
+[ -x /usr/bin/time ] || { $SUDO apt-get install -y time; }
+
+# --- inputs -------------------------------------------------------------------
+DIR="$(mktemp -d "${TMPDIR:-/tmp}/vendorscore-sla-bench.XXXXXX")"
+if [ "${BENCH_KEEP:-0}" = 1 ]; then
+    trap 'echo "kept $DIR" >&2' EXIT
+else
+    trap 'rm -rf "$DIR"' EXIT
+fi
+CONTRACT="$DIR/contract.toml"
+cat > "$CONTRACT" <<'EOF'
+[contract]
+vendor = "bench-vendor"
+currency = "EUR"
+monthly_fee = 42000
+
+[[sla]]
+id = "chat-first-response"
+metric = "first_response"
+channel = "chat"
+target = "60s"
+attainment = 80
+period = "month"
+credit_pct = 5
+
+[[sla]]
+id = "email-first-response"
+metric = "first_response"
+channel = "email"
+target = "24h"
+attainment = 90
+period = "month"
+credit_pct = 3
+
+[[sla]]
+id = "voice-tier1"
+metric = "first_response"
+channel = "voice"
+tier = 1
+target = "20s"
+attainment = 80
+period = "month"
+credit_pct = 5
+
+[[sla]]
+id = "urgent-resolution"
+metric = "resolution"
+channel = "any"
+priority = "urgent"
+target = "4h"
+attainment = 85
+period = "month"
+credit_pct = 4
+
+[[sla]]
+id = "social-weekly"
+metric = "first_response"
+channel = "social"
+target = "20m"
+attainment = 80
+period = "week"
+credit_pct = 1
+
+[service_credits]
+cap_pct = 10
+EOF
+
+vs_cmd() { echo "'$VS' sla '$1' --contract '$CONTRACT' --format json --dry-run --as-of $AS_OF"; }
+duck_cmd() { echo "python3 '$ROOT/bench/sla_duckdb.py' '$1' '$CONTRACT' --as-of $AS_OF --threads $THREADS"; }
+
+for rows in "${ROWS[@]}"; do
+    say "generating $rows tickets"
+    python3 bench/gen_tickets.py "$rows" "$DIR/tickets-$rows.csv" ${BENCH_SEED:+--seed "$BENCH_SEED"}
+done
+
+# --- agreement ----------------------------------------------------------------
+for rows in "${ROWS[@]}"; do
+    csv="$DIR/tickets-$rows.csv"
+    say "agreement at $rows rows"
+    eval "$(vs_cmd "$csv")" > "$DIR/vs-$rows.json"
+    eval "$(duck_cmd "$csv")" > "$DIR/duck-$rows.json"
+    python3 - "$DIR/vs-$rows.json" "$DIR/duck-$rows.json" <<'EOF' || die "vendorscore and DuckDB disagree"
+import json, sys
+ours = json.load(open(sys.argv[1]))
+theirs = json.load(open(sys.argv[2]))["results"]
+assert ours["rows"]["rejected"] == 0, ours["rows"]
+mine = ours["results"]
+keys = ["clause", "period", "in_scope", "met", "attainment", "required", "breached", "p50", "p90", "p95"]
+assert len(mine) == len(theirs), (len(mine), len(theirs))
+bad = [(a, b) for a, b in zip(mine, theirs) if any(a[k] != b[k] for k in keys)]
+for a, b in bad[:5]:
+    print("vendorscore:", {k: a[k] for k in keys}, "\nduckdb:     ", {k: b[k] for k in keys}, file=sys.stderr)
+assert not bad, f"{len(bad)} of {len(mine)} results differ"
+tickets = sum(r["in_scope"] for r in mine)
+breaches = sum(r["breached"] for r in mine)
+print(f"agree: {len(mine)} results (clause x period), {tickets} tickets in scope, {breaches} breaches; "
+      f"rows read {ours['rows']['read']}; counts, attainment, breach and p50/p90/p95 identical")
+EOF
+done
+
+# --- measure ------------------------------------------------------------------
+say "machine"
+{
+    echo "nproc: $(nproc)"
+    lscpu | grep 'Model name' | sed 's/  */ /g'
+    echo "memory: $(free -h | awk '/^Mem:/ {print $2}')"
+    echo "vendorscore: $("$VS" --version) ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ', dirty tree'))"
+    echo "duckdb: $(python3 -c 'import duckdb; print(duckdb.__version__)') (Python $(python3 -c 'import platform; print(platform.python_version())'), $THREADS threads)"
+    echo "hyperfine: $(hyperfine --version)"
+    for rows in "${ROWS[@]}"; do
+        echo "tickets-$rows.csv: $(stat -c %s "$DIR/tickets-$rows.csv") bytes"
+    done
+    echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} >&2
+
+settle="${BENCH_SETTLE:-120}"
+say "waiting up to ${settle}s for the 1-minute load average to fall below 0.5"
+for _ in $(seq "$settle"); do
+    awk '{ exit !($1 < 0.5) }' /proc/loadavg && break
+    sleep 1
+done
+echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+mkdir -p "$OUT"
+peak() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ { printf "%.1f MiB", $2 / 1024 }'; }
+cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+for rows in "${ROWS[@]}"; do
+    csv="$DIR/tickets-$rows.csv"
+    say "$rows rows: peak memory (one run each, /usr/bin/time -v)"
+    cat "$csv" > /dev/null # page cache
+    echo "vendorscore: $(peak "$VS" sla "$csv" --contract "$CONTRACT" --format json --dry-run --as-of $AS_OF)" >&2
+    echo "duckdb:      $(peak python3 "$ROOT/bench/sla_duckdb.py" "$csv" "$CONTRACT" --as-of $AS_OF --threads "$THREADS")" >&2
+
+    say "$rows rows: hyperfine, $RUNS runs each"
+    busy0="$(cpu_busy)"; wall0="$(date +%s.%N)"
+    hyperfine --warmup 1 --runs "$RUNS" --export-json "$OUT/sla-$rows.json" \
+        -n "vendorscore sla" "$(vs_cmd "$csv")" \
+        -n "duckdb" "$(duck_cmd "$csv")"
+    busy1="$(cpu_busy)"; wall1="$(date +%s.%N)"
+    python3 - "$OUT/sla-$rows.json" "$busy0" "$busy1" "$wall0" "$wall1" "$(getconf CLK_TCK)" "$(nproc)" "$rows" <<'EOF'
+import json, statistics, sys
+results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+busy0, busy1, wall0, wall1, hz, cores, rows = map(float, sys.argv[2:])
+print(f"-- {rows:.0f} rows")
+for name, r in results.items():
+    t = r["times"]
+    print(f"{name:16} median {statistics.median(t):.3f} s  min {min(t):.3f}  max {max(t):.3f}  "
+          f"user {r['user']:.3f}  sys {r['system']:.3f}  ({len(t)} runs)")
+vs = statistics.median(results["vendorscore sla"]["times"])
+db = statistics.median(results["duckdb"]["times"])
+print(f"ratio (vendorscore / duckdb, medians): {vs / db:.2f}  -> target <= 0.50 {'met' if vs / db <= 0.5 else 'MISSED'}")
+ours = sum((len(r["times"]) + 1) * (r["user"] + r["system"]) for r in results.values())
+busy, wall = (busy1 - busy0) / hz, wall1 - wall0
+other = max(busy - ours, 0.0)
+print(f"other processes took ~{other:.1f} s of CPU during {wall:.1f} s on {cores:.0f} cores "
+      f"(~{100 * other / (wall * cores):.0f}% of the machine; approximate)")
+EOF
+done

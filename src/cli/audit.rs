@@ -233,6 +233,24 @@ fn summary(entry: &Value) -> String {
         let more = if vendors.len() > 3 { format!(", +{} more", vendors.len() - 3) } else { String::new() };
         return format!("{}{more}", list.join(", "));
     }
+    // check: findings counts per vendor.
+    if let Some(vendors) = result["vendors"].as_array()
+        && vendors.iter().all(|v| v.get("fail").is_some())
+    {
+        let count = |key: &str| vendors.iter().filter_map(|v| v[key].as_u64()).sum::<u64>();
+        return format!(
+            "{} pass, {} fail, {} missing, {} skipped",
+            count("pass"),
+            count("fail"),
+            count("missing"),
+            count("skipped")
+        );
+    }
+    // sla: breaches and credits.
+    if let Some(breaches) = result["breaches"].as_array() {
+        let total = result["total_credit"].as_str().unwrap_or("0.00");
+        return format!("{} breached clause-periods, credits {total}", breaches.len());
+    }
     let text = result.to_string();
     super::score::fit(&text, 60).trim_end().to_owned()
 }

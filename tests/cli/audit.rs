@@ -138,3 +138,16 @@ fn audit_hash_prints_sha256sum_lines() {
         .code(2)
         .stderr(predicate::str::contains("nope.txt"));
 }
+
+#[test]
+fn the_log_summarises_every_kind_of_run() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    let log = String::from_utf8(vendorscore(&ws).args(["audit", "log"]).output().unwrap().stdout).unwrap();
+    let line =
+        |action: &str| log.lines().find(|l| l.split_whitespace().nth(3) == Some(action)).unwrap_or_default().to_owned();
+    assert!(line("score").contains("#1 northwind-cx"), "{log}");
+    assert!(line("check").contains(" pass, ") && line("check").contains(" missing, "), "{log}");
+    assert!(line("sla").contains("credits 2100.00"), "{log}");
+    assert!(line("report").contains("#1 northwind-cx"), "{log}");
+}

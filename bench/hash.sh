@@ -23,47 +23,20 @@
 #   BENCH_KEEP=1  keep the generated folder (its path is printed)
 #   BENCH_SETTLE  seconds to wait at most for a quiet machine (default 300)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 SEED="${BENCH_SEED:-20261121}"
 RUNS="${BENCH_RUNS:-10}"
 BIG_MIB="${BENCH_BIG_MIB:-2048}"
 FILES="${BENCH_FILES:-20000}"
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
 JSON="${BENCH_JSON:-$ROOT/target/bench/hash}"
-export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-
-say() { printf '\n== %s\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 2; }
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # --- tools --------------------------------------------------------------------
-if [ -n "${BENCH_BIN:-}" ]; then
-    [ -x "$BENCH_BIN" ] || die "BENCH_BIN=$BENCH_BIN is not an executable"
-else
-    say "building vendorscore (release)"
-    cargo build --release --locked
-fi
-if ! command -v hyperfine >/dev/null 2>&1; then
-    say "installing hyperfine (apt)"
-    $SUDO apt-get update
-    $SUDO apt-get install -y hyperfine
-fi
-command -v openssl >/dev/null 2>&1 || { $SUDO apt-get update; $SUDO apt-get install -y openssl; }
-[ -x /usr/bin/time ] || { $SUDO apt-get update; $SUDO apt-get install -y time; }
+build_vs
+need hyperfine openssl /usr/bin/time=time
 
 # --- the data -----------------------------------------------------------------
-DIR="$(mktemp -d "${TMPDIR:-/tmp}/vendorscore-bench-hash.XXXXXX")"
-if [ "${BENCH_KEEP:-0}" = 1 ]; then
-    trap 'echo "kept $DIR" >&2' EXIT
-else
-    trap 'rm -rf "$DIR"' EXIT
-fi
-# Measure a copy of the binary: others may rebuild target/ meanwhile.
-VS="$DIR/vendorscore"
-cp "${BENCH_BIN:-$ROOT/target/release/vendorscore}" "$VS"
+scratch vendorscore-bench-hash
 
 need_kib=$(( BIG_MIB * 1024 + FILES * 64 + 512 * 1024 ))
 avail_kib="$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo)"
@@ -130,37 +103,18 @@ cd "$ROOT"
 # --- machine ------------------------------------------------------------------
 say "machine"
 {
-    echo "nproc: $(nproc)"
-    lscpu | grep 'Model name' | sed 's/  */ /g'
+    cpu_info
     echo "SHA extensions (sha_ni): $(grep -o -m1 'sha_ni' /proc/cpuinfo || echo no)"
-    echo "memory: $(free -h | awk '/^Mem:/ {print $2}') total, $(free -h | awk '/^Mem:/ {print $7}') available"
+    mem_info
     echo "kernel: $(uname -r); file system of $DIR: $(df -PT "$DIR" | awk 'NR == 2 {print $2}')"
-    echo "vendorscore: $("$VS" --version) ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ', dirty tree'); binary sha256 $(sha256sum "$VS" | cut -c1-16))"
+    vs_info
     echo "sha256sum: $(sha256sum --version | sed -n 1p)"
     echo "openssl: $(openssl version)"
     echo "hyperfine: $(hyperfine --version)"
 } >&2
 
 # --- quiet machine, warm cache ------------------------------------------------
-cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
-# Share of the whole machine busy over the next 5 s, in percent.
-busy_pct() {
-    local b0 b1
-    b0="$(cpu_busy)"; sleep 5; b1="$(cpu_busy)"
-    echo $(( (b1 - b0) * 100 / (5 * $(getconf CLK_TCK) * $(nproc)) ))
-}
-settle="${BENCH_SETTLE:-300}"
-say "waiting up to ${settle}s for the machine to be quiet (< 10% busy over 5 s)"
-waited=0
-while :; do
-    pct="$(busy_pct)"; waited=$((waited + 5))
-    [ "$pct" -lt 10 ] && break
-    if [ "$waited" -ge "$settle" ]; then
-        echo "WARNING: the machine is still ${pct}% busy; the figures below are taken under load" >&2
-        break
-    fi
-done
-echo "busy: ${pct}%; load average: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+settle_quiet 300
 
 say "warming the page cache"
 cat "$BIG" "$DIR"/small/* > /dev/null
@@ -171,7 +125,7 @@ if command -v fincore >/dev/null 2>&1; then
 fi
 
 mkdir -p "$(dirname "$JSON")"
-busy0="$(cpu_busy)"; wall0="$(date +%s.%N)"
+cpu_mark 0
 say "(a) one file, $big_bytes bytes: hyperfine, $RUNS runs each"
 hyperfine -N --warmup 2 --runs "$RUNS" --export-json "$JSON-a.json" \
     -n "vendorscore audit hash" "$VS audit hash $BIG" \
@@ -187,11 +141,10 @@ hyperfine --warmup 2 --runs "$RUNS" --export-json "$JSON-b.json" \
     -n "sha256sum" "cd $DIR && sha256sum small/*" \
     -n "openssl dgst -sha256" "cd $DIR && openssl dgst -sha256 small/*" \
     -n "openssl x2 (xargs -P 2)" "cd $DIR && printf '%s\\0' small/* | xargs -0 -P 2 -n $(( (FILES + 1) / 2 )) openssl dgst -sha256"
-busy1="$(cpu_busy)"; wall1="$(date +%s.%N)"
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+cpu_mark 1
+echo "load average after: $(loadavg)" >&2
 
 say "peak RSS (/usr/bin/time -v, one run each)"
-rss() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident/ {print $2}'; }
 {
     echo "(a) vendorscore $(rss "$VS" audit hash "$BIG") KiB, sha256sum $(rss sha256sum "$BIG") KiB, openssl $(rss openssl dgst -sha256 "$BIG") KiB"
     cd "$DIR"
@@ -201,13 +154,11 @@ rss() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident/ {
 
 # --- summary ------------------------------------------------------------------
 say "summary ($JSON-a.json, $JSON-b.json)"
-python3 - "$JSON" "$big_bytes" "$small_bytes" "$busy0" "$busy1" "$wall0" "$wall1" "$(getconf CLK_TCK)" "$(nproc)" <<'EOF'
+python3 - "$JSON" "$big_bytes" "$small_bytes" <<'EOF'
 import json, statistics, sys
 prefix = sys.argv[1]
 sizes = {"a": int(sys.argv[2]), "b": int(sys.argv[3])}
-busy0, busy1, wall0, wall1, hz, cores = map(float, sys.argv[4:])
 targets = {"a": 0.95, "b": 1.6}
-ours = 0.0
 for part in "ab":
     results = json.load(open(f"{prefix}-{part}.json"))["results"]
     print(f"({part}) {sizes[part]} bytes")
@@ -219,15 +170,9 @@ for part in "ab":
         gib = sizes[part] / 2**30
         print(f"  {r['command']:25} median {m:.3f} s ({gib / m:.2f} GiB/s)  min {min(t):.3f}  max {max(t):.3f}  "
               f"user {r['user']:.3f}  sys {r['system']:.3f}  ({len(t)} runs)")
-        ours += (len(t) + 2) * (r["user"] + r["system"])
     ratio = med["openssl dgst -sha256"] / med["vendorscore audit hash"]
     goal = targets[part]
     print(f"  throughput vendorscore / openssl (medians): {ratio:.2f}  -> target >= {goal} "
           f"{'met' if ratio >= goal else 'MISSED'}")
-busy = (busy1 - busy0) / hz
-wall = wall1 - wall0
-other = max(busy - ours, 0.0)
-print(f"CPU during the measurement ({wall:.1f} s wall, {cores:.0f} cores): {busy:.1f} s busy machine-wide, "
-      f"~{ours:.1f} s by the benchmarked commands, ~{other:.1f} s by other processes "
-      f"(~{100 * other / (wall * cores):.0f}% of the machine; approximate)")
 EOF
+cpu_others "$JSON-a.json:2" "$JSON-b.json:2"

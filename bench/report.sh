@@ -35,53 +35,24 @@
 #   BENCH_KEEP=1  keep the generated folder (its path is printed)
 #   BENCH_SETTLE  seconds to wait at most for a quiet machine (default 300)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 VENDORS="${1:-1000}"
 CRITERIA="${2:-33}"
 RUNS_A="${BENCH_RUNS:-20}"
 RUNS_B="${BENCH_RUNS:-10}"
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
 JSON="${BENCH_JSON:-$ROOT/target/bench/report}"
-export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-
-say() { printf '\n== %s\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 2; }
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # --- tools --------------------------------------------------------------------
-if [ -n "${BENCH_BIN:-}" ]; then
-    [ -x "$BENCH_BIN" ] || die "BENCH_BIN=$BENCH_BIN is not an executable"
-else
-    say "building vendorscore (release)"
-    cargo build --release --locked
-fi
-missing=()
-command -v hyperfine >/dev/null 2>&1 || missing+=(hyperfine)
-command -v pdfinfo >/dev/null 2>&1 || missing+=(poppler-utils)
-[ -x /usr/bin/time ] || missing+=(time)
-if [ "${#missing[@]}" -gt 0 ]; then
-    say "installing ${missing[*]} (apt)"
-    $SUDO apt-get update
-    $SUDO apt-get install -y "${missing[@]}"
-fi
+build_vs
+need hyperfine pdfinfo=poppler-utils /usr/bin/time=time
 if ! python3 -c "import typst" 2>/dev/null; then
     say "installing typst (pip)"
     python3 -m pip install --quiet typst
 fi
 TYPST_VERSION="$(python3 -c 'import importlib.metadata as m; print(m.version("typst"))')"
 
-DIR="$(mktemp -d "${TMPDIR:-/tmp}/vendorscore-bench-report.XXXXXX")"
-if [ "${BENCH_KEEP:-0}" = 1 ]; then
-    trap 'echo "kept $DIR" >&2' EXIT
-else
-    trap 'rm -rf "$DIR"' EXIT
-fi
-# Measure a copy of the binary: others may rebuild target/ meanwhile.
-VS="$DIR/vendorscore"
-cp "${BENCH_BIN:-$ROOT/target/release/vendorscore}" "$VS"
+scratch vendorscore-bench-report
 pages() { pdfinfo "$1" 2>/dev/null | awk '/^Pages:/ {print $2}'; }
 
 # --- (a) the sample workspace and the Typst scorecard -------------------------
@@ -113,11 +84,7 @@ WS="$DIR/batch"
 BATCH="$DIR/batch-out"
 say "(b) generating a workspace of $VENDORS vendors, $CRITERIA criteria"
 python3 bench/gen_workspace.py "$WS" --vendors "$VENDORS" --criteria "$CRITERIA" ${BENCH_SEED:+--seed "$BENCH_SEED"}
-set +e
-out="$("$VS" validate "$WS" 2>&1)"; rc=$?
-set -e
-echo "vendorscore validate: exit $rc: $(printf '%s\n' "$out" | tail -n 1)" >&2
-[ "$rc" -eq 0 ] || { printf '%s\n' "$out" | tail -n 30 >&2; die "the generated workspace does not validate"; }
+validate_ws "$WS"
 "$VS" --workspace "$WS" report --out "$BATCH" --dry-run --format pdf > "$DIR/batch-list.txt"
 written="$(find "$BATCH" -name '*.pdf' | wc -l)"
 [ "$written" -eq $((VENDORS + 1)) ] || die "expected $((VENDORS + 1)) PDFs, found $written"
@@ -131,40 +98,22 @@ echo "batch: $written PDFs, $batch_bytes bytes; e.g. $(basename "$first"): $(pag
 # --- machine ------------------------------------------------------------------
 say "machine"
 {
-    echo "nproc: $(nproc)"
-    lscpu | grep 'Model name' | sed 's/  */ /g'
-    echo "memory: $(free -h | awk '/^Mem:/ {print $2}') total, $(free -h | awk '/^Mem:/ {print $7}') available"
+    cpu_info
+    mem_info
     echo "file system of $DIR: $(df -PT "$DIR" | awk 'NR == 2 {print $2}')"
-    echo "vendorscore: $("$VS" --version) ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ', dirty tree'); binary sha256 $(sha256sum "$VS" | cut -c1-16))"
+    vs_info
     echo "typst (PyPI): $TYPST_VERSION; $(python3 --version)"
     echo "hyperfine: $(hyperfine --version)"
 } >&2
 
 # --- quiet machine, warm cache ------------------------------------------------
-cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
-busy_pct() {  # share of the whole machine busy over the next 5 s, in percent
-    local b0 b1
-    b0="$(cpu_busy)"; sleep 5; b1="$(cpu_busy)"
-    echo $(( (b1 - b0) * 100 / (5 * $(getconf CLK_TCK) * $(nproc)) ))
-}
-settle="${BENCH_SETTLE:-300}"
-say "waiting up to ${settle}s for the machine to be quiet (< 10% busy over 5 s)"
-waited=0
-while :; do
-    pct="$(busy_pct)"; waited=$((waited + 5))
-    [ "$pct" -lt 10 ] && break
-    if [ "$waited" -ge "$settle" ]; then
-        echo "WARNING: the machine is still ${pct}% busy; the figures below are taken under load" >&2
-        break
-    fi
-done
-echo "busy: ${pct}%; load average: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+settle_quiet 300
 
 say "warming the page cache"
 find "$SAMPLE" "$WS" "$TY" "$FONTS" -type f -exec cat {} + > /dev/null
 
 mkdir -p "$(dirname "$JSON")"
-busy0="$(cpu_busy)"; wall0="$(date +%s.%N)"
+cpu_mark 0
 say "(a) one scorecard: hyperfine, $RUNS_A runs each"
 hyperfine --warmup 3 --runs "$RUNS_A" --export-json "$JSON-a.json" \
     --prepare "rm -rf $OURS $TY/out.pdf" \
@@ -177,11 +126,10 @@ hyperfine --warmup 1 --runs "$RUNS_B" --export-json "$JSON-b.json" \
     --prepare "rm -rf $BATCH" \
     -n "vendorscore report (pdf, $VENDORS vendors)" "$VS --workspace $WS report --out $BATCH --dry-run --format pdf" \
     -n "vendorscore score (json, $VENDORS vendors)" "$VS --workspace $WS score --dry-run --format json"
-busy1="$(cpu_busy)"; wall1="$(date +%s.%N)"
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+cpu_mark 1
+echo "load average after: $(loadavg)" >&2
 
 say "peak RSS (/usr/bin/time -v, one run each)"
-rss() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident/ {print $2}'; }
 rm -rf "$OURS" "$BATCH"
 rss_a="$(cd "$SAMPLE" && rss "$VS" report "vendors/$VENDOR" --out "$OURS" --dry-run --format pdf)"
 rss_t="$(cd "$TY" && rss python3 -c "$TYPST_CMD")"
@@ -191,19 +139,16 @@ echo "(a) vendorscore $rss_a KiB, typst $rss_t KiB; (b) report $rss_b KiB, score
 
 # --- summary ------------------------------------------------------------------
 say "summary ($JSON-a.json, $JSON-b.json)"
-python3 - "$JSON" "$VENDORS" "$busy0" "$busy1" "$wall0" "$wall1" "$(getconf CLK_TCK)" "$(nproc)" <<'EOF'
+python3 - "$JSON" "$VENDORS" <<'EOF'
 import json, statistics, sys
 prefix, vendors = sys.argv[1], int(sys.argv[2])
-busy0, busy1, wall0, wall1, hz, cores = map(float, sys.argv[3:])
-ours_cpu = 0.0
 med = {}
-for part, warmup in (("a", 3), ("b", 1)):
+for part in "ab":
     for r in json.load(open(f"{prefix}-{part}.json"))["results"]:
         t = r["times"]
         med[r["command"]] = m = statistics.median(t)
         print(f"({part}) {r['command']:42} median {1000 * m:8.1f} ms  min {1000 * min(t):.1f}  max {1000 * max(t):.1f}  "
               f"user {1000 * r['user']:.0f} ms  sys {1000 * r['system']:.0f} ms  ({len(t)} runs)")
-        ours_cpu += (len(t) + warmup) * (r["user"] + r["system"])
 ours = med["vendorscore report (pdf)"]
 typst = med["typst (python3 -c typst.compile)"]
 start = med["python3 -c 'import typst' (startup only)"]
@@ -216,10 +161,5 @@ per = 1000 * report / vendors
 print(f"(b) {per:.2f} ms per scorecard (report median / {vendors}); scoring alone {1000 * score / vendors:.2f} ms per vendor; "
       f"rendering and writing {1000 * (report - score) / vendors:.2f} ms per scorecard "
       f"({100 * (report - score) / report:.0f}% of the run)  -> target <= 5 ms {'met' if per <= 5 else 'MISSED'}")
-busy = (busy1 - busy0) / hz
-wall = wall1 - wall0
-other = max(busy - ours_cpu, 0.0)
-print(f"CPU during the measurement ({wall:.1f} s wall, {cores:.0f} cores): {busy:.1f} s busy machine-wide, "
-      f"~{ours_cpu:.1f} s by the benchmarked commands, ~{other:.1f} s by other processes "
-      f"(~{100 * other / (wall * cores):.0f}% of the machine; approximate)")
 EOF
+cpu_others "$JSON-a.json:3" "$JSON-b.json:1"

@@ -18,49 +18,29 @@
 #   BENCH_RUNS     hyperfine runs per command (default 7)
 #   BENCH_THREADS  DuckDB threads (default: nproc; vendorscore uses every core)
 #   BENCH_DIR      where hyperfine JSON goes (default target/bench)
+#   BENCH_BIN      measure this vendorscore binary instead of building one
 #   BENCH_KEEP=1   keep the generated folder (its path is printed)
 #   BENCH_SETTLE   seconds to wait at most for the load average to drop (default 120)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 ROWS=("$@")
 [ "${#ROWS[@]}" -gt 0 ] || ROWS=(1000000 10000000)
 RUNS="${BENCH_RUNS:-7}"
 THREADS="${BENCH_THREADS:-$(nproc)}"
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
 OUT="${BENCH_DIR:-$ROOT/target/bench}"
 AS_OF="2026-11-21"
-export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-
-say() { printf '\n== %s\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 2; }
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # --- tools --------------------------------------------------------------------
-say "building vendorscore (release)"
-cargo build --release --locked
-VS="$ROOT/target/release/vendorscore"
-
+build_vs
 if ! python3 -c 'import duckdb' >/dev/null 2>&1; then
     say "installing duckdb (pip)"
     python3 -m pip install --quiet duckdb
 fi
-if ! command -v hyperfine >/dev/null 2>&1; then
-    say "installing hyperfine (apt)"
-    $SUDO apt-get update
-    $SUDO apt-get install -y hyperfine
-fi
-[ -x /usr/bin/time ] || { $SUDO apt-get install -y time; }
+need hyperfine /usr/bin/time=time
 
 # --- inputs -------------------------------------------------------------------
-DIR="$(mktemp -d "${TMPDIR:-/tmp}/vendorscore-sla-bench.XXXXXX")"
-if [ "${BENCH_KEEP:-0}" = 1 ]; then
-    trap 'echo "kept $DIR" >&2' EXIT
-else
-    trap 'rm -rf "$DIR"' EXIT
-fi
+scratch vendorscore-sla-bench
 CONTRACT="$DIR/contract.toml"
 cat > "$CONTRACT" <<'EOF'
 [contract]
@@ -155,29 +135,22 @@ done
 # --- measure ------------------------------------------------------------------
 say "machine"
 {
-    echo "nproc: $(nproc)"
-    lscpu | grep 'Model name' | sed 's/  */ /g'
+    cpu_info
     echo "memory: $(free -h | awk '/^Mem:/ {print $2}')"
-    echo "vendorscore: $("$VS" --version) ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ', dirty tree'))"
+    vs_info short
     echo "duckdb: $(python3 -c 'import duckdb; print(duckdb.__version__)') (Python $(python3 -c 'import platform; print(platform.python_version())'), $THREADS threads)"
     echo "hyperfine: $(hyperfine --version)"
     for rows in "${ROWS[@]}"; do
         echo "tickets-$rows.csv: $(stat -c %s "$DIR/tickets-$rows.csv") bytes"
     done
-    echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "load average before: $(loadavg)"
 } >&2
 
-settle="${BENCH_SETTLE:-120}"
-say "waiting up to ${settle}s for the 1-minute load average to fall below 0.5"
-for _ in $(seq "$settle"); do
-    awk '{ exit !($1 < 0.5) }' /proc/loadavg && break
-    sleep 1
-done
-echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+settle_load 120
+echo "load average now: $(loadavg)" >&2
 
 mkdir -p "$OUT"
-peak() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ { printf "%.1f MiB", $2 / 1024 }'; }
-cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+peak() { rss "$@" | awk '{ printf "%.1f MiB", $1 / 1024 }'; }
 for rows in "${ROWS[@]}"; do
     csv="$DIR/tickets-$rows.csv"
     say "$rows rows: peak memory (one run each, /usr/bin/time -v)"
@@ -186,11 +159,11 @@ for rows in "${ROWS[@]}"; do
     echo "duckdb:      $(peak python3 "$ROOT/bench/sla_duckdb.py" "$csv" "$CONTRACT" --as-of $AS_OF --threads "$THREADS")" >&2
 
     say "$rows rows: hyperfine, $RUNS runs each"
-    busy0="$(cpu_busy)"; wall0="$(date +%s.%N)"
+    cpu_mark 0
     hyperfine --warmup 1 --runs "$RUNS" --export-json "$OUT/sla-$rows.json" \
         -n "vendorscore sla" "$(vs_cmd "$csv")" \
         -n "duckdb" "$(duck_cmd "$csv")"
-    busy1="$(cpu_busy)"; wall1="$(date +%s.%N)"
+    cpu_mark 1
     python3 - "$OUT/sla-$rows.json" "$busy0" "$busy1" "$wall0" "$wall1" "$(getconf CLK_TCK)" "$(nproc)" "$rows" <<'EOF'
 import json, statistics, sys
 results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}

@@ -13,49 +13,29 @@
 #   BENCH_SEED   generator seed (default: the generator's default)
 #   BENCH_RUNS   hyperfine runs per command (default 10)
 #   BENCH_JSON   where hyperfine writes its JSON (default target/bench/validate.json)
+#   BENCH_BIN    measure this vendorscore binary instead of building one
 #   BENCH_KEEP=1 keep the generated folder (its path is printed)
 #   BENCH_SETTLE seconds to wait at most for the load average to drop (default 120)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 COUNT="${1:-10000}"
 RUNS="${BENCH_RUNS:-10}"
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
 JSON="${BENCH_JSON:-$ROOT/target/bench/validate.json}"
-export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-
-say() { printf '\n== %s\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 2; }
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # --- tools --------------------------------------------------------------------
-say "building vendorscore (release)"
-cargo build --release --locked
+build_vs
 
 if ! command -v taplo >/dev/null 2>&1; then
     say "installing taplo-cli (cargo install; takes a few minutes)"
     cargo install taplo-cli --locked
 fi
-if ! command -v hyperfine >/dev/null 2>&1; then
-    say "installing hyperfine (apt)"
-    $SUDO apt-get update
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y hyperfine
-fi
+need hyperfine
 TAPLO="$(command -v taplo)"
 
 # --- the file set -------------------------------------------------------------
-DIR="$(mktemp -d "${TMPDIR:-/tmp}/vendorscore-bench.XXXXXX")"
-if [ "${BENCH_KEEP:-0}" = 1 ]; then
-    trap 'echo "kept $DIR" >&2' EXIT
-else
-    trap 'rm -rf "$DIR"' EXIT
-fi
+scratch vendorscore-bench
 DATA="$DIR/rubrics"
-# Measure a copy of the binary: others may rebuild target/ meanwhile.
-VS="$DIR/vendorscore"
-cp "$ROOT/target/release/vendorscore" "$VS"
 say "generating $COUNT rubric files into $DATA"
 python3 bench/gen_rubrics.py "$DATA" "$COUNT" ${BENCH_SEED:+--seed "$BENCH_SEED"}
 found="$(find "$DATA" -maxdepth 1 -name '*.toml' | wc -l)"
@@ -98,47 +78,36 @@ echo "broken $(basename "$middle") and $(basename "$last"): vendorscore exit $vs
 # --- measure ------------------------------------------------------------------
 say "machine"
 {
-    echo "nproc: $(nproc)"
-    lscpu | grep 'Model name' | sed 's/  */ /g'
+    cpu_info
     echo "memory: $(free -h | awk '/^Mem:/ {print $2}')"
-    echo "vendorscore: $("$VS" --version) ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ', dirty tree'))"
+    vs_info short
     echo "taplo: $("$TAPLO" --version)"
     echo "hyperfine: $(hyperfine --version)"
     echo "files: $COUNT, $(cat "$DATA"/*.toml | wc -l) lines, $(cat "$DATA"/*.toml | wc -c) bytes"
-    echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "load average before: $(loadavg)"
 } >&2
 
 # The build (or anything else) leaves the machine busy; give it a moment.
-settle="${BENCH_SETTLE:-120}"
-say "waiting up to ${settle}s for the 1-minute load average to fall below 0.5"
-for _ in $(seq "$settle"); do
-    awk '{ exit !($1 < 0.5) }' /proc/loadavg && break
-    sleep 1
-done
-echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg) (the summary says how much CPU others took)" >&2
+settle_load 120
+echo "load average now: $(loadavg) (the summary says how much CPU others took)" >&2
 
 say "warming the page cache"
 find "$DATA" -name '*.toml' -exec cat {} + >/dev/null
 
 mkdir -p "$(dirname "$JSON")"
 say "hyperfine: $RUNS runs each"
-# Machine-wide busy CPU time (user+nice+system+irq+softirq+steal, in
-# USER_HZ ticks) and wall time around the measurement, to tell afterwards
-# how much CPU other processes took meanwhile.
-cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
-busy0="$(cpu_busy)"; wall0="$(date +%s.%N)"
+cpu_mark 0
 hyperfine --warmup 1 --runs "$RUNS" --export-json "$JSON" \
     -n "vendorscore validate" "'$VS' validate '$DATA'" \
     -n "taplo check" "'$TAPLO' check '$DATA/*.toml'"
-busy1="$(cpu_busy)"; wall1="$(date +%s.%N)"
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+cpu_mark 1
+echo "load average after: $(loadavg)" >&2
 
 # --- summary ------------------------------------------------------------------
 say "summary ($JSON)"
-python3 - "$JSON" "$busy0" "$busy1" "$wall0" "$wall1" "$(getconf CLK_TCK)" "$(nproc)" <<'EOF'
+python3 - "$JSON" <<'EOF'
 import json, statistics, sys
 results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-busy0, busy1, wall0, wall1, hz, cores = map(float, sys.argv[2:])
 for name, r in results.items():
     t = r["times"]
     print(f"{name:22} median {statistics.median(t):.3f} s  min {min(t):.3f}  max {max(t):.3f}  "
@@ -147,12 +116,5 @@ vs = statistics.median(results["vendorscore validate"]["times"])
 tp = statistics.median(results["taplo check"]["times"])
 ratio = vs / tp
 print(f"ratio (vendorscore / taplo, medians): {ratio:.2f}  -> target <= 0.50 {'met' if ratio <= 0.5 else 'MISSED'}")
-# CPU the benchmarked commands used: runs plus one warm-up each, at their mean.
-ours = sum((len(r["times"]) + 1) * (r["user"] + r["system"]) for r in results.values())
-busy = (busy1 - busy0) / hz
-wall = wall1 - wall0
-other = max(busy - ours, 0.0)
-print(f"CPU during the measurement ({wall:.1f} s wall, {cores:.0f} cores): {busy:.1f} s busy machine-wide, "
-      f"~{ours:.1f} s by the benchmarked commands, ~{other:.1f} s by other processes "
-      f"(~{100 * other / (wall * cores):.0f}% of the machine; approximate)")
 EOF
+cpu_others "$JSON:1"

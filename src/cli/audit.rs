@@ -90,7 +90,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: AuditArgs) -> anyhow::Result
                 }
                 for c in &v.changed {
                     let what = match &c.now {
-                        Some(now) => format!("changed: recorded {}, now {}", &c.recorded[..12], &now[..12]),
+                        Some(now) => format!("changed: recorded {}, now {}", short(&c.recorded), short(now)),
                         None => "is gone".to_owned(),
                     };
                     outln!("{}: {what} (last recorded by entry {}, line {})", c.path, c.seq, c.line);
@@ -199,6 +199,12 @@ fn hash(env: &Env, paths: &[PathBuf]) -> anyhow::Result<Outcome> {
         }
     }
     Ok(if failed { Outcome::Unusable } else { Outcome::Clean })
+}
+
+/// The first 12 characters of a digest (the recorded one comes from the
+/// ledger, so it may be anything).
+fn short(digest: &str) -> &str {
+    digest.char_indices().nth(12).map_or(digest, |(i, _)| &digest[..i])
 }
 
 fn shown(path: &std::path::Path) -> String {

@@ -151,3 +151,23 @@ fn the_log_summarises_every_kind_of_run() {
     assert!(line("sla").contains("credits 2100.00"), "{log}");
     assert!(line("report").contains("#1 northwind-cx"), "{log}");
 }
+
+#[test]
+fn a_recorded_digest_of_any_shape_is_reported_not_panicked_on() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    let ledger = ws.join("audit/ledger.jsonl");
+    let text = std::fs::read_to_string(&ledger).unwrap();
+    // The last entry's record of a file is the one a file is checked against.
+    let last = text.lines().last().unwrap();
+    let mut entry: Value = serde_json::from_str(last).unwrap();
+    let inputs = entry["inputs"].as_array_mut().unwrap();
+    let vendor_file = inputs.iter_mut().find(|i| i["path"].as_str().unwrap().starts_with("vendors/")).unwrap();
+    vendor_file["sha256"] = Value::from("ü");
+    let edited = text.replacen(last, &serde_json::to_string(&entry).unwrap(), 1);
+    std::fs::write(&ledger, edited).unwrap();
+    let output = vendorscore(&ws).args(["audit", "verify"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("changed: recorded ü, now "), "{stdout}");
+}

@@ -13,6 +13,7 @@ pub mod diag;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod pipeline;
 pub mod report;
 pub mod scoring;
 pub mod sla;

@@ -10,13 +10,7 @@ use sha2::{Digest, Sha256};
 /// Size of the read buffer: large enough that syscalls are not the cost.
 const BUFFER: usize = 1 << 20;
 
-/// A file's size and digest.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileDigest {
-    pub bytes: u64,
-    /// Lowercase hex SHA-256.
-    pub sha256: String,
-}
+pub use crate::model::FileDigest;
 
 /// Lowercase hex of a digest.
 pub fn hex(bytes: &[u8]) -> String {
@@ -39,6 +33,12 @@ pub fn hash_file(path: &Path) -> std::io::Result<FileDigest> {
     let mut file = std::fs::File::open(path)?;
     let mut buffer = vec![0u8; BUFFER];
     hash_reader(&mut file, &mut buffer)
+}
+
+/// Hash everything a reader gives, streaming it through a fixed buffer.
+pub fn hash_read(mut reader: impl Read) -> std::io::Result<FileDigest> {
+    let mut buffer = vec![0u8; BUFFER];
+    hash_reader(&mut reader, &mut buffer)
 }
 
 fn hash_reader(reader: &mut impl Read, buffer: &mut [u8]) -> std::io::Result<FileDigest> {

@@ -52,7 +52,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: AuditArgs) -> anyhow::Result
     if let AuditCommand::Hash { paths } = &args.command {
         return hash(env, paths);
     }
-    let workspace = env.workspace(global);
+    let workspace = env.workspace.clone();
     let path = workspace.root.join(LEDGER_PATH);
     if !path.is_file() {
         anyhow::bail!("{}: no ledger yet; `score`, `check`, `sla` and `report` start it", path.display());
@@ -133,7 +133,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: AuditArgs) -> anyhow::Result
                         entry["time"].as_str().unwrap_or(""),
                         entry["actor"].as_str().unwrap_or(""),
                         entry["action"].as_str().unwrap_or(""),
-                        super::score::fit(&subjects.join(","), 30).trim_end(),
+                        super::text::fit(&subjects.join(","), 30).trim_end(),
                         summary(&entry)
                     );
                 }
@@ -222,41 +222,39 @@ fn entries(path: &PathBuf) -> anyhow::Result<impl Iterator<Item = (usize, Result
         .map(|(i, line)| (i + 1, serde_json::from_slice(&line))))
 }
 
-/// A one-line summary of an entry's result.
+/// A one-line summary of an entry's result, by its `action`.
 fn summary(entry: &Value) -> String {
     let result = &entry["result"];
-    if let Some(vendors) = result["vendors"].as_array()
-        && vendors.iter().all(|v| v.get("score").is_some())
-    {
-        let list: Vec<String> = vendors
-            .iter()
-            .take(3)
-            .map(|v| {
-                let rank = v["rank"].as_u64().map_or("–".to_owned(), |r| format!("#{r}"));
-                format!("{rank} {} {}", v["id"].as_str().unwrap_or("?"), v["score"].as_str().unwrap_or("?"))
-            })
-            .collect();
-        let more = if vendors.len() > 3 { format!(", +{} more", vendors.len() - 3) } else { String::new() };
-        return format!("{}{more}", list.join(", "));
+    let vendors = result["vendors"].as_array().map(Vec::as_slice).unwrap_or_default();
+    match entry["action"].as_str() {
+        Some("score" | "report") => {
+            let list: Vec<String> = vendors
+                .iter()
+                .take(3)
+                .map(|v| {
+                    let rank = v["rank"].as_u64().map_or("–".to_owned(), |r| format!("#{r}"));
+                    format!("{rank} {} {}", v["id"].as_str().unwrap_or("?"), v["score"].as_str().unwrap_or("?"))
+                })
+                .collect();
+            let more = if vendors.len() > 3 { format!(", +{} more", vendors.len() - 3) } else { String::new() };
+            format!("{}{more}", list.join(", "))
+        }
+        Some("check") => {
+            let count = |key: &str| vendors.iter().filter_map(|v| v[key].as_u64()).sum::<u64>();
+            format!(
+                "{} pass, {} fail, {} missing, {} skipped",
+                count("pass"),
+                count("fail"),
+                count("missing"),
+                count("skipped")
+            )
+        }
+        Some("sla") => {
+            let breaches = result["breaches"].as_array().map_or(0, Vec::len);
+            let total = result["total_credit"].as_str().unwrap_or("0.00");
+            format!("{breaches} breached clause-periods, credits {total}")
+        }
+        // An action this version does not know: the result as it stands.
+        _ => super::text::fit(&result.to_string(), 60).trim_end().to_owned(),
     }
-    // check: findings counts per vendor.
-    if let Some(vendors) = result["vendors"].as_array()
-        && vendors.iter().all(|v| v.get("fail").is_some())
-    {
-        let count = |key: &str| vendors.iter().filter_map(|v| v[key].as_u64()).sum::<u64>();
-        return format!(
-            "{} pass, {} fail, {} missing, {} skipped",
-            count("pass"),
-            count("fail"),
-            count("missing"),
-            count("skipped")
-        );
-    }
-    // sla: breaches and credits.
-    if let Some(breaches) = result["breaches"].as_array() {
-        let total = result["total_credit"].as_str().unwrap_or("0.00");
-        return format!("{} breached clause-periods, credits {total}", breaches.len());
-    }
-    let text = result.to_string();
-    super::score::fit(&text, 60).trim_end().to_owned()
 }

@@ -1,16 +1,25 @@
 //! `vendorscore demo [--out DIR]`: write the built-in sample workspace and
-//! run the pipeline on it, so a new user sees every part working.
+//! run the pipeline on it, so a new user sees every part working: the same
+//! pipeline calls, renderers and ledger entries as the commands, quieter.
 
 use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{Env, GlobalOptions, Outcome, diagnostics};
+use super::record::{open_session, record, record_in};
+use super::{Env, GlobalOptions, Outcome, diagnostics, render, show};
 use vendorscore::audit::ledger::LEDGER_PATH;
 use vendorscore::audit::verify::verify;
 use vendorscore::builtin;
 use vendorscore::diag::Severity;
+use vendorscore::model::RuleSeverity;
 use vendorscore::output::write_atomic;
+use vendorscore::pipeline::check::CheckRequest;
+use vendorscore::pipeline::report::ReportRequest;
+use vendorscore::pipeline::score::ScoreRequest;
+use vendorscore::pipeline::sla::SlaRequest;
+use vendorscore::pipeline::{self, Selection, write_outputs};
+use vendorscore::report::Format;
 use vendorscore::validate::validate_paths;
 use vendorscore::workspace::Workspace;
 
@@ -43,43 +52,68 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
         return Ok(Outcome::Problems);
     }
 
-    outln!("\n== vendorscore score");
+    let env = env.in_workspace(root.clone());
     let quiet = GlobalOptions { quiet: true, ..global.clone() };
-    let outcome = super::score::score_and_print(&quiet, env, &workspace, &[], "table", false)?;
-    if outcome != Outcome::Clean {
-        return Ok(outcome);
-    }
+    let clock = env.clock()?;
+    let all = Selection::default();
+
+    outln!("\n== vendorscore score");
+    let request = ScoreRequest { rubric: None, selection: all.clone() };
+    let scored = match pipeline::score::score(&env.workspace, &clock, &request) {
+        Ok(decided) => decided,
+        Err(error) => return show::failure(error, &env, &quiet),
+    };
+    record(&quiet, &env, scored.value.run(&clock, scored.inputs.clone()))?;
+    let cards: Vec<_> = scored.value.shown().collect();
+    out!(
+        "{}",
+        render::score::table(&scored.value.rubric, &cards, cards.len(), &clock.as_of.to_string(), env.color_stdout)
+    );
+
     outln!("\n== vendorscore check");
-    let high = vendorscore::model::RuleSeverity::High;
+    let high = RuleSeverity::High;
+    let request = CheckRequest { policies: Vec::new(), selection: all.clone() };
     // The sample contracts fail rules on purpose: only unusable inputs stop the demo.
-    if super::check::check_and_print(&quiet, env, &workspace, &[], "brief", high)? == Outcome::Unusable {
-        return Ok(Outcome::Unusable);
-    }
+    let checked = match pipeline::check::check(&env.workspace, &clock, &request) {
+        Ok(decided) => decided,
+        Err(error) => return show::failure(error, &env, &quiet),
+    };
+    record(&quiet, &env, checked.value.run(&clock, high, checked.inputs.clone()))?;
+    out!("{}", render::check::brief(&checked.value.vendors, high, env.color_stdout));
+
     outln!("\n== vendorscore sla vendors/northwind-cx");
     let vendor = root.join("vendors/northwind-cx");
-    let options = super::sla::Options { format: "table", strict: false, fail_on_breach: false };
-    let outcome = super::sla::sla_and_print(
-        &quiet,
-        env,
-        &workspace,
-        &vendor.join("tickets.csv"),
-        &vendor.join("contract.toml"),
-        options,
-    )?;
-    if outcome != Outcome::Clean {
-        return Ok(outcome);
-    }
+    let request =
+        SlaRequest { tickets: vendor.join("tickets.csv"), contract: vendor.join("contract.toml"), strict: false };
+    let measured = match pipeline::sla::sla(&env.workspace, &clock, &request) {
+        Ok(decided) => decided,
+        Err(error) => return show::failure(error, &env, &quiet),
+    };
+    record(&quiet, &env, measured.value.run(&clock, measured.inputs.clone()))?;
+    let m = &measured.value;
+    out!(
+        "{}",
+        render::sla::table(&m.report, &m.terms, &m.contract, &m.tickets, &clock.as_of.to_string(), env.color_stdout)
+    );
+
     outln!("\n== vendorscore report --out reports");
-    let outcome = super::report::write_reports(
-        &quiet,
-        env,
-        &workspace,
-        &[],
-        &root.join("reports"),
-        &[vendorscore::report::Format::Pdf],
-    )?;
-    if outcome != Outcome::Clean {
-        return Ok(outcome);
+    let request = ReportRequest {
+        score: ScoreRequest { rubric: None, selection: all },
+        policies: Vec::new(),
+        formats: vec![Format::Pdf],
+    };
+    let prepared = match pipeline::report::prepare(&env.workspace, &clock, &request) {
+        Ok(decided) => decided,
+        Err(error) => return show::failure(error, &env, &quiet),
+    };
+    let session = open_session(&quiet, &env)?;
+    let documents = prepared.value.render(&clock, session.as_ref().map(|s| s.next_seq()))?;
+    let outputs = write_outputs(&env.workspace, &root.join("reports"), &documents)?;
+    if let Some(session) = session {
+        record_in(&quiet, &env, session, prepared.value.run(&clock, prepared.inputs.clone(), outputs.clone()))?;
+    }
+    for output in &outputs {
+        outln!("{}", output.path);
     }
 
     outln!("\n== vendorscore audit verify");

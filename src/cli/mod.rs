@@ -1,6 +1,9 @@
 //! Command-line definitions and dispatch. Each command lives in its own
-//! file; this module owns the global options, the environment the library
-//! must not read (clock, variables, current folder) and the exit codes.
+//! file (arguments → pipeline call → render → record → outcome) and imports
+//! no other command; shared pieces are `env` (what is captured once),
+//! `show` (warnings and failures), `render` (decisions on stdout), `text`,
+//! `record` and `diagnostics`. This module owns the global options and the
+//! exit codes.
 
 /// `println!` that returns an error (a closed pipe) instead of panicking.
 macro_rules! outln {
@@ -22,22 +25,25 @@ mod audit;
 mod check;
 mod demo;
 mod diagnostics;
+mod env;
 mod init;
-mod inputs;
 mod record;
+mod render;
 mod report;
 mod schema;
 mod score;
+mod show;
 mod sla;
+mod text;
 mod validate;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use vendorscore::model::Date;
-use vendorscore::workspace::Workspace;
+pub use env::Env;
+use vendorscore::pipeline::Selection;
 
 /// Score, check and audit outsourcing partners against TOML rubrics and policies.
 #[derive(Debug, Parser)]
@@ -126,60 +132,18 @@ pub enum Outcome {
     Unusable,
 }
 
-/// What the library must be told rather than find out for itself.
-pub struct Env {
-    pub cwd: PathBuf,
-    pub color_stderr: bool,
-    pub color_stdout: bool,
-    /// `SOURCE_DATE_EPOCH`, when set.
-    pub source_date_epoch: Option<String>,
+/// The vendors ranked together.
+#[derive(Debug, Clone, Args)]
+pub struct CohortArgs {
+    /// Vendor folders scored and ranked together (price cohort, ranks) [default: every vendor of the workspace]
+    #[arg(long, value_name = "DIR", num_args = 1..)]
+    pub cohort: Vec<PathBuf>,
 }
 
-impl Env {
-    fn capture(global: &GlobalOptions) -> anyhow::Result<Env> {
-        use std::io::IsTerminal;
-        let cwd = std::env::current_dir()?;
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let wants = |terminal: bool| match global.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => terminal && !no_color,
-        };
-        Ok(Env {
-            cwd,
-            color_stderr: wants(std::io::stderr().is_terminal()),
-            color_stdout: wants(std::io::stdout().is_terminal()),
-            source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok().filter(|v| !v.is_empty()),
-        })
-    }
-
-    /// The workspace the command works in.
-    pub fn workspace(&self, global: &GlobalOptions) -> Workspace {
-        // clap already folded VENDORSCORE_WORKSPACE into `--workspace`.
-        Workspace::discover(global.workspace.as_deref(), None, &self.cwd)
-    }
-
-    /// The date decisions are made as of: `--as-of`, else `SOURCE_DATE_EPOCH`, else today (UTC).
-    pub fn as_of(&self, global: &GlobalOptions) -> anyhow::Result<Date> {
-        if let Some(text) = &global.as_of {
-            return Date::parse(text).ok_or_else(|| anyhow::anyhow!("--as-of {text}: expected a date like 2026-11-21"));
-        }
-        let now = match &self.source_date_epoch {
-            Some(epoch) => {
-                let seconds: i64 = epoch
-                    .parse()
-                    .map_err(|_| anyhow::anyhow!("SOURCE_DATE_EPOCH={epoch}: expected whole seconds since 1970"))?;
-                time::OffsetDateTime::from_unix_timestamp(seconds)
-                    .map_err(|_| anyhow::anyhow!("SOURCE_DATE_EPOCH={epoch} is out of range"))?
-            }
-            None => time::OffsetDateTime::now_utc(),
-        };
-        Ok(Date(now.date()))
-    }
-
-    /// A path given on the command line, made absolute.
-    pub fn absolute(&self, path: &Path) -> PathBuf {
-        vendorscore::workspace::normalize(&self.cwd.join(path))
+impl CohortArgs {
+    /// The selection: `vendors` shown, within the cohort.
+    pub fn selection(&self, env: &Env, vendors: &[PathBuf]) -> Selection {
+        Selection { vendors: env.absolute_all(vendors), cohort: env.absolute_all(&self.cohort) }
     }
 }
 

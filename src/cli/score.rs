@@ -1,321 +1,67 @@
 //! `vendorscore score [VENDOR_DIR...]`: score and rank vendors.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::record::{Run, record};
-use super::{Env, GlobalOptions, Outcome, format_choice, inputs};
-use vendorscore::model::{AnswerValue, Rubric};
-use vendorscore::scoring::{self, Scorecard, Shown, Status, fmt, round2};
-use vendorscore::workspace::Workspace;
+use super::record::record;
+use super::render::score as render;
+use super::{CohortArgs, Env, GlobalOptions, Outcome, format_choice, show};
+use vendorscore::pipeline::score::Scored;
+use vendorscore::pipeline::score::{ScoreRequest, score};
 
 #[derive(Debug, Args)]
-#[command(after_help = "Formats (--format): table (default), json, csv.")]
+#[command(after_help = "Formats (--format): table (default), json, csv.\n\
+Vendors are scored and ranked within the cohort (every vendor of the workspace, or --cohort); \
+the folders named select which are shown.")]
 pub struct ScoreArgs {
-    /// Vendor folders to score [default: every folder under the workspace's vendors/]
+    /// Vendor folders to show [default: every vendor of the cohort]
     pub vendors: Vec<PathBuf>,
     /// Show, per vendor and criterion, the arithmetic from answer to points
     #[arg(long)]
     pub explain: bool,
+    #[command(flatten)]
+    pub cohort: CohortArgs,
 }
 
 pub fn run(global: &GlobalOptions, env: &Env, args: ScoreArgs) -> anyhow::Result<Outcome> {
     let format = format_choice(global, &["table", "json", "csv"])?;
-    score_and_print(global, env, &env.workspace(global), &args.vendors, format, args.explain)
+    let request = ScoreRequest { rubric: global.rubric.clone(), selection: args.cohort.selection(env, &args.vendors) };
+    score_and_show(global, env, &request, format, args.explain)
 }
 
-/// Score the vendors of a workspace and print the ranking in `format`.
-pub fn score_and_print(
+/// Score, record, print in `format` (the demo's score step too).
+fn score_and_show(
     global: &GlobalOptions,
     env: &Env,
-    workspace: &Workspace,
-    vendors: &[PathBuf],
+    request: &ScoreRequest,
     format: &str,
-    explain_arithmetic: bool,
+    explain: bool,
 ) -> anyhow::Result<Outcome> {
-    let as_of = env.as_of(global)?;
-    let Some(loaded) = inputs::scoring_inputs(global, env, workspace, vendors)? else {
-        return Ok(Outcome::Unusable);
+    let clock = env.clock()?;
+    let decided = match score(&env.workspace, &clock, request) {
+        Ok(decided) => decided,
+        Err(error) => return show::failure(error, env, global),
     };
-    let mut files = loaded.files.clone();
-    let measured = super::sla::measured_values(
-        global,
-        workspace,
-        &loaded.settings,
-        &loaded.rubric,
-        &loaded.submissions,
-        &mut files,
-    )?;
-    let Some(measured) = measured else { return Ok(Outcome::Unusable) };
-    let cards = scoring::score(&loaded.rubric, &loaded.submissions, &measured);
-    let run = Run {
-        action: "score",
-        subjects: cards.iter().map(|c| c.vendor.clone()).collect(),
-        inputs: files,
-        outputs: Vec::new(),
-        result: summary(&loaded.rubric, &cards, &as_of.to_string()),
-    };
-    let entry = record(global, env, workspace, run)?;
-    if explain_arithmetic {
-        out!("{}", explain(&loaded.rubric, &cards));
+    show::warnings(&decided, env, global);
+    let scored: &Scored = &decided.value;
+    let entry = record(global, env, scored.run(&clock, decided.inputs.clone()))?;
+    let shown: Vec<_> = scored.shown().collect();
+    let as_of = clock.as_of.to_string();
+    if explain {
+        out!("{}", render::explain(&scored.rubric, &shown));
     }
     match format {
         "json" => {
-            let mut json = to_json(&loaded.rubric, &cards, &as_of.to_string());
+            let mut json = render::to_json(&scored.rubric, shown.iter().copied(), &as_of);
             if let Some(entry) = entry {
                 json["ledger"] = json!({ "seq": entry.seq });
             }
             outln!("{}", serde_json::to_string_pretty(&json)?);
         }
-        "csv" => out!("{}", to_csv(&loaded.rubric, &cards)?),
-        _ => out!("{}", table(&loaded.rubric, &cards, &as_of.to_string(), env.color_stdout)),
+        "csv" => out!("{}", render::to_csv(&scored.rubric, &shown)?),
+        _ => out!("{}", render::table(&scored.rubric, &shown, scored.cards.len(), &as_of, env.color_stdout)),
     }
     Ok(Outcome::Clean)
-}
-
-/// The decision as the ledger records it: float-free, decimals as strings.
-pub fn summary(rubric: &Rubric, cards: &[Scorecard], as_of: &str) -> Value {
-    json!({
-        "as_of": as_of,
-        "rubric": { "id": rubric.id, "version": rubric.version, "sha256": rubric.sha256 },
-        "vendors": cards.iter().map(|c| json!({
-            "id": c.vendor,
-            "score": format!("{:.2}", c.score),
-            "status": c.status.as_str(),
-            "rank": c.rank,
-            "coverage": format!("{:.2}", c.coverage),
-            "gates_failed": c.gates_failed,
-            "flags": c.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })
-}
-
-fn number(x: f64) -> Value {
-    json!(round2(x))
-}
-
-fn shown(value: &Shown) -> Value {
-    match value {
-        Shown::Number(n) => number(*n),
-        Shown::Given(AnswerValue::Bool(b)) => json!(b),
-        Shown::Given(AnswerValue::Integer(i)) => json!(i),
-        Shown::Given(AnswerValue::Float(f)) => json!(f),
-        Shown::Given(AnswerValue::Text(t)) => json!(t),
-        Shown::Given(AnswerValue::List(items)) => json!(items.iter().map(|i| i.value.as_str()).collect::<Vec<_>>()),
-    }
-}
-
-/// The JSON of SPEC section 2 (the `ledger` key comes with the audit ledger).
-pub fn to_json(rubric: &Rubric, cards: &[Scorecard], as_of: &str) -> Value {
-    let vendors: Vec<Value> = cards
-        .iter()
-        .map(|card| {
-            json!({
-                "id": card.vendor,
-                "name": card.name,
-                "score": number(card.score),
-                "status": card.status.as_str(),
-                "rank": card.rank,
-                "coverage": number(card.coverage),
-                "gates_failed": card.gates_failed,
-                "categories": card.categories.iter().map(|c| json!({
-                    "id": c.id, "score": number(c.score), "effective_weight": number(c.effective_weight), "points": number(c.points),
-                })).collect::<Vec<_>>(),
-                "criteria": card.criteria.iter().map(|c| json!({
-                    "id": c.id,
-                    "kind": c.kind.as_str(),
-                    "source": c.source.as_str(),
-                    "value": c.value.as_ref().map(shown),
-                    "s": c.s.map(number),
-                    "effective_weight": number(c.effective_weight),
-                    "points": number(c.points),
-                    "evidence": c.evidence.iter().map(|e| json!({
-                        "path": e.path, "sha256": e.digest.as_ref().map(|d| d.sha256.as_str()),
-                    })).collect::<Vec<_>>(),
-                    "issues": c.issues.iter().map(|i| i.as_str()).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-                "flags": card.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    json!({
-        "rubric": { "id": rubric.id, "version": rubric.version, "sha256": rubric.sha256 },
-        "as_of": as_of,
-        "vendors": vendors,
-    })
-}
-
-fn to_csv(rubric: &Rubric, cards: &[Scorecard]) -> anyhow::Result<String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["rank", "vendor", "name", "score", "status", "coverage"];
-    header.extend(rubric.categories.iter().map(|c| c.id.as_str()));
-    header.extend(["gates_failed", "flags"]);
-    writer.write_record(&header)?;
-    for card in cards {
-        let mut row = vec![
-            card.rank.map(|r| r.to_string()).unwrap_or_default(),
-            card.vendor.clone(),
-            card.name.clone(),
-            format!("{:.2}", card.score),
-            card.status.as_str().to_owned(),
-            format!("{:.2}", card.coverage),
-        ];
-        row.extend(card.categories.iter().map(|c| format!("{:.2}", c.score)));
-        row.push(card.gates_failed.join(" "));
-        row.push(card.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(" "));
-        writer.write_record(&row)?;
-    }
-    Ok(String::from_utf8(writer.into_inner()?)?)
-}
-
-/// Cut `text` to `width` characters, ending with "…" when cut.
-pub fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return format!("{text:<width$}");
-    }
-    let cut: String = text.chars().take(width.saturating_sub(1)).collect();
-    format!("{cut}…")
-}
-
-fn paint(text: &str, status: Status, color: bool) -> String {
-    if !color {
-        return text.to_owned();
-    }
-    let code = match status {
-        Status::Qualified => "32",
-        Status::BelowPassMark => "33",
-        Status::Disqualified => "31",
-    };
-    format!("\x1b[{code}m{text}\x1b[0m")
-}
-
-/// The ranking for people, readable at 100 columns.
-fn table(rubric: &Rubric, cards: &[Scorecard], as_of: &str, color: bool) -> String {
-    let mut out = String::new();
-    let noun = if cards.len() == 1 { "vendor" } else { "vendors" };
-    let _ = writeln!(out, "{} {} · as of {as_of} · {} {noun}\n", rubric.id, rubric.version, cards.len());
-    let _ = write!(out, "{:>3}  {:<18} {:>6}  {:<15} {:>4}", "#", "Vendor", "Score", "Status", "Cov.");
-    for category in &rubric.categories {
-        let _ = write!(out, " {:>5}", abbreviation(&category.id));
-    }
-    out.push('\n');
-    for card in cards {
-        let rank = card.rank.map_or("–".to_owned(), |r| r.to_string());
-        let status = paint(&format!("{:<15}", card.status.as_str()), card.status, color);
-        let _ = write!(out, "{rank:>3}  {} {:>6.2}  {status} {:>3.0}%", fit(&card.name, 18), card.score, card.coverage);
-        for category in &card.categories {
-            let _ =
-                if category.included { write!(out, " {:>5.1}", category.score) } else { write!(out, " {:>5}", "–") };
-        }
-        out.push('\n');
-    }
-    let notes: Vec<String> = cards.iter().filter_map(notes_for).collect();
-    if !notes.is_empty() {
-        out.push('\n');
-        for note in notes {
-            let _ = writeln!(out, "{note}");
-        }
-    }
-    let mut legend = String::from("Category scores are out of 100:");
-    for category in &rubric.categories {
-        let _ =
-            write!(legend, " {} = {} (weight {});", abbreviation(&category.id), category.name, fmt(category.weight));
-    }
-    legend.pop();
-    out.push('\n');
-    out.push_str(&wrap(&legend, 100));
-    if let Some(mark) = rubric.pass_mark {
-        let _ = writeln!(out, "Pass mark {}.", fmt(mark));
-    }
-    out
-}
-
-/// Wrap text at `width` columns on spaces.
-fn wrap(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut line = 0;
-    for word in text.split(' ') {
-        let len = word.chars().count();
-        if line > 0 && line + 1 + len > width {
-            out.push('\n');
-            line = 0;
-        } else if line > 0 {
-            out.push(' ');
-            line += 1;
-        }
-        out.push_str(word);
-        line += len;
-    }
-    out.push('\n');
-    out
-}
-
-fn abbreviation(id: &str) -> String {
-    id.chars().take(5).collect()
-}
-
-fn notes_for(card: &Scorecard) -> Option<String> {
-    let mut parts = Vec::new();
-    if !card.gates_failed.is_empty() {
-        parts.push(format!("failed gate {}", card.gates_failed.join(", ")));
-    }
-    let with = |issue: scoring::Issue| -> Vec<&str> {
-        card.criteria.iter().filter(|c| c.issues.contains(&issue)).map(|c| c.id.as_str()).collect()
-    };
-    let unanswered = with(scoring::Issue::Unanswered);
-    if !unanswered.is_empty() {
-        parts.push(format!("{} unanswered", unanswered.len()));
-    }
-    for (issue, label) in [
-        (scoring::Issue::EvidenceMissing, "evidence missing"),
-        (scoring::Issue::PanelDisagreement, "panel disagrees"),
-        (scoring::Issue::AbnormallyLowPrice, "abnormally low price"),
-    ] {
-        let ids = with(issue);
-        if !ids.is_empty() {
-            parts.push(format!("{label}: {}", ids.join(", ")));
-        }
-    }
-    (!parts.is_empty()).then(|| format!("{}: {}", card.vendor, parts.join("; ")))
-}
-
-/// Per vendor and criterion: answer → s → effective weight → points.
-fn explain(rubric: &Rubric, cards: &[Scorecard]) -> String {
-    let mut out = String::new();
-    let total: f64 = rubric.categories.iter().map(|c| c.weight).sum();
-    let excluded = rubric.missing == vendorscore::model::MissingAnswers::Exclude;
-    for card in cards {
-        let _ = writeln!(out, "{} ({}): score {:.2}, {}", card.vendor, card.name, card.score, card.status.as_str());
-        for c in &card.criteria {
-            let category = rubric.categories.iter().find(|k| k.id == c.category).expect("rubric category");
-            let in_category: f64 = category.criteria.iter().map(|k| k.weight).sum();
-            let answer = c.value.as_ref().map_or("unanswered".to_owned(), |v| shown(v).to_string());
-            let weight = if excluded {
-                format!("ew = {:.4} (renormalized over answered criteria)", c.effective_weight)
-            } else {
-                format!(
-                    "ew = 100 × {}/{} × {}/{} = {:.4}",
-                    fmt(category.weight),
-                    fmt(total),
-                    fmt(c.criterion_weight),
-                    fmt(in_category),
-                    c.effective_weight
-                )
-            };
-            let _ = writeln!(out, "  {}: answer {answer}", c.id);
-            let _ = writeln!(
-                out,
-                "    {}; {weight}; points = {:.4} × {:.4} = {:.4}",
-                c.reasoning,
-                c.effective_weight,
-                c.s.unwrap_or(0.0),
-                c.points
-            );
-        }
-        let _ = writeln!(out, "  total = {:.4}\n", card.score);
-    }
-    out
 }

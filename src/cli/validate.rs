@@ -21,7 +21,7 @@ pub struct ValidateArgs {
 
 pub fn run(global: &GlobalOptions, env: &Env, args: ValidateArgs) -> anyhow::Result<Outcome> {
     let format = format_choice(global, &["human", "json", "github", "sarif"])?;
-    let workspace = env.workspace(global);
+    let workspace = env.workspace.clone();
     let paths: Vec<PathBuf> = args.paths.iter().map(|p| env.absolute(p)).collect();
     let mut validation = validate_paths(&workspace, &paths)?;
     if args.deny_warnings {

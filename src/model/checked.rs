@@ -185,7 +185,7 @@ pub struct Evidence {
     /// Where it is on disk; `None` when it does not exist or leaves the vendor's folder.
     pub file: Option<PathBuf>,
     /// Size and SHA-256, once hashed.
-    pub digest: Option<crate::audit::hash::FileDigest>,
+    pub digest: Option<FileDigest>,
 }
 
 /// One evaluator's value for a panel criterion.
@@ -194,4 +194,12 @@ pub struct PanelValue {
     pub evaluator: String,
     pub value: f64,
     pub note: Option<String>,
+}
+
+/// A file's size and SHA-256 digest, as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileDigest {
+    pub bytes: u64,
+    /// Lowercase hex SHA-256.
+    pub sha256: String,
 }

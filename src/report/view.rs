@@ -287,3 +287,65 @@ fn answer_text(criterion: &Criterion, value: Option<&Shown>) -> String {
         (_, Shown::Number(n)) => format!("{}{unit}", fmt(round2(*n))),
     }
 }
+
+/// Bridge until the typed SLA view lands: the JSON of `sla --format json`.
+pub struct SlaView;
+
+impl SlaView {
+    pub fn new(
+        report: &crate::sla::Report,
+        contract: &str,
+        tickets: &str,
+        _currency: Option<&str>,
+    ) -> serde_json::Value {
+        use serde_json::json;
+        let number = |d: crate::sla::Decimal| {
+            if d.is_integer() {
+                d.to_string().parse::<i64>().map_or_else(|_| json!(d.to_f64()), |n| json!(n))
+            } else {
+                json!(d.to_f64())
+            }
+        };
+        json!({
+            "contract": contract,
+            "tickets": tickets,
+            "rows": {
+                "read": report.rows.read,
+                "rejected": report.rows.rejected,
+                "first_rejected": report.rows.first_rejected.iter()
+                    .map(|r| json!({ "line": r.line, "reason": r.reason })).collect::<Vec<_>>(),
+            },
+            "results": report.results.iter().map(|r| json!({
+                "clause": r.clause, "period": r.period.to_string(), "in_scope": r.in_scope, "met": r.met,
+                "attainment": r.attainment.to_f64(), "required": number(r.required), "breached": r.breached,
+                "p50": r.p50, "p90": r.p90, "p95": r.p95, "credit": r.credit.to_string(),
+            })).collect::<Vec<_>>(),
+            "credits": report.credits.iter().map(|c| json!({
+                "period": c.period.to_string(), "total": c.total.to_string(), "capped": c.capped,
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// Bridge until the typed findings view lands: one vendor in the JSON of `check`.
+pub struct FindingsView;
+
+impl FindingsView {
+    pub fn of(v: &crate::compliance::VendorFindings) -> serde_json::Value {
+        use serde_json::json;
+        let s = v.summary();
+        json!({
+            "id": v.vendor,
+            "contract": v.contract,
+            "findings": v.findings.iter().map(|f| {
+                let rule = &*f.rule;
+                json!({
+                    "policy": rule.policy, "rule": rule.id, "severity": rule.severity.as_str(),
+                    "status": f.status.as_str(), "title": rule.title, "reference": rule.reference,
+                    "missing": f.missing, "remediation": rule.remediation,
+                })
+            }).collect::<Vec<_>>(),
+            "summary": { "pass": s.pass, "fail": s.fail, "missing": s.missing, "skipped": s.skipped },
+        })
+    }
+}

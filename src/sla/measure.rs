@@ -12,20 +12,11 @@
 //! unanswered.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
+use super::PeriodKey;
 use super::period::PeriodKind;
-use super::reader::{ReadError, ReadOptions, read_file};
 use super::tally::{Rule, Tally};
-use super::{PeriodKey, RowCounts};
 use crate::model::{Rubric, Stat};
-
-/// Measured values by full criterion id, and the rows behind them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Measurements {
-    pub values: BTreeMap<String, f64>,
-    pub rows: RowCounts,
-}
 
 /// The measured criteria of a rubric: (full id, counting rule, statistic).
 pub fn measured_rules(rubric: &Rubric) -> Vec<(String, Rule, Stat)> {
@@ -46,22 +37,18 @@ pub fn measured_rules(rubric: &Rubric) -> Vec<(String, Rule, Stat)> {
         .collect()
 }
 
-/// Measure every measured criterion of `rubric` from one export.
-pub fn measure(rubric: &Rubric, tickets: &Path, options: &ReadOptions) -> Result<Measurements, ReadError> {
-    let criteria = measured_rules(rubric);
-    let rules: Vec<Rule> = criteria.iter().map(|(_, rule, _)| rule.clone()).collect();
-    let data = read_file(tickets, &rules, options)?;
+/// The values of measured criteria from their whole-file tallies (in the
+/// order of [`measured_rules`]); a criterion with nothing to measure is left out.
+pub fn values_of(criteria: &[(String, Rule, Stat)], per_rule: &[BTreeMap<PeriodKey, Tally>]) -> BTreeMap<String, f64> {
     let whole = PeriodKey { kind: PeriodKind::Whole, index: 0 };
     let empty = Tally::default();
-    let values = criteria
+    criteria
         .iter()
-        .zip(&data.tallies.per_rule)
+        .zip(per_rule)
         .filter_map(|((id, _, stat), periods)| {
-            let value = value_of(periods.get(&whole).unwrap_or(&empty), *stat)?;
-            Some((id.clone(), value))
+            Some((id.clone(), value_of(periods.get(&whole).unwrap_or(&empty), *stat)?))
         })
-        .collect();
-    Ok(Measurements { values, rows: data.rows })
+        .collect()
 }
 
 /// One statistic of a whole-file tally; `None` when there is nothing to measure.

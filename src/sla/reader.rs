@@ -18,7 +18,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -111,9 +111,14 @@ impl ReadError {
 
 /// Read an export file, on several cores when it is large.
 pub fn read_file(path: &Path, rules: &[Rule], options: &ReadOptions) -> Result<TicketData, ReadError> {
-    let file = File::open(path)?;
+    read_open(&File::open(path)?, rules, options)
+}
+
+/// Read an export from a file opened once: every part reads the same
+/// handle at its own offset, so the file is never opened again by name.
+pub fn read_open(file: &File, rules: &[Rule], options: &ReadOptions) -> Result<TicketData, ReadError> {
     let metadata = file.metadata()?;
-    let mut records = Records::new(file);
+    let mut records = Records::new(At::new(file, 0));
     let layout = read_header(&mut records, rules, &options.renames)?;
     let data_start = records.consumed;
     let threads = match options.threads {
@@ -130,10 +135,10 @@ pub fn read_file(path: &Path, rules: &[Rule], options: &ReadOptions) -> Result<T
     };
     let mut starts = vec![data_start];
     if wanted > 1 {
-        starts.extend(part_starts(path, data_start, metadata.len(), wanted)?);
+        starts.extend(part_starts(file, data_start, metadata.len(), wanted)?);
     }
     if starts.len() > 1
-        && let Some(data) = read_parts(path, &starts, records.line, threads, &layout, rules)?
+        && let Some(data) = read_parts(file, &starts, records.line, threads, &layout, rules)?
     {
         return Ok(data);
     }
@@ -147,7 +152,7 @@ pub fn read_file(path: &Path, rules: &[Rule], options: &ReadOptions) -> Result<T
 /// `threads` threads; `None` when a part did not end exactly where the next
 /// begins.
 fn read_parts(
-    path: &Path,
+    file: &File,
     starts: &[u64],
     first_line: u64,
     threads: usize,
@@ -165,10 +170,9 @@ fn read_parts(
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&start) = starts.get(i) else { break };
-                        let mut file = File::open(path)?;
-                        file.seek(SeekFrom::Start(start))?;
                         let end = starts.get(i + 1).copied();
-                        parts.push((i, read_part(&mut Records::new(file), start, end, layout, &mut accumulator)?));
+                        let mut records = Records::new(At::new(file, start));
+                        parts.push((i, read_part(&mut records, start, end, layout, &mut accumulator)?));
                     }
                     Ok((accumulator, parts))
                 })
@@ -228,15 +232,14 @@ fn read_header<R: Read>(
 }
 
 /// Where parts 1.. of a file start: just after a line end near each even split.
-fn part_starts(path: &Path, data_start: u64, size: u64, parts: u64) -> io::Result<Vec<u64>> {
-    let mut file = File::open(path)?;
+fn part_starts(file: &File, data_start: u64, size: u64, parts: u64) -> io::Result<Vec<u64>> {
     let mut buffer = vec![0u8; 64 << 10];
     let mut starts: Vec<u64> = Vec::new();
     for k in 1..parts {
         let mut at = data_start + size.saturating_sub(data_start) * k / parts;
-        file.seek(SeekFrom::Start(at))?;
+        let mut reader = At::new(file, at);
         let start = loop {
-            let n = file.read(&mut buffer)?;
+            let n = reader.read(&mut buffer)?;
             if n == 0 {
                 break None;
             }
@@ -348,3 +351,27 @@ fn rows_of(parts: Vec<Part>, first_line: u64) -> RowCounts {
 #[cfg(test)]
 #[path = "reader_tests.rs"]
 mod tests;
+
+/// A reader at its own offset in a shared file handle (positional reads:
+/// threads never move each other's place).
+pub struct At<'a> {
+    file: &'a File,
+    offset: u64,
+}
+
+impl<'a> At<'a> {
+    pub fn new(file: &'a File, offset: u64) -> At<'a> {
+        At { file, offset }
+    }
+}
+
+impl Read for At<'_> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        #[cfg(unix)]
+        let n = std::os::unix::fs::FileExt::read_at(self.file, buffer, self.offset)?;
+        #[cfg(windows)]
+        let n = std::os::windows::fs::FileExt::seek_read(self.file, buffer, self.offset)?;
+        self.offset += n as u64;
+        Ok(n)
+    }
+}

@@ -322,7 +322,7 @@ fn parallel_parts_of_a_plain_export_hand_over_exactly() {
         let size = std::fs::metadata(&path).unwrap().len();
         let options = ReadOptions { threads: 3, min_part_bytes: 4096, ..ReadOptions::default() };
         let starts: Vec<u64> = std::iter::once(58 + ending.len() as u64)
-            .chain(part_starts(&path, 58 + ending.len() as u64, size, 12).unwrap())
+            .chain(part_starts(&File::open(&path).unwrap(), 58 + ending.len() as u64, size, 12).unwrap())
             .collect();
         assert_eq!(starts.len(), 12);
         let layout = Layout::new(&Row::new(b"", &[]), &rules, &BTreeMap::new());
@@ -331,7 +331,7 @@ fn parallel_parts_of_a_plain_export_hand_over_exactly() {
         let ends: Vec<usize> =
             header.iter().enumerate().filter(|(_, b)| **b == b',').map(|(i, _)| i).chain([header.len()]).collect();
         let layout = Layout::new(&Row::delimited(&header, &ends), &rules, &BTreeMap::new()).unwrap();
-        let parts = read_parts(&path, &starts, 2, 3, &layout, &rules).unwrap();
+        let parts = read_parts(&File::open(&path).unwrap(), &starts, 2, 3, &layout, &rules).unwrap();
         assert_eq!(parts.as_ref(), Some(&one), "every split stands ({ending:?})");
         assert_eq!(read_file(&path, &rules, &options).unwrap(), one);
     }

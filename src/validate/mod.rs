@@ -228,7 +228,8 @@ pub fn check_source(file: &mut CheckedFile, expected: Expect, diagnostics: &mut 
     // empty category whose only criterion had a typo).
     let complete = diagnostics.count(crate::diag::Severity::Error) == errors_before;
     file.complete = complete;
-    let stem = path.rsplit('/').next().unwrap_or(&path).trim_end_matches(".toml").to_owned();
+    let name = path.rsplit('/').next().unwrap_or(&path);
+    let stem = name.strip_prefix(crate::builtin::PREFIX).unwrap_or(name).trim_end_matches(".toml").to_owned();
     match &document {
         Document::Rubric(rubric) => {
             let digest = sha256_hex(file.source.text.as_bytes());

@@ -99,13 +99,22 @@ fn output_is_byte_identical_run_to_run_and_batch_to_single() {
             "{name:?}"
         );
     }
-    // One vendor alone ranks "1 of 1" — so compare a batch with itself singly via the comparison-free case.
-    vendorscore(&ws).args(["report", "vendors/northwind-cx", "--out", "single", "--dry-run", "-q"]).assert().success();
-    vendorscore(&ws).args(["report", "vendors/northwind-cx", "--out", "single2", "--dry-run", "-q"]).assert().success();
-    assert_eq!(
-        std::fs::read(ws.join("single/northwind-cx.pdf")).unwrap(),
-        std::fs::read(ws.join("single2/northwind-cx.pdf")).unwrap()
-    );
+    // A vendor reported alone is scored and ranked in the whole workspace:
+    // its scorecards are the very bytes of the batch's.
+    vendorscore(&ws)
+        .args(["report", "vendors/aero-support", "--out", "single", "--dry-run", "-q", "--format", "pdf,md,html,json"])
+        .assert()
+        .success();
+    for name in ["aero-support.pdf", "aero-support.md", "aero-support.html", "aero-support.json"] {
+        assert_eq!(
+            std::fs::read(ws.join("single").join(name)).unwrap(),
+            std::fs::read(ws.join("a").join(name)).unwrap(),
+            "{name}"
+        );
+    }
+    assert!(!ws.join("single/comparison.pdf").exists(), "one vendor shown: no comparison");
+    let markdown = std::fs::read_to_string(ws.join("single/aero-support.md")).unwrap();
+    assert!(markdown.contains("| Rank | 3 of 5 |"), "ranked 3rd of the workspace's 5: {markdown}");
     // In a batch the second document must not differ from what it is alone: ids and subset tags are fixed.
     let batch = std::fs::read(ws.join("a/mueller-fulfillment.pdf")).unwrap();
     let doc = lopdf::Document::load_mem(&batch).unwrap();

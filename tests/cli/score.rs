@@ -89,9 +89,46 @@ fn explain_shows_the_arithmetic_for_each_criterion() {
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.contains("platform.shopify: answer \"Plus\"\n    s = (3 - 0) / (5 - 0) = 0.6000; ew = 100 × 10/100 × 3/9 = 3.3333; points = 3.3333 × 0.6000 = 2.0000"), "{text}");
     assert!(
-        text.contains("commercial.monthly_price: answer 42000\n    s = 1 (the lowest price in the cohort)"),
-        "{text}"
+        text.contains("commercial.monthly_price: answer 42000\n    s = lowest price 19800 / 42000 = 0.4714"),
+        "the cohort is the whole workspace, whose lowest qualifying price (bayanihan-cx) is 19800: {text}"
     );
+}
+
+#[test]
+fn a_vendor_shown_alone_keeps_its_score_and_rank_in_the_cohort() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    let json = |args: &[&str]| -> Value {
+        let output = vendorscore(&ws).args(args).args(["--format", "json", "--dry-run"]).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let all = json(&["score"]);
+    let everyone = all["vendors"].as_array().unwrap();
+    assert_eq!(everyone.len(), 5);
+    for vendor in everyone {
+        let id = vendor["id"].as_str().unwrap();
+        let alone = json(&["score", &format!("vendors/{id}")]);
+        let shown = alone["vendors"].as_array().unwrap();
+        assert_eq!(shown.len(), 1, "only the named vendor is shown");
+        assert_eq!(shown[0]["score"], vendor["score"], "{id}: score");
+        assert_eq!(shown[0]["rank"], vendor["rank"], "{id}: rank");
+    }
+    // A smaller cohort changes the price scores: bayanihan-cx's 19800 is no longer in it.
+    let pair = json(&["score", "--cohort", "vendors/northwind-cx", "vendors/aero-support"]);
+    let price_s = |id: &str| {
+        let vendor = pair["vendors"].as_array().unwrap().iter().find(|v| v["id"] == id).unwrap();
+        vendor["criteria"].as_array().unwrap().iter().find(|c| c["id"] == "commercial.monthly_price").unwrap()["s"]
+            .clone()
+    };
+    // Both pass every gate; the lowest price is northwind-cx's 42000: 42000 / 42000 and 42000 / 48000.
+    assert_eq!(price_s("northwind-cx"), 1.0);
+    assert_eq!(price_s("aero-support"), 0.88, "0.875 rounded to two places in the JSON");
+    vendorscore(&ws)
+        .args(["score", "vendors/bayanihan-cx", "--cohort", "vendors/aero-support", "--dry-run"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("vendors/bayanihan-cx is not one of the --cohort folders"));
 }
 
 #[test]

@@ -1,0 +1,100 @@
+//! What the library must be told rather than find out for itself, captured
+//! once per run: the current folder, whether to colour, the clock
+//! (`SOURCE_DATE_EPOCH`, `--as-of`, the system time), the workspace and the
+//! actor. The clock, the environment and git are read here and nowhere else.
+
+use std::cell::OnceCell;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::{ColorChoice, GlobalOptions};
+use vendorscore::pipeline::Clock;
+use vendorscore::workspace::Workspace;
+
+pub struct Env {
+    pub cwd: PathBuf,
+    pub color_stderr: bool,
+    pub color_stdout: bool,
+    pub workspace: Workspace,
+    /// `--as-of` and `SOURCE_DATE_EPOCH`, checked when a command needs the clock.
+    clock: Result<Clock, vendorscore::pipeline::ClockError>,
+    actor_flag: Option<String>,
+    actor: OnceCell<String>,
+}
+
+impl Env {
+    pub fn capture(global: &GlobalOptions) -> anyhow::Result<Env> {
+        use std::io::IsTerminal;
+        let cwd = std::env::current_dir()?;
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let wants = |terminal: bool| match global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && !no_color,
+        };
+        let epoch = std::env::var("SOURCE_DATE_EPOCH").ok().filter(|v| !v.is_empty());
+        let system_now = time::OffsetDateTime::now_utc().unix_timestamp();
+        // clap already folded VENDORSCORE_WORKSPACE into `--workspace`.
+        let workspace = Workspace::discover(global.workspace.as_deref(), None, &cwd);
+        Ok(Env {
+            color_stderr: wants(std::io::stderr().is_terminal()),
+            color_stdout: wants(std::io::stdout().is_terminal()),
+            clock: Clock::new(epoch.as_deref(), global.as_of.as_deref(), system_now),
+            workspace,
+            cwd,
+            actor_flag: global.actor.clone(),
+            actor: OnceCell::new(),
+        })
+    }
+
+    /// The run's clock; an error when `SOURCE_DATE_EPOCH` or `--as-of` is malformed.
+    pub fn clock(&self) -> anyhow::Result<Clock> {
+        self.clock.clone().map_err(anyhow::Error::new)
+    }
+
+    /// Who runs the command: `--actor`, `VENDORSCORE_ACTOR`, git's `user.email`
+    /// in the workspace, the login name (resolved once).
+    pub fn actor(&self) -> &str {
+        self.actor.get_or_init(|| {
+            let from_env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+            self.actor_flag
+                .clone()
+                .or_else(|| from_env("VENDORSCORE_ACTOR"))
+                .or_else(|| {
+                    let output = Command::new("git")
+                        .args(["config", "user.email"])
+                        .current_dir(&self.workspace.root)
+                        .output()
+                        .ok()?;
+                    let email = String::from_utf8(output.stdout).ok()?.trim().to_owned();
+                    (output.status.success() && !email.is_empty()).then_some(email)
+                })
+                .or_else(|| from_env("USER"))
+                .or_else(|| from_env("LOGNAME"))
+                .unwrap_or_else(|| "unknown".to_owned())
+        })
+    }
+
+    /// A path given on the command line, made absolute.
+    pub fn absolute(&self, path: &Path) -> PathBuf {
+        vendorscore::workspace::normalize(&self.cwd.join(path))
+    }
+
+    /// Paths given on the command line, made absolute.
+    pub fn absolute_all(&self, paths: &[PathBuf]) -> Vec<PathBuf> {
+        paths.iter().map(|p| self.absolute(p)).collect()
+    }
+
+    /// The same run in another workspace (the demo's).
+    pub fn in_workspace(&self, root: PathBuf) -> Env {
+        Env {
+            cwd: self.cwd.clone(),
+            color_stderr: self.color_stderr,
+            color_stdout: self.color_stdout,
+            workspace: Workspace { root },
+            clock: self.clock.clone(),
+            actor_flag: self.actor_flag.clone(),
+            actor: OnceCell::new(),
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! How `check` shows findings: a table grouped by vendor and severity, the
+//! demo's brief, the JSON of SPEC section 5 (streamed), CSV.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use serde::Serialize;
+
+use crate::cli::text::{self, fit, wrap};
+use vendorscore::compliance::{Finding, Policy, VendorFindings};
+use vendorscore::model::RuleSeverity;
+
+/// `check --format json` (SPEC section 5), serialized as it is written.
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    as_of: &'a str,
+    vendors: Each<'a, VendorFindings, VendorJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ledger: Option<LedgerJson>,
+}
+
+#[derive(Serialize)]
+struct LedgerJson {
+    seq: u64,
+}
+
+/// One vendor in the shape of SPEC section 5.
+#[derive(Serialize)]
+struct VendorJson<'a> {
+    id: &'a str,
+    contract: Option<&'a str>,
+    findings: Each<'a, Finding, FindingJson<'a>>,
+    summary: SummaryJson,
+}
+
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    policy: Option<&'a str>,
+    rule: &'a str,
+    severity: &'static str,
+    status: &'static str,
+    title: &'a str,
+    reference: Option<&'a str>,
+    missing: &'a [String],
+    remediation: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SummaryJson {
+    pass: usize,
+    fail: usize,
+    missing: usize,
+    skipped: usize,
+}
+
+/// A list serialized item by item through a view, without collecting the views.
+struct Each<'a, T, V>(&'a [T], fn(&'a T) -> V);
+
+impl<'a, T, V: Serialize> Serialize for Each<'a, T, V> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(self.1))
+    }
+}
+
+impl<'a> VendorJson<'a> {
+    fn of(v: &'a VendorFindings) -> Self {
+        let s = v.summary();
+        VendorJson {
+            id: &v.vendor,
+            contract: v.contract.as_deref(),
+            findings: Each(&v.findings, FindingJson::of),
+            summary: SummaryJson { pass: s.pass, fail: s.fail, missing: s.missing, skipped: s.skipped },
+        }
+    }
+}
+
+impl<'a> FindingJson<'a> {
+    fn of(f: &'a Finding) -> Self {
+        let rule = &*f.rule;
+        FindingJson {
+            policy: rule.policy.as_deref(),
+            rule: &rule.id,
+            severity: rule.severity.as_str(),
+            status: f.status.as_str(),
+            title: &rule.title,
+            reference: rule.reference.as_deref(),
+            missing: &f.missing,
+            remediation: rule.remediation.as_deref(),
+        }
+    }
+}
+
+/// Write the JSON of SPEC section 5 to stdout as it is serialized.
+pub fn write_json(vendors: &[VendorFindings], as_of: &str, ledger: Option<u64>) -> std::io::Result<()> {
+    let document =
+        CheckJson { as_of, vendors: Each(vendors, VendorJson::of), ledger: ledger.map(|seq| LedgerJson { seq }) };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, &document)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// Write one CSV row per finding to stdout.
+pub fn write_csv(vendors: &[VendorFindings]) -> std::io::Result<()> {
+    let into_io = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => std::io::Error::other(format!("{other:?}")),
+    };
+    let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(std::io::stdout().lock()));
+    writer
+        .write_record([
+            "vendor",
+            "contract",
+            "policy",
+            "rule",
+            "severity",
+            "status",
+            "title",
+            "reference",
+            "missing",
+            "reads",
+            "remediation",
+        ])
+        .map_err(into_io)?;
+    for v in vendors {
+        for f in &v.findings {
+            let rule = &*f.rule;
+            writer
+                .write_record([
+                    v.vendor.as_str(),
+                    v.contract.as_deref().unwrap_or(""),
+                    rule.policy.as_deref().unwrap_or(""),
+                    rule.id.as_str(),
+                    rule.severity.as_str(),
+                    f.status.as_str(),
+                    rule.title.as_str(),
+                    rule.reference.as_deref().unwrap_or(""),
+                    &f.missing.join(" "),
+                    &rule.reads.join(" "),
+                    rule.remediation.as_deref().unwrap_or(""),
+                ])
+                .map_err(into_io)?;
+        }
+    }
+    writer.flush()
+}
+
+const WIDTH: usize = 100;
+/// Where the text of a finding starts.
+const TEXT_AT: usize = 15;
+
+const SEVERITIES: [RuleSeverity; 4] =
+    [RuleSeverity::Critical, RuleSeverity::High, RuleSeverity::Medium, RuleSeverity::Low];
+
+fn paint(text: &str, severity: RuleSeverity, color: bool) -> String {
+    let code = match severity {
+        RuleSeverity::Critical => "1;31",
+        RuleSeverity::High => "31",
+        RuleSeverity::Medium => "33",
+        RuleSeverity::Low => "36",
+    };
+    text::paint(text, code, color)
+}
+
+/// The findings for people, grouped by vendor and severity, readable at 100 columns.
+pub fn table(
+    policies: &[Policy],
+    vendors: &[VendorFindings],
+    as_of: &str,
+    fail_on: RuleSeverity,
+    color: bool,
+) -> String {
+    let mut out = String::new();
+    let names: Vec<String> = policies.iter().map(|p| format!("{} {}", p.id, p.version)).collect();
+    let head = format!("Contract check as of {as_of} against {}.", names.join(", "));
+    out.push_str(&wrap(&head, 0, WIDTH));
+    out.push_str(&wrap(
+        &format!(
+            "Failing and missing terms at {} or above fail the run; passing rules are counted only.",
+            fail_on.as_str()
+        ),
+        0,
+        WIDTH,
+    ));
+    for v in vendors {
+        out.push('\n');
+        let contract = v.contract.as_deref().unwrap_or("no contract");
+        let _ = writeln!(out, "{}", fit(&format!("{} · {} · {contract}", v.vendor, v.name), WIDTH).trim_end());
+        let s = v.summary();
+        let _ = writeln!(out, "  {} pass · {} fail · {} missing · {} skipped", s.pass, s.fail, s.missing, s.skipped);
+        let mut any = false;
+        for severity in SEVERITIES {
+            let group: Vec<&Finding> =
+                v.findings.iter().filter(|f| f.severity() == severity && f.status.is_failure()).collect();
+            if group.is_empty() {
+                continue;
+            }
+            any = true;
+            let _ = writeln!(out, "  {}", paint(&severity.as_str().to_uppercase(), severity, color));
+            for f in group {
+                finding_lines(&mut out, f);
+            }
+        }
+        if !any {
+            out.push_str("  every applicable rule passes\n");
+        }
+    }
+    let failing: Vec<&str> =
+        vendors.iter().filter(|v| v.failures_at(fail_on).next().is_some()).map(|v| v.vendor.as_str()).collect();
+    out.push('\n');
+    let verdict = if failing.is_empty() {
+        format!("No vendor fails a rule at {} or above.", fail_on.as_str())
+    } else {
+        let noun = if vendors.len() == 1 { "vendor" } else { "vendors" };
+        format!(
+            "{} of {} {noun} fail a rule at {} or above: {}.",
+            failing.len(),
+            vendors.len(),
+            fail_on.as_str(),
+            failing.join(", ")
+        )
+    };
+    out.push_str(&wrap(&verdict, 0, WIDTH));
+    out
+}
+
+/// One paragraph per vendor: the counts and the failures at `fail_on` or
+/// above (the demo's view; `table` has the details).
+pub fn brief(vendors: &[VendorFindings], fail_on: RuleSeverity, color: bool) -> String {
+    let mut out = format!(
+        "Rules failing at {} or above (`vendorscore check` gives each one's reference, fields and fix):\n",
+        fail_on.as_str()
+    );
+    for v in vendors {
+        let s = v.summary();
+        let _ = writeln!(
+            out,
+            "{:<20} {:>3} pass {:>3} fail {:>3} missing {:>3} skipped",
+            fit(&v.vendor, 20),
+            s.pass,
+            s.fail,
+            s.missing,
+            s.skipped
+        );
+        let mut failing: Vec<&Finding> = v.failures_at(fail_on).collect();
+        failing.sort_by_key(|f| std::cmp::Reverse(f.severity()));
+        for f in failing {
+            let severity = paint(&format!("{:<8}", f.severity().as_str()), f.severity(), color);
+            let _ = writeln!(out, "  {severity}  {:<7}  {}", f.status.as_str(), f.rule.name());
+        }
+    }
+    out
+}
+
+fn finding_lines(out: &mut String, f: &Finding) {
+    let rule = &*f.rule;
+    let _ = writeln!(out, "    {:<9}  {}", f.status.as_str(), rule.name());
+    let indent = " ".repeat(TEXT_AT);
+    out.push_str(&indent);
+    out.push_str(&wrap(&rule.title, TEXT_AT, WIDTH));
+    let labelled = [
+        ("Reference", rule.reference.clone()),
+        ("Reads", (!rule.reads.is_empty()).then(|| rule.reads.join(", "))),
+        ("Not stated", (!f.missing.is_empty()).then(|| f.missing.join(", "))),
+        ("Fix", rule.remediation.clone()),
+    ];
+    for (label, text) in labelled {
+        let Some(text) = text else { continue };
+        let lead = format!("{indent}{label:<11} ");
+        out.push_str(&lead);
+        out.push_str(&wrap(&text, lead.chars().count(), WIDTH));
+    }
+}

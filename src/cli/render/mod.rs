@@ -1,0 +1,6 @@
+//! Showing decisions on stdout: one module per decision, used by its
+//! command and by `demo`. Renderers only format what the pipeline decided.
+
+pub mod check;
+pub mod score;
+pub mod sla;

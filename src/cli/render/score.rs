@@ -1,0 +1,205 @@
+//! How `score` shows a ranking: a table for people, the JSON of SPEC
+//! section 2, CSV, and `--explain`'s arithmetic.
+
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+
+use crate::cli::text::{fit, paint, wrap};
+use vendorscore::model::{AnswerValue, Rubric};
+use vendorscore::scoring::{self, Scorecard, Shown, Status, fmt, round2};
+
+fn status_colour(status: Status) -> &'static str {
+    match status {
+        Status::Qualified => "32",
+        Status::BelowPassMark => "33",
+        Status::Disqualified => "31",
+    }
+}
+
+fn number(x: f64) -> Value {
+    json!(round2(x))
+}
+
+fn shown(value: &Shown) -> Value {
+    match value {
+        Shown::Number(n) => number(*n),
+        Shown::Given(AnswerValue::Bool(b)) => json!(b),
+        Shown::Given(AnswerValue::Integer(i)) => json!(i),
+        Shown::Given(AnswerValue::Float(f)) => json!(f),
+        Shown::Given(AnswerValue::Text(t)) => json!(t),
+        Shown::Given(AnswerValue::List(items)) => json!(items.iter().map(|i| i.value.as_str()).collect::<Vec<_>>()),
+    }
+}
+
+/// The JSON of SPEC section 2 (the `ledger` key comes with the audit ledger).
+pub fn to_json<'a>(rubric: &Rubric, cards: impl Iterator<Item = &'a Scorecard>, as_of: &str) -> Value {
+    let vendors: Vec<Value> = cards
+        .map(|card| {
+            json!({
+                "id": card.vendor,
+                "name": card.name,
+                "score": number(card.score),
+                "status": card.status.as_str(),
+                "rank": card.rank,
+                "coverage": number(card.coverage),
+                "gates_failed": card.gates_failed,
+                "categories": card.categories.iter().map(|c| json!({
+                    "id": c.id, "score": number(c.score), "effective_weight": number(c.effective_weight), "points": number(c.points),
+                })).collect::<Vec<_>>(),
+                "criteria": card.criteria.iter().map(|c| json!({
+                    "id": c.id,
+                    "kind": c.kind.as_str(),
+                    "source": c.source.as_str(),
+                    "value": c.value.as_ref().map(shown),
+                    "s": c.s.map(number),
+                    "effective_weight": number(c.effective_weight),
+                    "points": number(c.points),
+                    "evidence": c.evidence.iter().map(|e| json!({
+                        "path": e.path, "sha256": e.digest.as_ref().map(|d| d.sha256.as_str()),
+                    })).collect::<Vec<_>>(),
+                    "issues": c.issues.iter().map(|i| i.as_str()).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+                "flags": card.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "rubric": { "id": rubric.id, "version": rubric.version, "sha256": rubric.sha256 },
+        "as_of": as_of,
+        "vendors": vendors,
+    })
+}
+
+pub fn to_csv(rubric: &Rubric, cards: &[&Scorecard]) -> anyhow::Result<String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["rank", "vendor", "name", "score", "status", "coverage"];
+    header.extend(rubric.categories.iter().map(|c| c.id.as_str()));
+    header.extend(["gates_failed", "flags"]);
+    writer.write_record(&header)?;
+    for card in cards {
+        let mut row = vec![
+            card.rank.map(|r| r.to_string()).unwrap_or_default(),
+            card.vendor.clone(),
+            card.name.clone(),
+            format!("{:.2}", card.score),
+            card.status.as_str().to_owned(),
+            format!("{:.2}", card.coverage),
+        ];
+        row.extend(card.categories.iter().map(|c| format!("{:.2}", c.score)));
+        row.push(card.gates_failed.join(" "));
+        row.push(card.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(" "));
+        writer.write_record(&row)?;
+    }
+    Ok(String::from_utf8(writer.into_inner()?)?)
+}
+
+/// The ranking for people, readable at 100 columns; `cohort` vendors were ranked.
+pub fn table(rubric: &Rubric, cards: &[&Scorecard], cohort: usize, as_of: &str, color: bool) -> String {
+    let mut out = String::new();
+    let noun = if cohort == 1 { "vendor" } else { "vendors" };
+    let count =
+        if cards.len() < cohort { format!("{} of {cohort} {noun}", cards.len()) } else { format!("{cohort} {noun}") };
+    let _ = writeln!(out, "{} {} · as of {as_of} · {count}\n", rubric.id, rubric.version);
+    let _ = write!(out, "{:>3}  {:<18} {:>6}  {:<15} {:>4}", "#", "Vendor", "Score", "Status", "Cov.");
+    for category in &rubric.categories {
+        let _ = write!(out, " {:>5}", abbreviation(&category.id));
+    }
+    out.push('\n');
+    for card in cards {
+        let rank = card.rank.map_or("–".to_owned(), |r| r.to_string());
+        let status = paint(&format!("{:<15}", card.status.as_str()), status_colour(card.status), color);
+        let _ = write!(out, "{rank:>3}  {} {:>6.2}  {status} {:>3.0}%", fit(&card.name, 18), card.score, card.coverage);
+        for category in &card.categories {
+            let _ =
+                if category.included { write!(out, " {:>5.1}", category.score) } else { write!(out, " {:>5}", "–") };
+        }
+        out.push('\n');
+    }
+    let notes: Vec<String> = cards.iter().copied().filter_map(notes_for).collect();
+    if !notes.is_empty() {
+        out.push('\n');
+        for note in notes {
+            let _ = writeln!(out, "{note}");
+        }
+    }
+    let mut legend = String::from("Category scores are out of 100:");
+    for category in &rubric.categories {
+        let _ =
+            write!(legend, " {} = {} (weight {});", abbreviation(&category.id), category.name, fmt(category.weight));
+    }
+    legend.pop();
+    out.push('\n');
+    out.push_str(&wrap(&legend, 0, 100));
+    if let Some(mark) = rubric.pass_mark {
+        let _ = writeln!(out, "Pass mark {}.", fmt(mark));
+    }
+    out
+}
+
+fn abbreviation(id: &str) -> String {
+    id.chars().take(5).collect()
+}
+
+fn notes_for(card: &Scorecard) -> Option<String> {
+    let mut parts = Vec::new();
+    if !card.gates_failed.is_empty() {
+        parts.push(format!("failed gate {}", card.gates_failed.join(", ")));
+    }
+    let with = |issue: scoring::Issue| -> Vec<&str> {
+        card.criteria.iter().filter(|c| c.issues.contains(&issue)).map(|c| c.id.as_str()).collect()
+    };
+    let unanswered = with(scoring::Issue::Unanswered);
+    if !unanswered.is_empty() {
+        parts.push(format!("{} unanswered", unanswered.len()));
+    }
+    for (issue, label) in [
+        (scoring::Issue::EvidenceMissing, "evidence missing"),
+        (scoring::Issue::PanelDisagreement, "panel disagrees"),
+        (scoring::Issue::AbnormallyLowPrice, "abnormally low price"),
+    ] {
+        let ids = with(issue);
+        if !ids.is_empty() {
+            parts.push(format!("{label}: {}", ids.join(", ")));
+        }
+    }
+    (!parts.is_empty()).then(|| format!("{}: {}", card.vendor, parts.join("; ")))
+}
+
+/// Per vendor and criterion: answer → s → effective weight → points.
+pub fn explain(rubric: &Rubric, cards: &[&Scorecard]) -> String {
+    let mut out = String::new();
+    let total: f64 = rubric.categories.iter().map(|c| c.weight).sum();
+    let excluded = rubric.missing == vendorscore::model::MissingAnswers::Exclude;
+    for card in cards {
+        let _ = writeln!(out, "{} ({}): score {:.2}, {}", card.vendor, card.name, card.score, card.status.as_str());
+        for c in &card.criteria {
+            let category = rubric.categories.iter().find(|k| k.id == c.category).expect("rubric category");
+            let in_category: f64 = category.criteria.iter().map(|k| k.weight).sum();
+            let answer = c.value.as_ref().map_or("unanswered".to_owned(), |v| shown(v).to_string());
+            let weight = if excluded {
+                format!("ew = {:.4} (renormalized over answered criteria)", c.effective_weight)
+            } else {
+                format!(
+                    "ew = 100 × {}/{} × {}/{} = {:.4}",
+                    fmt(category.weight),
+                    fmt(total),
+                    fmt(c.criterion_weight),
+                    fmt(in_category),
+                    c.effective_weight
+                )
+            };
+            let _ = writeln!(out, "  {}: answer {answer}", c.id);
+            let _ = writeln!(
+                out,
+                "    {}; {weight}; points = {:.4} × {:.4} = {:.4}",
+                c.reasoning,
+                c.effective_weight,
+                c.s.unwrap_or(0.0),
+                c.points
+            );
+        }
+        let _ = writeln!(out, "  total = {:.4}\n", card.score);
+    }
+    out
+}

@@ -1,0 +1,57 @@
+//! Text layout for terminal tables, shared by every command: cutting and
+//! wrapping to a width, and colour.
+
+/// Cut `text` to `width` characters, padded, ending with "…" when cut.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return format!("{text:<width$}");
+    }
+    let cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    format!("{cut}…")
+}
+
+/// Wrap `text` on whitespace to `width` columns; the first line starts at
+/// column `at` (already written), the others are indented to it.
+pub fn wrap(text: &str, at: usize, width: usize) -> String {
+    let mut out = String::new();
+    let mut column = at;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if column > at && column + 1 + len > width {
+            out.push('\n');
+            out.push_str(&" ".repeat(at));
+            column = at;
+        } else if column > at {
+            out.push(' ');
+            column += 1;
+        }
+        out.push_str(word);
+        column += len;
+    }
+    out.push('\n');
+    out
+}
+
+/// `text` in an ANSI colour (SGR `code`, e.g. "31" red) when `color`.
+pub fn paint(text: &str, code: &str, color: bool) -> String {
+    if color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_keeps_to_the_width_and_indents() {
+        let text = "word ".repeat(40);
+        let wrapped = wrap(&text, 10, 40);
+        assert!(wrapped.lines().skip(1).all(|l| l.starts_with(&" ".repeat(10)) && l.chars().count() <= 40));
+        assert!(wrapped.lines().all(|l| l.chars().count() <= 40));
+    }
+
+    #[test]
+    fn fitting_pads_short_text_and_cuts_long_text() {
+        assert_eq!(fit("abc", 5), "abc  ");
+        assert_eq!(fit("abcdef", 4), "abc…");
+    }
+}

@@ -1,0 +1,371 @@
+//! The one doorway from disk: a [`Loader`] reads each input file once,
+//! hashes the bytes it read, validates them, keeps the validated documents
+//! for whoever asks next, and lists what was read for the ledger (typst's
+//! `SystemWorld` keeps its dependencies the same way).
+//!
+//! Nothing is handed on when a file has an error: a method that finds one
+//! returns [`Stop`], and the diagnostics (with the texts they point into)
+//! wait in the loader until [`Loader::findings`] takes them.
+//!
+//! - this file: the cache, settings, the rubric, policies;
+//! - [`vendors`]: vendor folders, submissions, contracts, compliance subjects;
+//! - [`tickets`]: ticket exports, opened once and hashed while read.
+
+pub mod tickets;
+pub mod vendors;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::audit::hash::sha256_hex;
+use crate::audit::ledger::FileRecord;
+use crate::builtin;
+use crate::compliance::Policy;
+use crate::diag::{Code, Diagnostics, Severity};
+use crate::model::{FileKind, Rubric, WorkspaceFile};
+use crate::source::SourceFile;
+use crate::validate::{CheckedFile, Document, Expect, check_disk_file, check_source};
+use crate::workspace::{Reference, SETTINGS_FILE, Workspace};
+
+pub use vendors::{Contract, VendorFolder};
+
+/// What loading found: diagnostics (warnings only on success) and the
+/// files they point into, for rendering.
+#[derive(Debug, Default)]
+pub struct Findings {
+    pub diagnostics: Diagnostics,
+    pub sources: BTreeMap<String, SourceFile>,
+}
+
+impl Findings {
+    /// Whether an error was found.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.has_errors()
+    }
+}
+
+/// An input had an error; the loader holds the diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stop;
+
+/// One file as read: checked on its own, and whether it had an error.
+#[derive(Debug)]
+struct Cached {
+    file: CheckedFile,
+    errors: bool,
+}
+
+/// Reads, validates and remembers a run's inputs.
+#[derive(Debug)]
+pub struct Loader {
+    workspace: Workspace,
+    cache: BTreeMap<PathBuf, Cached>,
+    inputs: BTreeMap<String, FileRecord>,
+    findings: Findings,
+    settings: Option<WorkspaceFile>,
+}
+
+impl Loader {
+    /// A loader for a workspace; nothing is read yet.
+    pub fn new(workspace: Workspace) -> Loader {
+        Loader {
+            workspace,
+            cache: BTreeMap::new(),
+            inputs: BTreeMap::new(),
+            findings: Findings::default(),
+            settings: None,
+        }
+    }
+
+    pub fn workspace(&self) -> &Workspace {
+        &self.workspace
+    }
+
+    /// Every file read so far, sorted by path: the ledger entry's `inputs`.
+    pub fn inputs(&self) -> Vec<FileRecord> {
+        self.inputs.values().cloned().collect()
+    }
+
+    /// Take the diagnostics raised so far, sorted, with their sources.
+    pub fn findings(&mut self) -> Findings {
+        let mut findings = std::mem::take(&mut self.findings);
+        findings.diagnostics.sort();
+        findings
+    }
+
+    /// Whether an error has been found so far.
+    pub fn has_errors(&self) -> bool {
+        self.findings.diagnostics.has_errors()
+    }
+
+    /// Record a file the run read (bytes already in hand).
+    pub fn record_bytes(&mut self, shown: &str, bytes: &[u8]) {
+        self.record(FileRecord { path: shown.to_owned(), bytes: bytes.len() as u64, sha256: sha256_hex(bytes) });
+    }
+
+    /// Record a file the run read, with its digest.
+    pub fn record(&mut self, record: FileRecord) {
+        self.inputs.insert(record.path.clone(), record);
+    }
+
+    /// Report a problem found while loading.
+    pub(crate) fn diagnostics(&mut self) -> &mut Diagnostics {
+        &mut self.findings.diagnostics
+    }
+
+    /// Keep a text that a diagnostic points into.
+    pub(crate) fn keep_source(&mut self, source: SourceFile) {
+        self.findings.sources.entry(source.path.clone()).or_insert(source);
+    }
+
+    /// Read and check the files not read yet, on all cores.
+    fn read_all(&mut self, paths: &[PathBuf]) {
+        let wanted: Vec<&PathBuf> = paths.iter().filter(|p| !self.cache.contains_key(*p)).collect();
+        let workspace = &self.workspace;
+        let checked: Vec<(CheckedFile, Diagnostics)> = if wanted.len() < 8 {
+            wanted.iter().map(|p| check_disk_file(workspace, p)).collect()
+        } else {
+            let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(wanted.len());
+            let chunk = wanted.len().div_ceil(workers);
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = wanted
+                    .chunks(chunk)
+                    .map(|part| {
+                        scope.spawn(move || part.iter().map(|p| check_disk_file(workspace, p)).collect::<Vec<_>>())
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                    .collect()
+            })
+        };
+        for (path, (file, diagnostics)) in wanted.into_iter().zip(checked) {
+            let path = path.clone();
+            self.admit(path, file, diagnostics);
+        }
+    }
+
+    fn admit(&mut self, path: PathBuf, file: CheckedFile, diagnostics: Diagnostics) {
+        let errors = diagnostics.has_errors();
+        let unreadable = diagnostics.iter().any(|d| d.code == Code::Unreadable);
+        if !unreadable {
+            self.record_bytes(&file.source.path.clone(), file.source.text.as_bytes());
+        }
+        if !diagnostics.is_empty() {
+            self.keep_source(file.source.clone());
+        }
+        self.findings.diagnostics.extend(diagnostics);
+        self.cache.insert(path, Cached { file, errors });
+    }
+
+    /// A file from disk, read once and checked on its own; `None` when it has errors.
+    pub(crate) fn file(&mut self, path: &Path) -> Option<&CheckedFile> {
+        self.read_all(&[path.to_path_buf()]);
+        self.cache.get(path).filter(|c| !c.errors).map(|c| &c.file)
+    }
+
+    /// The workspace settings, or defaults when there is no `vendorscore.toml`.
+    pub fn settings(&mut self) -> Result<WorkspaceFile, Stop> {
+        if let Some(settings) = &self.settings {
+            return Ok(settings.clone());
+        }
+        let path = self.workspace.settings_path();
+        let settings = if path.is_file() {
+            match self.file(&path).map(|f| f.document.clone()) {
+                Some(Some(Document::Workspace(settings))) => settings,
+                Some(_) => {
+                    self.diagnostics().report(
+                        Code::UnknownFileKind,
+                        SETTINGS_FILE,
+                        None,
+                        "expected a [workspace] file",
+                    );
+                    return Err(Stop);
+                }
+                None => return Err(Stop),
+            }
+        } else {
+            WorkspaceFile::default()
+        };
+        self.settings = Some(settings.clone());
+        Ok(settings)
+    }
+
+    /// A built-in file, checked as `kind`; `None` (reported) when it has errors.
+    fn builtin(&mut self, file: builtin::BuiltinFile, kind: FileKind) -> Option<CheckedFile> {
+        let mut checked = CheckedFile::new(SourceFile::new(file.name(), file.text()), None);
+        let mut diagnostics = Diagnostics::default();
+        check_source(&mut checked, Expect::Exactly(kind), &mut diagnostics);
+        let errors = diagnostics.has_errors();
+        if !diagnostics.is_empty() {
+            self.keep_source(checked.source.clone());
+        }
+        self.findings.diagnostics.extend(diagnostics);
+        self.record_bytes(&checked.source.path.clone(), checked.source.text.as_bytes());
+        (!errors).then_some(checked)
+    }
+
+    /// The rubric to score with: `flag`, else the settings', else the built-in default.
+    pub fn rubric(&mut self, flag: Option<&str>) -> Result<Rubric, Stop> {
+        let settings = self.settings()?;
+        let default = format!("{}{}", builtin::PREFIX, builtin::DEFAULT_RUBRIC);
+        let reference = flag.or(settings.workspace.rubric.as_ref().map(|r| r.value.as_str())).unwrap_or(&default);
+        match self.workspace.resolve(reference) {
+            Reference::Builtin(file) => self.builtin(file, FileKind::Rubric).and_then(|f| f.rubric).ok_or(Stop),
+            Reference::UnknownBuiltin(name) => {
+                let known = builtin::under("rubrics").map(|f| f.name()).collect::<Vec<_>>().join(", ");
+                self.diagnostics()
+                    .report(Code::MissingReference, &name, None, format!("there is no built-in rubric `{name}`"))
+                    .add_help(format!("built-in rubrics: {known}"));
+                Err(Stop)
+            }
+            Reference::Path(path) if !path.is_file() => {
+                let shown = self.workspace.display_path(&path);
+                self.diagnostics()
+                    .report(Code::MissingReference, &shown, None, "the rubric file does not exist")
+                    .add_help("give a path relative to the workspace, or builtin:ID");
+                Err(Stop)
+            }
+            Reference::Path(path) => {
+                let file = self.file(&path).ok_or(Stop)?;
+                if let Some(rubric) = &file.rubric {
+                    return Ok(rubric.clone());
+                }
+                let shown = file.source.path.clone();
+                self.diagnostics().report(Code::UnknownFileKind, &shown, None, "expected a [rubric] file").severity =
+                    Severity::Error;
+                Err(Stop)
+            }
+        }
+    }
+
+    /// The policies to check with, validated and compiled: `flags` (`--policy`,
+    /// repeatable), else the settings' `policies`, else every built-in policy. A
+    /// folder stands for the `*.toml` files in it.
+    pub fn policies(&mut self, flags: &[String]) -> Result<Vec<Policy>, Stop> {
+        let settings = self.settings()?;
+        // Each reference, and where it was written when it came from the settings.
+        let references: Vec<(String, Option<Range<usize>>)> = if !flags.is_empty() {
+            flags.iter().map(|f| (f.clone(), None)).collect()
+        } else if let Some(listed) = &settings.workspace.policies {
+            listed.iter().map(|p| (p.value.clone(), Some(p.span.clone()))).collect()
+        } else {
+            builtin::under("policies").map(|f| (f.name(), None)).collect()
+        };
+        if references.iter().any(|(_, at)| at.is_some())
+            && let Some(cached) = self.cache.get(&self.workspace.settings_path())
+        {
+            let source = cached.file.source.clone();
+            self.keep_source(source);
+        }
+        let errors_before = self.findings.diagnostics.count(Severity::Error);
+        let mut files: Vec<CheckedFile> = Vec::new();
+        for (reference, written_at) in &references {
+            let (shown, span) = match written_at {
+                Some(span) => (SETTINGS_FILE.to_owned(), Some(span.clone())),
+                None => (reference.clone(), None),
+            };
+            match self.workspace.resolve(reference) {
+                Reference::Builtin(file) => files.extend(self.builtin(file, FileKind::Policy)),
+                Reference::UnknownBuiltin(name) => {
+                    let known = builtin::under("policies").map(|f| f.name()).collect::<Vec<_>>().join(", ");
+                    self.diagnostics()
+                        .report(Code::MissingReference, &shown, span, format!("there is no built-in policy `{name}`"))
+                        .add_help(format!("built-in policies: {known}"));
+                }
+                Reference::Path(path) if path.is_dir() => {
+                    let mut inside: Vec<PathBuf> = std::fs::read_dir(&path)
+                        .map(|rd| {
+                            rd.flatten()
+                                .map(|e| e.path())
+                                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    inside.sort();
+                    if inside.is_empty() {
+                        self.diagnostics().report(
+                            Code::MissingReference,
+                            &shown,
+                            span,
+                            format!("{reference} holds no *.toml policy"),
+                        );
+                    }
+                    self.read_all(&inside);
+                    for file in inside {
+                        files.extend(self.policy_file(&file));
+                    }
+                }
+                Reference::Path(path) if !path.is_file() => {
+                    self.diagnostics()
+                        .report(
+                            Code::MissingReference,
+                            &shown,
+                            span,
+                            format!("the policy file {reference} does not exist"),
+                        )
+                        .add_help("give a path relative to the workspace, a folder of policies, or builtin:ID");
+                }
+                Reference::Path(path) => files.extend(self.policy_file(&path)),
+            }
+        }
+        if self.findings.diagnostics.count(Severity::Error) > errors_before {
+            return Err(Stop);
+        }
+        let mut compiled: Vec<Policy> = Vec::new();
+        let mut read = std::collections::BTreeSet::new();
+        for file in files {
+            let Some(Document::Policy(parsed)) = &file.document else { continue };
+            if !read.insert(file.source.path.clone()) {
+                continue; // named twice
+            }
+            if let Some(first) = compiled.iter().find(|p| p.id == parsed.policy.id.value) {
+                let message = format!("policy id `{}` is also used by {}", first.id, first.source.path);
+                self.keep_source(file.source.clone());
+                self.diagnostics().report(
+                    Code::DuplicateId,
+                    &file.source.path,
+                    Some(parsed.policy.id.span.clone()),
+                    message,
+                );
+                continue;
+            }
+            match Policy::compile(parsed, file.source.clone()) {
+                Ok(policy) => compiled.push(policy),
+                Err(diagnostics) => {
+                    self.keep_source(file.source.clone());
+                    self.findings.diagnostics.extend(diagnostics);
+                }
+            }
+        }
+        if self.findings.diagnostics.count(Severity::Error) > errors_before {
+            return Err(Stop);
+        }
+        if compiled.is_empty() {
+            self.diagnostics().report(Code::MissingReference, SETTINGS_FILE, None, "no policy to check with");
+            return Err(Stop);
+        }
+        Ok(compiled)
+    }
+
+    /// A policy file from disk; `None` when it has errors or is another kind (reported).
+    fn policy_file(&mut self, path: &Path) -> Option<CheckedFile> {
+        let file = self.file(path)?;
+        if matches!(file.document, Some(Document::Policy(_))) {
+            let CheckedFile { source, disk_path, document, rubric, complete } = file;
+            return Some(CheckedFile {
+                source: source.clone(),
+                disk_path: disk_path.clone(),
+                document: document.clone(),
+                rubric: rubric.clone(),
+                complete: *complete,
+            });
+        }
+        let shown = file.source.path.clone();
+        self.diagnostics().report(Code::UnknownFileKind, &shown, None, "expected a [policy] file").severity =
+            Severity::Error;
+        None
+    }
+}

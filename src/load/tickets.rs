@@ -1,0 +1,90 @@
+//! Ticket exports through the loader: each export is opened once, and the
+//! digest recorded for the ledger is of the bytes that were counted.
+//!
+//! An export up to [`IN_MEMORY_BYTES`] is read whole, hashed and counted
+//! from memory: the digest is of exactly the bytes measured. A larger one is
+//! counted on all cores straight from the one open handle while another
+//! thread hashes the same handle; the file's size and modification time are
+//! compared before and after, and a file that changed meanwhile is refused
+//! rather than recorded with a digest that may not match what was counted.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use super::Loader;
+use crate::audit::hash::{FileDigest, hash_read, sha256_hex};
+use crate::audit::ledger::FileRecord;
+use crate::sla::reader::{At, read_open};
+use crate::sla::{ReadError, ReadOptions, Rule, TicketData, read_slice};
+
+/// Exports up to this size are read into memory whole.
+pub const IN_MEMORY_BYTES: u64 = 64 << 20;
+
+/// Why a ticket export could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum TicketError {
+    /// There is no file at the path.
+    #[error("no such file (expected a ticket export in CSV)")]
+    Missing,
+    /// A folder, FIFO or device.
+    #[error("not a regular file (expected a ticket export in CSV)")]
+    NotAFile,
+    /// The file was written to while it was read.
+    #[error("the file changed while it was being read; run again once it is complete")]
+    Changed,
+    /// The operating system refused.
+    #[error("cannot read it: {0}")]
+    Io(#[from] std::io::Error),
+    /// The contents are not a usable export.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+}
+
+impl TicketError {
+    /// What to do about it, when there is more to say.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            TicketError::Read(read) => read.help(),
+            _ => None,
+        }
+    }
+}
+
+impl Loader {
+    /// Count an export's rows into tallies for `rules`, recording its digest.
+    pub fn tickets(&mut self, path: &Path, rules: &[Rule], options: &ReadOptions) -> Result<TicketData, TicketError> {
+        let file = File::open(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => TicketError::Missing,
+            _ => TicketError::Io(e),
+        })?;
+        let before = file.metadata()?;
+        if !before.is_file() {
+            return Err(TicketError::NotAFile);
+        }
+        let (data, digest) = if before.len() <= IN_MEMORY_BYTES {
+            let mut bytes = Vec::with_capacity(before.len() as usize);
+            (&file).read_to_end(&mut bytes)?;
+            let digest = FileDigest { bytes: bytes.len() as u64, sha256: sha256_hex(&bytes) };
+            (read_slice(&bytes, rules, options)?, digest)
+        } else {
+            let (data, digest) = std::thread::scope(|scope| {
+                let hashing = scope.spawn(|| hash_read(At::new(&file, 0)));
+                let data = read_open(&file, rules, options);
+                (data, hashing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            });
+            let (data, digest) = (data?, digest?);
+            let after = file.metadata()?;
+            let same = after.len() == before.len()
+                && digest.bytes == before.len()
+                && after.modified().ok() == before.modified().ok();
+            if !same {
+                return Err(TicketError::Changed);
+            }
+            (data, digest)
+        };
+        let shown = self.workspace.display_path(path);
+        self.record(FileRecord { path: shown, bytes: digest.bytes, sha256: digest.sha256 });
+        Ok(data)
+    }
+}

@@ -1,0 +1,282 @@
+//! Vendor folders through the loader: `vendor.toml` with its answers,
+//! panel evaluations and cited evidence (a [`Submission`] for scoring), and
+//! `contract.toml` in its trusted form (a [`Contract`]: the validated file,
+//! the tables rules read, the SLA terms).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::{Loader, Stop};
+use crate::audit::hash::hash_files;
+use crate::audit::ledger::FileRecord;
+use crate::compliance::Subject;
+use crate::diag::Code;
+use crate::model::{ContractFile, Rubric, Submission, VendorFile};
+use crate::sla::{Terms, TermsError};
+use crate::validate::Document;
+
+/// A contract that passed validation, in every form a decision needs.
+#[derive(Debug, Clone)]
+pub struct Contract {
+    /// Workspace-relative path.
+    pub path: String,
+    pub file: ContractFile,
+    /// The file's tables as written: what policy rules read (a term it does
+    /// not state stays undefined).
+    pub table: toml::Table,
+    /// The `[[sla]]` clauses as exact terms, or why they cannot be computed with.
+    pub terms: Result<Terms, TermsError>,
+}
+
+/// A vendor folder whose `vendor.toml` passed validation.
+#[derive(Debug, Clone)]
+pub struct VendorFolder {
+    pub dir: PathBuf,
+    /// Workspace-relative path of the folder.
+    pub folder: String,
+    /// Workspace-relative path of its vendor.toml.
+    pub path: String,
+    pub file: VendorFile,
+    /// The vendor file's tables as written (for policy rules).
+    pub table: toml::Table,
+}
+
+impl VendorFolder {
+    pub fn id(&self) -> &str {
+        &self.file.vendor.id.value
+    }
+}
+
+impl Loader {
+    /// Every vendor folder under the workspace's `vendors/` (those with a vendor.toml), sorted.
+    pub fn vendor_dirs(&self) -> Vec<PathBuf> {
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(self.workspace.root.join("vendors"))
+            .map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.join("vendor.toml").is_file()).collect())
+            .unwrap_or_default();
+        dirs.sort();
+        dirs
+    }
+
+    /// The vendor folders, validated, read on all cores; each vendor id once.
+    pub fn vendors(&mut self, dirs: &[PathBuf]) -> Result<Vec<VendorFolder>, Stop> {
+        let paths: Vec<PathBuf> = dirs.iter().map(|d| d.join("vendor.toml")).collect();
+        let with_contract: Vec<PathBuf> =
+            dirs.iter().map(|d| d.join("contract.toml")).filter(|p| p.is_file()).collect();
+        self.read_all(&[paths.clone(), with_contract].concat());
+        let mut vendors = Vec::with_capacity(dirs.len());
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        let mut stopped = false;
+        for (dir, path) in dirs.iter().zip(&paths) {
+            let Some(vendor) = self.vendor(dir, path) else {
+                stopped = true;
+                continue;
+            };
+            if let Some(first) = seen.insert(vendor.id().to_owned(), vendor.path.clone()) {
+                let message = format!("vendor id `{}` is also used by {first}", vendor.id());
+                let span = vendor.file.vendor.id.span.clone();
+                self.keep_vendor_source(path);
+                self.diagnostics().report(Code::DuplicateVendor, &vendor.path, Some(span), message);
+                stopped = true;
+            }
+            vendors.push(vendor);
+        }
+        if stopped || self.has_errors() { Err(Stop) } else { Ok(vendors) }
+    }
+
+    fn keep_vendor_source(&mut self, path: &Path) {
+        if let Some(cached) = self.cache.get(path) {
+            let source = cached.file.source.clone();
+            self.keep_source(source);
+        }
+    }
+
+    fn vendor(&mut self, dir: &Path, path: &Path) -> Option<VendorFolder> {
+        let folder = self.workspace.display_path(dir);
+        if !path.is_file() {
+            self.diagnostics()
+                .report(Code::Unreadable, &folder, None, format!("{folder} holds no vendor.toml"))
+                .add_help("a vendor folder is vendors/<id>/ with a vendor.toml inside");
+            return None;
+        }
+        let file = self.file(path)?;
+        let Some(Document::Vendor(vendor)) = &file.document else {
+            let shown = file.source.path.clone();
+            self.diagnostics().report(Code::UnknownFileKind, &shown, None, "expected a [vendor] file").severity =
+                crate::diag::Severity::Error;
+            return None;
+        };
+        let (vendor, shown, text) = (vendor.clone(), file.source.path.clone(), file.source.text.clone());
+        let table = self.table(&shown, &text)?;
+        Some(VendorFolder { dir: dir.to_path_buf(), folder, path: shown, file: vendor, table })
+    }
+
+    /// A validated file's text as plain tables; `None` (reported) when it does not parse.
+    fn table(&mut self, shown: &str, text: &str) -> Option<toml::Table> {
+        match toml::from_str::<toml::Table>(text) {
+            Ok(table) => Some(table),
+            Err(error) => {
+                self.diagnostics().report(Code::Syntax, shown, error.span(), error.message().to_owned());
+                None
+            }
+        }
+    }
+
+    /// A contract file, validated; `Err` when it has errors (reported).
+    pub fn contract(&mut self, path: &Path) -> Result<Contract, Stop> {
+        let file = self.file(path).ok_or(Stop)?;
+        let Some(Document::Contract(contract)) = &file.document else {
+            let shown = file.source.path.clone();
+            self.diagnostics()
+                .report(Code::UnknownFileKind, &shown, None, "expected a [contract] file")
+                .add_help("the clauses come from a vendor's contract.toml, which starts with [contract]")
+                .severity = crate::diag::Severity::Error;
+            return Err(Stop);
+        };
+        let (contract, shown, text) = ((**contract).clone(), file.source.path.clone(), file.source.text.clone());
+        let table = self.table(&shown, &text).ok_or(Stop)?;
+        let terms = Terms::from_contract(&contract);
+        Ok(Contract { path: shown, file: contract, table, terms })
+    }
+
+    /// The vendor folder's contract, when it has one.
+    pub fn contract_of(&mut self, vendor: &VendorFolder) -> Result<Option<Contract>, Stop> {
+        let path = vendor.dir.join("contract.toml");
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let contract = self.contract(&path)?;
+        let named = &contract.file.contract.vendor;
+        if named.value != vendor.id() {
+            let message =
+                format!("contract names vendor `{}`, but vendor.toml beside it is `{}`", named.value, vendor.id());
+            self.keep_vendor_source(&path);
+            self.diagnostics().report(Code::UnknownContractVendor, &contract.path, Some(named.span.clone()), message);
+            return Err(Stop);
+        }
+        Ok(Some(contract))
+    }
+
+    /// What `check` evaluates: each vendor with its contract (when it has one).
+    pub fn subjects(&mut self, vendors: &[VendorFolder]) -> Result<Vec<(Subject, Option<Contract>)>, Stop> {
+        let mut subjects = Vec::with_capacity(vendors.len());
+        let mut stopped = false;
+        for vendor in vendors {
+            let Ok(contract) = self.contract_of(vendor) else {
+                stopped = true;
+                continue;
+            };
+            let subject = Subject::new(
+                vendor.id(),
+                vendor.file.vendor.name.value.clone(),
+                vendor.folder.clone(),
+                vendor.table.clone(),
+                contract.as_ref().map(|c| (c.path.clone(), c.table.clone())),
+            );
+            subjects.push((subject, contract));
+        }
+        if stopped { Err(Stop) } else { Ok(subjects) }
+    }
+
+    /// Check each vendor's answers and panel evaluations against the rubric,
+    /// and hash the evidence they cite (on all cores).
+    pub fn submissions(&mut self, rubric: &Rubric, vendors: &[VendorFolder]) -> Result<Vec<Submission>, Stop> {
+        let evaluations: Vec<Vec<PathBuf>> = vendors.iter().map(|v| evaluation_files(&v.dir)).collect();
+        self.read_all(&evaluations.concat());
+        let errors_before = self.findings.diagnostics.count(crate::diag::Severity::Error);
+        let mut submissions = Vec::with_capacity(vendors.len());
+        for (vendor, evaluation_paths) in vendors.iter().zip(evaluations) {
+            let mut answers = BTreeMap::new();
+            let mut found = crate::diag::Diagnostics::default();
+            crate::validate::check_answers(
+                &vendor.file.answers,
+                Some(rubric),
+                &vendor.dir,
+                &vendor.path,
+                &self.workspace,
+                &mut found,
+                &mut answers,
+            );
+            // A cited file that is missing is the vendor's problem, not an input
+            // error: the answer scores as unevidenced (`evidence-missing`).
+            found.downgrade(Code::EvidenceNotFound);
+            if !found.is_empty() {
+                self.keep_vendor_source(&vendor.dir.join("vendor.toml"));
+            }
+            self.findings.diagnostics.extend(found);
+            let mut panel = BTreeMap::new();
+            for path in evaluation_paths {
+                let Some(file) = self.file(&path) else { continue };
+                let Some(Document::Evaluation(evaluation)) = &file.document else { continue };
+                let mut found = crate::diag::Diagnostics::default();
+                let shown = file.source.path.clone();
+                crate::validate::check_scores(
+                    &evaluation.scores,
+                    rubric,
+                    &evaluation.evaluation.evaluator.value,
+                    &shown,
+                    &mut found,
+                    &mut panel,
+                );
+                if !found.is_empty() {
+                    self.keep_vendor_source(&path);
+                }
+                self.findings.diagnostics.extend(found);
+            }
+            submissions.push(Submission {
+                id: vendor.id().to_owned(),
+                name: vendor.file.vendor.name.value.clone(),
+                country: vendor.file.vendor.country.as_ref().map(|c| c.value.clone()),
+                folder: vendor.folder.clone(),
+                answers,
+                panel,
+            });
+        }
+        if self.findings.diagnostics.count(crate::diag::Severity::Error) > errors_before {
+            return Err(Stop);
+        }
+        self.hash_evidence(&mut submissions);
+        Ok(submissions)
+    }
+
+    fn hash_evidence(&mut self, submissions: &mut [Submission]) {
+        let mut paths: Vec<PathBuf> = submissions
+            .iter()
+            .flat_map(|s| s.answers.values())
+            .flat_map(|a| a.evidence.iter())
+            .filter_map(|e| e.file.clone())
+            .collect();
+        paths.sort();
+        paths.dedup();
+        let digests: BTreeMap<&PathBuf, _> = paths.iter().zip(hash_files(&paths, 0)).collect();
+        for submission in submissions {
+            for answer in submission.answers.values_mut() {
+                for evidence in &mut answer.evidence {
+                    let Some(file) = &evidence.file else { continue };
+                    match digests.get(file) {
+                        Some(Ok(digest)) => {
+                            self.inputs.insert(
+                                evidence.path.clone(),
+                                FileRecord {
+                                    path: evidence.path.clone(),
+                                    bytes: digest.bytes,
+                                    sha256: digest.sha256.clone(),
+                                },
+                            );
+                            evidence.digest = Some(digest.clone());
+                        }
+                        // Unreadable now (removed or permissions): treated as missing.
+                        _ => evidence.file = None,
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn evaluation_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("evaluations"))
+        .map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+}

@@ -1,0 +1,208 @@
+//! One function per decision: load → decide → (render) → record, as library
+//! calls. Each takes plain values (the [`Clock`], read options, the vendors
+//! selected and the cohort) and returns typed results, the inputs read and
+//! the diagnostics raised. Nothing here prints, reads the clock or the
+//! environment: the CLI captures those once and passes them in, and renders
+//! the results.
+//!
+//! - [`score`]: score and rank a cohort, show a selection of it;
+//! - [`check`]: contracts against compliance policies;
+//! - [`sla`]: one ticket export against one contract;
+//! - [`report`]: scorecards and the comparison, with findings and SLA results.
+
+pub mod check;
+pub mod report;
+pub mod score;
+pub mod sla;
+mod tickets;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use crate::audit::ledger::{self, Appended, FileRecord, Record};
+use crate::load::Findings;
+use crate::model::Date;
+use crate::workspace::Workspace;
+
+/// The tool name and version every ledger entry and report records.
+pub const TOOL: &str = concat!("vendorscore ", env!("CARGO_PKG_VERSION"));
+
+/// When a run happens, captured once by the caller. Every date of a run
+/// derives from it by one rule:
+///
+/// - `now`: `SOURCE_DATE_EPOCH` when set, else the system clock at start;
+/// - the as-of date: `--as-of`, else the UTC date of `now`;
+/// - the ledger's `time`: `now`;
+/// - the creation date in documents: `now` when `SOURCE_DATE_EPOCH` fixes
+///   it; else, when `--as-of` fixes the date, midnight UTC of that date (so
+///   a fixed `--as-of` alone gives byte-identical PDFs); else `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    /// Seconds since 1970, UTC.
+    pub now: i64,
+    /// Whether `now` was fixed (`SOURCE_DATE_EPOCH`) rather than read from the clock.
+    pub fixed: bool,
+    pub as_of: Date,
+    /// Whether the as-of date was given (`--as-of`) rather than taken from `now`.
+    pub as_of_given: bool,
+}
+
+/// Why a clock could not be set.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClockError {
+    #[error("SOURCE_DATE_EPOCH={0}: expected whole seconds since 1970 (0 to 253402300799)")]
+    Epoch(String),
+    #[error("--as-of {0}: expected a date like 2026-11-21")]
+    AsOf(String),
+}
+
+impl Clock {
+    /// The clock from `SOURCE_DATE_EPOCH` (if set), `--as-of` (if given) and the system time.
+    pub fn new(epoch: Option<&str>, as_of: Option<&str>, system_now: i64) -> Result<Clock, ClockError> {
+        let fixed = match epoch {
+            Some(text) => Some(
+                text.trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|s| (0..=253_402_300_799).contains(s))
+                    .ok_or_else(|| ClockError::Epoch(text.to_owned()))?,
+            ),
+            None => None,
+        };
+        let now = fixed.unwrap_or(system_now);
+        let given = match as_of {
+            Some(text) => Some(Date::parse(text).ok_or_else(|| ClockError::AsOf(text.to_owned()))?),
+            None => None,
+        };
+        let today = OffsetDateTime::from_unix_timestamp(now).map_err(|_| ClockError::Epoch(now.to_string()))?.date();
+        Ok(Clock { now, fixed: fixed.is_some(), as_of: given.unwrap_or(Date(today)), as_of_given: given.is_some() })
+    }
+
+    /// The ledger entry's `time`.
+    pub fn ledger_time(&self) -> String {
+        ledger::timestamp(self.now)
+    }
+
+    /// The creation date written into documents.
+    pub fn document_time(&self) -> OffsetDateTime {
+        let now = OffsetDateTime::from_unix_timestamp(self.now).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        if !self.fixed && self.as_of_given { self.as_of.0.midnight().assume_utc() } else { now }
+    }
+}
+
+/// Which vendors a decision is about.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// The vendor folders to show; empty: every vendor of the cohort.
+    pub vendors: Vec<PathBuf>,
+    /// The vendors scored and ranked together (the price cohort); empty:
+    /// every vendor of the workspace.
+    pub cohort: Vec<PathBuf>,
+}
+
+/// A decision's result with the inputs it read and what loading found.
+#[derive(Debug)]
+pub struct Decided<T> {
+    pub value: T,
+    /// Every file read, sorted by path: the ledger entry's `inputs`.
+    pub inputs: Vec<FileRecord>,
+    /// Warnings raised while loading (errors stop the decision).
+    pub findings: Findings,
+    /// Other warnings, one sentence each (rows of a ticket export that could not be read, …).
+    pub notes: Vec<String>,
+}
+
+/// Why a decision could not be made (the CLI's exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// Inputs have errors; `findings` holds them with their sources.
+    #[error("the inputs above must be fixed before {doing} (see `vendorscore validate`)")]
+    Invalid { findings: Findings, doing: &'static str },
+    /// A policy rule cannot be evaluated: the check would be incomplete.
+    #[error("a policy rule cannot be evaluated, so the check is incomplete; fix the rule above")]
+    Unevaluable { findings: Findings },
+    /// Something else makes the run impossible; the message says what to do.
+    #[error("{message}")]
+    Unusable { message: String, help: Option<String>, notes: Vec<String> },
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+impl PipelineError {
+    fn unusable(message: impl Into<String>) -> PipelineError {
+        PipelineError::Unusable { message: message.into(), help: None, notes: Vec::new() }
+    }
+}
+
+/// What a run did, for its ledger entry.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub action: &'static str,
+    pub subjects: Vec<String>,
+    pub inputs: Vec<FileRecord>,
+    pub outputs: Vec<FileRecord>,
+    pub result: Value,
+}
+
+/// Append a run's entry to the ledger in an open session.
+pub fn record(session: ledger::Session, clock: &Clock, actor: &str, run: Run) -> Result<Appended, ledger::LedgerError> {
+    let record = Record {
+        time: clock.ledger_time(),
+        actor: actor.to_owned(),
+        action: run.action.to_owned(),
+        tool: TOOL.to_owned(),
+        subjects: run.subjects,
+        inputs: run.inputs,
+        outputs: run.outputs,
+        result: run.result,
+    };
+    session.append(&record)
+}
+
+/// Write documents into `out` atomically; what was written, for the ledger.
+pub fn write_outputs(
+    workspace: &Workspace,
+    out: &Path,
+    documents: &[crate::report::Rendered],
+) -> std::io::Result<Vec<FileRecord>> {
+    let mut outputs = Vec::with_capacity(documents.len());
+    for document in documents {
+        let path = out.join(&document.name);
+        crate::output::write_atomic(&path, &document.bytes)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        outputs.push(FileRecord {
+            path: workspace.display_path(&path),
+            bytes: document.bytes.len() as u64,
+            sha256: crate::audit::hash::sha256_hex(&document.bytes),
+        });
+    }
+    Ok(outputs)
+}
+
+/// The vendor folders of the cohort, and of those the ones to show.
+fn cohort_and_shown(
+    loader: &crate::load::Loader,
+    selection: &Selection,
+) -> Result<(Vec<PathBuf>, Vec<PathBuf>), PipelineError> {
+    let cohort = if selection.cohort.is_empty() { loader.vendor_dirs() } else { selection.cohort.clone() };
+    let shown = if selection.vendors.is_empty() { cohort.clone() } else { selection.vendors.clone() };
+    let workspace = loader.workspace();
+    for dir in &shown {
+        if !dir.join("vendor.toml").is_file() {
+            return Err(PipelineError::unusable(format!(
+                "{} holds no vendor.toml: a vendor folder is vendors/<id>/ with a vendor.toml inside",
+                workspace.display_path(dir)
+            )));
+        }
+        if !cohort.contains(dir) {
+            let place = if selection.cohort.is_empty() { "the workspace's vendors/" } else { "the --cohort folders" };
+            return Err(PipelineError::unusable(format!(
+                "{} is not one of {place}: a vendor is scored and ranked within its cohort; add it with --cohort",
+                workspace.display_path(dir)
+            )));
+        }
+    }
+    Ok((cohort, shown))
+}

@@ -1,0 +1,252 @@
+//! Reports: score the cohort (reading each shown vendor's tickets once for
+//! both its measured criteria and its contract's SLA clauses), check the
+//! shown vendors' contracts, then render scorecards and the comparison.
+//!
+//! Two steps, because the documents print the number of the ledger entry
+//! that records them: [`prepare`] loads and decides; the caller locks the
+//! ledger and passes the entry's number to [`Prepared::render`].
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::check::evaluate;
+use super::score::{ScoreRequest, Scored, score_in};
+use super::{Clock, Decided, PipelineError, Run, TOOL};
+use crate::audit::ledger::FileRecord;
+use crate::compliance::{Subject, VendorFindings};
+use crate::load::Loader;
+use crate::report::pdf::fonts::{self, FontSet};
+use crate::report::templates::{TemplateError, Templates};
+use crate::report::view::{self, FindingsView, Provenance, RubricRef, SlaView};
+use crate::report::{Format, Rendered, Renderer};
+use crate::sla::{Report, Terms};
+use crate::workspace::Workspace;
+
+/// What to report on.
+#[derive(Debug, Clone, Default)]
+pub struct ReportRequest {
+    pub score: ScoreRequest,
+    /// `--policy` (repeatable); default: the workspace's, else every built-in policy.
+    pub policies: Vec<String>,
+    pub formats: Vec<Format>,
+}
+
+/// Decided and ready to render.
+pub struct Prepared {
+    pub scored: Scored,
+    /// Per shown vendor id: compliance findings (vendors with a contract).
+    pub findings: BTreeMap<String, VendorFindings>,
+    /// Per shown vendor id: SLA results (vendors with a contract and tickets).
+    pub sla: BTreeMap<String, (Report, Terms, String, String)>,
+    pub formats: Vec<Format>,
+    fonts: FontSet,
+    templates: Templates,
+}
+
+/// Load, score, check and measure what the reports show.
+pub fn prepare(
+    workspace: &Workspace,
+    clock: &Clock,
+    request: &ReportRequest,
+) -> Result<Decided<Prepared>, PipelineError> {
+    let mut loader = Loader::new(workspace.clone());
+    let mut notes = Vec::new();
+    let mut contract_notes = Vec::new();
+    let mut contracts = BTreeMap::new();
+    let mut contract_failed = false;
+    let (scored, sla_results) = score_in(&mut loader, clock, &request.score, &mut notes, |loader, vendor| {
+        let contract = match loader.contract_of(vendor) {
+            Ok(Some(contract)) => contract,
+            Ok(None) => return None,
+            Err(_) => {
+                contract_failed = true;
+                return None;
+            }
+        };
+        let terms = match &contract.terms {
+            Ok(terms) => Some(terms.clone()),
+            Err(e) => {
+                contract_notes.push(format!("{}: {e}; the report leaves SLA attainment out", contract.path));
+                None
+            }
+        };
+        contracts.insert(vendor.id().to_owned(), contract);
+        terms
+    })?;
+    notes.extend(contract_notes);
+    if contract_failed || loader.has_errors() {
+        return Err(PipelineError::Invalid { findings: loader.findings(), doing: "reporting" });
+    }
+    // Vendors shown with a contract but no tickets: their contract is still checked.
+    for card in scored.shown() {
+        if contracts.contains_key(&card.vendor) {
+            continue;
+        }
+        let Some(vendor) = scored.folder_of(card).cloned() else { continue };
+        match loader.contract_of(&vendor) {
+            Ok(Some(contract)) => {
+                contracts.insert(vendor.id().to_owned(), contract);
+            }
+            Ok(None) => {}
+            Err(_) => return Err(PipelineError::Invalid { findings: loader.findings(), doing: "reporting" }),
+        }
+    }
+
+    let mut sla = BTreeMap::new();
+    for (id, result) in sla_results {
+        let contract = &contracts[&id];
+        let Ok(terms) = &contract.terms else { continue };
+        let tickets = format!("{}/tickets.csv", scored.vendors.iter().find(|v| v.id() == id).map_or("", |v| &v.folder));
+        match result {
+            Ok(report) => {
+                sla.insert(id, (report, terms.clone(), contract.path.clone(), tickets));
+            }
+            Err(e) => notes.push(format!("{tickets}: {e}; the report leaves SLA attainment out")),
+        }
+    }
+
+    let mut findings = BTreeMap::new();
+    if !contracts.is_empty() {
+        let Ok(policies) = loader.policies(&request.policies) else {
+            return Err(PipelineError::Invalid { findings: loader.findings(), doing: "reporting" });
+        };
+        let subjects: Vec<Subject> = scored
+            .vendors
+            .iter()
+            .filter_map(|vendor| {
+                let contract = contracts.get(vendor.id())?;
+                Some(Subject::new(
+                    vendor.id(),
+                    vendor.file.vendor.name.value.clone(),
+                    vendor.folder.clone(),
+                    vendor.table.clone(),
+                    Some((contract.path.clone(), contract.table.clone())),
+                ))
+            })
+            .collect();
+        for checked in evaluate(&policies, &subjects, clock)? {
+            findings.insert(checked.vendor.clone(), checked);
+        }
+    }
+
+    let fonts = match scored.settings.report.as_ref().and_then(|r| r.font.as_ref()) {
+        Some(font) => {
+            let path = workspace.root.join(&font.value);
+            let bytes = std::fs::read(&path)
+                .map_err(|e| PipelineError::unusable(format!("[report] font {}: {e}", font.value)))?;
+            let metrics = fonts::fallback(&bytes).ok_or_else(|| {
+                PipelineError::unusable(format!("[report] font {}: not a TrueType or OpenType font", font.value))
+            })?;
+            loader.record_bytes(&workspace.display_path(&path), &bytes);
+            FontSet { fallback: Some(metrics) }
+        }
+        None => FontSet { fallback: None },
+    };
+    let templates = Templates::new(Some(&workspace.root.join("templates")));
+    for format in &request.formats {
+        for stem in ["scorecard", "comparison"] {
+            let name = format!("{stem}.{}.j2", format.extension());
+            if let Some(path) = templates.origin(&name) {
+                let digest = crate::audit::hash::hash_file(&path)?;
+                loader.record(FileRecord {
+                    path: workspace.display_path(&path),
+                    bytes: digest.bytes,
+                    sha256: digest.sha256,
+                });
+            }
+        }
+    }
+    let prepared = Prepared { scored, findings, sla, formats: request.formats.clone(), fonts, templates };
+    Ok(Decided { value: prepared, inputs: loader.inputs(), findings: loader.findings(), notes })
+}
+
+impl Prepared {
+    /// Render every shown vendor's scorecard (on all cores) and, for two or
+    /// more, the comparison, in every format; `ledger_seq` is the entry that
+    /// will record them (`None`: a dry run).
+    pub fn render(&self, clock: &Clock, ledger_seq: Option<u64>) -> Result<Vec<Rendered>, TemplateError> {
+        let settings = &self.scored.settings;
+        let provenance = Provenance {
+            tool: TOOL.to_owned(),
+            organisation: settings.workspace.organisation.clone(),
+            workspace: settings.workspace.name.clone(),
+            as_of: clock.as_of.to_string(),
+            rubric: RubricRef::of(&self.scored.rubric),
+            ledger_seq,
+        };
+        let renderer = Renderer {
+            fonts: self.fonts.clone(),
+            templates: &self.templates,
+            created: clock.document_time(),
+            author: provenance.organisation.clone().unwrap_or_else(|| TOOL.to_owned()),
+        };
+        let ranked = self.scored.cards.len();
+        let views: Vec<_> = self
+            .scored
+            .shown()
+            .map(|card| {
+                let mut view = view::scorecard(&self.scored.rubric, card, ranked, &provenance);
+                view.findings = self.findings.get(&card.vendor).map(FindingsView::of);
+                view.sla = self.sla.get(&card.vendor).map(|(report, terms, contract, tickets)| {
+                    SlaView::new(report, contract, tickets, terms.currency.as_deref())
+                });
+                view
+            })
+            .collect();
+        let mut documents = render_in_parallel(&renderer, &views, &self.formats)?;
+        if views.len() >= 2 {
+            let shown: Vec<_> = self.scored.shown().cloned().collect();
+            let view = view::comparison(&self.scored.rubric, &shown, &provenance);
+            for &format in &self.formats {
+                documents.push(renderer.comparison(&view, format)?);
+            }
+        }
+        Ok(documents)
+    }
+
+    /// The ledger entry of a `report` run.
+    pub fn run(&self, clock: &Clock, inputs: Vec<FileRecord>, outputs: Vec<FileRecord>) -> Run {
+        let mut result = self.scored.summary(clock);
+        result["formats"] = json!(self.formats.iter().map(|f| f.extension()).collect::<Vec<_>>());
+        Run {
+            action: "report",
+            subjects: self.scored.shown().map(|c| c.vendor.clone()).collect(),
+            inputs,
+            outputs,
+            result,
+        }
+    }
+}
+
+/// Render every scorecard in every format on all cores, in order.
+fn render_in_parallel(
+    renderer: &Renderer<'_>,
+    views: &[view::ScorecardView],
+    formats: &[Format],
+) -> Result<Vec<Rendered>, TemplateError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(views.len()).max(1);
+    let chunk = views.len().div_ceil(threads).max(1);
+    let parts: Vec<Result<Vec<Rendered>, TemplateError>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = views
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    for view in part {
+                        for &format in formats {
+                            out.push(renderer.scorecard(view, format)?);
+                        }
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    let mut documents = Vec::new();
+    for part in parts {
+        documents.extend(part?);
+    }
+    Ok(documents)
+}

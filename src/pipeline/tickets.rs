@@ -1,0 +1,65 @@
+//! A vendor's `tickets.csv`, read once for everything a run needs from it:
+//! the rubric's measured criteria (over the whole file) and, when the run
+//! wants them, the contract's SLA clauses (per period).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::load::Loader;
+use crate::load::tickets::TicketError;
+use crate::model::{Date, Rubric, Stat};
+use crate::sla::measure::{measured_rules, values_of};
+use crate::sla::{CreditError, ReadOptions, Report, RowCounts, Rule, Tallies, Terms, evaluate};
+
+/// What one read of an export gave.
+#[derive(Debug)]
+pub(crate) struct VendorTickets {
+    /// Measured criterion values by full criterion id.
+    pub measured: BTreeMap<String, f64>,
+    /// The clauses decided, when terms were given.
+    pub sla: Option<Result<Report, CreditError>>,
+    pub rows: RowCounts,
+}
+
+/// The measured criteria of a rubric, ready to count.
+pub(crate) type MeasuredRules = Vec<(String, Rule, Stat)>;
+
+pub(crate) fn measured(rubric: &Rubric) -> MeasuredRules {
+    measured_rules(rubric)
+}
+
+/// Read `path` once for the measured criteria and (optionally) the terms' clauses.
+pub(crate) fn read(
+    loader: &mut Loader,
+    path: &Path,
+    criteria: &MeasuredRules,
+    terms: Option<&Terms>,
+    options: &ReadOptions,
+    as_of: Date,
+) -> Result<VendorTickets, TicketError> {
+    let mut rules: Vec<Rule> = criteria.iter().map(|(_, rule, _)| rule.clone()).collect();
+    if let Some(terms) = terms {
+        rules.extend(terms.rules());
+    }
+    let data = loader.tickets(path, &rules, options)?;
+    let mut per_rule = data.tallies.per_rule;
+    per_rule.resize_with(rules.len(), BTreeMap::new);
+    let clauses = per_rule.split_off(criteria.len());
+    let measured = values_of(criteria, &per_rule);
+    let sla = terms.map(|terms| evaluate(terms, &Tallies { per_rule: clauses }, data.rows.clone(), as_of));
+    Ok(VendorTickets { measured, sla, rows: data.rows })
+}
+
+/// "vendors/x/tickets.csv: 3 rows of 120 could not be read (left out …):" and the first ones by line.
+pub fn rejected_rows(path: &str, rows: &RowCounts, consequence: &str) -> String {
+    use std::fmt::Write as _;
+    let noun = if rows.rejected == 1 { "row" } else { "rows" };
+    let mut out = format!("{path}: {} {noun} of {} could not be read ({consequence}):\n", rows.rejected, rows.read);
+    for rejected in &rows.first_rejected {
+        let _ = writeln!(out, "  {path}:{}: {}", rejected.line, rejected.reason);
+    }
+    if rows.rejected > rows.first_rejected.len() as u64 {
+        let _ = writeln!(out, "  … and {} more", rows.rejected - rows.first_rejected.len() as u64);
+    }
+    out
+}

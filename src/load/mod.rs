@@ -369,3 +369,6 @@ impl Loader {
         None
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -206,3 +206,40 @@ fn cohort_and_shown(
     }
     Ok((cohort, shown))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_rule_dates_a_run() {
+        // 2026-11-21T10:00:00Z
+        let fixed = Clock::new(Some("1795255200"), None, 0).unwrap();
+        assert_eq!(fixed.as_of.to_string(), "2026-11-21");
+        assert_eq!(fixed.ledger_time(), "2026-11-21T10:00:00Z");
+        assert_eq!(fixed.document_time().unix_timestamp(), 1_795_255_200);
+
+        // --as-of alone fixes the date, so documents are dated at its midnight; the ledger keeps real time.
+        let as_of = Clock::new(None, Some("2026-06-30"), 1_795_255_200).unwrap();
+        assert_eq!(as_of.as_of.to_string(), "2026-06-30");
+        assert_eq!(as_of.ledger_time(), "2026-11-21T10:00:00Z");
+        assert_eq!(as_of.document_time().unix_timestamp(), 1_782_777_600); // 2026-06-30T00:00:00Z
+
+        // Both: the epoch dates the documents and the ledger, --as-of the decisions.
+        let both = Clock::new(Some("1795255200"), Some("2026-06-30"), 0).unwrap();
+        assert_eq!(both.as_of.to_string(), "2026-06-30");
+        assert_eq!(both.document_time().unix_timestamp(), 1_795_255_200);
+
+        let system = Clock::new(None, None, 1_795_255_200).unwrap();
+        assert!(!system.fixed && !system.as_of_given);
+        assert_eq!(system.as_of.to_string(), "2026-11-21");
+    }
+
+    #[test]
+    fn malformed_or_out_of_range_clocks_are_refused() {
+        for epoch in ["-1", "soon", "253402300800", "1e9"] {
+            assert_eq!(Clock::new(Some(epoch), None, 0), Err(ClockError::Epoch(epoch.to_owned())), "{epoch}");
+        }
+        assert!(matches!(Clock::new(None, Some("2026-13-01"), 0), Err(ClockError::AsOf(_))));
+    }
+}

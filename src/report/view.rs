@@ -292,6 +292,7 @@ fn answer_text(criterion: &Criterion, value: Option<&Shown>) -> String {
 pub struct SlaView;
 
 impl SlaView {
+    #[allow(clippy::new_ret_no_self)]
     pub fn new(
         report: &crate::sla::Report,
         contract: &str,

@@ -1,0 +1,83 @@
+//! The loader reads each file once and records the bytes it read.
+
+use std::path::Path;
+
+use sha2::Digest as _;
+
+use super::Loader;
+use crate::model::{Channel, Metric};
+use crate::sla::period::PeriodKind;
+use crate::sla::{ReadOptions, Rule};
+use crate::workspace::Workspace;
+
+fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+const VENDOR: &str = "[vendor]\nid = \"acme\"\nname = \"Acme Ltd\"\n";
+const CONTRACT: &str = "[contract]\nvendor = \"acme\"\nstart = 2026-01-01\nterm_months = 24\n";
+
+#[test]
+fn a_file_asked_for_twice_is_read_once() {
+    let dir = workspace(&[("vendors/acme/vendor.toml", VENDOR), ("vendors/acme/contract.toml", CONTRACT)]);
+    let mut loader = Loader::new(Workspace { root: dir.path().to_path_buf() });
+    let dirs = loader.vendor_dirs();
+    let first = loader.vendors(&dirs).unwrap_or_else(|_| panic!("{:?}", loader.findings().diagnostics));
+    assert_eq!(first[0].file.vendor.name.value, "Acme Ltd");
+    // Changed on disk after the first read: the run keeps what it read (and recorded).
+    std::fs::write(dir.path().join("vendors/acme/vendor.toml"), VENDOR.replace("Acme Ltd", "Changed")).unwrap();
+    let again = loader.vendors(&dirs).unwrap();
+    assert_eq!(again[0].file.vendor.name.value, "Acme Ltd");
+    let subjects = loader.subjects(&again).unwrap_or_else(|_| panic!("{:?}", loader.findings().diagnostics));
+    assert_eq!(subjects[0].1.as_ref().unwrap().path, "vendors/acme/contract.toml");
+    let inputs = loader.inputs();
+    let paths: Vec<&str> = inputs.iter().map(|r| r.path.as_str()).collect();
+    assert_eq!(paths, ["vendors/acme/contract.toml", "vendors/acme/vendor.toml"]);
+    let expected = crate::audit::hash::hex(&sha2::Sha256::digest(VENDOR.as_bytes()));
+    assert_eq!(inputs[1].sha256, expected, "the digest is of the bytes read, not of the file as it is now");
+    assert_eq!(inputs[1].bytes, VENDOR.len() as u64);
+}
+
+fn first_response() -> Vec<Rule> {
+    vec![Rule {
+        metric: Metric::FirstResponse,
+        channel: Channel::Any,
+        tier: None,
+        priority: None,
+        threshold: 60,
+        period: PeriodKind::Whole,
+    }]
+}
+
+#[test]
+fn a_ticket_export_is_recorded_with_the_digest_of_the_bytes_counted() {
+    let csv = "ticket_id,channel,created_at,first_response_at,resolved_at\n\
+               1,chat,2026-10-01T10:00:00Z,2026-10-01T10:00:30Z,\n\
+               2,chat,2026-10-01T11:00:00Z,2026-10-01T11:05:00Z,\n";
+    let dir = workspace(&[("vendors/acme/tickets.csv", csv)]);
+    let mut loader = Loader::new(Workspace { root: dir.path().to_path_buf() });
+    let data = loader.tickets(&dir.path().join("vendors/acme/tickets.csv"), &first_response(), &ReadOptions::default());
+    let data = data.unwrap();
+    assert_eq!(data.rows.read, 2);
+    let inputs = loader.inputs();
+    assert_eq!(inputs.len(), 1);
+    assert_eq!(inputs[0].path, "vendors/acme/tickets.csv");
+    assert_eq!(inputs[0].sha256, crate::audit::hash::hex(&sha2::Sha256::digest(csv.as_bytes())));
+}
+
+#[test]
+fn a_ticket_export_that_is_not_a_regular_file_is_refused() {
+    let dir = workspace(&[]);
+    let mut loader = Loader::new(Workspace { root: dir.path().to_path_buf() });
+    let missing = loader.tickets(&dir.path().join("tickets.csv"), &first_response(), &ReadOptions::default());
+    assert!(matches!(missing, Err(super::tickets::TicketError::Missing)));
+    let folder = loader.tickets(Path::new(dir.path()), &first_response(), &ReadOptions::default());
+    assert!(matches!(folder, Err(super::tickets::TicketError::NotAFile)), "{folder:?}");
+    assert!(loader.inputs().is_empty(), "nothing read, nothing recorded");
+}

@@ -145,7 +145,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: AuditArgs) -> anyhow::Result
                 let Ok(entry) = entry else { continue };
                 if entry["seq"].as_u64() == Some(seq) {
                     outln!("{}", serde_json::to_string_pretty(&entry)?);
-                    eprintln!("({LEDGER_PATH}, line {line})");
+                    errln!("({LEDGER_PATH}, line {line})");
                     return Ok(Outcome::Clean);
                 }
             }
@@ -194,7 +194,7 @@ fn hash(env: &Env, paths: &[PathBuf]) -> anyhow::Result<Outcome> {
             Ok(d) => writeln!(out, "{}  {}", d.sha256, path.display())?,
             Err(e) => {
                 failed = true;
-                eprintln!("error: {}: {e}", path.display());
+                errln!("error: {}: {e}", path.display());
             }
         }
     }

@@ -39,13 +39,13 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
         count += 1;
     }
     if !global.quiet {
-        eprintln!("wrote the sample workspace ({count} files) to {}", root.display());
-        eprintln!("\n== vendorscore validate");
+        errln!("wrote the sample workspace ({count} files) to {}", root.display());
+        errln!("\n== vendorscore validate");
     }
     let workspace = Workspace { root: root.clone() };
     let validation = validate_paths(&workspace, &[])?;
     let list = validation.diagnostics.into_vec();
-    eprint!("{}", diagnostics::human(&list, &validation.sources, env.color_stderr));
+    err!("{}", diagnostics::human(&list, &validation.sources, env.color_stderr));
     let errors = list.iter().filter(|d| d.severity == Severity::Error).count();
     outln!("validated {} files: {errors} error(s), {} warning(s)", validation.files, list.len() - errors);
     if errors > 0 {

@@ -46,14 +46,14 @@ pub fn run(global: &GlobalOptions, env: &Env, args: InitArgs) -> anyhow::Result<
             Created::KeptExisting => {
                 kept += 1;
                 if !global.quiet {
-                    eprintln!("kept existing {path}");
+                    errln!("kept existing {path}");
                 }
             }
         }
     }
     if !global.quiet {
-        eprintln!("created {written} file(s) in {}; {kept} existing file(s) left untouched", root.display());
-        eprintln!("next: cd {} && vendorscore validate", root.display());
+        errln!("created {written} file(s) in {}; {kept} existing file(s) left untouched", root.display());
+        errln!("next: cd {} && vendorscore validate", root.display());
     }
     Ok(Outcome::Clean)
 }

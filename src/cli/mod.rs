@@ -5,19 +5,38 @@
 //! `record` and `diagnostics`. This module owns the global options and the
 //! exit codes.
 
-/// `println!` that returns an error (a closed pipe) instead of panicking.
+/// `println!` that returns an error (a full disk) instead of panicking; a
+/// closed pipe (`| head`) silences the rest of stdout (see [`terminal`]).
 macro_rules! outln {
+    () => {{
+        $crate::cli::terminal::stdout(format_args!("\n"))?;
+    }};
     ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        writeln!(std::io::stdout().lock(), $($arg)*)?;
+        $crate::cli::terminal::stdout(format_args!("{}\n", format_args!($($arg)*)))?;
     }};
 }
 
-/// `print!` that returns an error (a closed pipe) instead of panicking.
+/// `print!` that returns an error (a full disk) instead of panicking.
 macro_rules! out {
     ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        write!(std::io::stdout().lock(), $($arg)*)?;
+        $crate::cli::terminal::stdout(format_args!($($arg)*))?;
+    }};
+}
+
+/// `errln!` that never panics: a diagnostic that cannot be written is lost, not fatal.
+macro_rules! errln {
+    () => {{
+        $crate::cli::terminal::stderr(format_args!("\n"));
+    }};
+    ($($arg:tt)*) => {{
+        $crate::cli::terminal::stderr(format_args!("{}\n", format_args!($($arg)*)));
+    }};
+}
+
+/// `err!` that never panics.
+macro_rules! err {
+    ($($arg:tt)*) => {{
+        $crate::cli::terminal::stderr(format_args!($($arg)*));
     }};
 }
 
@@ -34,6 +53,7 @@ mod schema;
 mod score;
 mod show;
 mod sla;
+mod terminal;
 mod text;
 mod validate;
 
@@ -157,18 +177,16 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match run(cli) {
+    let outcome = run(cli).and_then(|outcome| terminal::flush().map(|()| outcome).map_err(anyhow::Error::new));
+    match outcome {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Problems) => ExitCode::from(1),
         Ok(Outcome::Unusable) => ExitCode::from(2),
-        // A reader that stopped reading (`| head`) is not an error.
-        Err(err)
-            if err.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
-        {
-            ExitCode::SUCCESS
-        }
         Err(err) => {
-            eprintln!("error: {err:#}");
+            match record::recorded() {
+                Some(seq) => errln!("error: {err:#} (the run is recorded as ledger entry {seq})"),
+                None => errln!("error: {err:#}"),
+            }
             ExitCode::from(2)
         }
     }
@@ -188,7 +206,9 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Schema(args) => schema::run(&cli.global, args),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut command, "vendorscore", &mut std::io::stdout());
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "vendorscore", &mut script);
+            out!("{}", String::from_utf8_lossy(&script));
             Ok(Outcome::Clean)
         }
     }

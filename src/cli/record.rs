@@ -1,6 +1,8 @@
 //! Recording a run in the workspace's ledger (unless `--dry-run`), with the
 //! actor and clock the run captured.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use super::{Env, GlobalOptions};
 use vendorscore::audit::ledger::{self, Appended, LEDGER_PATH};
 use vendorscore::pipeline::{self, Run};
@@ -25,8 +27,16 @@ pub fn open_session(global: &GlobalOptions, env: &Env) -> anyhow::Result<Option<
 /// Append the run's entry in a session opened earlier.
 pub fn record_in(global: &GlobalOptions, env: &Env, session: ledger::Session, run: Run) -> anyhow::Result<Appended> {
     let appended = pipeline::record(session, &env.clock()?, env.actor(), run)?;
+    RECORDED.store(appended.seq, Ordering::Relaxed);
     if !global.quiet {
-        eprintln!("recorded as ledger entry {} ({})", appended.seq, &appended.hash[..12]);
+        errln!("recorded as ledger entry {} ({})", appended.seq, &appended.hash[..12]);
     }
     Ok(appended)
+}
+
+static RECORDED: AtomicU64 = AtomicU64::new(0);
+
+/// The ledger entry this run appended, if any: an error after it says so.
+pub fn recorded() -> Option<u64> {
+    Some(RECORDED.load(Ordering::Relaxed)).filter(|&seq| seq > 0)
 }

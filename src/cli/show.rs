@@ -11,7 +11,7 @@ pub fn findings(findings: &Findings, env: &Env, global: &GlobalOptions) {
     if list.is_empty() || (global.quiet && !findings.has_errors()) {
         return;
     }
-    eprint!("{}", diagnostics::human(&list, &findings.sources, env.color_stderr));
+    err!("{}", diagnostics::human(&list, &findings.sources, env.color_stderr));
 }
 
 /// Print the warnings of a decision that was made.
@@ -25,9 +25,9 @@ fn notes(notes: &[String], global: &GlobalOptions) {
         return;
     }
     for note in notes {
-        eprint!("warning: {note}");
+        err!("warning: {note}");
         if !note.ends_with('\n') {
-            eprintln!();
+            errln!();
         }
     }
 }
@@ -38,13 +38,13 @@ pub fn failure(error: PipelineError, env: &Env, global: &GlobalOptions) -> anyho
     match error {
         PipelineError::Invalid { ref findings, .. } | PipelineError::Unevaluable { ref findings } => {
             self::findings(findings, env, global);
-            eprintln!("error: {error}");
+            errln!("error: {error}");
         }
         PipelineError::Unusable { message, help, notes: earlier } => {
             notes(&earlier, global);
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             if let Some(help) = help {
-                eprintln!("  = help: {help}");
+                errln!("  = help: {help}");
             }
         }
         PipelineError::Io(error) => return Err(error.into()),

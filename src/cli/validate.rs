@@ -38,11 +38,11 @@ pub fn run(global: &GlobalOptions, env: &Env, args: ValidateArgs) -> anyhow::Res
         "github" => out!("{}", diagnostics::github(&list, &validation.sources)),
         "sarif" => outln!("{}", serde_json::to_string_pretty(&diagnostics::sarif(&list, &validation.sources))?),
         _ => {
-            eprint!("{}", diagnostics::human(&list, &validation.sources, env.color_stderr));
+            err!("{}", diagnostics::human(&list, &validation.sources, env.color_stderr));
             if !global.quiet || errors + warnings > 0 {
                 let files = validation.files;
                 let noun = if files == 1 { "file" } else { "files" };
-                eprintln!("checked {files} {noun}: {errors} error(s), {warnings} warning(s)");
+                errln!("checked {files} {noun}: {errors} error(s), {warnings} warning(s)");
             }
         }
     }

@@ -4,6 +4,7 @@
 mod audit;
 mod check;
 mod fixtures;
+mod output;
 mod report;
 mod score;
 mod sla;

@@ -6,6 +6,7 @@ use std::io::Write as _;
 
 use serde::Serialize;
 
+use crate::cli::terminal::closed_pipe_is_fine;
 use crate::cli::text::{self, fit, wrap};
 use vendorscore::compliance::{Finding, Policy, VendorFindings};
 use vendorscore::model::RuleSeverity;
@@ -95,13 +96,19 @@ pub fn write_json(vendors: &[VendorFindings], as_of: &str, ledger: Option<u64>) 
     let document =
         CheckJson { as_of, vendors: Each(vendors, VendorJson::of), ledger: ledger.map(|seq| LedgerJson { seq }) };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    serde_json::to_writer_pretty(&mut out, &document)?;
-    out.write_all(b"\n")?;
-    out.flush()
+    let written = serde_json::to_writer_pretty(&mut out, &document)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    closed_pipe_is_fine(written)
 }
 
 /// Write one CSV row per finding to stdout.
 pub fn write_csv(vendors: &[VendorFindings]) -> std::io::Result<()> {
+    closed_pipe_is_fine(csv_rows(vendors))
+}
+
+fn csv_rows(vendors: &[VendorFindings]) -> std::io::Result<()> {
     let into_io = |e: csv::Error| match e.into_kind() {
         csv::ErrorKind::Io(io) => io,
         other => std::io::Error::other(format!("{other:?}")),

@@ -13,9 +13,10 @@ use super::{Env, GlobalOptions, Outcome, format_choice, inputs};
 use vendorscore::audit::hash::{hash_file, sha256_hex};
 use vendorscore::audit::ledger::FileRecord;
 use vendorscore::load::{self, Findings};
-use vendorscore::model::{ContractFile, Date, Metric, Rubric, Submission, WorkspaceFile};
+use vendorscore::model::{ContractFile, Date, Rubric, Submission, WorkspaceFile};
 use vendorscore::scoring::Measured;
-use vendorscore::sla::{self, ClauseResult, Decimal, Money, ReadOptions, Report, RowCounts, SlaError, Terms};
+use vendorscore::sla::{self, Decimal, ReadOptions, Report, RowCounts, SlaError, Terms};
+use vendorscore::units;
 use vendorscore::validate::{Document, check_disk_file};
 use vendorscore::workspace::Workspace;
 
@@ -394,30 +395,6 @@ fn to_csv(report: &Report) -> anyhow::Result<String> {
     Ok(String::from_utf8(writer.into_inner()?)?)
 }
 
-/// Seconds for people: `45s`, `4m10s`, `3h20m`, `2d04h`.
-pub fn duration(seconds: u64) -> String {
-    match seconds {
-        s if s < 60 => format!("{s}s"),
-        s if s < 3_600 => format!("{}m{:02}s", s / 60, s % 60),
-        s if s < 86_400 => format!("{}h{:02}m", s / 3_600, s % 3_600 / 60),
-        s => format!("{}d{:02}h", s / 86_400, s % 86_400 / 3_600),
-    }
-}
-
-fn money(amount: Money, currency: Option<&str>) -> String {
-    match currency {
-        Some(c) => format!("{c} {amount}"),
-        None => amount.to_string(),
-    }
-}
-
-fn attained(r: &ClauseResult) -> (String, String) {
-    match r.metric {
-        Metric::Csat => (format!("{:.2}", r.attainment.to_f64()), format!("≥ {}", r.required)),
-        _ => (format!("{:.2}%", r.attainment.to_f64()), format!("{}%", r.required)),
-    }
-}
-
 /// Per period, each clause with a met/breached mark, then the credits owed.
 fn table(report: &Report, terms: &Terms, contract: &str, tickets: &str, as_of: &str, color: bool) -> String {
     let mut out = String::new();
@@ -428,11 +405,6 @@ fn table(report: &Report, terms: &Terms, contract: &str, tickets: &str, as_of: &
         out.push_str("\nNo ticket falls under any clause.\n");
         return out;
     }
-    let value = |metric: Metric, v: Option<u64>| match (metric, v) {
-        (_, None) => "–".to_owned(),
-        (Metric::Csat, Some(v)) => v.to_string(),
-        (_, Some(v)) => duration(v),
-    };
     for credit in &report.credits {
         let _ = writeln!(out, "\n{}", credit.period);
         let _ = writeln!(
@@ -441,7 +413,8 @@ fn table(report: &Report, terms: &Terms, contract: &str, tickets: &str, as_of: &
             "Clause", "In scope", "Met", "Attained", "Required", "p50", "p90", "p95", "Status", "Credit"
         );
         for r in report.results.iter().filter(|r| r.period == credit.period) {
-            let (attainment, required) = attained(r);
+            let (attainment, required) =
+                (units::attainment(r.metric, r.attainment), units::required(r.metric, r.required));
             let status =
                 if r.breached { paint("✗ BREACHED", "31", color) } else { paint("✓ met     ", "32", color) };
             let _ = writeln!(
@@ -452,18 +425,18 @@ fn table(report: &Report, terms: &Terms, contract: &str, tickets: &str, as_of: &
                 r.met,
                 attainment,
                 required,
-                value(r.metric, r.p50),
-                value(r.metric, r.p90),
-                value(r.metric, r.p95),
+                units::percentile(r.metric, r.p50),
+                units::percentile(r.metric, r.p90),
+                units::percentile(r.metric, r.p95),
                 r.credit.to_string(),
             );
         }
         let cap = if credit.capped {
-            format!(" (capped at {})", money(report.cap.unwrap_or_default(), currency))
+            format!(" (capped at {})", units::money(report.cap.unwrap_or_default(), currency))
         } else {
             String::new()
         };
-        let _ = writeln!(out, "Credits owed for {}: {}{cap}", credit.period, money(credit.total, currency));
+        let _ = writeln!(out, "Credits owed for {}: {}{cap}", credit.period, units::money(credit.total, currency));
     }
     let breaches = report.results.iter().filter(|r| r.breached).count();
     let periods = report.credits.len();
@@ -472,11 +445,11 @@ fn table(report: &Report, terms: &Terms, contract: &str, tickets: &str, as_of: &
         "\n{breaches} breach{} in {periods} period{}; credits owed in total: {}",
         if breaches == 1 { "" } else { "es" },
         if periods == 1 { "" } else { "s" },
-        money(report.total_credit(), currency)
+        units::money(report.total_credit(), currency)
     );
     match report.cap {
         Some(cap) => {
-            let _ = writeln!(out, " (cap {} per period).", money(cap, currency));
+            let _ = writeln!(out, " (cap {} per period).", units::money(cap, currency));
         }
         None => out.push_str(".\n"),
     }
@@ -485,19 +458,4 @@ fn table(report: &Report, terms: &Terms, contract: &str, tickets: &str, as_of: &
 
 fn paint(text: &str, code: &str, color: bool) -> String {
     if color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::duration;
-
-    #[test]
-    fn durations_read_like_people_write_them() {
-        assert_eq!(duration(0), "0s");
-        assert_eq!(duration(59), "59s");
-        assert_eq!(duration(250), "4m10s");
-        assert_eq!(duration(3_600), "1h00m");
-        assert_eq!(duration(12_000), "3h20m");
-        assert_eq!(duration(187_200), "2d04h");
-    }
 }

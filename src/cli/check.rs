@@ -138,8 +138,8 @@ fn evaluate(policies: &[Policy], subjects: &[Subject], as_of: Date) -> Result<Ve
 }
 
 /// Findings for the vendors of a report that have a contract, keyed by
-/// vendor id, in the JSON shape of `check`; `None` when no vendor has one.
-/// The policies and contracts read are added to `files`.
+/// vendor id; `None` when no vendor has one. The policies and contracts
+/// read are added to `files`.
 pub fn findings_for_report(
     global: &GlobalOptions,
     workspace: &Workspace,
@@ -147,7 +147,7 @@ pub fn findings_for_report(
     folders: &[PathBuf],
     as_of: Date,
     files: &mut Vec<FileRecord>,
-) -> Result<Option<BTreeMap<String, Value>>, Findings> {
+) -> Result<Option<BTreeMap<String, VendorFindings>>, Findings> {
     let dirs: Vec<PathBuf> = folders.iter().filter(|d| d.join("contract.toml").is_file()).cloned().collect();
     if dirs.is_empty() {
         return Ok(None);
@@ -155,7 +155,7 @@ pub fn findings_for_report(
     let policies = load::policies(workspace, settings, &global.policies, files)?;
     let (subjects, _) = load::contract_subjects(workspace, &dirs, files)?;
     let checked = evaluate(&policies, &subjects, as_of)?;
-    Ok(Some(checked.iter().map(|v| (v.vendor.clone(), vendor_json(v))).collect()))
+    Ok(Some(checked.into_iter().map(|v| (v.vendor.clone(), v)).collect()))
 }
 
 /// The run as the ledger records it: counts and the failing rules, no floats.
@@ -255,11 +255,6 @@ impl<'a> FindingJson<'a> {
             remediation: rule.remediation.as_deref(),
         }
     }
-}
-
-/// One vendor as JSON, for the reports' view model.
-pub fn vendor_json(v: &VendorFindings) -> Value {
-    serde_json::to_value(VendorJson::of(v)).unwrap_or(Value::Null)
 }
 
 /// Write the JSON of SPEC section 5 to stdout as it is serialized.

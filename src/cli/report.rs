@@ -15,7 +15,7 @@ use vendorscore::audit::ledger::FileRecord;
 use vendorscore::output::write_atomic;
 use vendorscore::report::pdf::fonts::{self, FontSet};
 use vendorscore::report::templates::Templates;
-use vendorscore::report::view::{self, Provenance, RubricRef};
+use vendorscore::report::view::{self, FindingsView, Provenance, RubricRef, SlaView};
 use vendorscore::report::{Format, Rendered, Renderer};
 use vendorscore::scoring;
 use vendorscore::workspace::Workspace;
@@ -166,13 +166,14 @@ pub fn write_reports(
         cards.iter().map(|card| view::scorecard(&loaded.rubric, card, ranked, &provenance)).collect();
     for view in &mut views {
         let folder = workspace.root.join(&view.vendor.folder);
-        view.sla = super::sla::vendor_sla(global, &workspace, &loaded.settings, &folder, as_of, &mut loaded.files);
+        view.sla = super::sla::vendor_sla(global, &workspace, &loaded.settings, &folder, as_of, &mut loaded.files)
+            .map(|s| SlaView::new(&s.report, &s.contract, &s.tickets, s.currency.as_deref()));
     }
     let folders: Vec<PathBuf> = views.iter().map(|v| workspace.root.join(&v.vendor.folder)).collect();
     match super::check::findings_for_report(global, &workspace, &loaded.settings, &folders, as_of, &mut loaded.files) {
         Ok(found) => {
             for view in &mut views {
-                view.findings = found.as_ref().and_then(|f| f.get(&view.vendor.id).cloned());
+                view.findings = found.as_ref().and_then(|f| f.get(&view.vendor.id)).map(FindingsView::of);
             }
         }
         Err(findings) => {

@@ -200,10 +200,21 @@ pub fn measured_values(
     Ok(Some(measured))
 }
 
-/// A vendor folder's SLA results for its reports (the JSON of `sla
-/// --format json`), when it has both `tickets.csv` and `contract.toml`;
-/// the files read are added to `files`. Inputs that cannot be used leave
-/// the results out with a warning: the report goes on.
+/// A vendor folder's SLA results, for its reports.
+#[derive(Debug)]
+pub struct VendorSla {
+    pub report: Report,
+    /// The contract and the export as shown (workspace-relative).
+    pub contract: String,
+    pub tickets: String,
+    /// The contract's currency, for the credits.
+    pub currency: Option<String>,
+}
+
+/// A vendor folder's SLA results for its reports, when it has both
+/// `tickets.csv` and `contract.toml`; the files read are added to `files`.
+/// Inputs that cannot be used leave the results out with a warning: the
+/// report goes on.
 pub fn vendor_sla(
     global: &GlobalOptions,
     workspace: &Workspace,
@@ -211,7 +222,7 @@ pub fn vendor_sla(
     folder: &Path,
     as_of: Date,
     files: &mut Vec<FileRecord>,
-) -> Option<Value> {
+) -> Option<VendorSla> {
     let (tickets, contract_path) = (folder.join("tickets.csv"), folder.join("contract.toml"));
     if !tickets.is_file() || !contract_path.is_file() {
         return None;
@@ -231,16 +242,17 @@ pub fn vendor_sla(
         }
     };
     let options = ReadOptions { renames: sla::reader::renames(settings), ..ReadOptions::default() };
-    let report = Terms::from_contract(&contract)
-        .map_err(|e| e.to_string())
-        .and_then(|terms| sla::assess(&tickets, &terms, &options, as_of).map_err(|e| format!("{tickets_shown}: {e}")));
+    let report = Terms::from_contract(&contract).map_err(|e| e.to_string()).and_then(|terms| {
+        let report = sla::assess(&tickets, &terms, &options, as_of).map_err(|e| format!("{tickets_shown}: {e}"))?;
+        Ok((report, terms.currency))
+    });
     let digest = hash_file(&tickets);
     match (report, digest) {
-        (Ok(report), Ok(digest)) => {
+        (Ok((report, currency)), Ok(digest)) => {
             files.extend(read);
             files.push(FileRecord { path: tickets_shown.clone(), bytes: digest.bytes, sha256: digest.sha256 });
             load::finish_inputs(files);
-            Some(to_json(&report, &contract_shown, &tickets_shown))
+            Some(VendorSla { report, contract: contract_shown, tickets: tickets_shown, currency })
         }
         (Err(message), _) => {
             warn(message);

@@ -18,5 +18,6 @@ pub mod report;
 pub mod scoring;
 pub mod sla;
 pub mod source;
+pub mod units;
 pub mod validate;
 pub mod workspace;

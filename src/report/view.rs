@@ -5,8 +5,11 @@
 
 use serde::Serialize;
 
+use crate::compliance::{Finding, VendorFindings};
 use crate::model::{AnswerValue, Criterion, Rubric, Scoring};
 use crate::scoring::{Scorecard, Shown, Status, fmt, round2};
+use crate::sla::{ClauseResult, Decimal, Report};
+use crate::units::{self, Unit};
 
 /// What every report says about where it came from.
 #[derive(Debug, Clone, Serialize)]
@@ -60,9 +63,9 @@ pub struct ScorecardView {
     pub criteria: Vec<CriterionView>,
     pub flags: Vec<&'static str>,
     /// Compliance findings, once `check` has run for this vendor.
-    pub findings: Option<serde_json::Value>,
+    pub findings: Option<FindingsView>,
     /// SLA attainment, once tickets are measured for this vendor.
-    pub sla: Option<serde_json::Value>,
+    pub sla: Option<SlaView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -146,6 +149,245 @@ pub struct ComparisonRow {
     pub points: Vec<f64>,
     pub gates_failed: Vec<String>,
     pub flags: Vec<&'static str>,
+}
+
+/// A vendor's SLA attainment. The fields of `sla --format json` (SPEC
+/// section 7) keep their names and JSON types, so templates written
+/// against that shape keep working; the `*_text` fields add each value
+/// formatted with its unit by [`crate::units`], as the CLI table shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SlaView {
+    /// The contract and the ticket export, workspace-relative.
+    pub contract: String,
+    pub tickets: String,
+    pub rows: RowsView,
+    /// By period, then clause order.
+    pub results: Vec<SlaRowView>,
+    /// One per period with results, in order.
+    pub credits: Vec<CreditView>,
+    /// The contract's currency (ISO 4217), when it states one.
+    pub currency: Option<String>,
+    /// Breached results over all periods.
+    pub breaches: usize,
+    /// Credits owed over all periods: `"2100.00"`, and with the currency, `"EUR 2100.00"`.
+    pub total_credit: String,
+    pub total_credit_text: String,
+    /// The most credited per period, when the contract caps credits.
+    pub cap: Option<String>,
+    pub cap_text: Option<String>,
+}
+
+/// Rows read from the export and those that could not be.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowsView {
+    pub read: u64,
+    pub rejected: u64,
+    pub first_rejected: Vec<RejectedView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RejectedView {
+    pub line: u64,
+    pub reason: String,
+}
+
+/// One clause in one period.
+#[derive(Debug, Clone, Serialize)]
+pub struct SlaRowView {
+    pub clause: String,
+    /// `first_response`, `resolution`, `csat` or `reopen_rate`.
+    pub metric: &'static str,
+    /// The unit of `attainment` and `required`: `percent`, or `score` for csat.
+    pub unit: &'static str,
+    /// `2026-03` or `2026-W09`.
+    pub period: String,
+    pub in_scope: u64,
+    pub met: u64,
+    /// Percent (csat: the mean score), as a number.
+    pub attainment: f64,
+    /// Percent (csat: the target score; reopen_rate: 100 − target), an integer when whole.
+    pub required: serde_json::Number,
+    pub breached: bool,
+    /// Nearest-rank percentiles: seconds (csat: scores); `None` for reopen_rate.
+    pub p50: Option<u64>,
+    pub p90: Option<u64>,
+    pub p95: Option<u64>,
+    /// Credit for this breach before the period's cap: `"2100.00"`.
+    pub credit: String,
+    /// `86.82%`, or for csat the mean score `3.93`.
+    pub attainment_text: String,
+    /// `80%`, or for csat `≥ 4.2`.
+    pub required_text: String,
+    /// Durations (`1m41s`) for time metrics, scores for csat, `–` when absent.
+    pub p50_text: String,
+    pub p90_text: String,
+    pub p95_text: String,
+    /// The three as one cell: `30s / 2m56s / 5m59s`.
+    pub percentiles_text: String,
+    /// The credit with the currency: `EUR 2100.00`.
+    pub credit_text: String,
+}
+
+/// What one period owes.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreditView {
+    pub period: String,
+    /// After the cap: `"2100.00"`.
+    pub total: String,
+    /// Whether the cap cut the sum.
+    pub capped: bool,
+    /// With the currency: `EUR 2100.00`.
+    pub total_text: String,
+}
+
+impl SlaView {
+    /// The view of `report`, measured from `tickets` against `contract`
+    /// (paths as shown); `currency` is the contract's, for the credits.
+    pub fn new(report: &Report, contract: &str, tickets: &str, currency: Option<&str>) -> SlaView {
+        SlaView {
+            contract: contract.to_owned(),
+            tickets: tickets.to_owned(),
+            rows: RowsView {
+                read: report.rows.read,
+                rejected: report.rows.rejected,
+                first_rejected: report
+                    .rows
+                    .first_rejected
+                    .iter()
+                    .map(|r| RejectedView { line: r.line, reason: r.reason.clone() })
+                    .collect(),
+            },
+            results: report.results.iter().map(|r| SlaRowView::new(r, currency)).collect(),
+            credits: report
+                .credits
+                .iter()
+                .map(|c| CreditView {
+                    period: c.period.to_string(),
+                    total: c.total.to_string(),
+                    capped: c.capped,
+                    total_text: units::money(c.total, currency),
+                })
+                .collect(),
+            currency: currency.map(str::to_owned),
+            breaches: report.results.iter().filter(|r| r.breached).count(),
+            total_credit: report.total_credit().to_string(),
+            total_credit_text: units::money(report.total_credit(), currency),
+            cap: report.cap.map(|c| c.to_string()),
+            cap_text: report.cap.map(|c| units::money(c, currency)),
+        }
+    }
+}
+
+impl SlaRowView {
+    fn new(r: &ClauseResult, currency: Option<&str>) -> SlaRowView {
+        let percentiles = [r.p50, r.p90, r.p95];
+        let [p50_text, p90_text, p95_text] = percentiles.map(|p| units::percentile(r.metric, p));
+        SlaRowView {
+            clause: r.clause.clone(),
+            metric: r.metric.as_str(),
+            unit: Unit::of(r.metric).as_str(),
+            period: r.period.to_string(),
+            in_scope: r.in_scope,
+            met: r.met,
+            attainment: r.attainment.to_f64(),
+            required: json_number(r.required),
+            breached: r.breached,
+            p50: r.p50,
+            p90: r.p90,
+            p95: r.p95,
+            credit: r.credit.to_string(),
+            attainment_text: units::attainment(r.metric, r.attainment),
+            required_text: units::required(r.metric, r.required),
+            p50_text,
+            p90_text,
+            p95_text,
+            percentiles_text: units::percentiles(r.metric, percentiles),
+            credit_text: units::money(r.credit, currency),
+        }
+    }
+}
+
+/// A decimal as a JSON number, as `sla --format json` writes it: an integer when whole.
+fn json_number(d: Decimal) -> serde_json::Number {
+    let whole = if d.is_integer() { d.to_string().parse::<i64>().ok() } else { None };
+    match whole {
+        Some(n) => serde_json::Number::from(n),
+        None => serde_json::Number::from_f64(d.to_f64()).unwrap_or_else(|| serde_json::Number::from(0)),
+    }
+}
+
+/// A vendor's compliance findings, in the shape of one vendor of `check
+/// --format json` (SPEC section 5), plus `name` per finding.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingsView {
+    /// The vendor's id.
+    pub id: String,
+    /// The contract's workspace-relative path; `None` when there is none.
+    pub contract: Option<String>,
+    pub findings: Vec<FindingView>,
+    pub summary: FindingsSummary,
+}
+
+/// One rule's outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingView {
+    pub policy: Option<String>,
+    pub rule: String,
+    /// `policy/rule`, or the rule alone when there is no policy.
+    pub name: String,
+    /// `critical`, `high`, `medium` or `low`.
+    pub severity: &'static str,
+    /// `pass`, `fail`, `missing` or `skipped`.
+    pub status: &'static str,
+    pub title: String,
+    pub reference: Option<String>,
+    /// For `missing`: the paths the contract does not state.
+    pub missing: Vec<String>,
+    pub remediation: Option<String>,
+}
+
+/// Findings counted by status.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct FindingsSummary {
+    pub pass: usize,
+    pub fail: usize,
+    pub missing: usize,
+    pub skipped: usize,
+}
+
+impl FindingsView {
+    /// The view of one vendor's findings.
+    pub fn of(findings: &VendorFindings) -> FindingsView {
+        let s = findings.summary();
+        FindingsView {
+            id: findings.vendor.clone(),
+            contract: findings.contract.clone(),
+            findings: findings.findings.iter().map(FindingView::of).collect(),
+            summary: FindingsSummary { pass: s.pass, fail: s.fail, missing: s.missing, skipped: s.skipped },
+        }
+    }
+}
+
+impl FindingView {
+    fn of(f: &Finding) -> FindingView {
+        let rule = &*f.rule;
+        FindingView {
+            policy: rule.policy.clone(),
+            rule: rule.id.clone(),
+            name: rule.name(),
+            severity: rule.severity.as_str(),
+            status: f.status.as_str(),
+            title: rule.title.clone(),
+            reference: rule.reference.clone(),
+            missing: f.missing.clone(),
+            remediation: rule.remediation.clone(),
+        }
+    }
+
+    /// Whether the finding counts as a failure (fail or missing).
+    pub fn is_failure(&self) -> bool {
+        matches!(self.status, "fail" | "missing")
+    }
 }
 
 /// A status as people read it.
@@ -288,65 +530,126 @@ fn answer_text(criterion: &Criterion, value: Option<&Shown>) -> String {
     }
 }
 
-/// Bridge until the typed SLA view lands: the JSON of `sla --format json`.
-pub struct SlaView;
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
 
-impl SlaView {
-    #[allow(clippy::new_ret_no_self)]
-    pub fn new(
-        report: &crate::sla::Report,
-        contract: &str,
-        tickets: &str,
-        _currency: Option<&str>,
-    ) -> serde_json::Value {
-        use serde_json::json;
-        let number = |d: crate::sla::Decimal| {
-            if d.is_integer() {
-                d.to_string().parse::<i64>().map_or_else(|_| json!(d.to_f64()), |n| json!(n))
-            } else {
-                json!(d.to_f64())
-            }
-        };
-        json!({
-            "contract": contract,
-            "tickets": tickets,
-            "rows": {
-                "read": report.rows.read,
-                "rejected": report.rows.rejected,
-                "first_rejected": report.rows.first_rejected.iter()
-                    .map(|r| json!({ "line": r.line, "reason": r.reason })).collect::<Vec<_>>(),
-            },
-            "results": report.results.iter().map(|r| json!({
-                "clause": r.clause, "period": r.period.to_string(), "in_scope": r.in_scope, "met": r.met,
-                "attainment": r.attainment.to_f64(), "required": number(r.required), "breached": r.breached,
-                "p50": r.p50, "p90": r.p90, "p95": r.p95, "credit": r.credit.to_string(),
-            })).collect::<Vec<_>>(),
-            "credits": report.credits.iter().map(|c| json!({
-                "period": c.period.to_string(), "total": c.total.to_string(), "capped": c.capped,
-            })).collect::<Vec<_>>(),
-        })
+    use super::*;
+    use crate::compliance::{RuleInfo, Status as FindingStatus};
+    use crate::model::{Metric, RuleSeverity};
+    use crate::sla::period::month_index;
+    use crate::sla::{Money, PeriodCredit, PeriodKey, PeriodKind, RowCounts};
+
+    fn result(clause: &str, metric: Metric, attainment: Decimal, required: &str, p: [Option<u64>; 3]) -> ClauseResult {
+        ClauseResult {
+            clause: clause.to_owned(),
+            metric,
+            period: PeriodKey { kind: PeriodKind::Month, index: month_index(2026, 9) },
+            in_scope: 14,
+            met: 4,
+            attainment,
+            required: Decimal::parse(required).unwrap(),
+            breached: true,
+            p50: p[0],
+            p90: p[1],
+            p95: p[2],
+            credit: Money { cents: 84_000 },
+        }
     }
-}
 
-/// Bridge until the typed findings view lands: one vendor in the JSON of `check`.
-pub struct FindingsView;
+    fn report() -> Report {
+        let period = PeriodKey { kind: PeriodKind::Month, index: month_index(2026, 9) };
+        Report {
+            rows: RowCounts { read: 15, rejected: 0, first_rejected: Vec::new() },
+            results: vec![
+                // 6 of 15 within target: 40 %; 101 s, 4000 s, 90000 s.
+                result(
+                    "chat",
+                    Metric::FirstResponse,
+                    Decimal::new(4_000, 2),
+                    "80",
+                    [Some(101), Some(4_000), Some(90_000)],
+                ),
+                // 55 / 14 = 3.93 against 4.2.
+                result("csat", Metric::Csat, Decimal::new(393, 2), "4.2", [Some(4), Some(5), Some(5)]),
+            ],
+            credits: vec![PeriodCredit { period, total: Money { cents: 294_000 }, capped: false }],
+            cap: Some(Money { cents: 504_000 }),
+        }
+    }
 
-impl FindingsView {
-    pub fn of(v: &crate::compliance::VendorFindings) -> serde_json::Value {
-        use serde_json::json;
-        let s = v.summary();
-        json!({
-            "id": v.vendor,
-            "contract": v.contract,
-            "findings": v.findings.iter().map(|f| {
-                let rule = &*f.rule;
-                json!({
-                    "policy": rule.policy, "rule": rule.id, "severity": rule.severity.as_str(),
-                    "status": f.status.as_str(), "title": rule.title, "reference": rule.reference,
-                    "missing": f.missing, "remediation": rule.remediation,
-                })
-            }).collect::<Vec<_>>(),
-            "summary": { "pass": s.pass, "fail": s.fail, "missing": s.missing, "skipped": s.skipped },
-        })
+    #[test]
+    fn sla_rows_carry_their_values_with_units() {
+        let view = SlaView::new(&report(), "c.toml", "t.csv", Some("EUR"));
+        let [chat, csat] = &view.results[..] else { panic!("two rows") };
+        assert_eq!(
+            (chat.unit, chat.attainment_text.as_str(), chat.required_text.as_str()),
+            ("percent", "40.00%", "80%")
+        );
+        assert_eq!([&chat.p50_text, &chat.p90_text, &chat.p95_text].map(String::as_str), ["1m41s", "1h06m", "1d01h"]);
+        assert_eq!((csat.metric, csat.unit), ("csat", "score"));
+        assert_eq!((csat.attainment_text.as_str(), csat.required_text.as_str()), ("3.93", "≥ 4.2"));
+        assert_eq!(csat.percentiles_text, "4 / 5 / 5");
+        assert_eq!((csat.credit.as_str(), csat.credit_text.as_str()), ("840.00", "EUR 840.00"));
+        assert_eq!((view.total_credit_text.as_str(), view.cap_text.as_deref()), ("EUR 2940.00", Some("EUR 5040.00")));
+        assert_eq!((view.breaches, view.credits[0].total_text.as_str()), (2, "EUR 2940.00"));
+        let without = SlaView::new(&report(), "c.toml", "t.csv", None);
+        assert_eq!(without.results[1].credit_text, "840.00");
+    }
+
+    #[test]
+    fn sla_json_keeps_the_types_of_sla_format_json() {
+        let json = serde_json::to_value(SlaView::new(&report(), "c.toml", "t.csv", Some("EUR"))).unwrap();
+        let chat = &json["results"][0];
+        assert!(chat["required"].is_u64(), "a whole requirement is an integer: {chat}");
+        assert_eq!((chat["attainment"].as_f64(), chat["p50"].as_u64()), (Some(40.0), Some(101)));
+        assert_eq!((chat["period"].as_str(), chat["credit"].as_str()), (Some("2026-09"), Some("840.00")));
+        assert_eq!(json["results"][1]["required"].as_f64(), Some(4.2));
+        assert_eq!(json["rows"], serde_json::json!({"read": 15, "rejected": 0, "first_rejected": []}));
+        assert_eq!(json["credits"][0]["total"], "2940.00");
+    }
+
+    #[test]
+    fn findings_keep_the_shape_of_check_and_name_their_rule() {
+        let rule = |policy: Option<&str>, id: &str, severity| {
+            Arc::new(RuleInfo {
+                policy: policy.map(str::to_owned),
+                id: id.to_owned(),
+                severity,
+                title: format!("{id} title"),
+                reference: None,
+                remediation: Some("fix it".to_owned()),
+                reads: Vec::new(),
+            })
+        };
+        let vendor = VendorFindings {
+            vendor: "acme".to_owned(),
+            name: "Acme".to_owned(),
+            contract: Some("vendors/acme/contract.toml".to_owned()),
+            findings: vec![
+                Finding {
+                    rule: rule(Some("gdpr"), "dpa", RuleSeverity::High),
+                    status: FindingStatus::Missing,
+                    missing: vec!["data_protection.dpa_signed".to_owned()],
+                },
+                Finding {
+                    rule: rule(None, "mfa", RuleSeverity::Low),
+                    status: FindingStatus::Pass,
+                    missing: Vec::new(),
+                },
+            ],
+        };
+        let view = FindingsView::of(&vendor);
+        assert_eq!((view.findings[0].name.as_str(), view.findings[1].name.as_str()), ("gdpr/dpa", "mfa"));
+        assert!(view.findings[0].is_failure() && !view.findings[1].is_failure());
+        let json = serde_json::to_value(&view).unwrap();
+        assert_eq!(json["summary"], serde_json::json!({"pass": 1, "fail": 0, "missing": 1, "skipped": 0}));
+        assert_eq!(json["findings"][0]["severity"], "high");
+        assert_eq!(json["findings"][0]["missing"], serde_json::json!(["data_protection.dpa_signed"]));
+        assert_eq!(json["findings"][1]["policy"], serde_json::Value::Null);
+        assert_eq!(
+            (json["id"].as_str(), json["contract"].as_str()),
+            (Some("acme"), Some("vendors/acme/contract.toml"))
+        );
     }
 }

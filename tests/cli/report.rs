@@ -224,3 +224,221 @@ fn a_configured_fallback_font_sets_what_dejavu_lacks() {
     let ledger = std::fs::read_to_string(ws.join("audit/ledger.jsonl")).unwrap();
     assert!(ledger.lines().last().unwrap().contains("fonts/cjk.ttf"), "the font is a recorded input");
 }
+
+/// Northwind's contract with a time, a csat and a reopen-rate clause, and
+/// fifteen chat tickets in September 2026 (as of 2026-11-21):
+///
+/// - chat-first-response (60 s, 80 %, credit 5 % of 42000): fourteen
+///   answered in 10 20 30 40 50 60 101 150 200 250 300 3700 4000 90000 s,
+///   one never: 6 of 15 within 60 s = 40.00 % < 80 %, breached, 2100.00.
+///   Nearest rank over the 14 answered: p50 = 7th = 101 s = 1m41s, p90 =
+///   ⌈12.6⌉ = 13th = 4000 s = 1h06m(40s), p95 = ⌈13.3⌉ = 14th = 90000 s =
+///   1d01h.
+/// - csat (target 4.2, credit 2 %): ratings 5 5 5 5 4 4 4 4 4 3 3 3 3 3,
+///   sum 55 over 14 = 3.928… = 3.93 < 4.2, breached, 840.00; 4 at or above
+///   4.2; sorted 3×5 4×5 5×4: p50 = 7th = 4, p90 = 13th = 5, p95 = 14th = 5.
+/// - reopen (at most 25 % reopened): 14 resolved, 2 reopened, 12 of 14 not
+///   reopened = 85.71 % against 100 − 25 = 75 %, met; no percentiles.
+///
+/// The period owes 2100.00 + 840.00 = 2940.00, under the cap of 12 % of
+/// 42000 = 5040.00.
+pub fn csat_workspace() -> tempfile::TempDir {
+    let dir = sample();
+    let vendor = dir.path().join("ws/vendors/northwind-cx");
+    let contract = std::fs::read_to_string(vendor.join("contract.toml")).unwrap();
+    let (head, rest) = contract.split_once("[[sla]]").unwrap();
+    let (_, tail) = rest.split_once("[service_credits]").unwrap();
+    let clauses = r#"[[sla]]
+id = "chat-first-response"
+metric = "first_response"
+channel = "chat"
+target = "60s"
+attainment = 80
+period = "month"
+credit_pct = 5
+
+[[sla]]
+id = "csat"
+metric = "csat"
+channel = "any"
+target = 4.2
+attainment = 80
+period = "month"
+credit_pct = 2
+
+[[sla]]
+id = "reopen"
+metric = "reopen_rate"
+channel = "any"
+target = 25
+attainment = 80
+period = "month"
+credit_pct = 1
+
+"#;
+    std::fs::write(vendor.join("contract.toml"), format!("{head}{clauses}[service_credits]{tail}")).unwrap();
+    let tickets = "\
+ticket_id,channel,created_at,first_response_at,resolved_at,csat,reopened,tier,priority
+T01,chat,2026-09-01T08:00:00Z,2026-09-01T08:00:10Z,2026-09-03T08:00:00Z,5,false,1,normal
+T02,chat,2026-09-02T08:00:00Z,2026-09-02T08:00:20Z,2026-09-04T08:00:00Z,5,false,1,normal
+T03,chat,2026-09-03T08:00:00Z,2026-09-03T08:00:30Z,2026-09-05T08:00:00Z,5,true,1,normal
+T04,chat,2026-09-04T08:00:00Z,2026-09-04T08:00:40Z,2026-09-06T08:00:00Z,5,false,1,normal
+T05,chat,2026-09-05T08:00:00Z,2026-09-05T08:00:50Z,2026-09-07T08:00:00Z,4,false,1,normal
+T06,chat,2026-09-06T08:00:00Z,2026-09-06T08:01:00Z,2026-09-08T08:00:00Z,4,false,1,normal
+T07,chat,2026-09-07T08:00:00Z,2026-09-07T08:01:41Z,2026-09-09T08:00:00Z,4,false,1,normal
+T08,chat,2026-09-08T08:00:00Z,2026-09-08T08:02:30Z,2026-09-10T08:00:00Z,4,false,1,normal
+T09,chat,2026-09-09T08:00:00Z,2026-09-09T08:03:20Z,2026-09-11T08:00:00Z,4,false,1,normal
+T10,chat,2026-09-10T08:00:00Z,2026-09-10T08:04:10Z,2026-09-12T08:00:00Z,3,false,1,normal
+T11,chat,2026-09-11T08:00:00Z,2026-09-11T08:05:00Z,2026-09-13T08:00:00Z,3,true,1,normal
+T12,chat,2026-09-12T08:00:00Z,2026-09-12T09:01:40Z,2026-09-14T08:00:00Z,3,false,1,normal
+T13,chat,2026-09-13T08:00:00Z,2026-09-13T09:06:40Z,2026-09-15T08:00:00Z,3,false,1,normal
+T14,chat,2026-09-14T08:00:00Z,2026-09-15T09:00:00Z,2026-09-16T08:00:00Z,3,false,1,normal
+T15,chat,2026-09-15T08:00:00Z,,,,false,1,normal
+";
+    std::fs::write(vendor.join("tickets.csv"), tickets).unwrap();
+    dir
+}
+
+/// The lines of `text` from the one starting with `from` up to (not including) the next starting with `to`.
+fn section<'a>(text: &'a str, from: &str, to: &str) -> Vec<&'a str> {
+    text.lines().skip_while(|l| !l.starts_with(from)).skip(1).take_while(|l| !l.starts_with(to)).collect()
+}
+
+#[test]
+fn markdown_and_html_show_csat_as_a_score_and_times_as_durations() {
+    let dir = csat_workspace();
+    let ws = dir.path().join("ws");
+    vendorscore(&ws)
+        .args(["report", "vendors/northwind-cx", "--out", "r", "--dry-run", "-q", "--format", "md,html"])
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(ws.join("r/northwind-cx.md")).unwrap();
+    let rows = section(&md, "## SLA attainment", "---");
+    let expected = [
+        "",
+        "| Period | Clause | Metric | In scope | Attainment | Required | p50 / p90 / p95 | Result | Credit |",
+        "|---|---|---|---:|---:|---:|---:|---|---:|",
+        "| 2026-09 | chat-first-response | first_response | 15 | 40.00% | 80% | 1m41s / 1h06m / 1d01h | **breached** | EUR 2100.00 |",
+        "| 2026-09 | csat | csat | 14 | 3.93 | ≥ 4.2 | 4 / 5 / 5 | **breached** | EUR 840.00 |",
+        "| 2026-09 | reopen | reopen_rate | 14 | 85.71% | 75% | – / – / – | met | EUR 0.00 |",
+        "",
+        "Credits owed in total: EUR 2940.00 (cap EUR 5040.00 per period).",
+        "",
+    ];
+    assert_eq!(rows, expected, "{md}");
+
+    let html = std::fs::read_to_string(ws.join("r/northwind-cx.html")).unwrap();
+    let cells = |clause: &str| -> Vec<String> {
+        let row = html.lines().find(|l| l.starts_with(&format!("<tr><td>2026-09</td><td>{clause}</td>"))).unwrap();
+        row.split("<td")
+            .skip(1)
+            .map(|c| c.split_once('>').unwrap().1.split("</td>").next().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        cells("csat"),
+        [
+            "2026-09",
+            "csat",
+            "csat",
+            "14",
+            "3.93",
+            "≥ 4.2",
+            "4 / 5 / 5",
+            "<span class=\"breached\">breached</span>",
+            "EUR 840.00"
+        ]
+    );
+    assert_eq!(
+        cells("chat-first-response"),
+        [
+            "2026-09",
+            "chat-first-response",
+            "first_response",
+            "15",
+            "40.00%",
+            "80%",
+            "1m41s / 1h06m / 1d01h",
+            "<span class=\"breached\">breached</span>",
+            "EUR 2100.00"
+        ]
+    );
+    assert_eq!(cells("reopen")[4..7], ["85.71%", "75%", "– / – / –"]);
+    assert!(html.contains("<p>Credits owed in total: EUR 2940.00 (cap EUR 5040.00 per period).</p>"));
+}
+
+#[test]
+fn the_pdf_shows_csat_as_a_score_and_times_as_durations() {
+    let dir = csat_workspace();
+    let ws = dir.path().join("ws");
+    vendorscore(&ws).args(["report", "vendors/northwind-cx", "--out", "r", "--dry-run", "-q"]).assert().success();
+    let text = pdf_text(&ws.join("r/northwind-cx.pdf"));
+    let sla = text.split("SLA attainment").nth(1).unwrap_or_else(|| panic!("no SLA section in:\n{text}"));
+    // The mean score against its target, with score percentiles.
+    for expected in ["3.93", "≥ 4.2", "4 / 5 / 5", "EUR 840.00"] {
+        assert!(sla.contains(expected), "{expected:?} not in:\n{sla}");
+    }
+    for wrong in ["3.93 %", "3.93%", "4.2 %", "4.2%", "4s", "5s"] {
+        assert!(!sla.contains(wrong), "{wrong:?} in:\n{sla}");
+    }
+    // Durations as the CLI writes them (101 s, 4000 s, 90000 s), percents for times and reopen rate.
+    for expected in ["1m41s", "1h06m", "1d01h", "40.00%", "80%", "85.71%", "75%", "EUR 2100.00", "EUR 2940.00"] {
+        assert!(sla.contains(expected), "{expected:?} not in:\n{sla}");
+    }
+    assert!(!sla.contains("101s"), "{sla}");
+}
+
+#[test]
+fn the_reports_json_keeps_the_shapes_of_sla_and_check_and_adds_to_them() {
+    let dir = csat_workspace();
+    let ws = dir.path().join("ws");
+    vendorscore(&ws)
+        .args(["report", "vendors/northwind-cx", "--out", "r", "--dry-run", "-q", "--format", "json"])
+        .assert()
+        .success();
+    let report: Value = serde_json::from_slice(&std::fs::read(ws.join("r/northwind-cx.json")).unwrap()).unwrap();
+    let run = |args: &[&str]| -> Value {
+        let output = vendorscore(&ws).args(args).output().unwrap();
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    // Every field of `sla --format json` is in the report's `sla`, with the same value and type.
+    let sla = run(&["sla", "vendors/northwind-cx", "--format", "json", "--dry-run"]);
+    fn contains(outer: &Value, inner: &Value, at: &str) {
+        match (outer, inner) {
+            (Value::Object(o), Value::Object(i)) => {
+                for (key, value) in i {
+                    let got = o.get(key).unwrap_or_else(|| panic!("{at}.{key} missing"));
+                    contains(got, value, &format!("{at}.{key}"));
+                }
+            }
+            (Value::Array(o), Value::Array(i)) => {
+                assert_eq!(o.len(), i.len(), "{at}");
+                for (n, (o, i)) in o.iter().zip(i).enumerate() {
+                    contains(o, i, &format!("{at}[{n}]"));
+                }
+            }
+            _ => assert!(outer == inner && outer.is_f64() == inner.is_f64(), "{at}: {outer} ≠ {inner}"),
+        }
+    }
+    contains(&report["sla"], &sla, "sla");
+    let csat = &report["sla"]["results"][1];
+    assert_eq!(
+        (csat["clause"].as_str(), csat["required"].as_f64(), csat["attainment"].as_f64()),
+        (Some("csat"), Some(4.2), Some(3.93))
+    );
+    assert_eq!((csat["metric"].as_str(), csat["unit"].as_str()), (Some("csat"), Some("score")));
+    assert_eq!((csat["attainment_text"].as_str(), csat["required_text"].as_str()), (Some("3.93"), Some("≥ 4.2")));
+    let chat = &report["sla"]["results"][0];
+    assert_eq!(chat["required"], serde_json::json!(80), "a whole requirement stays an integer");
+    assert_eq!((chat["p50"].as_u64(), chat["p50_text"].as_str()), (Some(101), Some("1m41s")));
+    assert_eq!(chat["unit"], "percent");
+    assert_eq!(
+        (report["sla"]["currency"].as_str(), report["sla"]["total_credit"].as_str()),
+        (Some("EUR"), Some("2940.00"))
+    );
+    // And every field of the vendor in `check --format json` is in `findings`.
+    let check = run(&["check", "vendors/northwind-cx", "--format", "json", "--dry-run"]);
+    contains(&report["findings"], &check["vendors"][0], "findings");
+    let first = &report["findings"]["findings"][0];
+    assert_eq!(first["name"], format!("{}/{}", first["policy"].as_str().unwrap(), first["rule"].as_str().unwrap()));
+}

@@ -294,3 +294,24 @@ fn measured_criteria_take_their_values_from_the_tickets() {
         assert!(paths.contains(&format!("vendors/{vendor}/tickets.csv").as_str()), "{paths:?}");
     }
 }
+
+#[test]
+fn the_table_shows_csat_as_a_score_and_times_as_durations() {
+    // The tickets and their hand-worked figures: `crate::report::csat_workspace`.
+    let dir = crate::report::csat_workspace();
+    let ws = dir.path().join("ws");
+    let output = vendorscore(&ws).args(["sla", "vendors/northwind-cx", "--dry-run"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let cells = |clause: &str| -> Vec<&str> {
+        let line = text.lines().find(|l| l.starts_with(&format!("{clause} "))).unwrap();
+        line.split_whitespace().collect()
+    };
+    assert_eq!(
+        cells("chat-first-response"),
+        ["chat-first-response", "15", "6", "40.00%", "80%", "1m41s", "1h06m", "1d01h", "✗", "BREACHED", "2100.00"]
+    );
+    assert_eq!(cells("csat"), ["csat", "14", "4", "3.93", "≥", "4.2", "4", "5", "5", "✗", "BREACHED", "840.00"]);
+    assert_eq!(cells("reopen"), ["reopen", "14", "12", "85.71%", "75%", "–", "–", "–", "✓", "met", "0.00"]);
+    assert!(text.contains("Credits owed for 2026-09: EUR 2940.00\n"), "{text}");
+}

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use crate::cli::text::{fit, paint};
-use vendorscore::model::Metric;
-use vendorscore::sla::{ClauseResult, Decimal, Money, Report, Terms};
+use vendorscore::sla::{Decimal, Report, Terms};
+use vendorscore::units;
 
 /// A decimal as a JSON number: an integer when whole.
 fn number(d: Decimal) -> Value {
@@ -84,30 +84,6 @@ pub fn to_csv(report: &Report) -> anyhow::Result<String> {
     Ok(String::from_utf8(writer.into_inner()?)?)
 }
 
-/// Seconds for people: `45s`, `4m10s`, `3h20m`, `2d04h`.
-pub fn duration(seconds: u64) -> String {
-    match seconds {
-        s if s < 60 => format!("{s}s"),
-        s if s < 3_600 => format!("{}m{:02}s", s / 60, s % 60),
-        s if s < 86_400 => format!("{}h{:02}m", s / 3_600, s % 3_600 / 60),
-        s => format!("{}d{:02}h", s / 86_400, s % 86_400 / 3_600),
-    }
-}
-
-fn money(amount: Money, currency: Option<&str>) -> String {
-    match currency {
-        Some(c) => format!("{c} {amount}"),
-        None => amount.to_string(),
-    }
-}
-
-fn attained(r: &ClauseResult) -> (String, String) {
-    match r.metric {
-        Metric::Csat => (format!("{:.2}", r.attainment.to_f64()), format!("≥ {}", r.required)),
-        _ => (format!("{:.2}%", r.attainment.to_f64()), format!("{}%", r.required)),
-    }
-}
-
 /// Per period, each clause with a met/breached mark, then the credits owed.
 pub fn table(report: &Report, terms: &Terms, contract: &str, tickets: &str, as_of: &str, color: bool) -> String {
     let mut out = String::new();
@@ -118,11 +94,6 @@ pub fn table(report: &Report, terms: &Terms, contract: &str, tickets: &str, as_o
         out.push_str("\nNo ticket falls under any clause.\n");
         return out;
     }
-    let value = |metric: Metric, v: Option<u64>| match (metric, v) {
-        (_, None) => "–".to_owned(),
-        (Metric::Csat, Some(v)) => v.to_string(),
-        (_, Some(v)) => duration(v),
-    };
     for credit in &report.credits {
         let _ = writeln!(out, "\n{}", credit.period);
         let _ = writeln!(
@@ -131,7 +102,8 @@ pub fn table(report: &Report, terms: &Terms, contract: &str, tickets: &str, as_o
             "Clause", "In scope", "Met", "Attained", "Required", "p50", "p90", "p95", "Status", "Credit"
         );
         for r in report.results.iter().filter(|r| r.period == credit.period) {
-            let (attainment, required) = attained(r);
+            let (attainment, required) =
+                (units::attainment(r.metric, r.attainment), units::required(r.metric, r.required));
             let status =
                 if r.breached { paint("✗ BREACHED", "31", color) } else { paint("✓ met     ", "32", color) };
             let _ = writeln!(
@@ -142,18 +114,18 @@ pub fn table(report: &Report, terms: &Terms, contract: &str, tickets: &str, as_o
                 r.met,
                 attainment,
                 required,
-                value(r.metric, r.p50),
-                value(r.metric, r.p90),
-                value(r.metric, r.p95),
+                units::percentile(r.metric, r.p50),
+                units::percentile(r.metric, r.p90),
+                units::percentile(r.metric, r.p95),
                 r.credit.to_string(),
             );
         }
         let cap = if credit.capped {
-            format!(" (capped at {})", money(report.cap.unwrap_or_default(), currency))
+            format!(" (capped at {})", units::money(report.cap.unwrap_or_default(), currency))
         } else {
             String::new()
         };
-        let _ = writeln!(out, "Credits owed for {}: {}{cap}", credit.period, money(credit.total, currency));
+        let _ = writeln!(out, "Credits owed for {}: {}{cap}", credit.period, units::money(credit.total, currency));
     }
     let breaches = report.results.iter().filter(|r| r.breached).count();
     let periods = report.credits.len();
@@ -162,28 +134,13 @@ pub fn table(report: &Report, terms: &Terms, contract: &str, tickets: &str, as_o
         "\n{breaches} breach{} in {periods} period{}; credits owed in total: {}",
         if breaches == 1 { "" } else { "es" },
         if periods == 1 { "" } else { "s" },
-        money(report.total_credit(), currency)
+        units::money(report.total_credit(), currency)
     );
     match report.cap {
         Some(cap) => {
-            let _ = writeln!(out, " (cap {} per period).", money(cap, currency));
+            let _ = writeln!(out, " (cap {} per period).", units::money(cap, currency));
         }
         None => out.push_str(".\n"),
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::duration;
-
-    #[test]
-    fn durations_read_like_people_write_them() {
-        assert_eq!(duration(0), "0s");
-        assert_eq!(duration(59), "59s");
-        assert_eq!(duration(250), "4m10s");
-        assert_eq!(duration(3_600), "1h00m");
-        assert_eq!(duration(12_000), "3h20m");
-        assert_eq!(duration(187_200), "2d04h");
-    }
 }

@@ -2,11 +2,9 @@
 //! bars, the biggest losses, the full criteria table (header repeated on
 //! every page), then compliance findings and SLA attainment when present.
 
-use serde_json::Value;
-
 use super::canvas::{CONTENT_WIDTH, Canvas, Colour, MARGIN, Style};
 use super::fonts::Face;
-use crate::report::view::{CriterionView, ScorecardView};
+use crate::report::view::{CriterionView, FindingView, FindingsView, ScorecardView, SlaView};
 
 const X: f32 = MARGIN;
 const RIGHT: f32 = MARGIN + CONTENT_WIDTH;
@@ -317,111 +315,88 @@ const FINDING_COLUMNS: [Column; 5] = [
     col("Remediation", 168.0, false),
 ];
 
-fn findings_table(c: &mut Canvas, findings: &Value) {
-    let list = findings.get("findings").and_then(Value::as_array).cloned().unwrap_or_default();
+fn findings_table(c: &mut Canvas, findings: &FindingsView) {
     section(c, "Contract compliance", 40.0);
-    if let Some(summary) = findings.get("summary") {
-        let count = |k: &str| summary.get(k).and_then(Value::as_u64).unwrap_or(0);
-        let text = format!(
-            "{} pass, {} fail, {} missing, {} skipped",
-            count("pass"),
-            count("fail"),
-            count("missing"),
-            count("skipped")
-        );
-        c.paragraph(X, CONTENT_WIDTH, MUTED, &text);
-        c.y += 4.0;
-    }
-    let problems: Vec<&Value> =
-        list.iter().filter(|f| matches!(f.get("status").and_then(Value::as_str), Some("fail" | "missing"))).collect();
+    let s = &findings.summary;
+    let text = format!("{} pass, {} fail, {} missing, {} skipped", s.pass, s.fail, s.missing, s.skipped);
+    c.paragraph(X, CONTENT_WIDTH, MUTED, &text);
+    c.y += 4.0;
+    let problems: Vec<&FindingView> = findings.findings.iter().filter(|f| f.is_failure()).collect();
     if problems.is_empty() {
         c.paragraph(X, CONTENT_WIDTH, BODY, "Every applicable rule passes.");
         return;
     }
     table_header(c, &FINDING_COLUMNS);
+    let or_empty = |text: &Option<String>| text.clone().unwrap_or_default();
     for f in problems {
-        let get = |k: &str| f.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
-        let severity = get("severity");
-        let mut rule = wrapped(c, CELL_BOLD, &get("title"), FINDING_COLUMNS[2].width);
-        rule.extend(wrapped(c, CELL_MUTED, &format!("{}/{}", get("policy"), get("rule")), FINDING_COLUMNS[2].width));
-        let missing: Vec<&str> =
-            f.get("missing").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
-        if !missing.is_empty() {
+        let mut rule = wrapped(c, CELL_BOLD, &f.title, FINDING_COLUMNS[2].width);
+        rule.extend(wrapped(c, CELL_MUTED, &f.name, FINDING_COLUMNS[2].width));
+        if !f.missing.is_empty() {
             rule.extend(wrapped(
                 c,
                 CELL_MUTED,
-                &format!("not stated: {}", missing.join(", ")),
+                &format!("not stated: {}", f.missing.join(", ")),
                 FINDING_COLUMNS[2].width,
             ));
         }
         let cells = vec![
-            vec![(Style::new(Face::Bold, 7.5, severity_colour(&severity)), severity.clone())],
-            vec![(CELL, get("status"))],
+            vec![(Style::new(Face::Bold, 7.5, severity_colour(f.severity)), f.severity.to_owned())],
+            vec![(CELL, f.status.to_owned())],
             rule,
-            wrapped(c, CELL, &get("reference"), FINDING_COLUMNS[3].width),
-            wrapped(c, CELL, &get("remediation"), FINDING_COLUMNS[4].width),
+            wrapped(c, CELL, &or_empty(&f.reference), FINDING_COLUMNS[3].width),
+            wrapped(c, CELL, &or_empty(&f.remediation), FINDING_COLUMNS[4].width),
         ];
         table_row(c, &FINDING_COLUMNS, &cells);
     }
 }
 
-/// Seconds as a short duration: `45s`, `12m`, `5.2h`, `3.1d`; "—" when absent.
-fn duration(seconds: Option<&Value>) -> String {
-    let Some(s) = seconds.and_then(Value::as_f64) else { return "—".to_owned() };
-    match s {
-        s if s < 120.0 => format!("{s:.0}s"),
-        s if s < 7_200.0 => format!("{:.0}m", s / 60.0),
-        s if s < 172_800.0 => format!("{:.1}h", s / 3_600.0),
-        s => format!("{:.1}d", s / 86_400.0),
-    }
-}
-
 const SLA_COLUMNS: [Column; 8] = [
-    col("Period", 50.0, false),
-    col("Clause", 135.0, false),
-    col("In scope", 50.0, true),
-    col("Attainment", 58.0, true),
-    col("Required", 50.0, true),
-    col("p50 / p90 / p95", 76.0, true),
-    col("Result", 40.0, false),
-    col("Credit", 40.0, true),
+    col("Period", 48.0, false),
+    col("Clause", 117.0, false),
+    col("In scope", 40.0, true),
+    col("Attainment", 52.0, true),
+    col("Required", 44.0, true),
+    col("p50 / p90 / p95", 96.0, true),
+    col("Result", 42.0, false),
+    col("Credit", 60.0, true),
 ];
 
-fn sla_table(c: &mut Canvas, sla: &Value) {
+/// Each result with its values in their units (a csat clause as a mean
+/// score against its target), then the credits owed.
+fn sla_table(c: &mut Canvas, sla: &SlaView) {
     section(c, "SLA attainment", 40.0);
-    let results = sla.get("results").and_then(Value::as_array).cloned().unwrap_or_default();
-    if results.is_empty() {
+    if sla.results.is_empty() {
         c.paragraph(X, CONTENT_WIDTH, BODY, "No tickets in scope of any SLA clause.");
         return;
     }
     table_header(c, &SLA_COLUMNS);
-    for r in &results {
-        let text = |k: &str| match r.get(k) {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Null) | None => "—".to_owned(),
-            Some(other) => other.to_string(),
-        };
-        let breached = r.get("breached").and_then(Value::as_bool).unwrap_or(false);
-        let result = if breached {
+    let fit = |c: &Canvas, text: &str, column: usize| {
+        c.fonts.ellipsize(CELL.face, CELL.size, text, SLA_COLUMNS[column].width - 2.0 * PAD)
+    };
+    for r in &sla.results {
+        let result = if r.breached {
             (Style::new(Face::Bold, 7.5, Colour::DISQUALIFIED), "breached".to_owned())
         } else {
             (Style::new(Face::Bold, 7.5, Colour::QUALIFIED), "met".to_owned())
         };
+        let mut clause = wrapped(c, CELL, &r.clause, SLA_COLUMNS[1].width);
+        clause.push((CELL_MUTED, r.metric.replace('_', " ")));
         let cells = vec![
-            vec![(CELL, text("period"))],
-            wrapped(c, CELL, &text("clause"), SLA_COLUMNS[1].width),
-            vec![(CELL, c.fonts.ellipsize(CELL.face, CELL.size, &text("in_scope"), SLA_COLUMNS[2].width - 2.0 * PAD))],
-            vec![(CELL_BOLD, format!("{} %", text("attainment")))],
-            vec![(CELL, format!("{} %", text("required")))],
-            wrapped(
-                c,
-                CELL,
-                &format!("{} / {} / {}", duration(r.get("p50")), duration(r.get("p90")), duration(r.get("p95"))),
-                SLA_COLUMNS[5].width,
-            ),
+            vec![(CELL, r.period.clone())],
+            clause,
+            vec![(CELL, fit(c, &r.in_scope.to_string(), 2))],
+            vec![(CELL_BOLD, fit(c, &r.attainment_text, 3))],
+            vec![(CELL, fit(c, &r.required_text, 4))],
+            wrapped(c, CELL, &r.percentiles_text, SLA_COLUMNS[5].width),
             vec![result],
-            vec![(CELL, c.fonts.ellipsize(CELL.face, CELL.size, &text("credit"), SLA_COLUMNS[7].width - 2.0 * PAD))],
+            vec![(CELL, fit(c, &r.credit_text, 7))],
         ];
         table_row(c, &SLA_COLUMNS, &cells);
     }
+    let mut owed = format!("Credits owed in total: {}", sla.total_credit_text);
+    if let Some(cap) = &sla.cap_text {
+        owed.push_str(&format!(" (cap {cap} per period)"));
+    }
+    c.y += 6.0;
+    c.paragraph(X, CONTENT_WIDTH, MUTED, &owed);
 }

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod builtin;
 pub mod compliance;
 pub mod diag;
+pub mod expr;
 pub mod load;
 pub mod model;
 pub mod output;

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use crate::compliance::expr;
+use crate::expr;
 use crate::diag::{Code, Diagnostics};
 use crate::model::{PolicyFile, Spanned, is_semver, is_slug};
 

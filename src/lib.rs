@@ -14,6 +14,7 @@ pub mod expr;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod regular_file;
 pub mod report;
 pub mod scoring;
 pub mod sla;

@@ -5,6 +5,7 @@ mod audit;
 mod check;
 mod fixtures;
 mod report;
+mod sandbox;
 mod score;
 mod sla;
 mod validate;

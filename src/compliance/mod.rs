@@ -1,13 +1,12 @@
 //! Contract compliance: policy rules evaluated over vendors' contracts.
 //!
-//! Pure: (policies, contracts, as-of date) → findings. This module owns the
-//! expression language rules are written in ([`expr`]), what rules see of a
+//! Pure: (policies, contracts, as-of date) → findings. Rules are written in the
+//! expression language of [`crate::expr`]; this module owns what rules see of a
 //! contract ([`context`]), how rules are compiled and decided ([`rules`]) and
 //! the findings ([`finding`]). It reads no files and no clock: `load` hands
 //! it validated policies and contracts, the CLI the date.
 
 pub mod context;
-pub mod expr;
 pub mod finding;
 pub mod reads;
 pub mod rules;

@@ -25,9 +25,10 @@ use minijinja::{ErrorKind, Expression, Value};
 
 use super::context::is_stated;
 use super::finding::{Finding, RuleInfo, Status};
-use super::{expr, reads};
+use super::reads;
 use crate::audit::hash::sha256_hex;
 use crate::diag::{Code, Diagnostics};
+use crate::expr;
 use crate::model::{Date, PolicyFile, Spanned};
 use crate::source::SourceFile;
 

@@ -1,16 +1,27 @@
 //! Markdown and HTML reports from minijinja templates: the built-in ones
 //! (`templates/` in the repository, compiled in), overridden by name by a
 //! workspace's `templates/`. Sandboxed: names cannot leave the templates
-//! folder, and fuel stops a runaway loop.
+//! folder, a workspace template must be a regular file directly inside it
+//! (no symbolic link, neither the file nor the folder, is followed), and
+//! fuel stops a runaway loop. Every workspace template actually loaded,
+//! `{% include %}`d ones too, is listed by [`Templates::loaded`] so a run
+//! can record it.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, Value};
 
+use crate::audit::hash::{FileDigest, sha256_hex};
 use crate::builtin;
+use crate::regular_file;
 
 /// Most instructions one template may run.
 pub const FUEL: u64 = 5_000_000;
+
+/// The largest workspace template file, in bytes.
+pub const MAX_TEMPLATE_BYTES: u64 = 1 << 20;
 
 /// Why a template could not render.
 #[derive(Debug, thiserror::Error)]
@@ -22,10 +33,27 @@ pub struct TemplateError {
     pub message: String,
 }
 
+/// A workspace template that was read: its path and the digest of the bytes used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadedTemplate {
+    pub path: PathBuf,
+    pub digest: FileDigest,
+}
+
 /// The templates of one workspace.
 pub struct Templates {
     env: Environment<'static>,
+    folder: Arc<Folder>,
+}
+
+/// The workspace's templates folder, as the loader sees it.
+struct Folder {
+    /// The folder, when there is one.
     dir: Option<PathBuf>,
+    /// Why the folder cannot be used at all (it is a symbolic link).
+    refused: Option<String>,
+    /// Workspace templates read so far, by name.
+    loaded: Mutex<BTreeMap<String, LoadedTemplate>>,
 }
 
 impl Templates {
@@ -38,28 +66,36 @@ impl Templates {
         env.set_auto_escape_callback(|name| if name.contains(".html") { AutoEscape::Html } else { AutoEscape::None });
         env.add_filter("fixed", fixed);
         env.add_filter("cell", cell);
-        let dir = dir.filter(|d| d.is_dir()).map(Path::to_path_buf);
-        let loader_dir = dir.clone();
-        env.set_loader(move |name| load(loader_dir.as_deref(), name));
-        Templates { env, dir }
+        let folder = Arc::new(Folder::new(dir));
+        let loader_folder = Arc::clone(&folder);
+        env.set_loader(move |name| loader_folder.load(name));
+        Templates { env, folder }
     }
 
-    /// Where a template comes from: the workspace file, or the built-in one.
+    /// Where a template comes from: the workspace file (a regular file, not
+    /// a link), or `None` for the built-in one.
     pub fn origin(&self, name: &str) -> Option<PathBuf> {
-        let dir = self.dir.as_ref()?;
-        let path = dir.join(name);
-        path.is_file().then_some(path)
+        let path = self.folder.dir.as_ref()?.join(name);
+        std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()).then_some(path)
+    }
+
+    /// The workspace template files read so far (by `render`, includes too), sorted by path.
+    pub fn loaded(&self) -> Vec<PathBuf> {
+        self.loaded_templates().into_iter().map(|t| t.path).collect()
+    }
+
+    /// Like [`Templates::loaded`], with the digest of the bytes each render used.
+    pub fn loaded_templates(&self) -> Vec<LoadedTemplate> {
+        let loaded = self.folder.loaded.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut all: Vec<LoadedTemplate> = loaded.values().cloned().collect();
+        all.sort_by(|a, b| a.path.cmp(&b.path));
+        all
     }
 
     /// Render template `name` with `context`.
     pub fn render(&self, name: &str, context: &impl serde::Serialize) -> Result<String, TemplateError> {
         let located = |e: Error| {
-            let file = e.name().unwrap_or(name).to_owned();
-            let file = if self.origin(&file).is_some() {
-                format!("templates/{file}")
-            } else {
-                format!("builtin:templates/{file}")
-            };
+            let file = self.folder.label(e.name().unwrap_or(name));
             let mut message = e.detail().map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind()));
             let mut source = std::error::Error::source(&e);
             while let Some(inner) = source {
@@ -73,24 +109,73 @@ impl Templates {
     }
 }
 
-/// Load `name` from the workspace's folder, else the built-in templates.
-fn load(dir: Option<&Path>, name: &str) -> Result<Option<String>, Error> {
-    let plain = !name.is_empty() && !name.contains(['/', '\\']) && !name.starts_with('.');
-    if !plain {
-        return Err(Error::new(
-            ErrorKind::InvalidOperation,
-            format!("template `{name}` is outside the templates folder"),
-        ));
-    }
-    if let Some(dir) = dir {
-        let path = dir.join(name);
-        if path.is_file() {
-            return std::fs::read_to_string(&path)
-                .map(Some)
-                .map_err(|e| Error::new(ErrorKind::InvalidOperation, format!("cannot read templates/{name}: {e}")));
+impl Folder {
+    fn new(dir: Option<&Path>) -> Folder {
+        let mut folder = Folder { dir: None, refused: None, loaded: Mutex::default() };
+        let Some(dir) = dir else { return folder };
+        match std::fs::symlink_metadata(dir) {
+            Ok(m) if m.file_type().is_symlink() => {
+                folder.refused = Some(
+                    "the workspace's templates folder is a symbolic link; templates must be regular files \
+                     inside a real `templates/` folder"
+                        .to_owned(),
+                );
+            }
+            Ok(m) if m.is_dir() => folder.dir = Some(dir.to_path_buf()),
+            _ => {}
         }
+        folder
     }
-    Ok(builtin::template(name).map(|t| t.text().to_owned()))
+
+    /// How errors name template `name`: the workspace's, or the built-in one.
+    fn label(&self, name: &str) -> String {
+        let in_workspace = self.refused.is_some()
+            || self.dir.as_ref().is_some_and(|d| std::fs::symlink_metadata(d.join(name)).is_ok());
+        if in_workspace { format!("templates/{name}") } else { format!("builtin:templates/{name}") }
+    }
+
+    /// Load `name` from the workspace's folder, else the built-in templates.
+    fn load(&self, name: &str) -> Result<Option<String>, Error> {
+        let plain = !name.is_empty() && !name.contains(['/', '\\']) && !name.starts_with('.');
+        if !plain {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("template `{name}` is outside the templates folder"),
+            ));
+        }
+        if let Some(reason) = &self.refused {
+            return Err(Error::new(ErrorKind::InvalidOperation, format!("template `{name}`: {reason}")));
+        }
+        if let Some(dir) = &self.dir {
+            let path = dir.join(name);
+            match std::fs::symlink_metadata(&path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                _ => {
+                    let text = regular_file::read_text(&path, MAX_TEMPLATE_BYTES).map_err(|e| {
+                        let why = match e.kind() {
+                            std::io::ErrorKind::InvalidInput | std::io::ErrorKind::InvalidData => format!("it {e}"),
+                            _ => e.to_string(),
+                        };
+                        Error::new(
+                            ErrorKind::InvalidOperation,
+                            format!(
+                                "cannot use templates/{name}: {why}; templates must be regular files inside \
+                                 the templates folder"
+                            ),
+                        )
+                    })?;
+                    let digest = FileDigest { bytes: text.len() as u64, sha256: sha256_hex(text.as_bytes()) };
+                    let loaded = LoadedTemplate { path, digest };
+                    self.loaded
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .insert(name.to_owned(), loaded);
+                    return Ok(Some(text));
+                }
+            }
+        }
+        Ok(builtin::template(name).map(|t| t.text().to_owned()))
+    }
 }
 
 /// `x | cell`: text made safe for one Markdown table cell.
@@ -116,6 +201,71 @@ mod tests {
         let err = templates.render("x.md.j2", &()).unwrap_err();
         assert!(err.message.contains("outside the templates folder"), "{err}");
         assert_eq!(err.file, "templates/x.md.j2");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_template_is_refused_even_when_included() {
+        let dir = tempfile::tempdir().unwrap();
+        let templates = dir.path().join("templates");
+        std::fs::create_dir(&templates).unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "root:x:0:0").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("secret.txt"), templates.join("evil.j2")).unwrap();
+        std::fs::write(templates.join("x.md.j2"), "before\n{% include 'evil.j2' %}").unwrap();
+        let templates = Templates::new(Some(&templates));
+        let err = templates.render("x.md.j2", &()).unwrap_err();
+        assert!(err.message.contains("templates/evil.j2") && err.message.contains("symbolic link"), "{err}");
+        assert!(!err.to_string().contains("root:x"), "{err}");
+        assert_eq!((err.file.as_str(), err.line), ("templates/x.md.j2", Some(2)));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_override_that_is_a_link_and_a_linked_folder_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        std::fs::create_dir(&real).unwrap();
+        std::fs::write(real.join("scorecard.md.j2"), "from outside").unwrap();
+        let templates = dir.path().join("templates");
+        std::fs::create_dir(&templates).unwrap();
+        std::os::unix::fs::symlink(real.join("scorecard.md.j2"), templates.join("scorecard.md.j2")).unwrap();
+        let linked = Templates::new(Some(&templates));
+        let err = linked.render("scorecard.md.j2", &()).unwrap_err();
+        assert_eq!(err.file, "templates/scorecard.md.j2");
+        assert!(err.message.contains("symbolic link"), "{err}");
+        assert_eq!(linked.origin("scorecard.md.j2"), None);
+        assert!(linked.loaded().is_empty());
+
+        let folder_link = dir.path().join("linked-templates");
+        std::os::unix::fs::symlink(&real, &folder_link).unwrap();
+        let err = Templates::new(Some(&folder_link)).render("scorecard.md.j2", &()).unwrap_err();
+        assert!(err.message.contains("templates folder is a symbolic link"), "{err}");
+        assert_eq!(err.file, "templates/scorecard.md.j2");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_template_is_refused_without_waiting_for_a_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("scorecard.md.j2");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let err = Templates::new(Some(dir.path())).render("scorecard.md.j2", &()).unwrap_err();
+        assert!(err.message.contains("FIFO"), "{err}");
+    }
+
+    #[test]
+    fn included_workspace_templates_are_listed_as_loaded_with_their_digest() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("scorecard.md.j2"), "{% include 'part.j2' %}{% include 'comparison.md.j2' %}")
+            .unwrap();
+        std::fs::write(dir.path().join("part.j2"), "part").unwrap();
+        std::fs::write(dir.path().join("unused.j2"), "unused").unwrap();
+        let templates = Templates::new(Some(dir.path()));
+        assert!(templates.loaded().is_empty());
+        let _ = templates.render("scorecard.md.j2", &());
+        assert_eq!(templates.loaded(), [dir.path().join("part.j2"), dir.path().join("scorecard.md.j2")]);
+        let part = &templates.loaded_templates()[0];
+        assert_eq!(part.digest, FileDigest { bytes: 4, sha256: sha256_hex(b"part") });
     }
 
     #[test]

@@ -3,8 +3,8 @@
 
 use std::collections::HashSet;
 
-use crate::compliance::expr;
 use crate::diag::{Code, Diagnostics};
+use crate::expr;
 use crate::model::{PolicyFile, Spanned, is_semver, is_slug};
 
 /// Check a parsed policy.

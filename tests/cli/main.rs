@@ -6,6 +6,7 @@ mod check;
 mod fixtures;
 mod output;
 mod report;
+mod sandbox;
 mod score;
 mod sla;
 mod validate;

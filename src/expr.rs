@@ -1,5 +1,7 @@
-//! The expression language of policy rules: minijinja expressions over the
-//! contract's tables, with a few documented helpers.
+//! The policy/tier expression language: minijinja expressions over the
+//! contract's tables, with a few documented helpers. A leaf module, used
+//! alike by `validate` (to check rules) and `compliance` (to evaluate them);
+//! it depends on nothing above `model` and `diag`.
 //!
 //! Variables: `contract`, `data_protection`, `security`, `capacity`, `sla`,
 //! `service_credits`, `extra`, `vendor`, `answers`, `as_of`.

@@ -94,6 +94,7 @@ codes! {
     DuplicateVendor = "VS0210", Error, "two vendors have the same id";
     NotPanelCriterion = "VS0211", Error, "evaluation scores a criterion that is not a panel criterion";
     NotInVendorFolder = "VS0212", Warning, "file is not where the workspace layout expects it";
+    NotAVendorFolder = "VS0213", Error, "folder under vendors/ holds no vendor.toml";
     // Contracts.
     UnknownContractVendor = "VS0301", Error, "contract names a vendor that does not exist";
     InvalidCurrency = "VS0302", Error, "not an ISO 4217 currency code";
@@ -106,6 +107,7 @@ codes! {
     // Workspace and templates.
     MissingReference = "VS0501", Error, "referenced file does not exist";
     TemplateSyntax = "VS0502", Error, "template does not compile";
+    OutsideWorkspace = "VS0503", Error, "reference leaves the workspace";
 }
 
 impl std::fmt::Display for Code {

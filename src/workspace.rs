@@ -41,15 +41,46 @@ impl Workspace {
         slash_path(shown)
     }
 
-    /// Resolve a reference written in a file or on the command line.
+    /// Resolve a reference written in a file or on the command line. A path
+    /// must stay inside the workspace: not absolute, not above the root, and
+    /// through no folder that is a symbolic link (the file itself is opened
+    /// without following links).
     pub fn resolve(&self, reference: &str) -> Reference {
         match reference.strip_prefix(builtin::PREFIX) {
             Some(_) => match builtin::resolve(reference) {
                 Some(file) => Reference::Builtin(file),
                 None => Reference::UnknownBuiltin(reference.to_owned()),
             },
-            None => Reference::Path(normalize(&self.root.join(reference))),
+            None => match self.inside(Path::new(reference)) {
+                Some(path) => Reference::Path(path),
+                None => Reference::Outside(reference.to_owned()),
+            },
         }
+    }
+
+    /// `relative` joined to the root, if it stays inside the workspace
+    /// (lexically, and through no linked folder).
+    pub fn inside(&self, relative: &Path) -> Option<PathBuf> {
+        if relative.has_root() || relative.components().any(|c| matches!(c, Component::Prefix(_))) {
+            return None;
+        }
+        let path = normalize(&self.root.join(relative));
+        let rest = path.strip_prefix(&self.root).ok()?;
+        let mut at = self.root.clone();
+        let parts: Vec<_> = rest.components().collect();
+        for (i, part) in parts.iter().enumerate() {
+            at.push(part);
+            let last = i + 1 == parts.len();
+            match std::fs::symlink_metadata(&at) {
+                // The file itself is opened without following links: no need to look here.
+                _ if last => break,
+                Ok(meta) if meta.file_type().is_symlink() => return None,
+                Ok(_) => {}
+                // Not there: nothing below it is read; the caller reports it missing.
+                Err(_) => break,
+            }
+        }
+        Some(path)
     }
 }
 
@@ -59,6 +90,9 @@ pub enum Reference {
     Builtin(BuiltinFile),
     UnknownBuiltin(String),
     Path(PathBuf),
+    /// A path that leaves the workspace (absolute, `..` above the root, or
+    /// through a linked folder): never read.
+    Outside(String),
 }
 
 /// The nearest ancestor of `dir` (itself included) that holds `vendorscore.toml`.
@@ -129,5 +163,20 @@ mod tests {
         assert!(matches!(ws.resolve("builtin:gdpr-processor"), Reference::Builtin(_)));
         assert!(matches!(ws.resolve("builtin:gdpr"), Reference::UnknownBuiltin(_)));
         assert!(matches!(ws.resolve("rubrics/a.toml"), Reference::Path(p) if p == Path::new("/w/rubrics/a.toml")));
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn references_stay_inside_the_workspace() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace { root: dir.path().to_path_buf() };
+        std::fs::create_dir(dir.path().join("rubrics")).unwrap();
+        std::os::unix::fs::symlink("/etc", dir.path().join("linked")).unwrap();
+        for outside in ["/proc/self/environ", "/etc/shadow", "../x.toml", "rubrics/../../x.toml", "linked/passwd"] {
+            assert!(matches!(ws.resolve(outside), Reference::Outside(_)), "{outside}");
+        }
+        for inside in ["rubrics/a.toml", "rubrics/../policies/p.toml", "missing/deeper/a.toml", "a.toml"] {
+            assert!(matches!(ws.resolve(inside), Reference::Path(_)), "{inside}");
+        }
     }
 }

@@ -24,6 +24,18 @@ pub fn run(global: &GlobalOptions, env: &Env, args: ValidateArgs) -> anyhow::Res
     let workspace = env.workspace.clone();
     let paths: Vec<PathBuf> = args.paths.iter().map(|p| env.absolute(p)).collect();
     let mut validation = validate_paths(&workspace, &paths)?;
+    if validation.files == 0 {
+        let looked: Vec<String> = if paths.is_empty() {
+            vec![workspace.root.display().to_string()]
+        } else {
+            paths.iter().map(|p| p.display().to_string()).collect()
+        };
+        errln!(
+            "error: no vendorscore file (*.toml or *.j2) found in {}: run it in a workspace, or name the files or folders to check",
+            looked.join(", ")
+        );
+        return Ok(Outcome::Unusable);
+    }
     if args.deny_warnings {
         validation.diagnostics.deny_warnings();
     }

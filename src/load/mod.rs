@@ -211,20 +211,35 @@ impl Loader {
     pub fn rubric(&mut self, flag: Option<&str>) -> Result<Rubric, Stop> {
         let settings = self.settings()?;
         let default = format!("{}{}", builtin::PREFIX, builtin::DEFAULT_RUBRIC);
-        let reference = flag.or(settings.workspace.rubric.as_ref().map(|r| r.value.as_str())).unwrap_or(&default);
-        match self.workspace.resolve(reference) {
+        // The reference, and where it was written when it came from the settings.
+        let (reference, written_at) = match (flag, &settings.workspace.rubric) {
+            (Some(flag), _) => (flag.to_owned(), None),
+            (None, Some(setting)) => (setting.value.clone(), Some(setting.span.clone())),
+            (None, None) => (default, None),
+        };
+        if written_at.is_some() {
+            self.keep_settings_source();
+        }
+        let (shown, span) = match &written_at {
+            Some(span) => (SETTINGS_FILE.to_owned(), Some(span.clone())),
+            None => (reference.clone(), None),
+        };
+        match self.workspace.resolve(&reference) {
             Reference::Builtin(file) => self.builtin(file, FileKind::Rubric).and_then(|f| f.rubric).ok_or(Stop),
             Reference::UnknownBuiltin(name) => {
                 let known = builtin::under("rubrics").map(|f| f.name()).collect::<Vec<_>>().join(", ");
                 self.diagnostics()
-                    .report(Code::MissingReference, &name, None, format!("there is no built-in rubric `{name}`"))
+                    .report(Code::MissingReference, &shown, span, format!("there is no built-in rubric `{name}`"))
                     .add_help(format!("built-in rubrics: {known}"));
                 Err(Stop)
             }
+            Reference::Outside(_) => {
+                self.report_outside(&shown, span, "rubric", &reference);
+                Err(Stop)
+            }
             Reference::Path(path) if !path.is_file() => {
-                let shown = self.workspace.display_path(&path);
                 self.diagnostics()
-                    .report(Code::MissingReference, &shown, None, "the rubric file does not exist")
+                    .report(Code::MissingReference, &shown, span, format!("the rubric file {reference} does not exist"))
                     .add_help("give a path relative to the workspace, or builtin:ID");
                 Err(Stop)
             }
@@ -241,6 +256,25 @@ impl Loader {
         }
     }
 
+    /// Report a reference that leaves the workspace.
+    fn report_outside(&mut self, shown: &str, span: Option<Range<usize>>, what: &str, reference: &str) {
+        self.diagnostics()
+            .report(
+                Code::OutsideWorkspace,
+                shown,
+                span,
+                format!("the {what} `{reference}` is outside the workspace; it is not read"),
+            )
+            .add_help("give a path inside the workspace folder (no absolute path, no `..` above it, no linked folder), or builtin:ID");
+    }
+
+    fn keep_settings_source(&mut self) {
+        if let Some(cached) = self.cache.get(&self.workspace.settings_path()) {
+            let source = cached.file.source.clone();
+            self.keep_source(source);
+        }
+    }
+
     /// The policies to check with, validated and compiled: `flags` (`--policy`,
     /// repeatable), else the settings' `policies`, else every built-in policy. A
     /// folder stands for the `*.toml` files in it.
@@ -254,11 +288,8 @@ impl Loader {
         } else {
             builtin::under("policies").map(|f| (f.name(), None)).collect()
         };
-        if references.iter().any(|(_, at)| at.is_some())
-            && let Some(cached) = self.cache.get(&self.workspace.settings_path())
-        {
-            let source = cached.file.source.clone();
-            self.keep_source(source);
+        if references.iter().any(|(_, at)| at.is_some()) {
+            self.keep_settings_source();
         }
         let errors_before = self.findings.diagnostics.count(Severity::Error);
         let mut files: Vec<CheckedFile> = Vec::new();
@@ -269,6 +300,7 @@ impl Loader {
             };
             match self.workspace.resolve(reference) {
                 Reference::Builtin(file) => files.extend(self.builtin(file, FileKind::Policy)),
+                Reference::Outside(_) => self.report_outside(&shown, span, "policy", reference),
                 Reference::UnknownBuiltin(name) => {
                     let known = builtin::under("policies").map(|f| f.name()).collect::<Vec<_>>().join(", ");
                     self.diagnostics()

@@ -48,10 +48,17 @@ impl VendorFolder {
 }
 
 impl Loader {
-    /// Every vendor folder under the workspace's `vendors/` (those with a vendor.toml), sorted.
+    /// Every folder under the workspace's `vendors/` (hidden ones aside),
+    /// sorted: each is a vendor, or [`Loader::vendors`] reports why not.
     pub fn vendor_dirs(&self) -> Vec<PathBuf> {
         let mut dirs: Vec<PathBuf> = std::fs::read_dir(self.workspace.root.join("vendors"))
-            .map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.join("vendor.toml").is_file()).collect())
+            .map(|rd| {
+                rd.flatten()
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                    .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                    .map(|e| e.path())
+                    .collect()
+            })
             .unwrap_or_default();
         dirs.sort();
         dirs
@@ -62,7 +69,8 @@ impl Loader {
         let paths: Vec<PathBuf> = dirs.iter().map(|d| d.join("vendor.toml")).collect();
         let with_contract: Vec<PathBuf> =
             dirs.iter().map(|d| d.join("contract.toml")).filter(|p| p.is_file()).collect();
-        self.read_all(&[paths.clone(), with_contract].concat());
+        let present: Vec<PathBuf> = paths.iter().filter(|p| p.is_file()).cloned().collect();
+        self.read_all(&[present, with_contract].concat());
         let mut vendors = Vec::with_capacity(dirs.len());
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
         let mut stopped = false;
@@ -92,10 +100,8 @@ impl Loader {
 
     fn vendor(&mut self, dir: &Path, path: &Path) -> Option<VendorFolder> {
         let folder = self.workspace.display_path(dir);
-        if !path.is_file() {
-            self.diagnostics()
-                .report(Code::Unreadable, &folder, None, format!("{folder} holds no vendor.toml"))
-                .add_help("a vendor folder is vendors/<id>/ with a vendor.toml inside");
+        if let Some(problem) = crate::validate::not_a_vendor(&self.workspace, dir) {
+            self.diagnostics().push(problem);
             return None;
         }
         let file = self.file(path)?;
@@ -180,9 +186,9 @@ impl Loader {
     /// Check each vendor's answers and panel evaluations against the rubric,
     /// and hash the evidence they cite (on all cores).
     pub fn submissions(&mut self, rubric: &Rubric, vendors: &[VendorFolder]) -> Result<Vec<Submission>, Stop> {
+        let errors_before = self.findings.diagnostics.count(crate::diag::Severity::Error);
         let evaluations: Vec<Vec<PathBuf>> = vendors.iter().map(|v| evaluation_files(&v.dir)).collect();
         self.read_all(&evaluations.concat());
-        let errors_before = self.findings.diagnostics.count(crate::diag::Severity::Error);
         let mut submissions = Vec::with_capacity(vendors.len());
         for (vendor, evaluation_paths) in vendors.iter().zip(evaluations) {
             let mut answers = BTreeMap::new();

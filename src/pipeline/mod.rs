@@ -189,13 +189,15 @@ fn cohort_and_shown(
     let cohort = if selection.cohort.is_empty() { loader.vendor_dirs() } else { selection.cohort.clone() };
     let shown = if selection.vendors.is_empty() { cohort.clone() } else { selection.vendors.clone() };
     let workspace = loader.workspace();
-    for dir in &shown {
+    for dir in &selection.vendors {
         if !dir.join("vendor.toml").is_file() {
             return Err(PipelineError::unusable(format!(
                 "{} holds no vendor.toml: a vendor folder is vendors/<id>/ with a vendor.toml inside",
                 workspace.display_path(dir)
             )));
         }
+    }
+    for dir in &shown {
         if !cohort.contains(dir) {
             let place = if selection.cohort.is_empty() { "the workspace's vendors/" } else { "the --cohort folders" };
             return Err(PipelineError::unusable(format!(

@@ -132,9 +132,11 @@ pub fn prepare(
 
     let fonts = match scored.settings.report.as_ref().and_then(|r| r.font.as_ref()) {
         Some(font) => {
-            let path = workspace.root.join(&font.value);
-            let bytes = std::fs::read(&path)
-                .map_err(|e| PipelineError::unusable(format!("[report] font {}: {e}", font.value)))?;
+            let unusable = |why: String| PipelineError::unusable(format!("[report] font {}: {why}", font.value));
+            let path = workspace
+                .inside(std::path::Path::new(&font.value))
+                .ok_or_else(|| unusable("outside the workspace; it is not read".to_owned()))?;
+            let bytes = read_font(&path).map_err(|e| unusable(e.to_string()))?;
             let metrics = fonts::fallback(&bytes).ok_or_else(|| {
                 PipelineError::unusable(format!("[report] font {}: not a TrueType or OpenType font", font.value))
             })?;
@@ -159,6 +161,19 @@ pub fn prepare(
     }
     let prepared = Prepared { scored, findings, sla, formats: request.formats.clone(), fonts, templates };
     Ok(Decided { value: prepared, inputs: loader.inputs(), findings: loader.findings(), notes })
+}
+
+/// The largest font file read (Noto Sans CJK is about 20 MiB).
+pub const MAX_FONT_BYTES: u64 = 64 << 20;
+
+fn read_font(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    crate::regular_file::open(path)?.take(MAX_FONT_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FONT_BYTES {
+        return Err(std::io::Error::other(format!("larger than {} MiB", MAX_FONT_BYTES >> 20)));
+    }
+    Ok(bytes)
 }
 
 impl Prepared {

@@ -98,6 +98,26 @@ pub fn check_references(context: &Context, files: &[CheckedFile]) -> (Diagnostic
         let mut answers = BTreeMap::new();
         check_answers(&vendor.answers, rubric.as_ref(), folder, path, &context.workspace, &mut out, &mut answers);
     }
+    // A contract or evaluation checked without its vendor.toml (a pre-commit
+    // hook passing only the changed files): read the vendor's id from disk.
+    for file in &mine {
+        let (Some(Document::Contract(_) | Document::Evaluation(_)), Some(disk)) = (&file.document, &file.disk_path)
+        else {
+            continue;
+        };
+        let folder = disk.parent().unwrap_or(Path::new("."));
+        let vendor_folder = match &file.document {
+            Some(Document::Evaluation(_)) if folder.file_name().is_some_and(|n| n == "evaluations") => folder.parent(),
+            Some(Document::Contract(_)) => Some(folder),
+            _ => None,
+        };
+        if let Some(vendor_folder) = vendor_folder
+            && !folder_vendor.contains_key(vendor_folder)
+            && let Some(id) = vendor_id_on_disk(vendor_folder)
+        {
+            folder_vendor.insert(vendor_folder.to_path_buf(), id);
+        }
+    }
     for file in &mine {
         let (Some(document), Some(disk)) = (&file.document, &file.disk_path) else { continue };
         let path = &file.source.path;
@@ -169,6 +189,21 @@ pub fn check_references(context: &Context, files: &[CheckedFile]) -> (Diagnostic
     (out, extra_sources)
 }
 
+/// The id in `folder/vendor.toml` on disk: `None` when there is none,
+/// `Some(None)` when it is there but too broken to tell.
+fn vendor_id_on_disk(folder: &Path) -> Option<Option<String>> {
+    let text = crate::regular_file::read_text(&folder.join("vendor.toml"), super::MAX_TOML_BYTES).ok()?;
+    let parsed = super::parse_document(
+        &SourceFile::new("", text),
+        crate::validate::Expect::ByLocation(FileKind::Vendor),
+        &mut Diagnostics::default(),
+    );
+    Some(match parsed {
+        Some((_, Document::Vendor(vendor))) => Some(vendor.vendor.id.value),
+        _ => None,
+    })
+}
+
 fn settings_of(path: &Path, files: &[CheckedFile]) -> Option<WorkspaceFile> {
     if let Some(file) = files.iter().find(|f| f.disk_path.as_deref() == Some(path)) {
         return match &file.document {
@@ -176,7 +211,7 @@ fn settings_of(path: &Path, files: &[CheckedFile]) -> Option<WorkspaceFile> {
             _ => None,
         };
     }
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::regular_file::read_text(path, super::MAX_TOML_BYTES).ok()?;
     match super::parse_document(
         &SourceFile::new("", text),
         crate::validate::Expect::ByLocation(FileKind::Workspace),
@@ -210,6 +245,16 @@ fn check_settings(root: &Path, path: &str, settings: &WorkspaceFile, out: &mut D
                 );
             }
             Reference::Builtin(_) => {}
+            Reference::Outside(_) => {
+                let what = if dir == "rubrics" { "rubric" } else { "policy" };
+                out.report(
+                    Code::OutsideWorkspace,
+                    path,
+                    Some(reference.span.clone()),
+                    format!("the {what} `{}` is outside the workspace; it is not read", reference.value),
+                )
+                .add_help("give a path inside the folder holding vendorscore.toml (no absolute path, no `..` above it, no linked folder), or builtin:ID");
+            }
             Reference::UnknownBuiltin(name) => {
                 let names: Vec<String> = builtin::under(dir).map(|f| f.name()).collect();
                 let d = out.report(
@@ -236,7 +281,9 @@ fn check_settings(root: &Path, path: &str, settings: &WorkspaceFile, out: &mut D
             }
             Reference::Path(file) => {
                 let want = if dir == "rubrics" { FileKind::Rubric } else { FileKind::Policy };
-                let found = std::fs::read_to_string(&file).ok().and_then(|text| first_table_kind(&text));
+                let found = crate::regular_file::read_text(&file, super::MAX_TOML_BYTES)
+                    .ok()
+                    .and_then(|text| first_table_kind(&text));
                 if let Some(found) = found.filter(|k| *k != want) {
                     out.report(
                         Code::MissingReference,
@@ -248,7 +295,18 @@ fn check_settings(root: &Path, path: &str, settings: &WorkspaceFile, out: &mut D
             }
         }
     }
-    if let Some(font) = settings.report.as_ref().and_then(|r| r.font.as_ref())
+    let font = settings.report.as_ref().and_then(|r| r.font.as_ref());
+    if let Some(font) = font
+        && ws.inside(Path::new(&font.value)).is_none()
+    {
+        out.report(
+            Code::OutsideWorkspace,
+            path,
+            Some(font.span.clone()),
+            format!("font `{}` is outside the workspace; it is not read", font.value),
+        )
+        .add_help("copy the font into the workspace and give its path relative to the folder holding vendorscore.toml");
+    } else if let Some(font) = font
         && !root.join(&font.value).is_file()
     {
         out.report(
@@ -281,13 +339,13 @@ fn workspace_rubric(
         .map_or_else(|| format!("{}{}", builtin::PREFIX, builtin::DEFAULT_RUBRIC), |r| r.value.clone());
     let (source, disk) = match ws.resolve(&reference) {
         Reference::Builtin(file) => (SourceFile::new(file.name(), file.text()), None),
-        Reference::UnknownBuiltin(_) => return None,
+        Reference::UnknownBuiltin(_) | Reference::Outside(_) => return None,
         Reference::Path(path) => {
             let path = normalize(&path);
             if let Some(file) = files.iter().find(|f| f.disk_path.as_deref().map(normalize).as_deref() == Some(&path)) {
                 return file.rubric.clone();
             }
-            let text = std::fs::read_to_string(&path).ok()?;
+            let text = crate::regular_file::read_text(&path, super::MAX_TOML_BYTES).ok()?;
             (SourceFile::new(context.workspace.display_path(&path), text), Some(path))
         }
     };

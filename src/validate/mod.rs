@@ -80,14 +80,30 @@ pub enum ValidateError {
 pub fn validate_paths(workspace: &Workspace, paths: &[PathBuf]) -> Result<Validation, ValidateError> {
     let roots: Vec<PathBuf> = if paths.is_empty() { vec![workspace.root.clone()] } else { paths.to_vec() };
     let mut files = Vec::new();
+    let mut vendor_folders = Vec::new();
     for root in &roots {
         if !root.exists() {
             return Err(ValidateError::NoSuchPath(root.display().to_string()));
         }
-        collect_files(root, &mut files);
+        if std::fs::symlink_metadata(root).is_ok_and(|m| m.is_dir()) {
+            collect_files(root, &mut files, &mut vendor_folders);
+        } else {
+            // Named on its own: a link, FIFO or device is reported, not skipped.
+            let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let regular = std::fs::symlink_metadata(root).is_ok_and(|m| m.is_file());
+            if !regular || name.ends_with(".toml") || name.ends_with(".j2") {
+                files.push(root.clone());
+            }
+        }
+        // `validate vendors/x/` names the vendor folder itself.
+        if root.is_dir() && is_vendor_folder(root) {
+            vendor_folders.push(root.clone());
+        }
     }
     files.sort();
     files.dedup();
+    vendor_folders.sort();
+    vendor_folders.dedup();
 
     let checked = check_files_in_parallel(workspace, &files);
     let mut validation = Validation { files: checked.len(), ..Validation::default() };
@@ -95,6 +111,9 @@ pub fn validate_paths(workspace: &Workspace, paths: &[PathBuf]) -> Result<Valida
     for (file, diagnostics) in checked {
         validation.diagnostics.extend(diagnostics);
         all.push(file);
+    }
+    for diagnostic in vendor_folders.iter().filter_map(|dir| not_a_vendor(workspace, dir)) {
+        validation.diagnostics.push(diagnostic);
     }
     for context in crossref::contexts(workspace, &all) {
         let (diagnostics, extra_sources) = check_references(&context, &all);
@@ -115,7 +134,7 @@ pub fn validate_paths(workspace: &Workspace, paths: &[PathBuf]) -> Result<Valida
     Ok(validation)
 }
 
-fn collect_files(root: &Path, out: &mut Vec<PathBuf>) {
+fn collect_files(root: &Path, out: &mut Vec<PathBuf>, vendor_folders: &mut Vec<PathBuf>) {
     let walker = walkdir::WalkDir::new(root).follow_links(false).into_iter().filter_entry(|e| {
         let name = e.file_name().to_string_lossy();
         e.depth() == 0
@@ -125,8 +144,43 @@ fn collect_files(root: &Path, out: &mut Vec<PathBuf>) {
         let name = entry.file_name().to_string_lossy();
         if entry.file_type().is_file() && (name.ends_with(".toml") || name.ends_with(".j2")) {
             out.push(entry.into_path());
+        } else if entry.file_type().is_dir() && is_vendor_folder(entry.path()) {
+            vendor_folders.push(entry.into_path());
         }
     }
+}
+
+/// Whether a folder sits where vendors live: `vendors/<id>/`.
+fn is_vendor_folder(dir: &Path) -> bool {
+    dir.parent().and_then(Path::file_name).is_some_and(|n| n == "vendors")
+}
+
+/// A folder under `vendors/` that is not a vendor (no regular `vendor.toml`
+/// in it): a located error, so that no vendor drops out of a tender unseen.
+pub fn not_a_vendor(workspace: &Workspace, dir: &Path) -> Option<Diagnostic> {
+    let vendor = dir.join("vendor.toml");
+    if std::fs::symlink_metadata(&vendor).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let shown = workspace.display_path(dir);
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| rd.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    let near = names.iter().find(|n| {
+        n.eq_ignore_ascii_case("vendor.toml") || strsim::levenshtein(&n.to_ascii_lowercase(), "vendor.toml") <= 2
+    });
+    let message = if vendor.exists() || std::fs::symlink_metadata(&vendor).is_ok() {
+        format!("{shown} is not a vendor: its vendor.toml is not a regular file")
+    } else {
+        format!("{shown} is not a vendor: it holds no vendor.toml, so score, check and report would leave it out")
+    };
+    let help = match near {
+        Some(name) => format!("rename `{name}` to `vendor.toml`"),
+        None => {
+            "a vendor folder is vendors/<id>/ with a vendor.toml inside; move anything else out of vendors/".to_owned()
+        }
+    };
+    Some(Diagnostic::new(Code::NotAVendorFolder, &shown, None, message).with_help(help))
 }
 
 /// Check files on all cores; each worker takes the next file when it is
@@ -159,25 +213,39 @@ fn check_files_in_parallel(workspace: &Workspace, files: &[PathBuf]) -> Vec<(Che
     results.into_iter().map(|r| r.expect("every file was checked")).collect()
 }
 
-/// Read and check one file on disk by itself.
+/// The largest TOML file or template read (a rubric of a thousand criteria is
+/// well under 1 MiB): larger ones are refused before they are held in memory.
+pub const MAX_TOML_BYTES: u64 = 8 << 20;
+
+/// Read and check one file on disk by itself. Only regular files are read
+/// (a link, FIFO or device is refused before a byte is read), up to
+/// [`MAX_TOML_BYTES`].
 pub fn check_disk_file(workspace: &Workspace, path: &Path) -> (CheckedFile, Diagnostics) {
     let shown = workspace.display_path(path);
     let mut diagnostics = Diagnostics::default();
-    let text = match std::fs::read(path) {
+    let (text, bad_utf8) = match read_bytes(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(_) => {
-                diagnostics
-                    .report(Code::Unreadable, &shown, None, "the file is not UTF-8 text")
-                    .add_help("save it as UTF-8");
-                String::new()
+            Ok(text) => (text, None),
+            Err(error) => {
+                // Keep the valid part, to point at the first bad byte.
+                let at = error.utf8_error().valid_up_to();
+                let mut bytes = error.into_bytes();
+                bytes.truncate(at);
+                (String::from_utf8(bytes).unwrap_or_default(), Some(at))
             }
         },
         Err(err) => {
-            diagnostics.report(Code::Unreadable, &shown, None, format!("cannot read the file: {err}"));
-            String::new()
+            diagnostics
+                .report(Code::Unreadable, &shown, None, format!("cannot read the file: {err}"))
+                .add_help("vendorscore reads regular files only (no links, FIFOs or devices)");
+            (String::new(), None)
         }
     };
+    if let Some(at) = bad_utf8 {
+        diagnostics
+            .report(Code::Unreadable, &shown, Some(at..at), "the file is not UTF-8 text: the first bad byte is here")
+            .add_help("save it as UTF-8");
+    }
     let unreadable = !diagnostics.is_empty();
     let source = SourceFile::new(shown, text);
     let mut file = CheckedFile::new(source, Some(path.to_path_buf()));
@@ -186,6 +254,27 @@ pub fn check_disk_file(workspace: &Workspace, path: &Path) -> (CheckedFile, Diag
         check_source(&mut file, expect, &mut diagnostics);
     }
     (file, diagnostics)
+}
+
+/// A regular file's bytes, refused beyond [`MAX_TOML_BYTES`].
+fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read as _};
+    let file = crate::regular_file::open(path).map_err(|e| match e.kind() {
+        ErrorKind::NotFound => Error::new(e.kind(), "it does not exist"),
+        // "is a FIFO (named pipe), not a regular file", "is a symbolic link …"
+        ErrorKind::InvalidInput => Error::new(e.kind(), format!("it {e}")),
+        _ => e,
+    })?;
+    let mut bytes = Vec::new();
+    file.take(MAX_TOML_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_TOML_BYTES {
+        let message = format!(
+            "it is larger than {} MiB, the most vendorscore reads of a TOML file or template",
+            MAX_TOML_BYTES >> 20
+        );
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, message));
+    }
+    Ok(bytes)
 }
 
 /// What kind of file a caller expects.

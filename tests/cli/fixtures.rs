@@ -5,8 +5,10 @@
 //! triggers (`VS0104-zero-weight.toml`) and marks each expected diagnostic
 //! with a comment at the end of the line it must be reported on:
 //! `weight = 0  # expect: VS0104`. The diagnostics must match the marks
-//! exactly: same lines, same codes, nothing more. An entry with no mark at
-//! all (e.g. a file that is not UTF-8) must report its code and nothing else.
+//! exactly: same lines, same codes, nothing more. A problem reported at a
+//! folder (no line) is marked by a file named `EXPECT` in that folder, one
+//! code per line. An entry with no mark at all (e.g. a file that is not
+//! UTF-8) must report its code and nothing else.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -52,6 +54,13 @@ fn marked(entry: &Path) -> BTreeSet<(String, usize, String)> {
     let mut marks = BTreeSet::new();
     for file in walkdir::WalkDir::new(entry).into_iter().flatten().filter(|e| e.file_type().is_file()) {
         let Ok(text) = std::fs::read_to_string(file.path()) else { continue };
+        if file.file_name() == "EXPECT" {
+            let folder = file.path().parent().unwrap().strip_prefix(&root).unwrap();
+            for code in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                marks.insert((vendorscore::workspace::slash_path(folder), 0, code.to_owned()));
+            }
+            continue;
+        }
         let shown = vendorscore::workspace::slash_path(file.path().strip_prefix(&root).unwrap());
         for (i, line) in text.lines().enumerate() {
             for mark in line.split("expect: ").skip(1) {

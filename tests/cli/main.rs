@@ -2,6 +2,7 @@
 //! diagnostic fixtures under `tests/fixtures/`.
 
 mod audit;
+mod boundary;
 mod check;
 mod fixtures;
 mod output;

@@ -11,16 +11,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut temp = tempfile::Builder::new().prefix(".vendorscore-").suffix(".tmp").tempfile_in(dir)?;
     temp.write_all(bytes)?;
-    // A temporary file is private (0600); the result gets the replaced
-    // file's permissions, or those of a normally created file.
-    let permissions = match std::fs::metadata(path) {
-        Ok(existing) => existing.permissions(),
-        Err(_) => default_permissions(temp.as_file())?,
-    };
-    temp.as_file().set_permissions(permissions)?;
+    set_output_permissions(temp.as_file(), path)?;
     temp.as_file().sync_all()?;
     temp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Give a temporary file (private, 0600) the permissions of the file it will
+/// replace, or those of a normally created file.
+pub fn set_output_permissions(temp: &std::fs::File, path: &Path) -> std::io::Result<()> {
+    let permissions = match std::fs::metadata(path) {
+        Ok(existing) => existing.permissions(),
+        Err(_) => default_permissions(temp)?,
+    };
+    temp.set_permissions(permissions)
 }
 
 #[cfg(unix)]

@@ -64,9 +64,18 @@ pub struct Appended {
 /// Why the ledger could not be appended to or read.
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
-    /// Reading, writing, locking or syncing failed.
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    /// Reading, writing or locking failed (nothing was appended).
+    #[error("{path}: {cause}")]
+    Io { path: PathBuf, cause: std::io::Error },
+    /// The ledger is a folder, a link, a device or a FIFO.
+    #[error("{path}: the ledger is not a regular file ({what}); move it aside and run again")]
+    NotAFile { path: PathBuf, what: String },
+    /// The entry was written but the file could not be synced: it may not be on disk.
+    #[error(
+        "{path}: entry {seq} was written but could not be synced to disk ({cause}); \
+         run `vendorscore audit verify` before relying on it"
+    )]
+    NotSynced { path: PathBuf, seq: u64, cause: std::io::Error },
     /// The last line has no newline: a writer was interrupted.
     #[error(
         "{path}: line {line} is incomplete ({bytes} bytes without a newline): a run was interrupted while writing it.\n\
@@ -83,7 +92,7 @@ pub enum LedgerError {
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> LedgerError + '_ {
-    move |source| LedgerError::Io { path: path.to_path_buf(), source }
+    move |cause| LedgerError::Io { path: path.to_path_buf(), cause }
 }
 
 /// The entry as a JSON object, without its hash.
@@ -137,7 +146,22 @@ impl Session {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(io(path))?;
         }
+        if let Ok(meta) = std::fs::symlink_metadata(path)
+            && !meta.is_file()
+        {
+            let what = if meta.file_type().is_symlink() {
+                "a symbolic link"
+            } else if meta.is_dir() {
+                "a folder"
+            } else {
+                "a special file"
+            };
+            return Err(LedgerError::NotAFile { path: path.to_path_buf(), what: what.to_owned() });
+        }
         let mut file = OpenOptions::new().read(true).append(true).create(true).open(path).map_err(io(path))?;
+        if !file.metadata().map_err(io(path))?.is_file() {
+            return Err(LedgerError::NotAFile { path: path.to_path_buf(), what: "not a regular file".to_owned() });
+        }
         file.lock().map_err(io(path))?;
         let (seq, prev) = match last_entry(&mut file, path)? {
             Some((seq, hash)) => (seq + 1, hash),
@@ -156,7 +180,11 @@ impl Session {
         let (mut line, hash) = seal(record, self.seq, &self.prev)?;
         line.push(b'\n');
         self.file.write_all(&line).map_err(io(&self.path))?;
-        self.file.sync_data().map_err(io(&self.path))?;
+        self.file.sync_data().map_err(|cause| LedgerError::NotSynced {
+            path: self.path.clone(),
+            seq: self.seq,
+            cause,
+        })?;
         Ok(Appended { seq: self.seq, hash })
     }
 }

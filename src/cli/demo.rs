@@ -18,7 +18,7 @@ use vendorscore::pipeline::check::CheckRequest;
 use vendorscore::pipeline::report::ReportRequest;
 use vendorscore::pipeline::score::ScoreRequest;
 use vendorscore::pipeline::sla::SlaRequest;
-use vendorscore::pipeline::{self, Selection, write_outputs};
+use vendorscore::pipeline::{self, Selection, stage_outputs};
 use vendorscore::report::Format;
 use vendorscore::validate::validate_paths;
 use vendorscore::workspace::Workspace;
@@ -108,10 +108,11 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
     };
     let session = open_session(&quiet, &env)?;
     let documents = prepared.value.render(&clock, session.as_ref().map(|s| s.next_seq()))?;
-    let outputs = write_outputs(&env.workspace, &root.join("reports"), &documents)?;
+    let staged = stage_outputs(&env.workspace, &root.join("reports"), &documents)?;
     if let Some(session) = session {
-        record_in(&quiet, &env, session, prepared.value.run(&clock, prepared.inputs.clone(), outputs.clone()))?;
+        record_in(&quiet, &env, session, prepared.value.run(&clock, prepared.inputs.clone(), staged.outputs.clone()))?;
     }
+    let outputs = staged.commit()?;
     for output in &outputs {
         outln!("{}", output.path);
     }

@@ -11,7 +11,7 @@ use super::record::{open_session, record_in};
 use super::{CohortArgs, Env, GlobalOptions, Outcome, show};
 use vendorscore::pipeline::report::{ReportRequest, prepare};
 use vendorscore::pipeline::score::ScoreRequest;
-use vendorscore::pipeline::write_outputs;
+use vendorscore::pipeline::stage_outputs;
 use vendorscore::report::Format;
 
 #[derive(Debug, Args)]
@@ -57,10 +57,11 @@ pub fn run(global: &GlobalOptions, env: &Env, args: ReportArgs) -> anyhow::Resul
     show::warnings(&decided, env, global);
     let session = open_session(global, env)?;
     let documents = decided.value.render(&clock, session.as_ref().map(|s| s.next_seq()))?;
-    let outputs = write_outputs(&env.workspace, &env.absolute(&args.out), &documents)?;
+    let staged = stage_outputs(&env.workspace, &env.absolute(&args.out), &documents)?;
     if let Some(session) = session {
-        record_in(global, env, session, decided.value.run(&clock, decided.inputs.clone(), outputs.clone()))?;
+        record_in(global, env, session, decided.value.run(&clock, decided.inputs.clone(), staged.outputs.clone()))?;
     }
+    let outputs = staged.commit()?;
     for output in &outputs {
         outln!("{}", output.path);
     }

@@ -72,12 +72,17 @@ fn a_ticket_export_is_recorded_with_the_digest_of_the_bytes_counted() {
 }
 
 #[test]
+#[cfg(unix)]
 fn a_ticket_export_that_is_not_a_regular_file_is_refused() {
     let dir = workspace(&[]);
     let mut loader = Loader::new(Workspace { root: dir.path().to_path_buf() });
     let missing = loader.tickets(&dir.path().join("tickets.csv"), &first_response(), &ReadOptions::default());
     assert!(matches!(missing, Err(super::tickets::TicketError::Missing)));
     let folder = loader.tickets(Path::new(dir.path()), &first_response(), &ReadOptions::default());
-    assert!(matches!(folder, Err(super::tickets::TicketError::NotAFile)), "{folder:?}");
+    assert!(matches!(folder, Err(super::tickets::TicketError::NotAFile(_))), "{folder:?}");
+    let link = dir.path().join("linked.csv");
+    std::os::unix::fs::symlink("/etc/passwd", &link).unwrap();
+    let linked = loader.tickets(&link, &first_response(), &ReadOptions::default());
+    assert!(matches!(&linked, Err(super::tickets::TicketError::NotAFile(why)) if why.contains("symbolic link")));
     assert!(loader.inputs().is_empty(), "nothing read, nothing recorded");
 }

@@ -27,9 +27,9 @@ pub enum TicketError {
     /// There is no file at the path.
     #[error("no such file (expected a ticket export in CSV)")]
     Missing,
-    /// A folder, FIFO or device.
-    #[error("not a regular file (expected a ticket export in CSV)")]
-    NotAFile,
+    /// A folder, link, FIFO or device (never read).
+    #[error("it {0} (expected a ticket export in CSV)")]
+    NotAFile(String),
     /// The file was written to while it was read.
     #[error("the file changed while it was being read; run again once it is complete")]
     Changed,
@@ -54,14 +54,12 @@ impl TicketError {
 impl Loader {
     /// Count an export's rows into tallies for `rules`, recording its digest.
     pub fn tickets(&mut self, path: &Path, rules: &[Rule], options: &ReadOptions) -> Result<TicketData, TicketError> {
-        let file = File::open(path).map_err(|e| match e.kind() {
+        let file: File = crate::regular_file::open(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => TicketError::Missing,
+            std::io::ErrorKind::InvalidInput => TicketError::NotAFile(e.to_string()),
             _ => TicketError::Io(e),
         })?;
         let before = file.metadata()?;
-        if !before.is_file() {
-            return Err(TicketError::NotAFile);
-        }
         let (data, digest) = if before.len() <= IN_MEMORY_BYTES {
             let mut bytes = Vec::with_capacity(before.len() as usize);
             (&file).read_to_end(&mut bytes)?;

@@ -161,24 +161,60 @@ pub fn record(session: ledger::Session, clock: &Clock, actor: &str, run: Run) ->
     session.append(&record)
 }
 
-/// Write documents into `out` atomically; what was written, for the ledger.
-pub fn write_outputs(
+/// Documents written to temporary files beside their destinations, synced,
+/// not yet in place. The order of a run that writes is: stage, append the
+/// ledger entry, [`Staged::commit`]. A run stopped before the entry leaves
+/// the earlier files as they were (and no entry); one stopped after it
+/// leaves an entry whose outputs `audit verify` reports as not matching.
+pub struct Staged {
+    files: Vec<(tempfile::NamedTempFile, PathBuf)>,
+    /// What will be in place, for the ledger.
+    pub outputs: Vec<FileRecord>,
+}
+
+/// Stage documents for `out`.
+pub fn stage_outputs(
     workspace: &Workspace,
     out: &Path,
     documents: &[crate::report::Rendered],
-) -> std::io::Result<Vec<FileRecord>> {
-    let mut outputs = Vec::with_capacity(documents.len());
+) -> std::io::Result<Staged> {
+    use std::io::Write as _;
+    if out.exists() && !out.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!("{}: is a file, not a folder to write the reports to", workspace.display_path(out)),
+        ));
+    }
+    std::fs::create_dir_all(out).map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", out.display())))?;
+    let mut staged =
+        Staged { files: Vec::with_capacity(documents.len()), outputs: Vec::with_capacity(documents.len()) };
     for document in documents {
         let path = out.join(&document.name);
-        crate::output::write_atomic(&path, &document.bytes)
-            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
-        outputs.push(FileRecord {
+        let context = |e: std::io::Error| std::io::Error::new(e.kind(), format!("{}: {e}", path.display()));
+        let mut temp =
+            tempfile::Builder::new().prefix(".vendorscore-").suffix(".tmp").tempfile_in(out).map_err(context)?;
+        temp.write_all(&document.bytes).map_err(context)?;
+        crate::output::set_output_permissions(temp.as_file(), &path).map_err(context)?;
+        temp.as_file().sync_all().map_err(context)?;
+        staged.outputs.push(FileRecord {
             path: workspace.display_path(&path),
             bytes: document.bytes.len() as u64,
             sha256: crate::audit::hash::sha256_hex(&document.bytes),
         });
+        staged.files.push((temp, path));
     }
-    Ok(outputs)
+    Ok(staged)
+}
+
+impl Staged {
+    /// Rename every staged file into place.
+    pub fn commit(self) -> std::io::Result<Vec<FileRecord>> {
+        for (temp, path) in self.files {
+            temp.persist(&path)
+                .map_err(|e| std::io::Error::new(e.error.kind(), format!("{}: {}", path.display(), e.error)))?;
+        }
+        Ok(self.outputs)
+    }
 }
 
 /// The vendor folders of the cohort, and of those the ones to show.

@@ -589,7 +589,11 @@ pub(crate) fn check_evidence(
             continue;
         }
         if !joined.is_file() {
-            let problem = if joined.is_dir() { "is a folder, not a file" } else { "does not exist" };
+            let problem = match std::fs::metadata(&joined) {
+                Ok(meta) if meta.is_dir() => "is a folder, not a file",
+                Ok(_) => "is not a regular file (a FIFO, socket or device)",
+                Err(_) => "does not exist",
+            };
             let d = out.report(
                 Code::EvidenceNotFound,
                 path,

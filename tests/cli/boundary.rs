@@ -115,3 +115,48 @@ fn only_regular_files_are_read_and_bad_text_is_located() {
         .code(1)
         .stderr(predicate::str::contains("zz.toml:3:6").and(predicate::str::contains("not UTF-8")));
 }
+
+#[test]
+#[cfg(unix)]
+fn a_ledger_that_is_not_a_regular_file_is_refused_once_and_clearly() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    let ledger = ws.join("audit/ledger.jsonl");
+    std::fs::remove_file(&ledger).unwrap();
+    std::os::unix::fs::symlink("/dev/null", &ledger).unwrap();
+    let output = vendorscore(&ws).args(["score", "-q"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr.contains("the ledger is not a regular file (a symbolic link)"), "{stderr}");
+    assert_eq!(stderr.matches("error:").count(), 1, "said once: {stderr}");
+}
+
+#[test]
+fn reports_that_cannot_be_written_are_not_recorded() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    let ledger = ws.join("audit/ledger.jsonl");
+    let before = std::fs::read(&ledger).unwrap();
+    std::fs::write(ws.join("out.pdf"), "not a folder").unwrap();
+    vendorscore(&ws)
+        .args(["report", "--out", "out.pdf"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("out.pdf: is a file, not a folder to write the reports to"));
+    assert_eq!(std::fs::read(&ledger).unwrap(), before, "no entry for reports that were not written");
+}
+
+#[test]
+#[cfg(unix)]
+fn fifo_evidence_is_called_what_it_is() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    let evidence = ws.join("vendors/northwind-cx/evidence/dpa-signed.txt");
+    std::fs::remove_file(&evidence).unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(&evidence).status().unwrap().success());
+    vendorscore(&ws)
+        .arg("validate")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("evidence `evidence/dpa-signed.txt` is not a regular file"));
+}

@@ -304,3 +304,17 @@ mod tests {
         assert_eq!(templates.render("a.md.j2", &ctx).unwrap(), "<b>Müller & Co</b>");
     }
 }
+#[cfg(test)]
+mod scratch {
+    #[test]
+    fn scratch() {
+        let env = minijinja::Environment::new();
+        for t in [
+            "{% set s = 'ab' %}{% for i in range(3) %}{% set s = s ~ s %}{% endfor %}{{ s }}",
+            "{% set ns = namespace(s='ab') %}{% for i in range(3) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s }}",
+            "{% set l = [] %}{% for i in range(3) %}{% set l = [l] %}{{ l }}{% endfor %}",
+        ] {
+            eprintln!("{:?}", env.render_str(t, ()));
+        }
+    }
+}

@@ -26,3 +26,41 @@ fn report_refuses_an_included_template_that_links_outside_the_workspace() {
         .stderr(predicate::str::contains("root:x").not());
     assert!(!ws.join("r/northwind-cx.md").exists());
 }
+
+/// A policy whose one rule joins `subject` with a 100-character separator five times.
+fn join_bomb_policy(subject: &str) -> String {
+    let joins = format!(" | join('{}')", "x".repeat(99)).repeat(5);
+    format!(
+        "[policy]\nid = \"bomb\"\nname = \"Bomb\"\nversion = \"1.0.0\"\n\n[[rule]]\nid = \"bomb\"\ntitle = \"Bomb\"\n\
+         severity = \"high\"\nrequire = \"{subject}{joins} | length > 0\"\n"
+    )
+}
+
+#[test]
+fn validate_refuses_a_join_bomb_at_the_rule_s_require() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(ws.join("policies")).unwrap();
+    std::fs::write(ws.join("policies/bomb.toml"), join_bomb_policy("'abcdefghij'")).unwrap();
+    vendorscore(&ws)
+        .arg("validate")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("policies/bomb.toml:10:11"))
+        .stderr(predicate::str::contains("`join` would build a value larger than 1 MiB"));
+}
+
+#[test]
+fn check_stops_a_join_bomb_over_contract_values_with_a_located_error() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(ws.join("policies")).unwrap();
+    std::fs::write(ws.join("policies/bomb.toml"), join_bomb_policy("contract.title")).unwrap();
+    vendorscore(&ws)
+        .args(["check", "--policy", "policies/bomb.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("VS0403").and(predicate::str::contains("policies/bomb.toml:10:")))
+        .stderr(predicate::str::contains("rule `bomb` cannot be evaluated"))
+        .stderr(predicate::str::contains("would build"));
+}

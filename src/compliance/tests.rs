@@ -357,8 +357,7 @@ fn join_bomb(text: &str, levels: usize) -> String {
 
 #[test]
 fn nested_joins_are_refused_at_validation_at_the_require_line() {
-    let require = join_bomb("'abcdefghij'", 5);
-    assert!(require.len() > 500);
+    let require = join_bomb("'abcdefghij'", 3);
     let diagnostics = policy(&rule("bomb", "high", None, &require)).unwrap_err();
     assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
     let d = &diagnostics[0];
@@ -372,10 +371,10 @@ fn nested_joins_are_refused_at_validation_at_the_require_line() {
 #[test]
 fn a_join_bomb_over_contract_values_stops_the_rule_not_the_check() {
     let p = policy(
-        &[rule("bomb", "high", None, &join_bomb("contract.title", 5)), rule("ok", "low", None, "true")].concat(),
+        &[rule("bomb", "high", None, &join_bomb("contract.title", 3)), rule("ok", "low", None, "true")].concat(),
     )
     .unwrap();
-    let checked = run(&p, &format!("title = \"{}\"\n", "t".repeat(100)));
+    let checked = run(&p, &format!("title = \"{}\"\n", "t".repeat(10)));
     let errors: Vec<&Diagnostic> = checked.errors.iter().collect();
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].code, crate::diag::Code::ExpressionFails);

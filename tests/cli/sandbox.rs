@@ -27,9 +27,10 @@ fn report_refuses_an_included_template_that_links_outside_the_workspace() {
     assert!(!ws.join("r/northwind-cx.md").exists());
 }
 
-/// A policy whose one rule joins `subject` with a 100-character separator five times.
+/// A policy whose one rule joins `subject` with a 100-character separator
+/// three times: tens of MB (five times asked for 8 GB and aborted).
 fn join_bomb_policy(subject: &str) -> String {
-    let joins = format!(" | join('{}')", "x".repeat(99)).repeat(5);
+    let joins = format!(" | join('{}')", "x".repeat(99)).repeat(3);
     format!(
         "[policy]\nid = \"bomb\"\nname = \"Bomb\"\nversion = \"1.0.0\"\n\n[[rule]]\nid = \"bomb\"\ntitle = \"Bomb\"\n\
          severity = \"high\"\nrequire = \"{subject}{joins} | length > 0\"\n"
@@ -63,4 +64,21 @@ fn check_stops_a_join_bomb_over_contract_values_with_a_located_error() {
         .stderr(predicate::str::contains("VS0403").and(predicate::str::contains("policies/bomb.toml:10:")))
         .stderr(predicate::str::contains("rule `bomb` cannot be evaluated"))
         .stderr(predicate::str::contains("would build"));
+}
+
+#[test]
+fn report_stops_a_template_that_would_write_a_huge_value() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(ws.join("templates")).unwrap();
+    // Wave 1 wrote a 1 GB report for `%1000000000d`; a width of 100000 shows the limit as cheaply.
+    std::fs::write(ws.join("templates/scorecard.md.j2"), "# {{ vendor.name }}\n{{ '%100000d' | format(1) }}\n")
+        .unwrap();
+    vendorscore(&ws)
+        .args(["report", "--out", "r", "--format", "md"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("templates/scorecard.md.j2:2"))
+        .stderr(predicate::str::contains("`format` takes a width of at most 1000"));
+    assert!(!ws.join("r/northwind-cx.md").exists());
 }

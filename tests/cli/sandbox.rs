@@ -82,3 +82,34 @@ fn report_stops_a_template_that_would_write_a_huge_value() {
         .stderr(predicate::str::contains("`format` takes a width of at most 1000"));
     assert!(!ws.join("r/northwind-cx.md").exists());
 }
+
+#[test]
+fn audit_verify_neither_hashes_nor_hangs_on_paths_outside_the_workspace() {
+    use vendorscore::audit::ledger::{FileRecord, LEDGER_PATH, Record, append, timestamp};
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    // A validly chained entry naming files outside the workspace.
+    let record = Record {
+        time: timestamp(1_795_255_300),
+        actor: "mallory@example.com".into(),
+        action: "score".into(),
+        tool: "vendorscore 0.1.0".into(),
+        subjects: vec![],
+        inputs: ["/etc/passwd", "/dev/zero", "../../etc/hostname"]
+            .iter()
+            .map(|p| FileRecord { path: (*p).into(), bytes: 1, sha256: "0".repeat(64) })
+            .collect(),
+        outputs: vec![],
+        result: serde_json::json!({}),
+    };
+    append(&ws.join(LEDGER_PATH), &record).unwrap();
+    let output = vendorscore(&ws)
+        .args(["audit", "verify"])
+        // Only a safety net: wave 1 read /dev/zero for ever.
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(!stdout.contains("/etc/passwd") && !stdout.contains("/dev/zero"), "{stdout}");
+}

@@ -15,11 +15,12 @@
 //! The language is a bounded subset of minijinja's: only the filters and
 //! tests listed here exist (none that build large values, such as `replace`,
 //! `center` or `lipsum`), there are no functions, the repetition operator `*`
-//! is left out (`'x' * n` and `[0] * n` are the only ways to build a value far
-//! larger than the expression, and `x in [0] * 10**12` never ends), and an
-//! expression is at most [`MAX_CHARS`] characters. Together with the fuel
-//! limit, that bounds every evaluation's time and memory by the size of the
-//! expression and the contract. Undefined values are strict: using a field
+//! is left out (`'x' * n` builds a huge value in one step, and
+//! `x in [0] * 10**12` never ends), and an
+//! expression is at most [`MAX_CHARS`] characters. Filters are bounded by
+//! [`LIMITS`] ([`jinja_limits`]): nested `join`s and the like are refused
+//! before they build a value over 1 MiB. Together with the fuel limit, that
+//! bounds every evaluation's time and memory. Undefined values are strict: using a field
 //! the contract does not state is an error, except under `is defined`,
 //! `is none` or `| default(...)` (see `rules` for what that means for a rule).
 
@@ -27,12 +28,17 @@ use std::collections::{BTreeSet, HashSet};
 use std::sync::OnceLock;
 
 use minijinja::tests as builtin_tests;
-use minijinja::{Environment, Error, ErrorKind, State, UndefinedBehavior, Value, filters};
+use minijinja::{Environment, Error, ErrorKind, State, UndefinedBehavior, Value};
 
+use crate::jinja_limits::{self, Limits};
 use crate::model::{ContractFile, Date, Duration, VendorHeader, is_eea_or_adequate};
 
 /// Most instructions one expression may run before it is stopped.
 pub const FUEL: u64 = 50_000;
+
+/// The size limits of one evaluation (see [`jinja_limits`]): a value a
+/// filter takes or builds, and all that its filters read and build together.
+pub const LIMITS: Limits = Limits { max_value: 1 << 20, budget: 16 << 20 };
 
 /// The longest expression allowed, in characters (the longest shipped one has about 300).
 pub const MAX_CHARS: usize = 1_000;
@@ -136,11 +142,11 @@ pub fn environment() -> Environment<'static> {
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_fuel(Some(FUEL));
     env.set_recursion_limit(64);
-    add_builtin_filters(&mut env);
+    jinja_limits::add_builtin_filters(&mut env, FILTERS, LIMITS);
     add_builtin_tests(&mut env);
     env.add_filter("age_days", age_days);
     env.add_filter("days_between", days_between);
-    env.add_filter("third_countries", third_countries);
+    jinja_limits::add_bounded(&mut env, "third_countries", Value::from_function(third_countries), LIMITS);
     env.add_filter("duration_secs", duration_secs);
     env
 }
@@ -149,40 +155,6 @@ pub fn environment() -> Environment<'static> {
 pub fn shared() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(environment)
-}
-
-fn add_builtin_filters(env: &mut Environment<'static>) {
-    env.add_filter("abs", filters::abs);
-    env.add_filter("attr", filters::attr);
-    env.add_filter("bool", filters::bool);
-    env.add_filter("count", filters::length);
-    env.add_filter("d", filters::default);
-    env.add_filter("default", filters::default);
-    env.add_filter("dictsort", filters::dictsort);
-    env.add_filter("first", filters::first);
-    env.add_filter("float", filters::float);
-    env.add_filter("int", filters::int);
-    env.add_filter("items", filters::items);
-    env.add_filter("join", filters::join);
-    env.add_filter("last", filters::last);
-    env.add_filter("length", filters::length);
-    env.add_filter("list", filters::list);
-    env.add_filter("lower", filters::lower);
-    env.add_filter("map", filters::map);
-    env.add_filter("max", filters::max);
-    env.add_filter("min", filters::min);
-    env.add_filter("reject", filters::reject);
-    env.add_filter("rejectattr", filters::rejectattr);
-    env.add_filter("reverse", filters::reverse);
-    env.add_filter("round", filters::round);
-    env.add_filter("select", filters::select);
-    env.add_filter("selectattr", filters::selectattr);
-    env.add_filter("sort", filters::sort);
-    env.add_filter("string", filters::string);
-    env.add_filter("sum", filters::sum);
-    env.add_filter("trim", filters::trim);
-    env.add_filter("unique", filters::unique);
-    env.add_filter("upper", filters::upper);
 }
 
 fn add_builtin_tests(env: &mut Environment<'static>) {

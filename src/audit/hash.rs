@@ -1,11 +1,17 @@
 //! SHA-256 digests of files, streamed (never read whole into memory) and
-//! spread over all cores when there are many.
+//! spread over all cores when there are many. Only regular files are hashed:
+//! each is opened once without following a final symbolic link, the handle
+//! is checked to be a regular file (`fstat`), and that handle is what is
+//! hashed ([`crate::regular_file`]), so a file swapped for a link or a FIFO
+//! mid-run is refused rather than read.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use sha2::{Digest, Sha256};
+
+use crate::regular_file;
 
 /// Size of the read buffer: large enough that syscalls are not the cost.
 const BUFFER: usize = 1 << 20;
@@ -28,9 +34,9 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-/// Hash one file, streaming it through a fixed buffer.
+/// Hash one regular file, streaming it through a fixed buffer.
 pub fn hash_file(path: &Path) -> std::io::Result<FileDigest> {
-    let mut file = std::fs::File::open(path)?;
+    let mut file = regular_file::open(path)?;
     let mut buffer = vec![0u8; BUFFER];
     hash_reader(&mut file, &mut buffer)
 }
@@ -57,7 +63,7 @@ fn hash_reader(reader: &mut impl Read, buffer: &mut [u8]) -> std::io::Result<Fil
     Ok(FileDigest { bytes: total, sha256: hex(&hasher.finalize()) })
 }
 
-/// Hash many files on `threads` threads (0: all cores); results in input order.
+/// Hash many regular files on `threads` threads (0: all cores); results in input order.
 pub fn hash_files(paths: &[PathBuf], threads: usize) -> Vec<std::io::Result<FileDigest>> {
     let threads = match threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -69,7 +75,7 @@ pub fn hash_files(paths: &[PathBuf], threads: usize) -> Vec<std::io::Result<File
         let mut buffer = vec![0u8; BUFFER];
         return paths
             .iter()
-            .map(|p| std::fs::File::open(p).and_then(|mut f| hash_reader(&mut f, &mut buffer)))
+            .map(|p| regular_file::open(p).and_then(|mut f| hash_reader(&mut f, &mut buffer)))
             .collect();
     }
     // Work stealing by index: small and large files balance across threads.
@@ -84,7 +90,7 @@ pub fn hash_files(paths: &[PathBuf], threads: usize) -> Vec<std::io::Result<File
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(path) = paths.get(i) else { break };
-                        done.push((i, std::fs::File::open(path).and_then(|mut f| hash_reader(&mut f, &mut buffer))));
+                        done.push((i, regular_file::open(path).and_then(|mut f| hash_reader(&mut f, &mut buffer))));
                     }
                     done
                 })
@@ -130,6 +136,24 @@ mod tests {
                 assert_eq!(g.as_ref().unwrap(), e);
             }
             assert!(got.last().unwrap().is_err());
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_and_special_files_are_refused_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("outside.txt"), "secret").unwrap();
+        let link = dir.path().join("evidence.txt");
+        std::os::unix::fs::symlink(dir.path().join("outside.txt"), &link).unwrap();
+        let err = hash_file(&link).unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        let err = hash_file(Path::new("/dev/null")).unwrap_err();
+        assert!(err.to_string().contains("is a device, not a regular file"), "{err}");
+        for threads in [1, 2] {
+            let got = hash_files(&[link.clone(), PathBuf::from("/dev/null"), dir.path().join("outside.txt")], threads);
+            assert!(got[0].is_err() && got[1].is_err(), "{got:?}");
+            assert_eq!(got[2].as_ref().unwrap().sha256, sha256_hex(b"secret"));
         }
     }
 }

@@ -1,6 +1,10 @@
 //! `audit verify`: every line's canonical form, hash, `prev` and `seq`, and
 //! the files entries recorded, re-hashed where they still exist. Reads the
-//! ledger in parallel byte ranges; never writes it.
+//! ledger in parallel byte ranges; never writes it. A recorded path is
+//! re-hashed only when it names a regular file inside the workspace, reached
+//! without a symbolic link; any other (an absolute path, `..`, a link, a FIFO
+//! or device) is listed as [`NotChecked`], never opened, so a crafted ledger
+//! cannot make verify print the digest of `/etc/shadow` or read `/dev/zero`.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -14,6 +18,7 @@ use sha2::{Digest, Sha256};
 use super::hash::{hash_file, hex, sha256_hex};
 use super::jcs::{canonical, canonical_into};
 use super::ledger::GENESIS;
+use crate::regular_file;
 
 /// The keys every entry has, in canonical order.
 const KEYS: [&str; 11] =
@@ -41,6 +46,27 @@ pub struct FileChange {
     pub now: Option<String>,
 }
 
+/// A recorded file that was not re-hashed: outside the workspace, or not a regular file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotChecked {
+    pub path: String,
+    /// The entry that recorded it last.
+    pub seq: u64,
+    pub line: usize,
+    /// Why, in words: `outside the workspace` or what the file is (`is a FIFO (named pipe), not a regular file`).
+    pub reason: String,
+}
+
+impl std::fmt::Display for NotChecked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {}, not checked (last recorded by entry {}, line {})",
+            self.path, self.reason, self.seq, self.line
+        )
+    }
+}
+
 /// What `verify` found.
 #[derive(Debug, Clone, Default)]
 pub struct Verification {
@@ -54,6 +80,8 @@ pub struct Verification {
     pub changed: Vec<FileChange>,
     /// Recorded files checked against the disk.
     pub files_checked: usize,
+    /// Recorded files not re-hashed (they do not make the ledger fail).
+    pub not_checked: Vec<NotChecked>,
 }
 
 impl Verification {
@@ -134,8 +162,22 @@ pub fn verify(path: &Path, root: Option<&Path>, threads: usize) -> std::io::Resu
             if recorded_path.starts_with("builtin:") {
                 continue;
             }
+            let Some(path) = regular_file::beneath(root, &recorded_path) else {
+                let reason = "outside the workspace".to_owned();
+                verification.not_checked.push(NotChecked { path: recorded_path, seq, line, reason });
+                continue;
+            };
+            let now = match hash_file(&path) {
+                Ok(digest) => Some(digest.sha256),
+                // A link or a special file: not what was recorded, and not to be read.
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+                    let reason = format!("outside the workspace ({e})");
+                    verification.not_checked.push(NotChecked { path: recorded_path, seq, line, reason });
+                    continue;
+                }
+                Err(_) => None,
+            };
             verification.files_checked += 1;
-            let now = hash_file(&root.join(&recorded_path)).ok().map(|d| d.sha256);
             if now.as_deref() != Some(sha.as_str()) {
                 verification.changed.push(FileChange { path: recorded_path, seq, line, recorded: sha, now });
             }
@@ -408,5 +450,51 @@ mod tests {
         let v = verify(&path, None, 1).unwrap();
         assert_eq!(v.problems.len(), 1);
         assert!(v.problems[0].message.contains("canonical"), "{:?}", v.problems);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn recorded_paths_outside_the_workspace_are_listed_not_hashed() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = dir.path().join("ws");
+        std::fs::create_dir_all(ws.join("audit")).unwrap();
+        std::fs::write(dir.path().join("outside.txt"), "secret").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("outside.txt"), ws.join("link.txt")).unwrap();
+        std::os::unix::fs::symlink(dir.path(), ws.join("up")).unwrap();
+        assert!(std::process::Command::new("mkfifo").arg(ws.join("fifo")).status().unwrap().success());
+        std::fs::write(ws.join("input.toml"), "x = 1\n").unwrap();
+        let path = ws.join(LEDGER_PATH);
+        let named = ["/etc/passwd", "/dev/zero", "../outside.txt", "up/outside.txt", "link.txt", "fifo", "input.toml"];
+        let record = Record {
+            time: timestamp(1_795_255_200),
+            actor: "a@example.com".into(),
+            action: "score".into(),
+            tool: "vendorscore 0.1.0".into(),
+            subjects: vec![],
+            inputs: named
+                .iter()
+                .map(|p| super::super::ledger::FileRecord {
+                    path: (*p).into(),
+                    bytes: 6,
+                    sha256: sha256_hex(b"x = 1\n"),
+                })
+                .collect(),
+            outputs: vec![],
+            result: serde_json::json!({}),
+        };
+        append(&path, &record).unwrap();
+        let v = verify(&path, Some(&ws), 1).unwrap();
+        assert!(v.ok(), "{v:?}");
+        assert_eq!(v.files_checked, 1, "only input.toml");
+        let mut listed: Vec<&str> = v.not_checked.iter().map(|n| n.path.as_str()).collect();
+        listed.sort();
+        assert_eq!(listed, ["../outside.txt", "/dev/zero", "/etc/passwd", "fifo", "link.txt", "up/outside.txt"]);
+        let fifo = v.not_checked.iter().find(|n| n.path == "fifo").unwrap();
+        assert_eq!(
+            fifo.to_string(),
+            "fifo: outside the workspace (is a FIFO (named pipe), not a regular file), not checked \
+             (last recorded by entry 1, line 1)"
+        );
+        assert!(v.not_checked.iter().all(|n| n.reason.starts_with("outside the workspace")));
     }
 }

@@ -348,3 +348,40 @@ fn what_the_language_still_allows_stays_small_and_quick() {
     assert_eq!(checked.vendors[0].findings[1].status, Status::Pass);
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
 }
+
+/// `text` joined with a 100-character separator `levels` times (each level multiplies its length by 100).
+fn join_bomb(text: &str, levels: usize) -> String {
+    let sep = "x".repeat(99);
+    format!("{text}{} | length > 0", format!(" | join('{sep}')").repeat(levels))
+}
+
+#[test]
+fn nested_joins_are_refused_at_validation_at_the_require_line() {
+    let require = join_bomb("'abcdefghij'", 3);
+    let diagnostics = policy(&rule("bomb", "high", None, &require)).unwrap_err();
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    let d = &diagnostics[0];
+    assert_eq!(d.code, crate::diag::Code::ExpressionFails);
+    assert!(d.message.contains("`join` would build a value larger than 1 MiB"), "{}", d.message);
+    let source = SourceFile::new("policies/p.toml", format!("{HEADER}{}", rule("bomb", "high", None, &require)));
+    let position = source.position(d.span.clone().unwrap().start);
+    assert_eq!((position.line, position.column), (10, 11), "the require value");
+}
+
+#[test]
+fn a_join_bomb_over_contract_values_stops_the_rule_not_the_check() {
+    let p = policy(
+        &[rule("bomb", "high", None, &join_bomb("contract.title", 3)), rule("ok", "low", None, "true")].concat(),
+    )
+    .unwrap();
+    let checked = run(&p, &format!("title = \"{}\"\n", "t".repeat(10)));
+    let errors: Vec<&Diagnostic> = checked.errors.iter().collect();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].code, crate::diag::Code::ExpressionFails);
+    assert!(
+        errors[0].message.contains("rule `bomb`") && errors[0].message.contains("would build"),
+        "{}",
+        errors[0].message
+    );
+    assert_eq!(checked.vendors[0].findings.len(), 1, "the other rule still decides");
+}

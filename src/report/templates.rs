@@ -3,7 +3,10 @@
 //! workspace's `templates/`. Sandboxed: names cannot leave the templates
 //! folder, a workspace template must be a regular file directly inside it
 //! (no symbolic link, neither the file nor the folder, is followed), and
-//! fuel stops a runaway loop. Every workspace template actually loaded,
+//! fuel stops a runaway loop. Bounded in size too: filters by
+//! [`LIMITS`] (`jinja_limits`), the rendered document by [`MAX_OUTPUT_BYTES`],
+//! and workspace templates keep to a subset without the constructs that
+//! grow values inside the engine (`subset`). Every workspace template actually loaded,
 //! `{% include %}`d ones too, is listed by [`Templates::loaded`] so a run
 //! can record it.
 
@@ -15,13 +18,26 @@ use minijinja::{AutoEscape, Environment, Error, ErrorKind, Value};
 
 use crate::audit::hash::{FileDigest, sha256_hex};
 use crate::builtin;
+use crate::jinja_limits::{self, Limits, bytes_in_words};
 use crate::regular_file;
+
+mod subset;
 
 /// Most instructions one template may run.
 pub const FUEL: u64 = 5_000_000;
 
 /// The largest workspace template file, in bytes.
 pub const MAX_TEMPLATE_BYTES: u64 = 1 << 20;
+
+/// The largest document one render may write, in bytes.
+pub const MAX_OUTPUT_BYTES: usize = 16 << 20;
+
+/// What one value a filter takes or builds, and all a render's filters read
+/// and build together, may come to (see `jinja_limits`).
+pub const LIMITS: Limits = Limits { max_value: 4 << 20, budget: 256 << 20 };
+
+/// The most decimals `fixed` writes.
+pub const MAX_DECIMALS: usize = 20;
 
 /// Why a template could not render.
 #[derive(Debug, thiserror::Error)]
@@ -64,8 +80,11 @@ impl Templates {
         env.set_recursion_limit(50);
         env.set_keep_trailing_newline(true);
         env.set_auto_escape_callback(|name| if name.contains(".html") { AutoEscape::Html } else { AutoEscape::None });
+        jinja_limits::add_builtin_filters(&mut env, jinja_limits::BUILTIN_FILTERS, LIMITS);
+        jinja_limits::add_bounded(&mut env, "cell", Value::from_function(cell), LIMITS);
         env.add_filter("fixed", fixed);
-        env.add_filter("cell", cell);
+        // It prints the whole context, and nothing in a report needs it.
+        env.remove_global("debug");
         let folder = Arc::new(Folder::new(dir));
         let loader_folder = Arc::clone(&folder);
         env.set_loader(move |name| loader_folder.load(name));
@@ -105,7 +124,21 @@ impl Templates {
             TemplateError { file, line: e.line(), message }
         };
         let template = self.env.get_template(name).map_err(located)?;
-        template.render(Value::from_serialize(context)).map_err(located)
+        let mut output = CappedOutput::default();
+        match template.render_captured_to(Value::from_serialize(context), &mut output) {
+            Ok(_) => {
+                Ok(String::from_utf8(output.bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into()))
+            }
+            Err(e) if output.over => Err(TemplateError {
+                file: self.folder.label(e.name().unwrap_or(name)),
+                line: e.line(),
+                message: format!(
+                    "the rendered document is larger than {}, the limit for one report",
+                    bytes_in_words(MAX_OUTPUT_BYTES as u64)
+                ),
+            }),
+            Err(e) => Err(located(e)),
+        }
     }
 }
 
@@ -164,6 +197,12 @@ impl Folder {
                             ),
                         )
                     })?;
+                    if let Some((line, why)) = subset::forbidden(&text) {
+                        return Err(Error::new(
+                            ErrorKind::InvalidOperation,
+                            format!("templates/{name}:{line}: {why} (docs/security.md)"),
+                        ));
+                    }
                     let digest = FileDigest { bytes: text.len() as u64, sha256: sha256_hex(text.as_bytes()) };
                     let loaded = LoadedTemplate { path, digest };
                     self.loaded
@@ -178,14 +217,42 @@ impl Folder {
     }
 }
 
+/// The rendered bytes, refused past [`MAX_OUTPUT_BYTES`].
+#[derive(Default)]
+struct CappedOutput {
+    bytes: Vec<u8>,
+    over: bool,
+}
+
+impl std::io::Write for CappedOutput {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > MAX_OUTPUT_BYTES {
+            self.over = true;
+            return Err(std::io::Error::other("the report is too large"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// `x | cell`: text made safe for one Markdown table cell.
 fn cell(value: String) -> String {
     value.replace('|', "\\|").replace("\r\n", "<br>").replace('\n', "<br>")
 }
 
-/// `x | fixed(2)`: a number with a fixed number of decimals.
-fn fixed(value: f64, decimals: Option<usize>) -> String {
-    format!("{value:.*}", decimals.unwrap_or(2))
+/// `x | fixed(2)`: a number with a fixed number of decimals (at most [`MAX_DECIMALS`]).
+fn fixed(value: f64, decimals: Option<usize>) -> Result<String, Error> {
+    match decimals.unwrap_or(2) {
+        decimals if decimals <= MAX_DECIMALS => Ok(format!("{value:.decimals$}")),
+        decimals => Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("`fixed` writes at most {MAX_DECIMALS} decimals, not {decimals}"),
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -266,6 +333,48 @@ mod tests {
         assert_eq!(templates.loaded(), [dir.path().join("part.j2"), dir.path().join("scorecard.md.j2")]);
         let part = &templates.loaded_templates()[0];
         assert_eq!(part.digest, FileDigest { bytes: 4, sha256: sha256_hex(b"part") });
+    }
+
+    /// The error of rendering `text` as the workspace's `x.md.j2`.
+    fn refusal(text: &str) -> TemplateError {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("x.md.j2"), text).unwrap();
+        let err = Templates::new(Some(dir.path())).render("x.md.j2", &()).unwrap_err();
+        assert_eq!(err.file, "templates/x.md.j2", "{err}");
+        err
+    }
+
+    #[test]
+    fn filters_that_would_build_huge_values_fail_naming_the_template() {
+        let sep = "x".repeat(100);
+        // Small enough that the unbounded filters of old built these in a moment.
+        let joins = format!(" | join('{sep}')").repeat(3);
+        for (text, expected) in [
+            ("{{ '%100000d' | format(1) }}", "`format` takes a width of at most 1000"),
+            ("{{ 'a\nb' | indent(100000) }}", "`indent` takes a width of at most 1000"),
+            (&format!("{{{{ 'abcdefghij'{joins} }}}}"), "`join` would build a value larger than 4 MiB"),
+            ("{{ 1.5 | fixed(100000) }}", "`fixed` writes at most 20 decimals"),
+        ] {
+            let err = refusal(text);
+            assert!(err.message.contains(expected), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_string_doubled_in_a_loop_is_refused_before_it_runs() {
+        let err = refusal(
+            "ok\n{% set ns = namespace(s='ab') %}{% for i in range(20) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s }}",
+        );
+        assert!(err.message.contains("templates/x.md.j2:2: `namespace` is not available"), "{err}");
+        let err = refusal("{% set s %}x{% endset %}{% for i in range(20) %}{{ s ~ s }}{% endfor %}");
+        assert!(err.message.contains("`{% set %}` block"), "{err}");
+    }
+
+    #[test]
+    fn output_past_the_limit_stops_the_render() {
+        let line = "y".repeat(4095);
+        let err = refusal(&format!("{{% for i in range(5000) %}}{line}\n{{% endfor %}}"));
+        assert!(err.message.contains("larger than 16 MiB"), "{err}");
     }
 
     #[test]

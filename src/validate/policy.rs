@@ -60,6 +60,11 @@ fn try_on_empty_contract(rule: &crate::model::RuleDef, path: &str, diagnostics: 
     let when = rule.when.as_ref().map(|w| w.value.as_str());
     let Some((in_when, detail, _)) = crate::compliance::rules::trial(when, &rule.require) else { return };
     let expression = if in_when { rule.when.as_ref().unwrap_or(&rule.require) } else { &rule.require };
+    let help = if detail.contains("the limit for one") || detail.contains("steps and was stopped") {
+        "rules compare, test and filter contract terms; the size and step limits are in docs/security.md"
+    } else {
+        "check the filters' inputs (age_days and days_between take YYYY-MM-DD dates, duration_secs `60s`)"
+    };
     diagnostics
         .report(
             Code::ExpressionFails,
@@ -67,7 +72,7 @@ fn try_on_empty_contract(rule: &crate::model::RuleDef, path: &str, diagnostics: 
             Some(expression.span.clone()),
             format!("expression fails even on a contract that states nothing: {detail}"),
         )
-        .add_help("check the filters' inputs (age_days and days_between take YYYY-MM-DD dates, duration_secs `60s`)");
+        .add_help(help);
 }
 
 fn check_expression(

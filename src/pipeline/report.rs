@@ -42,6 +42,7 @@ pub struct Prepared {
     pub formats: Vec<Format>,
     fonts: FontSet,
     templates: Templates,
+    workspace: Workspace,
 }
 
 /// Load, score, check and measure what the reports show.
@@ -146,20 +147,15 @@ pub fn prepare(
         None => FontSet { fallback: None },
     };
     let templates = Templates::new(Some(&workspace.root.join("templates")));
-    for format in &request.formats {
-        for stem in ["scorecard", "comparison"] {
-            let name = format!("{stem}.{}.j2", format.extension());
-            if let Some(path) = templates.origin(&name) {
-                let digest = crate::audit::hash::hash_file(&path)?;
-                loader.record(FileRecord {
-                    path: workspace.display_path(&path),
-                    bytes: digest.bytes,
-                    sha256: digest.sha256,
-                });
-            }
-        }
-    }
-    let prepared = Prepared { scored, findings, sla, formats: request.formats.clone(), fonts, templates };
+    let prepared = Prepared {
+        scored,
+        findings,
+        sla,
+        formats: request.formats.clone(),
+        fonts,
+        templates,
+        workspace: workspace.clone(),
+    };
     Ok(Decided { value: prepared, inputs: loader.inputs(), findings: loader.findings(), notes })
 }
 
@@ -220,8 +216,18 @@ impl Prepared {
         Ok(documents)
     }
 
-    /// The ledger entry of a `report` run.
-    pub fn run(&self, clock: &Clock, inputs: Vec<FileRecord>, outputs: Vec<FileRecord>) -> Run {
+    /// The ledger entry of a `report` run: `inputs` from loading, plus every
+    /// workspace template the renders read (overrides and what they include).
+    pub fn run(&self, clock: &Clock, mut inputs: Vec<FileRecord>, outputs: Vec<FileRecord>) -> Run {
+        for template in self.templates.loaded_templates() {
+            inputs.push(FileRecord {
+                path: self.workspace.display_path(&template.path),
+                bytes: template.digest.bytes,
+                sha256: template.digest.sha256,
+            });
+        }
+        inputs.sort();
+        inputs.dedup();
         let mut result = self.scored.summary(clock);
         result["formats"] = json!(self.formats.iter().map(|f| f.extension()).collect::<Vec<_>>());
         Run {

@@ -442,3 +442,19 @@ fn the_reports_json_keeps_the_shapes_of_sla_and_check_and_adds_to_them() {
     let first = &report["findings"]["findings"][0];
     assert_eq!(first["name"], format!("{}/{}", first["policy"].as_str().unwrap(), first["rule"].as_str().unwrap()));
 }
+
+#[test]
+fn templates_included_by_an_override_are_recorded() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(ws.join("templates")).unwrap();
+    std::fs::write(ws.join("templates/scorecard.md.j2"), "# {{ vendor.name }}\n{% include \"part.j2\" %}\n").unwrap();
+    std::fs::write(ws.join("templates/part.j2"), "Score {{ score }}\n").unwrap();
+    vendorscore(&ws).args(["report", "vendors/aero-support", "--out", "r", "-q", "--format", "md"]).assert().success();
+    let ledger = std::fs::read_to_string(ws.join("audit/ledger.jsonl")).unwrap();
+    let entry: serde_json::Value = serde_json::from_str(ledger.lines().last().unwrap()).unwrap();
+    let inputs: Vec<&str> = entry["inputs"].as_array().unwrap().iter().map(|i| i["path"].as_str().unwrap()).collect();
+    assert!(inputs.contains(&"templates/scorecard.md.j2") && inputs.contains(&"templates/part.j2"), "{inputs:?}");
+    let part = entry["inputs"].as_array().unwrap().iter().find(|i| i["path"] == "templates/part.j2").unwrap();
+    assert_eq!(part["bytes"], "Score {{ score }}\n".len());
+}

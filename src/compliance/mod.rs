@@ -13,6 +13,7 @@ pub mod rules;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 pub use context::Subject;
@@ -37,7 +38,10 @@ pub struct Checked {
 }
 
 /// Check every subject's contract against every policy, on up to `workers` threads.
-pub fn check(policies: &[Policy], subjects: &[Subject], as_of: Date, workers: usize) -> Checked {
+pub fn check<P>(policies: &[P], subjects: &[Subject], as_of: Date, workers: usize) -> Checked
+where
+    P: Borrow<Policy> + Sync,
+{
     let workers = workers.clamp(1, subjects.len().max(1));
     let results: Vec<Evaluated> = if workers == 1 {
         subjects.iter().map(|s| check_one(policies, s, as_of)).collect()
@@ -80,7 +84,7 @@ pub fn check(policies: &[Policy], subjects: &[Subject], as_of: Date, workers: us
         };
         let message = format!("rule `{}` cannot be evaluated for {contract}{others}: {}", error.rule, error.detail);
         checked.errors.push(
-            Diagnostic::new(Code::ExpressionFails, &policies[policy].source.path, Some(start..end), message).with_help(
+            Diagnostic::new(Code::ExpressionFails, &policies[policy].borrow().source.path, Some(start..end), message).with_help(
                 "a rule that cannot be evaluated stops the check: fix the expression (or the contract value it reads); \
                  see docs/policies.md",
             ),
@@ -92,7 +96,7 @@ pub fn check(policies: &[Policy], subjects: &[Subject], as_of: Date, workers: us
 /// One vendor's findings, and the rule errors by policy index.
 type Evaluated = (VendorFindings, Vec<(usize, RuleError)>);
 
-fn check_one(policies: &[Policy], subject: &Subject, as_of: Date) -> Evaluated {
+fn check_one<P: Borrow<Policy>>(policies: &[P], subject: &Subject, as_of: Date) -> Evaluated {
     let mut vendor = VendorFindings {
         vendor: subject.vendor.clone(),
         name: subject.name.clone(),
@@ -104,7 +108,7 @@ fn check_one(policies: &[Policy], subject: &Subject, as_of: Date) -> Evaluated {
         None => vendor.findings.push(Finding::no_contract(&format!("{}/contract.toml", subject.folder))),
         Some(variables) => {
             for (index, policy) in policies.iter().enumerate() {
-                let (findings, rule_errors) = policy.evaluate(&variables);
+                let (findings, rule_errors) = policy.borrow().evaluate(&variables);
                 vendor.findings.extend(findings);
                 errors.extend(rule_errors.into_iter().map(|e| (index, e)));
             }

@@ -27,7 +27,6 @@ use super::context::is_stated;
 use super::finding::{Finding, RuleInfo, Status};
 use super::reads;
 use crate::audit::hash::sha256_hex;
-use crate::diag::{Code, Diagnostics};
 use crate::expr;
 use crate::model::{Date, PolicyFile, Spanned};
 use crate::source::SourceFile;
@@ -53,7 +52,7 @@ pub struct Rule {
 }
 
 /// One compiled expression and what it reads.
-struct Compiled {
+pub struct Compiled {
     expression: Expression<'static, 'static>,
     /// The TOML string's byte range in the policy file.
     span: Range<usize>,
@@ -86,40 +85,38 @@ impl std::fmt::Debug for Policy {
 }
 
 impl Policy {
-    /// Compile a policy that passed validation (`load` is the one caller).
-    /// Errors are located diagnostics; validation reports the same ones first.
-    pub fn compile(file: &PolicyFile, source: SourceFile) -> Result<Policy, Diagnostics> {
-        let mut diagnostics = Diagnostics::default();
-        let mut rules = Vec::new();
-        for def in &file.rule {
-            let when = def.when.as_ref().map(|w| Compiled::new(w, &source, &mut diagnostics));
-            let require = Compiled::new(&def.require, &source, &mut diagnostics);
-            let (Some(require), Some(when)) = (require, when.map_or(Some(None), |w| w.map(Some))) else { continue };
-            let mut all: Vec<String> = when.iter().chain([&require]).flat_map(|c| c.reads.clone()).collect();
-            all.sort();
-            all.dedup();
-            let info = RuleInfo {
-                policy: Some(file.policy.id.value.clone()),
-                id: def.id.value.clone(),
-                severity: def.severity.value,
-                title: def.title.value.clone(),
-                reference: def.reference.clone(),
-                remediation: def.remediation.clone(),
-                reads: all,
-            };
-            rules.push(Rule { info: Arc::new(info), when, require });
-        }
-        if diagnostics.has_errors() {
-            return Err(diagnostics);
-        }
-        Ok(Policy {
+    /// Assemble a policy from its rules' expressions, compiled once by
+    /// validation (`validate::policy` is the one caller): `rules` holds each
+    /// `[[rule]]`'s `when` and `require`, in file order.
+    pub fn assemble(file: &PolicyFile, source: SourceFile, compiled: Vec<(Option<Compiled>, Compiled)>) -> Policy {
+        let rules = file
+            .rule
+            .iter()
+            .zip(compiled)
+            .map(|(def, (when, require))| {
+                let mut all: Vec<String> = when.iter().chain([&require]).flat_map(|c| c.reads.clone()).collect();
+                all.sort();
+                all.dedup();
+                let info = RuleInfo {
+                    policy: Some(file.policy.id.value.clone()),
+                    id: def.id.value.clone(),
+                    severity: def.severity.value,
+                    title: def.title.value.clone(),
+                    reference: def.reference.clone(),
+                    remediation: def.remediation.clone(),
+                    reads: all,
+                };
+                Rule { info: Arc::new(info), when, require }
+            })
+            .collect();
+        Policy {
             id: file.policy.id.value.clone(),
             name: file.policy.name.value.clone(),
             version: file.policy.version.value.clone(),
             sha256: sha256_hex(source.text.as_bytes()),
             source,
             rules,
-        })
+        }
     }
 
     /// Every rule's finding for one contract's variables (see `context`).
@@ -159,34 +156,19 @@ impl Rule {
 }
 
 impl Compiled {
-    fn new(text: &Spanned<String>, source: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Compiled> {
+    /// An expression of a policy file, compiled (by validation), with where it is written.
+    pub fn new(expression: Expression<'static, 'static>, text: &Spanned<String>, source: &SourceFile) -> Compiled {
         let span = text.span.clone();
-        // Before compiling: minijinja folds constants when it compiles.
-        let forbidden = expr::forbidden_constructs(&text.value);
-        for problem in &forbidden {
-            diagnostics.report(Code::ExpressionSyntax, &source.path, Some(span.clone()), problem.clone());
-        }
-        if !forbidden.is_empty() {
-            return None;
-        }
-        let expression = match expr::shared().compile_expression_owned(text.value.clone()) {
-            Ok(expression) => expression,
-            Err(error) => {
-                let detail = error.detail().unwrap_or("syntax error");
-                diagnostics.report(
-                    Code::ExpressionSyntax,
-                    &source.path,
-                    Some(span),
-                    format!("expression does not compile: {detail}"),
-                );
-                return None;
-            }
-        };
         let body = [1, 3]
             .into_iter()
             .map(|quote| span.start + quote)
             .find(|&start| source.text.get(start..start + text.value.len()) == Some(text.value.as_str()));
-        Some(Compiled::with(expression, &text.value, span, body))
+        Compiled::with(expression, &text.value, span, body)
+    }
+
+    /// The compiled expression.
+    pub fn expression(&self) -> &Expression<'static, 'static> {
+        &self.expression
     }
 
     fn with(expression: Expression<'static, 'static>, text: &str, span: Range<usize>, body: Option<usize>) -> Self {
@@ -254,21 +236,14 @@ fn describe(error: &minijinja::Error) -> String {
 /// first error other than reading an unstated field, as (`true` for `when`,
 /// the error in words, the byte range inside that expression). Validation
 /// uses this to catch expressions that fail on every contract.
-pub fn trial(when: Option<&str>, require: &str) -> Option<(bool, String, Option<Range<usize>>)> {
+pub fn trial(when: Option<&Compiled>, require: &Compiled) -> Option<(bool, String, Option<Range<usize>>)> {
     let variables = super::context::empty(Date(time::macros::date!(2000 - 01 - 01)));
-    let run = |text: &str| -> Result<Truth, minijinja::Error> {
-        if !expr::forbidden_constructs(text).is_empty() {
-            return Ok(Truth::Unstated);
-        }
-        let expression = expr::shared().compile_expression_owned(text.to_owned())?;
-        Compiled::with(expression, text, 0..0, None).truth(&variables)
-    };
     if let Some(when) = when {
-        match run(when) {
+        match when.truth(&variables) {
             Err(error) => return Some((true, describe(&error), error.range())),
             Ok(Truth::Fails | Truth::Unstated) => return None,
             Ok(Truth::Holds) => {}
         }
     }
-    run(require).err().map(|error| (false, describe(&error), error.range()))
+    require.truth(&variables).err().map(|error| (false, describe(&error), error.range()))
 }

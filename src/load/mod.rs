@@ -17,6 +17,7 @@ pub mod vendors;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::audit::hash::sha256_hex;
 use crate::audit::ledger::FileRecord;
@@ -278,7 +279,7 @@ impl Loader {
     /// The policies to check with, validated and compiled: `flags` (`--policy`,
     /// repeatable), else the settings' `policies`, else every built-in policy. A
     /// folder stands for the `*.toml` files in it.
-    pub fn policies(&mut self, flags: &[String]) -> Result<Vec<Policy>, Stop> {
+    pub fn policies(&mut self, flags: &[String]) -> Result<Vec<Arc<Policy>>, Stop> {
         let settings = self.settings()?;
         // Each reference, and where it was written when it came from the settings.
         let references: Vec<(String, Option<Range<usize>>)> = if !flags.is_empty() {
@@ -346,7 +347,7 @@ impl Loader {
         if self.findings.diagnostics.count(Severity::Error) > errors_before {
             return Err(Stop);
         }
-        let mut compiled: Vec<Policy> = Vec::new();
+        let mut compiled: Vec<Arc<Policy>> = Vec::new();
         let mut read = std::collections::BTreeSet::new();
         for file in files {
             let Some(Document::Policy(parsed)) = &file.document else { continue };
@@ -364,13 +365,8 @@ impl Loader {
                 );
                 continue;
             }
-            match Policy::compile(parsed, file.source.clone()) {
-                Ok(policy) => compiled.push(policy),
-                Err(diagnostics) => {
-                    self.keep_source(file.source.clone());
-                    self.findings.diagnostics.extend(diagnostics);
-                }
-            }
+            // Validation compiled it (it has no error, or it would not be here).
+            compiled.extend(file.policy.clone());
         }
         if self.findings.diagnostics.count(Severity::Error) > errors_before {
             return Err(Stop);
@@ -386,12 +382,13 @@ impl Loader {
     fn policy_file(&mut self, path: &Path) -> Option<CheckedFile> {
         let file = self.file(path)?;
         if matches!(file.document, Some(Document::Policy(_))) {
-            let CheckedFile { source, disk_path, document, rubric, complete } = file;
+            let CheckedFile { source, disk_path, document, rubric, policy, complete } = file;
             return Some(CheckedFile {
                 source: source.clone(),
                 disk_path: disk_path.clone(),
                 document: document.clone(),
                 rubric: rubric.clone(),
+                policy: policy.clone(),
                 complete: *complete,
             });
         }

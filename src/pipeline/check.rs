@@ -21,7 +21,7 @@ pub struct CheckRequest {
 /// Every selected vendor's findings.
 #[derive(Debug)]
 pub struct Checked {
-    pub policies: Vec<Policy>,
+    pub policies: Vec<std::sync::Arc<Policy>>,
     pub vendors: Vec<VendorFindings>,
 }
 
@@ -95,7 +95,7 @@ pub fn check(workspace: &Workspace, clock: &Clock, request: &CheckRequest) -> Re
 /// Run the policies over the subjects on all cores; `Err` with the located
 /// problems (and the policies' sources) when a rule could not be evaluated.
 pub(crate) fn evaluate(
-    policies: &[Policy],
+    policies: &[std::sync::Arc<Policy>],
     subjects: &[Subject],
     clock: &Clock,
 ) -> Result<Vec<VendorFindings>, PipelineError> {

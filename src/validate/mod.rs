@@ -48,6 +48,8 @@ pub struct CheckedFile {
     pub document: Option<Document>,
     /// For a rubric without errors: the trusted rubric.
     pub rubric: Option<Rubric>,
+    /// For a policy without errors: the compiled policy (shared: compiled once).
+    pub policy: Option<std::sync::Arc<crate::compliance::Policy>>,
     /// False when the schema check had to drop or stand in for parts of it.
     pub complete: bool,
 }
@@ -55,7 +57,7 @@ pub struct CheckedFile {
 impl CheckedFile {
     /// A file not checked yet.
     pub fn new(source: SourceFile, disk_path: Option<PathBuf>) -> Self {
-        CheckedFile { source, disk_path, document: None, rubric: None, complete: true }
+        CheckedFile { source, disk_path, document: None, rubric: None, policy: None, complete: true }
     }
 }
 
@@ -326,7 +328,7 @@ pub fn check_source(file: &mut CheckedFile, expected: Expect, diagnostics: &mut 
             id_matches_name(&rubric.rubric.id, &stem, "file", &path, diagnostics);
         }
         Document::Policy(policy) => {
-            policy::check(policy, &path, diagnostics);
+            file.policy = policy::check(policy, &file.source, diagnostics).map(std::sync::Arc::new);
             id_matches_name(&policy.policy.id, &stem, "file", &path, diagnostics);
         }
         Document::Contract(contract) => contract::check(contract, &path, diagnostics),

@@ -3,12 +3,17 @@
 
 use std::collections::HashSet;
 
+use crate::compliance::rules::{Compiled, Policy, trial};
 use crate::diag::{Code, Diagnostics};
 use crate::expr;
 use crate::model::{PolicyFile, Spanned, is_semver, is_slug};
+use crate::source::SourceFile;
 
-/// Check a parsed policy.
-pub fn check(file: &PolicyFile, path: &str, diagnostics: &mut Diagnostics) {
+/// Check a parsed policy, compiling each expression once; the compiled
+/// policy (the trusted form `check` evaluates) when it has no error.
+pub fn check(file: &PolicyFile, source: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Policy> {
+    let path = source.path.as_str();
+    let errors_before = diagnostics.count(crate::diag::Severity::Error);
     let head = &file.policy;
     if !is_slug(&head.id) {
         diagnostics.report(
@@ -26,8 +31,9 @@ pub fn check(file: &PolicyFile, path: &str, diagnostics: &mut Diagnostics) {
             format!("version `{}` is not MAJOR.MINOR.PATCH", *head.version),
         );
     }
-    let env = expr::environment();
+    let env = expr::shared();
     let mut ids = HashSet::new();
+    let mut compiled = Vec::with_capacity(file.rule.len());
     for rule in &file.rule {
         if !is_slug(&rule.id) {
             diagnostics.report(
@@ -44,21 +50,30 @@ pub fn check(file: &PolicyFile, path: &str, diagnostics: &mut Diagnostics) {
                 format!("rule id `{}` is used twice in this policy", *rule.id),
             );
         }
-        let before = diagnostics.count(crate::diag::Severity::Error);
-        for expression in rule.when.iter().chain([&rule.require]) {
-            check_expression(&env, expression, path, diagnostics);
-        }
-        if diagnostics.count(crate::diag::Severity::Error) == before {
-            try_on_empty_contract(rule, path, diagnostics);
-        }
+        let when = rule.when.as_ref().map(|w| check_expression(env, w, path, diagnostics));
+        let require = check_expression(env, &rule.require, path, diagnostics);
+        let (Some(require), Some(when)) = (require, when.map_or(Some(None), |w| w.map(Some))) else { continue };
+        let when = when.zip(rule.when.as_ref()).map(|(e, text)| Compiled::new(e, text, source));
+        let require = Compiled::new(require, &rule.require, source);
+        try_on_empty_contract(rule, when.as_ref(), &require, path, diagnostics);
+        compiled.push((when, require));
     }
+    if diagnostics.count(crate::diag::Severity::Error) > errors_before {
+        return None;
+    }
+    Some(Policy::assemble(file, source.clone(), compiled))
 }
 
 /// Report an expression that fails on a contract stating nothing, for
 /// reasons other than the unstated fields: it would fail on every contract.
-fn try_on_empty_contract(rule: &crate::model::RuleDef, path: &str, diagnostics: &mut Diagnostics) {
-    let when = rule.when.as_ref().map(|w| w.value.as_str());
-    let Some((in_when, detail, _)) = crate::compliance::rules::trial(when, &rule.require) else { return };
+fn try_on_empty_contract(
+    rule: &crate::model::RuleDef,
+    when: Option<&Compiled>,
+    require: &Compiled,
+    path: &str,
+    diagnostics: &mut Diagnostics,
+) {
+    let Some((in_when, detail, _)) = trial(when, require) else { return };
     let expression = if in_when { rule.when.as_ref().unwrap_or(&rule.require) } else { &rule.require };
     let help = if detail.contains("the limit for one") || detail.contains("steps and was stopped") {
         "rules compare, test and filter contract terms; the size and step limits are in docs/security.md"
@@ -75,16 +90,17 @@ fn try_on_empty_contract(rule: &crate::model::RuleDef, path: &str, diagnostics: 
         .add_help(help);
 }
 
+/// Check one expression and compile it; `None` (reported) when it has an error.
 fn check_expression(
-    env: &minijinja::Environment<'_>,
+    env: &'static minijinja::Environment<'static>,
     expression: &Spanned<String>,
     path: &str,
     diagnostics: &mut Diagnostics,
-) {
+) -> Option<minijinja::Expression<'static, 'static>> {
     let span = Some(expression.span.clone());
     if expression.trim().is_empty() {
         diagnostics.report(Code::ExpressionSyntax, path, span, "the expression is empty");
-        return;
+        return None;
     }
     // Checked before compiling: minijinja folds constants when it compiles,
     // so `1 in [0] * 10**12` would never come back.
@@ -95,13 +111,15 @@ fn check_expression(
             .add_help("rules compare, test and filter contract terms; write ratios with `/` (docs/policies.md)");
     }
     if !forbidden.is_empty() {
-        return;
+        return None;
     }
-    match env.compile_expression(&expression.value) {
+    let errors_before = diagnostics.count(crate::diag::Severity::Error);
+    match env.compile_expression_owned(expression.value.clone()) {
         Err(error) => {
-            let detail = error.detail().unwrap_or("syntax error");
+            let detail = error.detail().unwrap_or("syntax error").to_owned();
             diagnostics.report(Code::ExpressionSyntax, path, span, format!("expression does not compile: {detail}"))
                 .add_help("rules are minijinja expressions, e.g. `data_protection.dpa_signed` or `security.pentest_date | age_days <= 365`");
+            None
         }
         Ok(compiled) => {
             for function in expr::unknown_functions(env, &expression.value) {
@@ -137,6 +155,7 @@ fn check_expression(
                     (false, None) => "custom fields go under [extra] and are read as `extra.<name>`".to_owned(),
                 });
             }
+            (diagnostics.count(crate::diag::Severity::Error) == errors_before).then_some(compiled)
         }
     }
 }

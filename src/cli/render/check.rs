@@ -171,7 +171,7 @@ fn paint(text: &str, severity: RuleSeverity, color: bool) -> String {
 
 /// The findings for people, grouped by vendor and severity, readable at 100 columns.
 pub fn table(
-    policies: &[Policy],
+    policies: &[std::sync::Arc<Policy>],
     vendors: &[VendorFindings],
     as_of: &str,
     fail_on: RuleSeverity,

@@ -251,7 +251,9 @@ fn duration_secs(text: &Value) -> Result<i64, Error> {
 }
 
 /// What an expression uses that the rule language leaves out: the `*`
-/// operator (`**`, the power, is allowed) and more than [`MAX_CHARS`] characters.
+/// operator (`**`, the power, is allowed), template delimiters (`{{ }}`,
+/// `{% %}`, `{# #}`: minijinja 2's expression lexer panics on a stray `}}`)
+/// and more than [`MAX_CHARS`] characters.
 pub fn forbidden_constructs(expression: &str) -> Vec<String> {
     let mut found = Vec::new();
     let length = expression.chars().count();
@@ -269,10 +271,19 @@ pub fn forbidden_constructs(expression: &str) -> Vec<String> {
                 found.push("the `*` operator is not part of the rule language".to_owned());
                 break;
             }
+            '{' | '}' | '%' | '#' if is_delimiter(c, chars.peek().copied()) => {
+                found.push("template delimiters ({{ }}, {% %}, {# #}) are not part of the rule language".to_owned());
+                break;
+            }
             _ => {}
         }
     }
     found
+}
+
+/// Whether `c` and the character after it open or close a template tag.
+fn is_delimiter(c: char, next: Option<char>) -> bool {
+    matches!((c, next), ('{', Some('{' | '%' | '#')) | ('}' | '%' | '#', Some('}')))
 }
 
 /// Advance past a string literal whose opening `quote` was just read.

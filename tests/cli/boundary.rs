@@ -160,3 +160,22 @@ fn fifo_evidence_is_called_what_it_is() {
         .code(1)
         .stderr(predicate::str::contains("evidence `evidence/dpa-signed.txt` is not a regular file"));
 }
+
+#[test]
+fn a_stray_template_delimiter_in_a_rule_is_a_syntax_error_not_a_panic() {
+    // minijinja 2.24's expression lexer panics ("empty lexer stack") on `}}`;
+    // found by tests/fuzz (policy_expression_compiler).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("policies")).unwrap();
+    std::fs::write(
+        dir.path().join("policies/p.toml"),
+        "[policy]\nid = \"p\"\nname = \"P\"\nversion = \"1.0.0\"\n\n[[rule]]\nid = \"r\"\ntitle = \"R\"\n\
+         severity = \"high\"\nrequire = \"}}contract\"\n",
+    )
+    .unwrap();
+    vendorscore(dir.path())
+        .args(["validate", "policies/p.toml"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error[VS0401]").and(predicate::str::contains("template delimiters")));
+}

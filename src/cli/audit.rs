@@ -127,9 +127,10 @@ pub fn run(global: &GlobalOptions, env: &Env, args: AuditArgs) -> anyhow::Result
                 } else {
                     let subjects: Vec<&str> =
                         entry["subjects"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+                    // A JSON value ignores the width: format the number itself.
+                    let seq = entry["seq"].as_u64().map_or_else(|| entry["seq"].to_string(), |n| n.to_string());
                     outln!(
-                        "{:>5}  {}  {}  {:<7} {}  {}",
-                        entry["seq"],
+                        "{seq:>5}  {}  {}  {:<7} {}  {}",
                         entry["time"].as_str().unwrap_or(""),
                         entry["actor"].as_str().unwrap_or(""),
                         entry["action"].as_str().unwrap_or(""),

@@ -26,7 +26,8 @@ impl Env {
     pub fn capture(global: &GlobalOptions) -> anyhow::Result<Env> {
         use std::io::IsTerminal;
         let cwd = std::env::current_dir()?;
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+            || std::env::var_os("TERM").is_some_and(|t| t == "dumb");
         let wants = |terminal: bool| match global.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,

@@ -34,6 +34,9 @@ impl SlaArgs {
     fn request(&self, env: &Env) -> anyhow::Result<SlaRequest> {
         let given = env.absolute(&self.tickets);
         let shown = env.workspace.display_path(&given);
+        if !given.exists() {
+            anyhow::bail!("{shown}: no such file or folder (give a ticket export, or a vendor folder holding tickets.csv)");
+        }
         let (tickets, contract) = if given.is_dir() {
             let contract = match &self.contract {
                 Some(contract) => env.absolute(contract),

@@ -37,6 +37,16 @@ pub fn paint(text: &str, code: &str, color: bool) -> String {
     if color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
 }
 
+/// A text cell for CSV that a spreadsheet will not run as a formula
+/// (CWE-1236): one starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return gets a leading `'`. Numbers are written as they are, not through this.
+pub fn csv_text(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{cell}")),
+        _ => std::borrow::Cow::Borrowed(cell),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,6 +57,21 @@ mod tests {
         let wrapped = wrap(&text, 10, 40);
         assert!(wrapped.lines().skip(1).all(|l| l.starts_with(&" ".repeat(10)) && l.chars().count() <= 40));
         assert!(wrapped.lines().all(|l| l.chars().count() <= 40));
+    }
+
+    #[test]
+    fn csv_text_cells_never_start_a_formula() {
+        for (cell, written) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+1", "'+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("Acme = best", "Acme = best"),
+            ("", ""),
+        ] {
+            assert_eq!(csv_text(cell), written);
+        }
     }
 
     #[test]

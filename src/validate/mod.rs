@@ -73,9 +73,9 @@ pub struct Validation {
 /// Why validation could not run at all.
 #[derive(Debug, thiserror::Error)]
 pub enum ValidateError {
-    /// A path named on the command line does not exist.
-    #[error("{0}: no such file or folder")]
-    NoSuchPath(String),
+    /// Paths named on the command line do not exist (every one of them).
+    #[error("{}", .0.iter().map(|p| format!("{p}: no such file or folder")).collect::<Vec<_>>().join("\n"))]
+    NoSuchPath(Vec<String>),
 }
 
 /// Validate every `*.toml` and `*.j2` file under `paths` (default: the workspace).
@@ -83,10 +83,12 @@ pub fn validate_paths(workspace: &Workspace, paths: &[PathBuf]) -> Result<Valida
     let roots: Vec<PathBuf> = if paths.is_empty() { vec![workspace.root.clone()] } else { paths.to_vec() };
     let mut files = Vec::new();
     let mut vendor_folders = Vec::new();
+    let missing: Vec<String> =
+        roots.iter().filter(|r| std::fs::symlink_metadata(r).is_err()).map(|r| r.display().to_string()).collect();
+    if !missing.is_empty() {
+        return Err(ValidateError::NoSuchPath(missing));
+    }
     for root in &roots {
-        if !root.exists() {
-            return Err(ValidateError::NoSuchPath(root.display().to_string()));
-        }
         if std::fs::symlink_metadata(root).is_ok_and(|m| m.is_dir()) {
             collect_files(root, &mut files, &mut vendor_folders);
         } else {

@@ -299,3 +299,16 @@ fn unknown_policies_and_the_default_policy_set() {
         .filter(|f| f["policy"] == "pci-dss-service-provider");
     assert!(pci.clone().count() > 0 && pci.into_iter().all(|f| f["status"] == "skipped"));
 }
+
+#[test]
+fn csv_cells_never_start_a_formula() {
+    let dir = crate::score::sample();
+    let ws = dir.path().join("ws");
+    let vendor = ws.join("vendors/aero-support/vendor.toml");
+    let text = std::fs::read_to_string(&vendor).unwrap().replace("name = \"Ærø Support ApS\"", "name = \"=HYPERLINK(\\\"http://x\\\")\"");
+    std::fs::write(&vendor, text).unwrap();
+    let output = crate::vendorscore(&ws).args(["score", "--format", "csv", "--dry-run", "-q"]).output().unwrap();
+    let csv = String::from_utf8(output.stdout).unwrap();
+    let row = csv.lines().find(|l| l.contains("aero-support")).unwrap();
+    assert!(row.contains(",\"'=HYPERLINK(\"\"http://x\"\")\","), "{row}");
+}

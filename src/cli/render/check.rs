@@ -132,21 +132,20 @@ fn csv_rows(vendors: &[VendorFindings]) -> std::io::Result<()> {
     for v in vendors {
         for f in &v.findings {
             let rule = &*f.rule;
-            writer
-                .write_record([
-                    v.vendor.as_str(),
-                    v.contract.as_deref().unwrap_or(""),
-                    rule.policy.as_deref().unwrap_or(""),
-                    rule.id.as_str(),
-                    rule.severity.as_str(),
-                    f.status.as_str(),
-                    rule.title.as_str(),
-                    rule.reference.as_deref().unwrap_or(""),
-                    &f.missing.join(" "),
-                    &rule.reads.join(" "),
-                    rule.remediation.as_deref().unwrap_or(""),
-                ])
-                .map_err(into_io)?;
+            let cells = [
+                v.vendor.as_str(),
+                v.contract.as_deref().unwrap_or(""),
+                rule.policy.as_deref().unwrap_or(""),
+                rule.id.as_str(),
+                rule.severity.as_str(),
+                f.status.as_str(),
+                rule.title.as_str(),
+                rule.reference.as_deref().unwrap_or(""),
+                &f.missing.join(" "),
+                &rule.reads.join(" "),
+                rule.remediation.as_deref().unwrap_or(""),
+            ];
+            writer.write_record(cells.map(|c| text::csv_text(c).into_owned())).map_err(into_io)?;
         }
     }
     writer.flush()

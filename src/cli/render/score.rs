@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use crate::cli::text::{fit, paint, wrap};
+use crate::cli::text::{csv_text, fit, paint, wrap};
 use vendorscore::model::{AnswerValue, Rubric};
 use vendorscore::scoring::{self, Scorecard, Shown, Status, fmt, round2};
 
@@ -80,8 +80,8 @@ pub fn to_csv(rubric: &Rubric, cards: &[&Scorecard]) -> anyhow::Result<String> {
     for card in cards {
         let mut row = vec![
             card.rank.map(|r| r.to_string()).unwrap_or_default(),
-            card.vendor.clone(),
-            card.name.clone(),
+            csv_text(&card.vendor).into_owned(),
+            csv_text(&card.name).into_owned(),
             format!("{:.2}", card.score),
             card.status.as_str().to_owned(),
             format!("{:.2}", card.coverage),

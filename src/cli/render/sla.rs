@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use crate::cli::text::{fit, paint};
+use crate::cli::text::{csv_text, fit, paint};
 use vendorscore::sla::{Decimal, Report, Terms};
 use vendorscore::units;
 
@@ -68,7 +68,7 @@ pub fn to_csv(report: &Report) -> anyhow::Result<String> {
     for r in &report.results {
         writer.write_record([
             r.period.to_string(),
-            r.clause.clone(),
+            csv_text(&r.clause).into_owned(),
             r.metric.as_str().to_owned(),
             r.in_scope.to_string(),
             r.met.to_string(),

@@ -568,8 +568,8 @@ impl Checker<'_> {
             (Some(t), Stat::Attainment) => match Duration::parse(&t.value) {
                 Some(d) => Some(d),
                 None => {
-                    self.report(Code::InvalidDuration, &t.span, format!("`{}` is not a duration", t.value))
-                        .add_help("write a whole number and a unit: 60s, 15m, 4h or 2d");
+                    self.report(Code::InvalidDuration, &t.span, Duration::problem(&t.value))
+                        .add_help("write a whole number and a unit, at most 100 years: 60s, 15m, 4h or 2d");
                     return None;
                 }
             },

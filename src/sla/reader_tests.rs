@@ -165,8 +165,9 @@ fn header_only_and_huge_values_read_without_panicking() {
     tier.tier = Some(1);
     let data =
         read(&text, &[tier, rule(Metric::Csat, Channel::Any, 4), rule(Metric::ReopenRate, Channel::Any, 0)]).unwrap();
-    assert_eq!((data.rows.read, data.rows.rejected), (3, 1));
+    assert_eq!((data.rows.read, data.rows.rejected), (3, 2), "year 0000 is refused");
     assert_eq!(data.rows.first_rejected[0].reason, "tier `99999999999999999999999` is not a whole number");
+    assert!(data.rows.first_rejected[1].reason.contains("outside the years 0001 to 9999"), "{:?}", data.rows);
 }
 
 #[test]

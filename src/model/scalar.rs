@@ -56,8 +56,27 @@ pub struct Duration {
 }
 
 impl Duration {
-    /// Parse a duration; `None` when it is not a positive whole number with a unit.
+    /// The longest duration: 36525 days (100 years). One range for every
+    /// duration, checked where it is parsed, so validation refuses what
+    /// `check`, `sla` and `report` could not compute with (they convert to
+    /// signed seconds and calendar arithmetic).
+    pub const MAX_SECONDS: u64 = 36_525 * 86_400;
+
+    /// Parse a duration; `None` when it is not a positive whole number with
+    /// a unit, or longer than [`Duration::MAX_SECONDS`].
     pub fn parse(text: &str) -> Option<Duration> {
+        Duration::parse_any_length(text).filter(|d| d.seconds <= Duration::MAX_SECONDS)
+    }
+
+    /// Why `text` is not a duration, in words for a diagnostic.
+    pub fn problem(text: &str) -> String {
+        match Duration::parse_any_length(text) {
+            Some(_) => format!("`{text}` is longer than 36525d (100 years), the longest duration allowed"),
+            None => format!("`{text}` is not a duration"),
+        }
+    }
+
+    fn parse_any_length(text: &str) -> Option<Duration> {
         let text = text.trim();
         let unit_at = text.find(|c: char| !c.is_ascii_digit())?;
         let (number, unit) = text.split_at(unit_at);
@@ -153,9 +172,12 @@ mod tests {
         assert_eq!(Duration::parse("15m"), Some(Duration { seconds: 900 }));
         assert_eq!(Duration::parse("4h"), Some(Duration { seconds: 14_400 }));
         assert_eq!(Duration::parse("2d"), Some(Duration { seconds: 172_800 }));
-        for bad in ["", "60", "s", "1.5h", "-3s", "4 hours", "99999999999999999999d"] {
+        for bad in ["", "60", "s", "1.5h", "-3s", "4 hours", "99999999999999999999d", "106751991167301d", "36526d"] {
             assert_eq!(Duration::parse(bad), None, "{bad}");
         }
+        assert_eq!(Duration::parse("36525d"), Some(Duration { seconds: Duration::MAX_SECONDS }));
+        assert!(Duration::problem("106751991167301d").contains("longer than 36525d"));
+        assert_eq!(Duration::problem("1.5h"), "`1.5h` is not a duration");
         assert_eq!(Duration { seconds: 14_400 }.to_string(), "4h");
         assert_eq!(Duration { seconds: 90 }.to_string(), "90s");
     }

@@ -42,8 +42,11 @@ pub struct RowCounts {
     /// Data rows (the header not counted), rejected ones included.
     pub read: u64,
     pub rejected: u64,
-    /// The first rejected rows (at most ten), in file order.
+    /// The first rejected rows (at most ten), in file order; an unclosed quote is always among them.
     pub first_rejected: Vec<Rejected>,
+    /// The line of a quote that never closes, which swallowed the rest of
+    /// the file into one field: the results then leave those rows out.
+    pub unterminated_quote: Option<u64>,
 }
 
 /// A row that could not be read.

@@ -10,6 +10,12 @@
 use std::cmp::Ordering;
 use std::fmt;
 
+/// The largest amount a contract may state (2^53): up to it, every whole
+/// number is exactly one `f64`, which is how TOML hands numbers over. Above
+/// it `9223372036854775807` arrives as `9223372036854775808`, so validation
+/// refuses such amounts instead of computing credits from changed digits.
+pub const MAX_EXACT_AMOUNT: f64 = 9_007_199_254_740_992.0;
+
 /// Most digits a decimal may hold; keeps every product within `i128`.
 const MAX_DIGITS: usize = 30;
 
@@ -263,5 +269,13 @@ mod tests {
         fn mul(self, n: u64) -> Decimal {
             self.checked_mul_int(n).unwrap()
         }
+    }
+
+    #[test]
+    fn the_largest_amount_validation_allows_computes_exactly() {
+        let fee = Decimal::from_f64(MAX_EXACT_AMOUNT).unwrap();
+        assert_eq!(fee.to_string(), "9007199254740992");
+        let credit = fee.checked_mul(Decimal::new(5, 2)).unwrap();
+        assert_eq!(credit.to_string(), "450359962737049.6");
     }
 }

@@ -227,6 +227,9 @@ fn read_header<R: Read>(
             "the first line is longer than {} KiB or has more than {MAX_FIELDS} fields",
             MAX_ROW_BYTES >> 10
         ))),
+        Next::Unterminated => {
+            Err(ReadError::NotCsv("the header has a quote that never closes (the whole file is one field)".to_owned()))
+        }
         Next::Row => Layout::new(&records.row(), rules, renames),
     }
 }
@@ -263,6 +266,8 @@ struct Part {
     rejected: u64,
     /// (line relative to the part's start, reason).
     first: Vec<(u64, String)>,
+    /// A quote that never closes: (its line relative to the part's start, lines after it swallowed).
+    unterminated: Option<(u64, u64)>,
     ending: Ending,
 }
 
@@ -287,6 +292,7 @@ fn read_part<R: Read>(
     accumulator: &mut Accumulator,
 ) -> Result<Part, ReadError> {
     let (mut read, mut rejected, mut first) = (0u64, 0u64, Vec::new());
+    let mut unterminated = None;
     let mut days = DayCache::default();
     let ending = loop {
         let outcome = match records.next()? {
@@ -295,6 +301,13 @@ fn read_part<R: Read>(
                 "the row is longer than {} KiB or has more than {MAX_FIELDS} fields (an unclosed quote?)",
                 MAX_ROW_BYTES >> 10
             )),
+            Next::Unterminated => {
+                let (line, swallowed) = records.unterminated().unwrap_or_default();
+                read += 1;
+                rejected += 1;
+                unterminated = Some((line, swallowed));
+                break Ending::End;
+            }
             Next::Row => {
                 let row = records.row();
                 match layout.parse(&row, &mut days) {
@@ -325,7 +338,7 @@ fn read_part<R: Read>(
             }
         }
     };
-    Ok(Part { read, rejected, first, ending })
+    Ok(Part { read, rejected, first, unterminated, ending })
 }
 
 /// The rows of consecutive parts, the first starting on line `first_line`,
@@ -340,6 +353,19 @@ fn rows_of(parts: Vec<Part>, first_line: u64) -> RowCounts {
             if rows.first_rejected.len() < REPORTED {
                 rows.first_rejected.push(Rejected { line: base_line + line - 1, reason });
             }
+        }
+        // Always reported, even past the first few: it hides the rest of the file.
+        if let Some((line, swallowed)) = part.unterminated {
+            let line = base_line + line - 1;
+            rows.unterminated_quote = Some(line);
+            let lines = if swallowed == 1 { "1 line".to_owned() } else { format!("{swallowed} lines") };
+            rows.first_rejected.push(Rejected {
+                line,
+                reason: format!(
+                    "unterminated quote starting at line {line}: it runs to the end of the file and swallowed the \
+                     {lines} after it"
+                ),
+            });
         }
         if let Ending::Handover(lines) = part.ending {
             base_line += lines;

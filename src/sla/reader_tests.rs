@@ -165,8 +165,9 @@ fn header_only_and_huge_values_read_without_panicking() {
     tier.tier = Some(1);
     let data =
         read(&text, &[tier, rule(Metric::Csat, Channel::Any, 4), rule(Metric::ReopenRate, Channel::Any, 0)]).unwrap();
-    assert_eq!((data.rows.read, data.rows.rejected), (3, 1));
+    assert_eq!((data.rows.read, data.rows.rejected), (3, 2), "year 0000 is refused");
     assert_eq!(data.rows.first_rejected[0].reason, "tier `99999999999999999999999` is not a whole number");
+    assert!(data.rows.first_rejected[1].reason.contains("outside the years 0001 to 9999"), "{:?}", data.rows);
 }
 
 #[test]
@@ -177,7 +178,12 @@ fn an_unclosed_quote_is_one_rejected_row_not_unbounded_memory() {
     }
     let data = read(&text, &first_response()).unwrap();
     assert_eq!((data.rows.read, data.rows.rejected), (1, 1));
-    assert!(data.rows.first_rejected[0].reason.contains("an unclosed quote?"));
+    assert!(
+        data.rows.first_rejected[0].reason.starts_with("unterminated quote starting at line 2")
+            && data.rows.first_rejected[0].reason.contains("swallowed the 20000 lines after it"),
+        "{:?}",
+        data.rows
+    );
     assert_eq!(data.rows.first_rejected[0].line, 2);
 }
 
@@ -277,7 +283,8 @@ fn plain_lines_split_in_place_and_others_fall_back() {
 fn records_of(bytes: &[u8]) -> Vec<Vec<Vec<u8>>> {
     let mut records = Records::new(bytes);
     let mut out = Vec::new();
-    while let Next::Row = records.next().unwrap() {
+    // csv-core ends an unclosed quote at the end of the input as a record, and so does `Records`.
+    while let Next::Row | Next::Unterminated = records.next().unwrap() {
         let row = records.row();
         out.push((0..row.len()).map(|i| row.field(i).to_vec()).collect());
     }
@@ -334,5 +341,39 @@ fn parallel_parts_of_a_plain_export_hand_over_exactly() {
         let parts = read_parts(&File::open(&path).unwrap(), &starts, 2, 3, &layout, &rules).unwrap();
         assert_eq!(parts.as_ref(), Some(&one), "every split stands ({ending:?})");
         assert_eq!(read_file(&path, &rules, &options).unwrap(), one);
+    }
+}
+
+#[test]
+fn an_unclosed_quote_is_reported_where_it_opens_with_the_lines_it_swallowed() {
+    let good = "T,chat,2026-03-01T08:00:00Z,2026-03-01T08:00:30Z,,,false,1,normal\n";
+    let text = format!("{HEADER}{good}T2,chat,\"2026-03-01T08:00:00Z,,,,false,1,normal\n{}", good.repeat(1000));
+    let data = read(&text, &first_response()).unwrap();
+    assert_eq!((data.rows.read, data.rows.rejected, data.rows.unterminated_quote), (2, 1, Some(3)));
+    assert_eq!(
+        lines(&data),
+        [(
+            3,
+            "unterminated quote starting at line 3: it runs to the end of the file and swallowed the 1000 lines \
+             after it"
+                .to_owned()
+        )]
+    );
+    // Without a final newline, and as one file read in parts.
+    let data = read(&format!("{HEADER}T1,chat,\"x\n{}", good.trim_end()), &first_response()).unwrap();
+    assert!(lines(&data)[0].1.contains("swallowed the 1 line after it"), "{:?}", lines(&data));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tickets.csv");
+    std::fs::write(&path, text.as_bytes()).unwrap();
+    let options = ReadOptions { threads: 4, min_part_bytes: 1024, ..ReadOptions::default() };
+    let parts = read_file(&path, &first_response(), &options).unwrap();
+    assert_eq!(lines(&parts), lines(&read(&text, &first_response()).unwrap()));
+    // Closed quotes, and a quote inside an unquoted field, are not unclosed ones.
+    for last in [
+        "T9,chat,2026-03-01T08:00:00Z,,,,false,1,\"multi\nline \"\"quoted\"\" note\"",
+        "T9,chat,2026-03-01T08:00:00Z,,,,false,1,a 5\" screen",
+    ] {
+        let data = read(&format!("{HEADER}{last}"), &first_response()).unwrap();
+        assert_eq!((data.rows.read, data.rows.rejected), (1, 0), "{last}: {:?}", lines(&data));
     }
 }

@@ -20,6 +20,10 @@ pub(super) enum Next {
     Row,
     /// Longer than the buffers: read past, its content lost.
     Overflow,
+    /// A quote that never closes: the record ran to the end of the input.
+    /// Its opening line and the lines after it that it swallowed are in
+    /// [`Records::unterminated`].
+    Unterminated,
     End,
 }
 
@@ -49,6 +53,8 @@ pub(super) struct Records<R> {
     /// Line feeds in parts of an overflowing record that were dropped.
     dropped_newlines: u64,
     last_byte: u8,
+    /// For [`Next::Unterminated`]: (line of the opening quote, lines after it swallowed).
+    unterminated: Option<(u64, u64)>,
 }
 
 impl<R: Read> Records<R> {
@@ -70,6 +76,7 @@ impl<R: Read> Records<R> {
             out_len: 0,
             dropped_newlines: 0,
             last_byte: 0,
+            unterminated: None,
         }
     }
 
@@ -104,6 +111,10 @@ impl<R: Read> Records<R> {
         let lines_before = self.core.line();
         self.dropped_newlines = 0;
         self.span = None;
+        self.unterminated = None;
+        // Quote parity over the raw bytes, to tell a record that ended at
+        // the end of the input inside a quoted field (csv-core accepts it).
+        let mut quotes = QuoteTracker { line: self.line, ..QuoteTracker::default() };
         let result = loop {
             if self.at == self.len && !self.eof {
                 self.len = loop {
@@ -120,6 +131,7 @@ impl<R: Read> Records<R> {
                 self.core.read_record(input, &mut self.output[out..], &mut self.ends[end..]);
             // The byte that ended the record; none when the input ran out (end of file).
             self.last_byte = if nin > 0 { input[nin - 1] } else { 0 };
+            quotes.scan(&input[..nin]);
             self.at += nin;
             self.consumed += nin as u64;
             out += nout;
@@ -136,6 +148,15 @@ impl<R: Read> Records<R> {
                     overflow = true;
                     end = 0;
                 }
+                ReadRecordResult::Record if self.eof && quotes.open().is_some() => {
+                    let opened = quotes.open().unwrap_or(self.line);
+                    let after = quotes.line - opened - u64::from(quotes.last == b'\n');
+                    self.unterminated = Some((opened, after));
+                    // What csv-core made of it stays readable (cut short if it overflowed).
+                    self.fields = end;
+                    self.out_len = out;
+                    break Next::Unterminated;
+                }
                 ReadRecordResult::Record => {
                     self.fields = end;
                     self.out_len = out;
@@ -146,6 +167,13 @@ impl<R: Read> Records<R> {
         };
         self.line += self.core.line() - lines_before;
         Ok(result)
+    }
+
+    /// After [`Next::Unterminated`]: the line of the quote that never
+    /// closes and how many lines after it the record swallowed, counted
+    /// from this reader's start.
+    pub(super) fn unterminated(&self) -> Option<(u64, u64)> {
+        self.unterminated
     }
 
     /// The last record read.
@@ -162,6 +190,58 @@ impl<R: Read> Records<R> {
         let inside = data.iter().filter(|b| **b == b'\n').count() as u64 + self.dropped_newlines;
         let terminator = u64::from(self.last_byte == b'\n');
         self.line.saturating_sub(inside + terminator).max(1)
+    }
+}
+
+/// Whether the raw bytes of a record leave a quote open, and where it
+/// opened: csv-core's rules for `"` (a quote opens only at a field's start,
+/// `""` inside quotes is one quote), tracked without the field content.
+#[derive(Default)]
+struct QuoteTracker {
+    /// The line being read.
+    line: u64,
+    state: QuoteState,
+    /// The line of the last opening quote.
+    opened: u64,
+    last: u8,
+}
+
+#[derive(Default, PartialEq)]
+enum QuoteState {
+    #[default]
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted field: an escaped quote or the closing one.
+    QuoteInQuoted,
+}
+
+impl QuoteTracker {
+    fn scan(&mut self, bytes: &[u8]) {
+        use QuoteState::*;
+        for &b in bytes {
+            if b == b'\n' {
+                self.line += 1;
+            }
+            self.state = match (&self.state, b) {
+                (FieldStart, b'"') => {
+                    self.opened = self.line;
+                    Quoted
+                }
+                (Quoted, b'"') => QuoteInQuoted,
+                (Quoted, _) | (QuoteInQuoted, b'"') => Quoted,
+                (_, b',' | b'\n' | b'\r') => FieldStart,
+                _ => Unquoted,
+            };
+        }
+        if let Some(&b) = bytes.last() {
+            self.last = b;
+        }
+    }
+
+    /// The line of the quote left open, if one is.
+    fn open(&self) -> Option<u64> {
+        (self.state == QuoteState::Quoted).then_some(self.opened)
     }
 }
 

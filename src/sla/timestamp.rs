@@ -5,7 +5,10 @@
 //! Accepted: RFC 3339 (`2026-03-01T08:15:02Z`, `…+02:00`, fractional seconds,
 //! `t`/`z` or a space for `T`) and `YYYY-MM-DD HH:MM:SS` in UTC. Fractions of
 //! a second are dropped (seconds are whole). A date-time with a `T` but no
-//! offset is refused: its time zone is unknown.
+//! offset is refused: its time zone is unknown. A leap second (`23:59:60`)
+//! counts as the second before it, so it stays in its own day (and period).
+//! Instants must fall in the years 0001 to 9999 in UTC, the years periods
+//! and the ledger can name.
 
 use super::period::{DAY, days_from_civil, days_in_month};
 
@@ -18,6 +21,8 @@ pub enum TimestampError {
     Range,
     /// RFC 3339 layout without `Z` or an offset.
     NoOffset,
+    /// Before 0001-01-01 or after 9999-12-31 in UTC (year 0000, or an offset past either end).
+    Year,
 }
 
 impl TimestampError {
@@ -27,6 +32,7 @@ impl TimestampError {
             TimestampError::Shape => "is not a timestamp (RFC 3339 or YYYY-MM-DD HH:MM:SS)",
             TimestampError::Range => "is not a valid date and time",
             TimestampError::NoOffset => "has no UTC offset (add Z or +HH:MM, or write YYYY-MM-DD HH:MM:SS for UTC)",
+            TimestampError::Year => "is outside the years 0001 to 9999 (UTC)",
         }
     }
 }
@@ -95,6 +101,8 @@ pub fn parse_with(text: &[u8], cache: &mut DayCache) -> Result<i64, TimestampErr
     if hour > 23 || minute > 59 || second > 60 {
         return Err(TimestampError::Range);
     }
+    // A leap second is the last second of its minute, not the next minute's first.
+    let second = second.min(59);
     let days = match cache.day {
         Some(day) if cache.date == text[..10] => day,
         _ => {
@@ -109,8 +117,16 @@ pub fn parse_with(text: &[u8], cache: &mut DayCache) -> Result<i64, TimestampErr
             days
         }
     };
-    Ok(days * DAY + hour * 3600 + minute * 60 + second - offset)
+    let instant = days * DAY + hour * 3600 + minute * 60 + second - offset;
+    if !(FIRST..=LAST).contains(&instant) {
+        return Err(TimestampError::Year);
+    }
+    Ok(instant)
 }
+
+/// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, in seconds since 1970.
+const FIRST: i64 = -62_135_596_800;
+const LAST: i64 = 253_402_300_799;
 
 #[cfg(test)]
 mod tests {
@@ -181,6 +197,19 @@ mod tests {
             assert_eq!(at(bad), Err(TimestampError::Range), "{bad}");
         }
         assert_eq!(at("2026-03-01T08:15:02"), Err(TimestampError::NoOffset));
+    }
+
+    #[test]
+    fn a_leap_second_stays_in_its_own_day_and_years_stay_in_range() {
+        assert_eq!(at("2016-06-30T23:59:60Z"), at("2016-06-30T23:59:59Z"));
+        assert_eq!(at("2016-12-31 23:59:60"), at("2016-12-31 23:59:59"));
+        assert_eq!(at("2016-12-31T18:59:60-05:00"), at("2016-12-31T23:59:59Z"));
+        assert_eq!(at("0000-06-01T00:00:00Z"), Err(TimestampError::Year));
+        assert_eq!(at("0001-01-01T00:30:00+01:00"), Err(TimestampError::Year), "year 0000 in UTC");
+        assert_eq!(at("9999-12-31T23:30:00-01:00"), Err(TimestampError::Year), "year 10000 in UTC");
+        assert_eq!(at("0001-01-01T00:00:00Z"), Ok(FIRST));
+        assert_eq!(at("9999-12-31T23:59:59Z"), Ok(LAST));
+        assert!(TimestampError::Year.describe().contains("0001 to 9999"));
     }
 
     #[test]

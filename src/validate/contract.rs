@@ -29,15 +29,29 @@ pub fn check(file: &ContractFile, path: &str, diagnostics: &mut Diagnostics) {
             )
             .add_help("use the three capital letters, e.g. EUR, USD, PLN");
     }
-    if let Some(fee) = &terms.monthly_fee
-        && fee.value < 0.0
-    {
-        diagnostics.report(
-            Code::OutOfRange,
-            path,
-            Some(fee.span.clone()),
-            "monthly_fee must not be negative".to_owned(),
-        );
+    if let Some(fee) = &terms.monthly_fee {
+        if fee.value < 0.0 {
+            diagnostics.report(
+                Code::OutOfRange,
+                path,
+                Some(fee.span.clone()),
+                "monthly_fee must not be negative".to_owned(),
+            );
+        } else if fee.value > crate::sla::money::MAX_EXACT_AMOUNT {
+            diagnostics
+                .report(
+                    Code::OutOfRange,
+                    path,
+                    Some(fee.span.clone()),
+                    format!(
+                        "monthly_fee is above {}, the largest amount credits are computed with exactly",
+                        crate::sla::money::MAX_EXACT_AMOUNT
+                    ),
+                )
+                .add_help(
+                    "TOML numbers reach vendorscore as 64-bit floating point; larger amounts lose their last digits",
+                );
+        }
     }
     if let Some(months) = &terms.term_months
         && months.value == 0
@@ -167,13 +181,8 @@ pub fn check(file: &ContractFile, path: &str, diagnostics: &mut Diagnostics) {
                 if Duration::parse(text).is_none() =>
             {
                 diagnostics
-                    .report(
-                        Code::InvalidDuration,
-                        path,
-                        Some(target.span.clone()),
-                        format!("`{text}` is not a duration"),
-                    )
-                    .add_help("write a whole number and a unit: 60s, 15m, 4h or 2d");
+                    .report(Code::InvalidDuration, path, Some(target.span.clone()), Duration::problem(text))
+                    .add_help("write a whole number and a unit, at most 100 years: 60s, 15m, 4h or 2d");
             }
             (Metric::FirstResponse | Metric::Resolution, SlaTarget::Duration(_)) => {}
             (Metric::FirstResponse | Metric::Resolution, SlaTarget::Number(_)) => {

@@ -62,6 +62,7 @@ pub fn check(
     for category in &file.category {
         categories.push(c.category(category, &mut category_ids, &mut prices));
     }
+    c.weight_sum(file.category.iter().map(|k| &k.weight), "category");
     for extra in prices.iter().skip(1) {
         c.report(Code::TooManyPrices, extra, "a rubric may have only one price criterion".to_owned()).add_help(
             "price is scored relative to the cohort; keep one total price and express other costs as numbers",
@@ -104,6 +105,27 @@ impl Checker<'_> {
         }
     }
 
+    /// Report the first of `weights` at which their sum stops being a finite
+    /// number (effective weights would all become 0), if any.
+    fn weight_sum<'w>(&mut self, weights: impl IntoIterator<Item = &'w Spanned<f64>>, what: &str) {
+        let mut sum = 0.0f64;
+        for weight in weights {
+            if !weight.value.is_finite() {
+                return;
+            }
+            sum += weight.value;
+            if !sum.is_finite() {
+                self.report(
+                    Code::OutOfRange,
+                    &weight.span,
+                    format!("the {what} weights add up to more than the largest number ({:e})", f64::MAX),
+                )
+                .add_help("weights are relative: 1, 2 and 3 weigh the same as 100, 200 and 300");
+                return;
+            }
+        }
+    }
+
     fn category(
         &mut self,
         def: &CategoryDef,
@@ -124,6 +146,7 @@ impl Checker<'_> {
             self.report(Code::EmptyCategory, &def.id.span, format!("category `{}` has no criteria", *def.id))
                 .add_help("add [[category.criterion]] entries after this [[category]], or remove it");
         }
+        self.weight_sum(def.criterion.iter().map(|k| &k.weight), &format!("`{}` criterion", *def.id));
         let mut ids = HashSet::new();
         let criteria: Vec<Option<Criterion>> =
             def.criterion.iter().map(|k| self.criterion(&def.id, k, &mut ids, prices)).collect();
@@ -545,8 +568,8 @@ impl Checker<'_> {
             (Some(t), Stat::Attainment) => match Duration::parse(&t.value) {
                 Some(d) => Some(d),
                 None => {
-                    self.report(Code::InvalidDuration, &t.span, format!("`{}` is not a duration", t.value))
-                        .add_help("write a whole number and a unit: 60s, 15m, 4h or 2d");
+                    self.report(Code::InvalidDuration, &t.span, Duration::problem(&t.value))
+                        .add_help("write a whole number and a unit, at most 100 years: 60s, 15m, 4h or 2d");
                     return None;
                 }
             },

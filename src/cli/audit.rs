@@ -75,6 +75,9 @@ pub fn run(global: &GlobalOptions, env: &Env, args: AuditArgs) -> anyhow::Result
                         "changed": v.changed.iter().map(|c| json!({
                             "path": c.path, "seq": c.seq, "line": c.line, "recorded": c.recorded, "now": c.now,
                         })).collect::<Vec<_>>(),
+                        "not_checked": v.not_checked.iter().map(|n| json!({
+                            "path": n.path, "seq": n.seq, "line": n.line, "reason": n.reason,
+                        })).collect::<Vec<_>>(),
                     },
                 });
                 outln!("{}", serde_json::to_string_pretty(&report)?);
@@ -94,6 +97,9 @@ pub fn run(global: &GlobalOptions, env: &Env, args: AuditArgs) -> anyhow::Result
                         None => "is gone".to_owned(),
                     };
                     outln!("{}: {what} (last recorded by entry {}, line {})", c.path, c.seq, c.line);
+                }
+                for n in &v.not_checked {
+                    outln!("{n}");
                 }
                 let head = v.head.as_ref().map_or("none".to_owned(), |(seq, hash)| format!("{seq} {hash}"));
                 let files = if no_files {

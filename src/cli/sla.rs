@@ -35,7 +35,9 @@ impl SlaArgs {
         let given = env.absolute(&self.tickets);
         let shown = env.workspace.display_path(&given);
         if !given.exists() {
-            anyhow::bail!("{shown}: no such file or folder (give a ticket export, or a vendor folder holding tickets.csv)");
+            anyhow::bail!(
+                "{shown}: no such file or folder (give a ticket export, or a vendor folder holding tickets.csv)"
+            );
         }
         let (tickets, contract) = if given.is_dir() {
             let contract = match &self.contract {

@@ -270,8 +270,23 @@ impl Loader {
                             );
                             evidence.digest = Some(digest.clone());
                         }
-                        // Unreadable now (removed or permissions): treated as missing.
-                        _ => evidence.file = None,
+                        // Unreadable now (a link, a FIFO, removed, permissions): scored as missing, and said why.
+                        Some(Err(error)) => {
+                            let mut warning = crate::diag::Diagnostic::new(
+                                Code::EvidenceNotFound,
+                                &evidence.path,
+                                None,
+                                format!(
+                                    "evidence {} cannot be hashed: it {error}; it scores as missing",
+                                    evidence.path
+                                ),
+                            )
+                            .with_help("cite a regular file inside the vendor's folder");
+                            warning.severity = crate::diag::Severity::Warning;
+                            self.findings.diagnostics.push(warning);
+                            evidence.file = None;
+                        }
+                        None => evidence.file = None,
                     }
                 }
             }

@@ -129,6 +129,9 @@ pub(crate) fn score_in(
         let read = tickets::read(loader, &path, &criteria, terms.as_ref(), &options, clock.as_of).map_err(|err| {
             PipelineError::Unusable { message: format!("{shown}: {err}"), help: err.help(), notes: notes.clone() }
         })?;
+        if let Some(message) = tickets::unterminated(&shown, &read.rows) {
+            return Err(PipelineError::Unusable { message, help: None, notes: notes.clone() });
+        }
         if read.rows.rejected > 0 {
             notes.push(rejected_rows(&shown, &read.rows, "left out of the results"));
         }

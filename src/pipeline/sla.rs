@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 
 use super::tickets::rejected_rows;
+
 use super::{Clock, Decided, PipelineError, Run};
 use crate::load::{Loader, Stop};
 use crate::sla::{ReadOptions, Report, Terms};
@@ -98,6 +99,9 @@ pub fn sla(workspace: &Workspace, clock: &Clock, request: &SlaRequest) -> Result
         help: err.help(),
         notes: notes.clone(),
     })?;
+    if let Some(message) = super::tickets::unterminated(&tickets, &data.rows) {
+        return Err(PipelineError::Unusable { message, help: None, notes });
+    }
     if data.rows.rejected > 0 {
         if request.strict {
             return Err(PipelineError::Unusable {

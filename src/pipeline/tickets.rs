@@ -50,6 +50,14 @@ pub(crate) fn read(
     Ok(VendorTickets { measured, sla, rows: data.rows })
 }
 
+/// The refusal of an export whose quote never closes: it swallowed the rest
+/// of the file, so any result would be of part of it.
+pub fn unterminated(path: &str, rows: &RowCounts) -> Option<String> {
+    let line = rows.unterminated_quote?;
+    let reason = rows.first_rejected.iter().find(|r| r.line == line).map_or("", |r| r.reason.as_str());
+    Some(format!("{path}:{line}: {reason}; fix the export (close the quote) and run again"))
+}
+
 /// "vendors/x/tickets.csv: 3 rows of 120 could not be read (left out …):" and the first ones by line.
 pub fn rejected_rows(path: &str, rows: &RowCounts, consequence: &str) -> String {
     use std::fmt::Write as _;

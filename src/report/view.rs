@@ -560,7 +560,7 @@ mod tests {
     fn report() -> Report {
         let period = PeriodKey { kind: PeriodKind::Month, index: month_index(2026, 9) };
         Report {
-            rows: RowCounts { read: 15, rejected: 0, first_rejected: Vec::new() },
+            rows: RowCounts { read: 15, rejected: 0, first_rejected: Vec::new(), unterminated_quote: None },
             results: vec![
                 // 6 of 15 within target: 40 %; 101 s, 4000 s, 90000 s.
                 result(

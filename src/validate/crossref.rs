@@ -619,6 +619,18 @@ pub(crate) fn check_evidence(
             evidence.push(Evidence { path: shown, file: None, digest: None });
             continue;
         }
+        // Inside, but a link: hashing opens regular files only (no link is followed).
+        if std::fs::symlink_metadata(&joined).is_ok_and(|m| m.file_type().is_symlink()) {
+            out.report(
+                Code::EvidenceNotFound,
+                path,
+                Some(item.span.clone()),
+                format!("evidence `{}` is a symbolic link; evidence is hashed only as a regular file", item.value),
+            )
+            .add_help("cite the file the link points to, or copy it here");
+            evidence.push(Evidence { path: shown, file: None, digest: None });
+            continue;
+        }
         evidence.push(Evidence { path: shown, file: Some(joined), digest: None });
     }
     evidence

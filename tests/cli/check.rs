@@ -305,7 +305,9 @@ fn csv_cells_never_start_a_formula() {
     let dir = crate::score::sample();
     let ws = dir.path().join("ws");
     let vendor = ws.join("vendors/aero-support/vendor.toml");
-    let text = std::fs::read_to_string(&vendor).unwrap().replace("name = \"Ærø Support ApS\"", "name = \"=HYPERLINK(\\\"http://x\\\")\"");
+    let text = std::fs::read_to_string(&vendor)
+        .unwrap()
+        .replace("name = \"Ærø Support ApS\"", "name = \"=HYPERLINK(\\\"http://x\\\")\"");
     std::fs::write(&vendor, text).unwrap();
     let output = crate::vendorscore(&ws).args(["score", "--format", "csv", "--dry-run", "-q"]).output().unwrap();
     let csv = String::from_utf8(output.stdout).unwrap();

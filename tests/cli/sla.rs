@@ -315,3 +315,26 @@ fn the_table_shows_csat_as_a_score_and_times_as_durations() {
     assert_eq!(cells("reopen"), ["reopen", "14", "12", "85.71%", "75%", "–", "–", "–", "✓", "met", "0.00"]);
     assert!(text.contains("Credits owed for 2026-09: EUR 2940.00\n"), "{text}");
 }
+
+#[test]
+fn an_unclosed_quote_makes_the_export_unusable() {
+    let dir = crate::score::sample();
+    let ws = dir.path().join("ws");
+    let tickets = ws.join("vendors/northwind-cx/tickets.csv");
+    let text = std::fs::read_to_string(&tickets).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let total = lines.len();
+    // Line 6 opens a quote that never closes: the 'row' swallows every line after it.
+    let broken = format!("{},\"open", lines[5]);
+    lines[5] = &broken;
+    std::fs::write(&tickets, lines.join("\n") + "\n").unwrap();
+    let swallowed = total - 6;
+    crate::vendorscore(&ws)
+        .args(["sla", "vendors/northwind-cx", "--dry-run"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("vendors/northwind-cx/tickets.csv:6: unterminated quote starting at line 6"))
+        .stderr(predicates::str::contains(format!("swallowed the {swallowed} lines")));
+    // Scoring measures the same export: it refuses it too rather than score part of it.
+    crate::vendorscore(&ws).args(["score", "--dry-run"]).assert().code(2);
+}

@@ -158,7 +158,7 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &BTreeMap<String, SourceFile>)
             "tool": { "driver": {
                 "name": "vendorscore",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/vendorscore/vendorscore",
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
                 "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",

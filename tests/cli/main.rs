@@ -4,6 +4,7 @@
 mod audit;
 mod boundary;
 mod check;
+mod docs;
 mod fixtures;
 mod output;
 mod report;

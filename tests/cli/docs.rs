@@ -1,0 +1,39 @@
+//! The README agrees with the binary: the built-in content it lists is what
+//! is compiled in, and it links nothing outside the repository.
+
+use crate::repo;
+
+fn readme() -> String {
+    std::fs::read_to_string(repo().join("README.md")).unwrap()
+}
+
+#[test]
+fn the_readme_lists_exactly_the_built_in_rubrics_and_policies() {
+    let text = readme();
+    let section = text.split("### Built-in content").nth(1).unwrap().split("\n## ").next().unwrap();
+    let mut listed: Vec<String> = section
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|id| id.trim_start_matches("builtin:").to_owned())
+        .filter(|id| id != "reference" && id != "ID")
+        .collect();
+    listed.sort();
+    let mut compiled: Vec<String> =
+        vendorscore::builtin::names().iter().map(|n| n.trim_start_matches("builtin:").to_owned()).collect();
+    compiled.sort();
+    assert_eq!(listed, compiled);
+}
+
+#[test]
+fn readme_links_stay_inside_the_repository() {
+    let text = readme();
+    for link in text.split("](").skip(1).map(|rest| rest.split(')').next().unwrap()) {
+        if link.starts_with("http") || link.starts_with('#') {
+            continue;
+        }
+        let path = link.split('#').next().unwrap();
+        assert!(!path.starts_with(".."), "{link} leaves the repository");
+        assert!(repo().join(path).exists(), "{link} does not exist");
+    }
+}

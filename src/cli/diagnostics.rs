@@ -90,13 +90,14 @@ pub fn json(diagnostics: &[Diagnostic], sources: &BTreeMap<String, SourceFile>, 
 }
 
 /// GitHub Actions workflow commands (`::error file=…,line=…::message`).
-pub fn github(diagnostics: &[Diagnostic], sources: &BTreeMap<String, SourceFile>) -> String {
+pub fn github(diagnostics: &[Diagnostic], sources: &BTreeMap<String, SourceFile>, place: &Place) -> String {
     let escape_data = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
     let escape_property = |s: &str| escape_data(s).replace(':', "%3A").replace(',', "%2C");
     let mut out = String::new();
     for l in locate(diagnostics, sources) {
         let d = l.diagnostic;
-        let mut properties = vec![format!("file={}", escape_property(&d.file))];
+        let file = place.relative(&d.file).unwrap_or_else(|| d.file.clone());
+        let mut properties = vec![format!("file={}", escape_property(&file))];
         if let (Some((line, col)), Some((end_line, end_col))) = (l.start, l.end) {
             properties.push(format!("line={line}"));
             properties.push(format!("col={col}"));
@@ -117,14 +118,24 @@ pub fn github(diagnostics: &[Diagnostic], sources: &BTreeMap<String, SourceFile>
 }
 
 /// SARIF 2.1.0, one run, one rule per diagnostic code.
-pub fn sarif(diagnostics: &[Diagnostic], sources: &BTreeMap<String, SourceFile>) -> Value {
+pub fn sarif(diagnostics: &[Diagnostic], sources: &BTreeMap<String, SourceFile>, place: &Place) -> Value {
+    let docs = |code: Code| {
+        format!("{}/blob/main/docs/diagnostics.md#{}", env!("CARGO_PKG_REPOSITORY"), code.as_str().to_lowercase())
+    };
     let rules: Vec<Value> = Code::ALL
         .iter()
-        .map(|code| {
+        .map(|&code| {
+            let url = docs(code);
             json!({
                 "id": code.as_str(),
+                "name": code.as_str(),
                 "shortDescription": { "text": code.summary() },
-                "helpUri": format!("https://github.com/vendorscore/vendorscore/blob/main/docs/diagnostics.md#{}", code.as_str().to_lowercase()),
+                "fullDescription": { "text": format!("{} ({} by default).", code.summary(), code.severity().as_str()) },
+                "help": {
+                    "text": format!("{}: {}. What it means and how to fix it: {url}", code.as_str(), code.summary()),
+                    "markdown": format!("**{}**: {}. See [docs/diagnostics.md]({url}) for what it means and how to fix it.", code.as_str(), code.summary()),
+                },
+                "helpUri": url,
                 "defaultConfiguration": { "level": code.severity().as_str() },
             })
         })
@@ -133,11 +144,20 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &BTreeMap<String, SourceFile>)
         .iter()
         .map(|l| {
             let d = l.diagnostic;
-            let mut location = json!({ "physicalLocation": { "artifactLocation": { "uri": d.file } } });
-            if let (Some((line, col)), Some((end_line, end_col))) = (l.start, l.end) {
-                location["physicalLocation"]["region"] =
-                    json!({ "startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col });
-            }
+            let (start, end) = match (l.start, l.end) {
+                (Some(start), Some(end)) => (start, end),
+                // A problem with the file as a whole: its first line.
+                _ => ((1, 1), (1, 1)),
+            };
+            let artifact = match place.uri(&d.file) {
+                Some(relative) => json!({ "uri": relative, "uriBaseId": "SRCROOT" }),
+                None => json!({ "uri": d.file }),
+            };
+            let line_text =
+                sources.get(&d.file).and_then(|s| s.text.lines().nth(start.0.saturating_sub(1))).unwrap_or("").trim();
+            let fingerprint = vendorscore::audit::hash::sha256_hex(
+                format!("{}\u{0}{}\u{0}{line_text}", d.code.as_str(), d.file).as_bytes(),
+            );
             let mut text = d.message.clone();
             if let Some(help) = &d.help {
                 text.push_str(&format!(" (help: {help})"));
@@ -147,7 +167,11 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &BTreeMap<String, SourceFile>)
                 "ruleIndex": Code::ALL.iter().position(|c| *c == d.code),
                 "level": d.severity.as_str(),
                 "message": { "text": text },
-                "locations": [location],
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": artifact,
+                    "region": { "startLine": start.0, "startColumn": start.1, "endLine": end.0, "endColumn": end.1 },
+                }}],
+                "partialFingerprints": { "primaryLocationLineHash": format!("{}:1", &fingerprint[..16]) },
             })
         })
         .collect();
@@ -161,8 +185,54 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &BTreeMap<String, SourceFile>)
                 "informationUri": env!("CARGO_PKG_REPOSITORY"),
                 "rules": rules,
             }},
+            "originalUriBaseIds": { "SRCROOT": { "uri": place.root_uri() } },
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
     })
+}
+
+/// Where the checked files are, for tools that resolve paths from the
+/// repository root (GitHub code scanning, annotations): the workspace may be
+/// a subfolder of a git repository.
+pub struct Place {
+    /// The repository root (the nearest ancestor of the workspace holding
+    /// `.git`), else the workspace.
+    pub root: std::path::PathBuf,
+    /// The workspace's folder relative to `root`, with a trailing `/`; empty when they are the same.
+    pub prefix: String,
+}
+
+impl Place {
+    pub fn of(workspace: &std::path::Path) -> Place {
+        let root = workspace.ancestors().find(|d| d.join(".git").exists()).unwrap_or(workspace).to_path_buf();
+        let prefix = workspace
+            .strip_prefix(&root)
+            .ok()
+            .map(vendorscore::workspace::slash_path)
+            .filter(|p| p != ".")
+            .map_or(String::new(), |p| format!("{p}/"));
+        Place { root, prefix }
+    }
+
+    /// A diagnostic's file relative to the root, `/`-separated (`None` for a built-in or an outside file).
+    pub fn relative(&self, file: &str) -> Option<String> {
+        (!file.starts_with("builtin:") && !file.starts_with('/')).then(|| format!("{}{file}", self.prefix))
+    }
+
+    /// The same, percent-encoded as a URI reference (RFC 3986).
+    fn uri(&self, file: &str) -> Option<String> {
+        const SEGMENT: &percent_encoding::AsciiSet =
+            &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'/');
+        self.relative(file).map(|p| percent_encoding::utf8_percent_encode(&p, SEGMENT).to_string())
+    }
+
+    /// The root as a `file:` URI with a trailing `/`.
+    fn root_uri(&self) -> String {
+        const PATH: &percent_encoding::AsciiSet =
+            &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'/');
+        let path = vendorscore::workspace::slash_path(&self.root);
+        let encoded = percent_encoding::utf8_percent_encode(&path, PATH).to_string();
+        format!("file://{}{}", encoded, if encoded.ends_with('/') { "" } else { "/" })
+    }
 }

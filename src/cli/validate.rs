@@ -47,8 +47,13 @@ pub fn run(global: &GlobalOptions, env: &Env, args: ValidateArgs) -> anyhow::Res
             "{}",
             serde_json::to_string_pretty(&diagnostics::json(&list, &validation.sources, validation.files))?
         ),
-        "github" => out!("{}", diagnostics::github(&list, &validation.sources)),
-        "sarif" => outln!("{}", serde_json::to_string_pretty(&diagnostics::sarif(&list, &validation.sources))?),
+        "github" => {
+            out!("{}", diagnostics::github(&list, &validation.sources, &diagnostics::Place::of(&workspace.root)))
+        }
+        "sarif" => {
+            let place = diagnostics::Place::of(&workspace.root);
+            outln!("{}", serde_json::to_string_pretty(&diagnostics::sarif(&list, &validation.sources, &place))?)
+        }
         _ => {
             err!("{}", diagnostics::human(&list, &validation.sources, env.color_stderr));
             if !global.quiet || errors + warnings > 0 {

@@ -92,6 +92,55 @@ fn github_and_sarif_formats_locate_each_problem() {
     assert_eq!(rules[index]["id"], "VS0104");
 }
 
+/// The OASIS SARIF 2.1.0 schema, shipped beside the repository.
+fn sarif_schema() -> Value {
+    let path = crate::repo().join("../shared/schemas/sarif-schema-2.1.0.json");
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("../shared/schemas holds the SARIF schema")).unwrap()
+}
+
+#[test]
+fn sarif_is_valid_against_the_oasis_schema_and_what_code_scanning_needs() {
+    // A workspace in a subfolder of a git repository, with a file-level problem and a name to encode.
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::create_dir(repo.path().join(".git")).unwrap();
+    let ws = repo.path().join("procurement/tender 2026");
+    std::fs::create_dir_all(ws.join("rubrics")).unwrap();
+    std::fs::write(ws.join("vendorscore.toml"), "[workspace]\nname = \"t\"\n").unwrap();
+    std::fs::write(ws.join("rubrics/typos.toml"), TYPO_RUBRIC).unwrap();
+    std::fs::write(ws.join("rubrics/bad é.toml"), b"\xff\xfe").unwrap();
+    let output = vendorscore(&ws).args(["validate", "--format=sarif"]).output().unwrap();
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let validator = jsonschema::validator_for(&sarif_schema()).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&json).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+
+    let run = &json["runs"][0];
+    let root = run["originalUriBaseIds"]["SRCROOT"]["uri"].as_str().unwrap();
+    assert!(root.starts_with("file:///") && root.ends_with('/'), "{root}");
+    let results = run["results"].as_array().unwrap();
+    let uris: Vec<&str> = results
+        .iter()
+        .map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap())
+        .collect();
+    assert!(uris.contains(&"procurement/tender%202026/rubrics/typos.toml"), "{uris:?}");
+    assert!(uris.contains(&"procurement/tender%202026/rubrics/bad%20%C3%A9.toml"), "{uris:?}");
+    for result in results {
+        let location = &result["locations"][0]["physicalLocation"];
+        assert_eq!(location["artifactLocation"]["uriBaseId"], "SRCROOT");
+        assert!(location["region"]["startLine"].as_u64().unwrap() >= 1, "a region on every result");
+        assert!(result["partialFingerprints"]["primaryLocationLineHash"].is_string());
+    }
+    let rule = &run["tool"]["driver"]["rules"][0];
+    for key in ["fullDescription", "help", "helpUri"] {
+        assert!(!rule[key].is_null(), "rules carry {key}");
+    }
+    assert!(rule["help"]["markdown"].is_string());
+    // Annotations name the file from the repository root too.
+    let github = vendorscore(&ws).args(["validate", "--format=github"]).output().unwrap();
+    let text = String::from_utf8(github.stdout).unwrap();
+    assert!(text.contains("file=procurement/tender 2026/rubrics/typos.toml"), "{text}");
+}
+
 #[test]
 fn warnings_pass_unless_denied() {
     let dir = workspace_with(&[("notes.toml", "title = \"not ours\"\n")]);

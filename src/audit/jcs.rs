@@ -10,7 +10,14 @@ pub enum CanonicalError {
     /// Ledger entries hold decimals as strings; a float is not allowed.
     #[error("floating-point number {0} (ledger entries write decimals as strings)")]
     Float(String),
+    /// RFC 8785 writes numbers as IEEE 754 doubles: an integer beyond ±2^53
+    /// would not survive that exactly.
+    #[error("integer {0} is beyond ±2^53 and has no exact canonical form (write it as a string)")]
+    Integer(String),
 }
+
+/// The largest integer magnitude an IEEE 754 double holds exactly.
+const MAX_EXACT: u64 = 1 << 53;
 
 /// The canonical bytes of `value`.
 pub fn canonical(value: &Value) -> Result<Vec<u8>, CanonicalError> {
@@ -33,6 +40,11 @@ fn write(value: &Value, out: &mut Vec<u8>) -> Result<(), CanonicalError> {
         Value::Number(n) => {
             if n.is_f64() {
                 return Err(CanonicalError::Float(n.to_string()));
+            }
+            let exact =
+                n.as_u64().map(|u| u <= MAX_EXACT).or_else(|| n.as_i64().map(|i| i.unsigned_abs() <= MAX_EXACT));
+            if exact != Some(true) {
+                return Err(CanonicalError::Integer(n.to_string()));
             }
             out.extend_from_slice(n.to_string().as_bytes());
         }

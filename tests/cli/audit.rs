@@ -171,3 +171,44 @@ fn a_recorded_digest_of_any_shape_is_reported_not_panicked_on() {
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(stdout.contains("changed: recorded ü, now "), "{stdout}");
 }
+
+/// The RFC 8785 test vectors of the reference implementation, in ../shared/testdata/jcs.
+#[test]
+fn canonical_json_matches_the_rfc_8785_test_vectors() {
+    use vendorscore::audit::jcs::{CanonicalError, canonical};
+    let dir = crate::repo().join("../shared/testdata/jcs");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir.join("input")).expect("../shared/testdata/jcs/input exists") {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_owned();
+        let input: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let expected = std::fs::read(dir.join("output").join(&name)).unwrap();
+        let has_float = fn_has_float(&input);
+        match canonical(&input) {
+            Ok(bytes) => {
+                assert!(!has_float, "{name:?}: floats are refused");
+                assert_eq!(String::from_utf8_lossy(&bytes), String::from_utf8_lossy(&expected), "{name:?}");
+            }
+            Err(CanonicalError::Float(_)) => assert!(has_float, "{name:?} refused without a float"),
+            Err(other) => panic!("{name:?}: {other}"),
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 6);
+    // Integers beyond ±2^53 have no exact canonical form.
+    assert!(canonical(&serde_json::json!({ "n": 9_007_199_254_740_992_u64 })).is_ok());
+    assert!(matches!(
+        canonical(&serde_json::json!({ "n": 9_007_199_254_740_993_u64 })),
+        Err(CanonicalError::Integer(_))
+    ));
+    assert!(matches!(canonical(&serde_json::json!(-9_007_199_254_740_993_i64)), Err(CanonicalError::Integer(_))));
+}
+
+fn fn_has_float(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Number(n) => n.is_f64(),
+        serde_json::Value::Array(items) => items.iter().any(fn_has_float),
+        serde_json::Value::Object(map) => map.values().any(fn_has_float),
+        _ => false,
+    }
+}

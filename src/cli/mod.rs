@@ -46,6 +46,7 @@ mod demo;
 mod diagnostics;
 mod env;
 mod init;
+mod list;
 mod record;
 mod render;
 mod report;
@@ -134,6 +135,8 @@ pub enum Command {
     Audit(audit::AuditArgs),
     /// Print the JSON Schema of a file kind
     Schema(schema::SchemaArgs),
+    /// List the built-in rubrics, policies and templates
+    List,
     /// Print shell completions
     Completions {
         /// The shell
@@ -204,6 +207,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Audit(args) => audit::run(&cli.global, &env, args),
         Command::Report(args) => report::run(&cli.global, &env, args),
         Command::Schema(args) => schema::run(&cli.global, args),
+        Command::List => list::run(&cli.global),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();

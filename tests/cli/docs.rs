@@ -37,3 +37,20 @@ fn readme_links_stay_inside_the_repository() {
         assert!(repo().join(path).exists(), "{link} does not exist");
     }
 }
+
+#[test]
+fn list_shows_every_built_in() {
+    let output = crate::vendorscore(&crate::repo()).args(["list", "--format", "json"]).output().unwrap();
+    assert!(output.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut ids: Vec<String> = ["rubrics", "policies"]
+        .iter()
+        .flat_map(|k| json[k].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_owned()))
+        .collect();
+    ids.sort();
+    let mut compiled = vendorscore::builtin::names();
+    compiled.sort();
+    assert_eq!(ids, compiled);
+    assert!(json["templates"].as_array().unwrap().iter().any(|t| t == "scorecard.md.j2"));
+    assert!(json["rubrics"][0]["title"].as_str().unwrap().ends_with("1.0.0"));
+}

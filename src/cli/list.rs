@@ -9,7 +9,7 @@ pub fn run(global: &GlobalOptions) -> anyhow::Result<Outcome> {
     let format = format_choice(global, &["table", "json"])?;
     let title = |file: &builtin::BuiltinFile| -> String {
         let text = file.text();
-        let table: Option<toml::Table> = toml::from_str(&text).ok();
+        let table: Option<toml::Table> = toml::from_str(text).ok();
         let kind = if file.path.starts_with("rubrics/") { "rubric" } else { "policy" };
         let head = table.as_ref().and_then(|t| t.get(kind)).and_then(toml::Value::as_table);
         let field = |key: &str| head.and_then(|h| h.get(key)).and_then(toml::Value::as_str).unwrap_or("").to_owned();

@@ -78,6 +78,18 @@ fn build(contract: Option<&toml::Table>, vendor: Value, answers: Value, as_of: D
 
 /// Whether the variables state `path` (`data_protection.audit_rights`): every
 /// step of it is defined.
+/// The value at a dotted path, when the contract states it.
+pub fn lookup(variables: &Value, path: &str) -> Option<Value> {
+    let mut current = variables.clone();
+    for step in path.split('.') {
+        match current.get_attr(step) {
+            Ok(next) if !next.is_undefined() => current = next,
+            _ => return None,
+        }
+    }
+    Some(current)
+}
+
 pub fn is_stated(variables: &Value, path: &str) -> bool {
     let mut current = variables.clone();
     for step in path.split('.') {

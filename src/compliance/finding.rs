@@ -66,6 +66,17 @@ pub struct Finding {
     pub status: Status,
     /// For `missing`: the paths the contract does not state.
     pub missing: Vec<String>,
+    /// For `fail`: what the contract states for each field the rule reads
+    /// (`data_protection.breach_notification_hours` → `72`), so the reader
+    /// sees the value that failed.
+    pub values: Vec<ReadValue>,
+}
+
+/// A field a rule read, and its value in the contract, as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadValue {
+    pub path: String,
+    pub value: String,
 }
 
 impl Finding {
@@ -82,7 +93,7 @@ impl Finding {
             )),
             reads: Vec::new(),
         };
-        Finding { rule: Arc::new(rule), status: Status::Missing, missing: vec![path.to_owned()] }
+        Finding { rule: Arc::new(rule), status: Status::Missing, missing: vec![path.to_owned()], values: Vec::new() }
     }
 
     /// The rule's severity.

@@ -17,7 +17,7 @@ use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 pub use context::Subject;
-pub use finding::{Finding, RuleInfo, Status, Summary, VendorFindings};
+pub use finding::{Finding, ReadValue, RuleInfo, Status, Summary, VendorFindings};
 pub use rules::{Policy, Rule, RuleError};
 
 use crate::diag::{Code, Diagnostic, Diagnostics};

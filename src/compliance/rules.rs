@@ -24,7 +24,7 @@ use std::sync::Arc;
 use minijinja::{ErrorKind, Expression, Value};
 
 use super::context::is_stated;
-use super::finding::{Finding, RuleInfo, Status};
+use super::finding::{Finding, ReadValue, RuleInfo, Status};
 use super::reads;
 use crate::audit::hash::sha256_hex;
 use crate::expr;
@@ -125,7 +125,11 @@ impl Policy {
         let mut errors = Vec::new();
         for rule in &self.rules {
             match rule.evaluate(variables) {
-                Ok((status, missing)) => findings.push(Finding { rule: Arc::clone(&rule.info), status, missing }),
+                Ok((status, missing)) => {
+                    let values =
+                        if status == Status::Fail { read_values(&rule.info.reads, variables) } else { Vec::new() };
+                    findings.push(Finding { rule: Arc::clone(&rule.info), status, missing, values });
+                }
                 Err(error) => errors.push(error),
             }
         }
@@ -217,6 +221,32 @@ impl Compiled {
             _ => self.span.clone(),
         }
     }
+}
+
+/// The longest value text shown for a field a failing rule read.
+const MAX_VALUE_CHARS: usize = 120;
+
+/// What the contract states for each path: scalars only (a table or a list,
+/// such as `sla`, says more than a line can), unstated ones left out.
+fn read_values(paths: &[String], variables: &Value) -> Vec<ReadValue> {
+    paths
+        .iter()
+        .filter_map(|path| {
+            let value = super::context::lookup(variables, path)?;
+            if matches!(value.kind(), minijinja::value::ValueKind::Map | minijinja::value::ValueKind::Seq) {
+                return None;
+            }
+            // As the contract writes it: `true`, not minijinja's `True`.
+            let mut text = match value.kind() {
+                minijinja::value::ValueKind::Bool => value.is_true().to_string(),
+                _ => value.to_string(),
+            };
+            if text.chars().count() > MAX_VALUE_CHARS {
+                text = text.chars().take(MAX_VALUE_CHARS - 1).collect::<String>() + "…";
+            }
+            Some(ReadValue { path: path.clone(), value: text })
+        })
+        .collect()
 }
 
 fn parent_stated(variables: &Value, path: &str) -> bool {

@@ -344,6 +344,17 @@ pub struct FindingView {
     /// For `missing`: the paths the contract does not state.
     pub missing: Vec<String>,
     pub remediation: Option<String>,
+    /// For `fail`: the contract's value of each field the rule reads.
+    pub values: Vec<ValueView>,
+    /// The same as one line: `data_protection.breach_notification_hours = 72`.
+    pub values_text: String,
+}
+
+/// A field a failing rule read and the contract's value.
+#[derive(Debug, Clone, Serialize)]
+pub struct ValueView {
+    pub path: String,
+    pub value: String,
 }
 
 /// Findings counted by status.
@@ -381,6 +392,8 @@ impl FindingView {
             reference: rule.reference.clone(),
             missing: f.missing.clone(),
             remediation: rule.remediation.clone(),
+            values: f.values.iter().map(|v| ValueView { path: v.path.clone(), value: v.value.clone() }).collect(),
+            values_text: f.values.iter().map(|v| format!("{} = {}", v.path, v.value)).collect::<Vec<_>>().join("; "),
         }
     }
 
@@ -631,11 +644,13 @@ mod tests {
                     rule: rule(Some("gdpr"), "dpa", RuleSeverity::High),
                     status: FindingStatus::Missing,
                     missing: vec!["data_protection.dpa_signed".to_owned()],
+                    values: Vec::new(),
                 },
                 Finding {
                     rule: rule(None, "mfa", RuleSeverity::Low),
                     status: FindingStatus::Pass,
                     missing: Vec::new(),
+                    values: Vec::new(),
                 },
             ],
         };

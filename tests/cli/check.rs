@@ -37,6 +37,12 @@ fn json_follows_the_spec_and_exercises_every_status_and_severity() {
         assert_eq!(keys(v), BTreeSet::from(["id", "contract", "findings", "summary"]));
         let findings = v["findings"].as_array().unwrap();
         for f in findings {
+            // A failing finding adds the contract values its rule read (an addition to SPEC section 5).
+            let mut f = f.clone();
+            if f["status"] == "fail" {
+                f.as_object_mut().unwrap().remove("values");
+            }
+            let f = &f;
             assert_eq!(
                 keys(f),
                 BTreeSet::from([
@@ -158,7 +164,8 @@ fn table_groups_by_vendor_and_severity_and_csv_has_a_row_per_finding() {
             "reference",
             "missing",
             "reads",
-            "remediation"
+            "remediation",
+            "values"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
@@ -313,4 +320,37 @@ fn csv_cells_never_start_a_formula() {
     let csv = String::from_utf8(output.stdout).unwrap();
     let row = csv.lines().find(|l| l.contains("aero-support")).unwrap();
     assert!(row.contains(",\"'=HYPERLINK(\"\"http://x\"\")\","), "{row}");
+}
+
+#[test]
+fn a_failing_rule_shows_the_contract_value_it_read() {
+    let dir = crate::score::sample();
+    let ws = dir.path().join("ws");
+    // aero-support's SOC 2 period ended 2025-06-30 (the sample's story): the rule reads that date.
+    let table = crate::vendorscore(&ws).args(["check", "vendors/aero-support", "--dry-run"]).output().unwrap();
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.contains("Contract    security.soc2_period_end = 2025-06-30"), "{text}");
+    let json = crate::vendorscore(&ws)
+        .args(["check", "vendors/aero-support", "--dry-run", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let findings = json["vendors"][0]["findings"].as_array().unwrap();
+    let soc2 = findings
+        .iter()
+        .find(|f| f["values"].as_array().is_some_and(|v| v.iter().any(|x| x["path"] == "security.soc2_period_end")))
+        .unwrap();
+    assert_eq!(soc2["status"], "fail");
+    let value = soc2["values"].as_array().unwrap().iter().find(|x| x["path"] == "security.soc2_period_end").unwrap();
+    assert_eq!(value["value"], "2025-06-30");
+    // Passing findings carry no values; booleans read as the contract writes them.
+    assert!(findings.iter().filter(|f| f["status"] == "pass").all(|f| f.get("values").is_none()));
+    let csv = crate::vendorscore(&ws)
+        .args(["check", "vendors/aero-support", "--dry-run", "--format", "csv"])
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    assert!(csv.lines().next().unwrap().ends_with(",remediation,values"));
+    assert!(csv.contains("security.soc2_period_end = 2025-06-30"));
+    assert!(!csv.contains("= True") && !csv.contains("= False"), "{csv}");
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::cli::terminal::closed_pipe_is_fine;
 use crate::cli::text::{self, fit, wrap};
-use vendorscore::compliance::{Finding, Policy, VendorFindings};
+use vendorscore::compliance::{Finding, Policy, ReadValue, VendorFindings};
 use vendorscore::model::RuleSeverity;
 
 /// `check --format json` (SPEC section 5), serialized as it is written.
@@ -43,7 +43,22 @@ struct FindingJson<'a> {
     title: &'a str,
     reference: Option<&'a str>,
     missing: &'a [String],
+    /// For `fail`: the contract's value of each field the rule reads.
+    #[serde(skip_serializing_if = "Each::is_empty")]
+    values: Each<'a, ReadValue, ValueJson<'a>>,
     remediation: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ValueJson<'a> {
+    path: &'a str,
+    value: &'a str,
+}
+
+impl<T, V> Each<'_, T, V> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 #[derive(Serialize)]
@@ -86,6 +101,7 @@ impl<'a> FindingJson<'a> {
             title: &rule.title,
             reference: rule.reference.as_deref(),
             missing: &f.missing,
+            values: Each(&f.values, |v| ValueJson { path: &v.path, value: &v.value }),
             remediation: rule.remediation.as_deref(),
         }
     }
@@ -127,6 +143,7 @@ fn csv_rows(vendors: &[VendorFindings]) -> std::io::Result<()> {
             "missing",
             "reads",
             "remediation",
+            "values",
         ])
         .map_err(into_io)?;
     for v in vendors {
@@ -144,6 +161,7 @@ fn csv_rows(vendors: &[VendorFindings]) -> std::io::Result<()> {
                 &f.missing.join(" "),
                 &rule.reads.join(" "),
                 rule.remediation.as_deref().unwrap_or(""),
+                &values_text(f),
             ];
             writer.write_record(cells.map(|c| text::csv_text(c).into_owned())).map_err(into_io)?;
         }
@@ -258,6 +276,11 @@ pub fn brief(vendors: &[VendorFindings], fail_on: RuleSeverity, color: bool) -> 
     out
 }
 
+/// `data_protection.breach_notification_hours = 72; …`: what a failing rule read.
+fn values_text(f: &Finding) -> String {
+    f.values.iter().map(|v| format!("{} = {}", v.path, v.value)).collect::<Vec<_>>().join("; ")
+}
+
 fn finding_lines(out: &mut String, f: &Finding) {
     let rule = &*f.rule;
     let _ = writeln!(out, "    {:<9}  {}", f.status.as_str(), rule.name());
@@ -266,7 +289,8 @@ fn finding_lines(out: &mut String, f: &Finding) {
     out.push_str(&wrap(&rule.title, TEXT_AT, WIDTH));
     let labelled = [
         ("Reference", rule.reference.clone()),
-        ("Reads", (!rule.reads.is_empty()).then(|| rule.reads.join(", "))),
+        ("Reads", (!rule.reads.is_empty() && f.values.is_empty()).then(|| rule.reads.join(", "))),
+        ("Contract", (!f.values.is_empty()).then(|| values_text(f))),
         ("Not stated", (!f.missing.is_empty()).then(|| f.missing.join(", "))),
         ("Fix", rule.remediation.clone()),
     ];

@@ -47,6 +47,7 @@ mod diagnostics;
 mod env;
 mod init;
 mod list;
+mod man;
 mod record;
 mod render;
 mod report;
@@ -137,6 +138,8 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     /// List the built-in rubrics, policies and templates
     List,
+    /// Print the manual page (roff), or write one per command with --out
+    Man(man::ManArgs),
     /// Print shell completions
     Completions {
         /// The shell
@@ -208,6 +211,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Report(args) => report::run(&cli.global, &env, args),
         Command::Schema(args) => schema::run(&cli.global, args),
         Command::List => list::run(&cli.global),
+        Command::Man(args) => man::run(&env, args),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();

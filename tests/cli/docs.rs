@@ -54,3 +54,19 @@ fn list_shows_every_built_in() {
     assert!(json["templates"].as_array().unwrap().iter().any(|t| t == "scorecard.md.j2"));
     assert!(json["rubrics"][0]["title"].as_str().unwrap().ends_with("1.0.0"));
 }
+
+#[test]
+fn the_manual_page_is_roff_naming_every_command() {
+    let output = crate::vendorscore(&crate::repo()).arg("man").output().unwrap();
+    assert!(output.status.success());
+    let page = String::from_utf8(output.stdout).unwrap();
+    assert!(page.contains(".TH vendorscore 1"), "{page}");
+    for command in ["validate", "score", "check", "sla", "report", "audit", "list", "man"] {
+        assert!(page.contains(&format!("vendorscore\\-{command}")) || page.contains(command), "{command}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    crate::vendorscore(dir.path()).args(["man", "--out", "man1"]).assert().success();
+    for page in ["vendorscore.1", "vendorscore-score.1", "vendorscore-audit.1"] {
+        assert!(dir.path().join("man1").join(page).is_file(), "{page}");
+    }
+}

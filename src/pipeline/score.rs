@@ -4,7 +4,6 @@
 //! vendors are shown (SPEC section 2).
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
@@ -147,9 +146,4 @@ pub(crate) fn score_in(
         vendors.iter().filter(|v| shown_dirs.contains(&v.dir)).map(|v| v.id()).collect::<Vec<_>>();
     let shown = (0..cards.len()).filter(|&i| shown_ids.contains(&cards[i].vendor.as_str())).collect();
     Ok((Scored { settings, rubric, cards, vendors, shown }, sla))
-}
-
-/// The folders named on the command line, made absolute against `cwd`.
-pub fn absolute(cwd: &std::path::Path, dirs: &[PathBuf]) -> Vec<PathBuf> {
-    dirs.iter().map(|d| crate::workspace::normalize(&cwd.join(d))).collect()
 }

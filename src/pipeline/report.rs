@@ -96,7 +96,7 @@ pub fn prepare(
 
     let mut sla = BTreeMap::new();
     for (id, result) in sla_results {
-        let contract = &contracts[&id];
+        let Some(contract) = contracts.get(&id) else { continue };
         let Ok(terms) = &contract.terms else { continue };
         let tickets = format!("{}/tickets.csv", scored.vendors.iter().find(|v| v.id() == id).map_or("", |v| &v.folder));
         match result {

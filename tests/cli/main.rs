@@ -7,6 +7,7 @@ mod check;
 mod docs;
 mod fixtures;
 mod output;
+mod references;
 mod report;
 mod sandbox;
 mod score;

@@ -11,6 +11,7 @@ pub mod builtin;
 pub mod compliance;
 pub mod diag;
 pub mod expr;
+pub mod lifecycle;
 pub mod load;
 pub mod model;
 pub mod output;

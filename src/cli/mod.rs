@@ -44,6 +44,7 @@ mod audit;
 mod check;
 mod demo;
 mod diagnostics;
+mod due;
 mod env;
 mod init;
 mod record;
@@ -128,6 +129,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// SLA attainment and service credits from a ticket export
     Sla(sla::SlaArgs),
+    /// What falls due per vendor: reassessment by risk tier, contract and security dates
+    Due(due::DueArgs),
     /// Write scorecards (PDF, HTML, Markdown, JSON) and the comparison
     Report(report::ReportArgs),
     /// Verify and read the audit ledger
@@ -201,6 +204,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Score(args) => score::run(&cli.global, &env, args),
         Command::Check(args) => check::run(&cli.global, &env, args),
         Command::Sla(args) => sla::run(&cli.global, &env, args),
+        Command::Due(args) => due::run(&cli.global, &env, args),
         Command::Audit(args) => audit::run(&cli.global, &env, args),
         Command::Report(args) => report::run(&cli.global, &env, args),
         Command::Schema(args) => schema::run(&cli.global, args),

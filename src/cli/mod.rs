@@ -56,6 +56,7 @@ mod show;
 mod sla;
 mod terminal;
 mod text;
+mod trend;
 mod validate;
 
 use std::path::PathBuf;
@@ -131,6 +132,8 @@ pub enum Command {
     Sla(sla::SlaArgs),
     /// What falls due per vendor: reassessment by risk tier, contract and security dates
     Due(due::DueArgs),
+    /// Each vendor's score and SLA history from the ledger, score changes explained
+    Trend(trend::TrendArgs),
     /// Write scorecards (PDF, HTML, Markdown, JSON) and the comparison
     Report(report::ReportArgs),
     /// Verify and read the audit ledger
@@ -205,6 +208,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Check(args) => check::run(&cli.global, &env, args),
         Command::Sla(args) => sla::run(&cli.global, &env, args),
         Command::Due(args) => due::run(&cli.global, &env, args),
+        Command::Trend(args) => trend::run(&cli.global, &env, args),
         Command::Audit(args) => audit::run(&cli.global, &env, args),
         Command::Report(args) => report::run(&cli.global, &env, args),
         Command::Schema(args) => schema::run(&cli.global, args),

@@ -40,6 +40,8 @@ struct ScoredResult<'a> {
     vendors: Vec<ScoredVendor<'a>>,
     #[serde(default)]
     rubric: Option<RubricJson>,
+    #[serde(default)]
+    cohort: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -117,6 +119,8 @@ pub struct ScoreRun {
     pub rank: Option<u64>,
     pub status: Option<String>,
     pub tier: Option<String>,
+    /// How many vendors were ranked together.
+    pub cohort: Option<u64>,
     pub rubric: RubricJson,
     /// Every input of the run (the whole cohort's).
     pub inputs: Vec<Input>,
@@ -142,6 +146,7 @@ pub fn score_runs(line: &[u8]) -> Vec<ScoreRun> {
             rank: v.rank,
             status: v.status,
             tier: v.tier,
+            cohort: entry.result.cohort,
             rubric: rubric.clone(),
             inputs: entry.inputs.clone(),
         })
@@ -175,8 +180,8 @@ pub struct SlaResultRun {
 
 /// The `sla` run of a line; `None` for any other line.
 ///
-/// Entries list every result under `results` when they have it as a list,
-/// else only the breaches (the summary of earlier versions).
+/// Entries list every clause and period under `clauses`; entries written
+/// before that list only the breaches, which are what is shown for them.
 pub fn sla_run(line: &[u8]) -> Option<SlaRun> {
     if !is_sla(line) {
         return None;
@@ -193,7 +198,7 @@ pub fn sla_run(line: &[u8]) -> Option<SlaRun> {
         #[serde(default)]
         tickets: String,
         #[serde(default)]
-        results: serde_json::Value,
+        clauses: Vec<SlaResultRun>,
         #[serde(default)]
         breaches: Vec<SlaResultRun>,
         #[serde(default)]
@@ -201,10 +206,7 @@ pub fn sla_run(line: &[u8]) -> Option<SlaRun> {
     }
     let entry: Entry = serde_json::from_slice(line).ok()?;
     let date = date_of(&entry.time)?;
-    let mut results: Vec<SlaResultRun> = match entry.result.results {
-        serde_json::Value::Array(all) => all.into_iter().filter_map(|r| serde_json::from_value(r).ok()).collect(),
-        _ => Vec::new(),
-    };
+    let mut results = entry.result.clauses;
     if results.is_empty() {
         results = entry.result.breaches.into_iter().map(|b| SlaResultRun { breached: Some(true), ..b }).collect();
     }

@@ -12,6 +12,7 @@
 pub mod due;
 pub mod history;
 pub mod tiers;
+pub mod trend;
 
 pub use due::{DueInput, DueItem, ItemKind, LastScored, Status};
 pub use tiers::{Assignment, Tier, TierInput, TierSource, Tiering};

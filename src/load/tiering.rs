@@ -59,3 +59,28 @@ impl Loader {
         if stopped { Err(Stop) } else { Ok(()) }
     }
 }
+
+impl Loader {
+    /// Each vendor's tier id by vendor id, for the ledger's `score` entries:
+    /// the tiering loaded and overrides checked; contracts are read only when
+    /// a tier rule reads `contract`.
+    pub fn tiers_of(&mut self, vendors: &[VendorFolder]) -> Result<std::collections::BTreeMap<String, String>, Stop> {
+        let tiering = self.tiering()?;
+        self.check_tier_overrides(&tiering, vendors)?;
+        let reads_contract = tiering.tiers.iter().any(|t| t.when.as_deref().is_some_and(|w| w.contains("contract")));
+        let mut contracts = Vec::with_capacity(vendors.len());
+        for vendor in vendors {
+            contracts.push(if reads_contract { self.contract_of(vendor)? } else { None });
+        }
+        let inputs: Vec<crate::lifecycle::TierInput<'_>> = vendors
+            .iter()
+            .zip(&contracts)
+            .map(|(v, c)| crate::lifecycle::TierInput {
+                vendor_file: Some(&v.table),
+                contract: c.as_ref().map(|c| &c.table),
+            })
+            .collect();
+        let assigned = tiering.assign_all(&inputs);
+        Ok(vendors.iter().zip(assigned).map(|(v, a)| (v.id().to_owned(), tiering.tiers[a.tier].id.clone())).collect())
+    }
+}

@@ -10,6 +10,7 @@ mod report;
 mod sandbox;
 mod score;
 mod sla;
+mod trend;
 mod validate;
 mod workspace;
 

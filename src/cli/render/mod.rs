@@ -5,3 +5,4 @@ pub mod check;
 pub mod due;
 pub mod score;
 pub mod sla;
+pub mod trend;

@@ -5,8 +5,9 @@
 //! exports), the rest of the cohort (relative price scoring and ranks
 //! depend on it), or other inputs (settings, the tiering).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use super::history::{Input, ScoreRun};
 use crate::model::Date;
@@ -38,6 +39,23 @@ impl Cause {
     }
 }
 
+/// One copy of each text that recurs across runs (statuses, tiers, rubric
+/// ids, paths, digests), so a long history costs a pointer per field.
+#[derive(Debug, Default)]
+pub struct Interner(HashSet<Arc<str>>);
+
+impl Interner {
+    /// The shared copy of `text`.
+    pub fn get(&mut self, text: &str) -> Arc<str> {
+        if let Some(shared) = self.0.get(text) {
+            return shared.clone();
+        }
+        let shared: Arc<str> = Arc::from(text);
+        self.0.insert(shared.clone());
+        shared
+    }
+}
+
 /// One run of one vendor, reduced to what `trend` shows and compares:
 /// the vendor's own files by digest, the rest as one fingerprint.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,13 +66,13 @@ pub struct Point {
     pub score: Option<i64>,
     pub rank: Option<u64>,
     pub cohort: Option<u64>,
-    pub status: Option<String>,
-    pub tier: Option<String>,
-    pub rubric_id: String,
-    pub rubric_version: String,
-    rubric_sha256: String,
+    pub status: Option<Arc<str>>,
+    pub tier: Option<Arc<str>>,
+    pub rubric_id: Arc<str>,
+    pub rubric_version: Arc<str>,
+    rubric_sha256: Arc<str>,
     /// path → sha256 of the vendor's own files.
-    own: BTreeMap<String, String>,
+    own: BTreeMap<Arc<str>, Arc<str>>,
     cohort_fingerprint: u64,
     other_fingerprint: u64,
 }
@@ -67,8 +85,9 @@ pub struct Change {
     /// Empty when no recorded input changed (e.g. only the as-of date did).
     pub causes: Vec<Cause>,
     /// The vendor's own files added, removed or changed, sorted.
-    pub files: Vec<String>,
-    pub rubric_from: Option<String>,
+    pub files: Vec<Arc<str>>,
+    /// The previous rubric's id and version, when the rubric changed.
+    pub rubric_from: Option<(Arc<str>, Arc<str>)>,
 }
 
 /// `78.42` → 7842; `None` for anything else.
@@ -99,12 +118,16 @@ fn fingerprint<'a>(inputs: impl Iterator<Item = &'a Input>) -> u64 {
 
 impl Point {
     /// A run of the vendor whose folder is `folder` (`vendors/<id>`).
-    pub fn new(run: ScoreRun, folder: &str) -> Point {
+    pub fn new(run: ScoreRun, folder: &str, texts: &mut Interner) -> Point {
         let prefix = format!("{}/", folder.trim_end_matches('/'));
         let mut inputs = run.inputs;
         inputs.sort_by(|a, b| a.path.cmp(&b.path));
         let is_rubric = |i: &Input| i.sha256 == run.rubric.sha256;
-        let own = inputs.iter().filter(|i| i.path.starts_with(&prefix)).map(|i| (i.path.clone(), i.sha256.clone()));
+        let own: BTreeMap<Arc<str>, Arc<str>> = inputs
+            .iter()
+            .filter(|i| i.path.starts_with(&prefix))
+            .map(|i| (texts.get(&i.path), texts.get(&i.sha256)))
+            .collect();
         let others = inputs.iter().filter(|i| i.path.starts_with("vendors/") && !i.path.starts_with(&prefix));
         let rest = inputs.iter().filter(|i| !i.path.starts_with("vendors/") && !is_rubric(i));
         Point {
@@ -113,12 +136,12 @@ impl Point {
             score: run.score.as_deref().and_then(hundredths),
             rank: run.rank,
             cohort: run.cohort,
-            status: run.status,
-            tier: run.tier,
-            rubric_id: run.rubric.id,
-            rubric_version: run.rubric.version,
-            rubric_sha256: run.rubric.sha256.clone(),
-            own: own.collect(),
+            status: run.status.as_deref().map(|s| texts.get(s)),
+            tier: run.tier.as_deref().map(|s| texts.get(s)),
+            rubric_id: texts.get(&run.rubric.id),
+            rubric_version: texts.get(&run.rubric.version),
+            rubric_sha256: texts.get(&run.rubric.sha256),
+            own,
             cohort_fingerprint: fingerprint(others),
             other_fingerprint: fingerprint(rest),
         }
@@ -139,7 +162,7 @@ impl Point {
         if self.rubric_sha256 != previous.rubric_sha256 {
             causes.push(Cause::Rubric);
         }
-        let mut files: Vec<String> = self
+        let mut files: Vec<Arc<str>> = self
             .own
             .iter()
             .filter(|(path, sha)| previous.own.get(*path) != Some(sha))
@@ -148,7 +171,7 @@ impl Point {
             .collect();
         files.sort();
         files.dedup();
-        let is_measured = |p: &String| p.to_ascii_lowercase().ends_with(".csv");
+        let is_measured = |p: &Arc<str>| p.to_ascii_lowercase().ends_with(".csv");
         if files.iter().any(|p| !is_measured(p)) {
             causes.push(Cause::Answers);
         }
@@ -162,7 +185,7 @@ impl Point {
             causes.push(Cause::Other);
         }
         let rubric_from = (self.rubric_sha256 != previous.rubric_sha256)
-            .then(|| format!("{} {}", previous.rubric_id, previous.rubric_version));
+            .then(|| (previous.rubric_id.clone(), previous.rubric_version.clone()));
         Some(Change { delta, causes, files, rubric_from })
     }
 }
@@ -199,7 +222,8 @@ mod tests {
             ("vendors/v/tickets.csv", "T1"),
             ("vendors/w/vendor.toml", "W1"),
         ];
-        let before = Point::new(run(1, "70.00", "R1", &base), "vendors/v");
+        let texts = &mut Interner::default();
+        let before = Point::new(run(1, "70.00", "R1", &base), "vendors/v", texts);
         let with = |i: usize, sha: &'static str| {
             let mut inputs = base;
             inputs[i].1 = sha;
@@ -214,17 +238,17 @@ mod tests {
             ("R1", with(4, "W2"), &[Cause::Cohort]),
         ];
         for (rubric, inputs, causes) in cases {
-            let after = Point::new(run(2, "72.50", rubric, &inputs), "vendors/v");
+            let after = Point::new(run(2, "72.50", rubric, &inputs), "vendors/v", texts);
             let change = after.change_from(&before).unwrap();
             assert_eq!((change.delta, change.causes.as_slice()), (250, causes), "{inputs:?}");
         }
-        let same = Point::new(run(2, "72.50", "R1", &base), "vendors/v").change_from(&before).unwrap();
+        let same = Point::new(run(2, "72.50", "R1", &base), "vendors/v", texts).change_from(&before).unwrap();
         assert!(same.causes.is_empty(), "a change with no changed input says so");
         assert!(
-            Point::new(run(2, "70.00", "R2", &base), "vendors/v").change_from(&before).is_none(),
+            Point::new(run(2, "70.00", "R2", &base), "vendors/v", texts).change_from(&before).is_none(),
             "no change of score"
         );
-        let removed = Point::new(run(2, "71.00", "R1", &base[..4]), "vendors/v").change_from(&before).unwrap();
+        let removed = Point::new(run(2, "71.00", "R1", &base[..4]), "vendors/v", texts).change_from(&before).unwrap();
         assert_eq!(removed.causes, [Cause::Cohort], "another vendor left the cohort");
     }
 

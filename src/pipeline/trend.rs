@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use super::{Decided, PipelineError, Selection, cohort_and_shown};
 use crate::audit::ledger::LEDGER_PATH;
 use crate::lifecycle::history;
-use crate::lifecycle::trend::{Change, Point};
+use crate::lifecycle::trend::{Change, Interner, Point};
 use crate::load::{Loader, Stop};
 use crate::model::Date;
 use crate::workspace::Workspace;
@@ -84,13 +84,14 @@ pub fn trend(workspace: &Workspace, request: &TrendRequest) -> Result<Decided<Tr
     // one with; the runs kept for showing drop them, so memory grows by a few
     // dozen bytes per run, not by the inputs.
     let mut previous: Vec<Option<Point>> = vec![None; vendors.len()];
+    let mut texts = Interner::default();
     let mut entries = 0;
     super::history::each_line(&workspace.root.join(LEDGER_PATH), |line| {
         entries += 1;
         if history::is_score(line) {
             for run in history::score_runs(line) {
                 let Some(&i) = index.get(&run.vendor) else { continue };
-                let point = Point::new(run, &vendors[i].folder);
+                let point = Point::new(run, &vendors[i].folder, &mut texts);
                 let change = previous[i].as_ref().and_then(|before| point.change_from(before));
                 trends[i].runs.push(ScorePoint { point: point.without_files(), change });
                 previous[i] = Some(point);

@@ -19,12 +19,12 @@ fn causes_text(change: &Change) -> String {
         return "no recorded input changed".to_owned();
     }
     let mut parts: Vec<String> = change.causes.iter().map(|c| c.as_str().to_owned()).collect();
-    if let Some(from) = &change.rubric_from {
-        parts[0] = format!("rubric (was {from})");
+    if let Some((id, version)) = &change.rubric_from {
+        parts[0] = format!("rubric (was {id} {version})");
     }
     let mut text = parts.join(", ");
     if !change.files.is_empty() {
-        let _ = write!(text, ": {}", change.files.join(", "));
+        let _ = write!(text, ": {}", change.files.iter().map(|f| &**f).collect::<Vec<_>>().join(", "));
     }
     text
 }
@@ -37,14 +37,14 @@ fn run_json(run: &ScorePoint) -> Value {
         "score": p.score.map(|s| score_text(Some(s))),
         "rank": p.rank,
         "cohort": p.cohort,
-        "status": p.status,
-        "tier": p.tier,
-        "rubric": { "id": p.rubric_id, "version": p.rubric_version },
+        "status": p.status.as_deref(),
+        "tier": p.tier.as_deref(),
+        "rubric": { "id": &*p.rubric_id, "version": &*p.rubric_version },
         "change": run.change.as_ref().map(|c| json!({
             "delta": signed(c.delta),
             "causes": c.causes.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
-            "files": c.files,
-            "rubric_from": c.rubric_from,
+            "files": c.files.iter().map(|f| &**f).collect::<Vec<&str>>(),
+            "rubric_from": c.rubric_from.as_ref().map(|(id, version)| format!("{id} {version}")),
         })),
     })
 }
@@ -104,7 +104,7 @@ pub fn csv(trend: &Trend) -> Result<String, csv::Error> {
                 Some(c) => (
                     signed(c.delta),
                     c.causes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(" "),
-                    c.files.join(" "),
+                    c.files.iter().map(|f| &**f).collect::<Vec<_>>().join(" "),
                 ),
                 None => Default::default(),
             };

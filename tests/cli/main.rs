@@ -5,6 +5,7 @@ mod audit;
 mod check;
 mod due;
 mod fixtures;
+mod history;
 mod output;
 mod report;
 mod sandbox;

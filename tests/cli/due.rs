@@ -83,6 +83,10 @@ fn overdue_due_and_ok_boundaries_set_the_exit_code() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("1 overdue, 0 due, 0 ok"));
+    let table = vendorscore(&ws).args(["due", "--as-of", "2026-12-01", "--dry-run"]).output().unwrap();
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
+    assert!(text.contains("mueller-fulfillment  critical   pentest            2026-12-08 due"), "{text}");
 }
 
 #[test]

@@ -89,6 +89,10 @@ pub fn csv(due: &Due) -> Result<String, csv::Error> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// The table's width, and the column the source starts at.
+const WIDTH: usize = 100;
+const SOURCE_AT: usize = 20 + 1 + 10 + 1 + 18 + 1 + 10 + 1 + 8 + 1;
+
 fn paint(text: &str, status: Status, color: bool) -> String {
     let code = match status {
         Status::Overdue => "1;31",
@@ -106,7 +110,7 @@ pub fn table(due: &Due, as_of: Date, color: bool) -> String {
         "Due dates as of {as_of} (due: within {} days), tiers from {} {}",
         due.within_days, due.tiering.id, due.tiering.version
     );
-    let _ = writeln!(out, "\n{:<22} {:<10} {:<19} {:<10} {:<8} source", "vendor", "tier", "item", "date", "status");
+    let _ = writeln!(out, "\n{:<20} {:<10} {:<18} {:<10} {:<8} source", "vendor", "tier", "item", "date", "status");
     for vendor in &due.vendors {
         let tier = match vendor.tier_source {
             TierSource::Rule => vendor.tier.clone(),
@@ -115,15 +119,15 @@ pub fn table(due: &Due, as_of: Date, color: bool) -> String {
         };
         for item in &vendor.items {
             let status = paint(&fit(item.status.as_str(), 8), item.status, color);
-            let _ = writeln!(
+            let _ = write!(
                 out,
                 "{} {} {} {} {} {}",
-                fit(&vendor.id, 22),
+                fit(&vendor.id, 20),
                 fit(&tier, 10),
-                fit(item.kind.as_str(), 19),
+                fit(item.kind.as_str(), 18),
                 item.date,
                 status,
-                item.source
+                text::wrap(&item.source, SOURCE_AT, WIDTH)
             );
         }
     }

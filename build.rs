@@ -1,10 +1,10 @@
-//! Compiles the shipped content (rubrics, policies, templates and the sample
-//! workspace) into the binary as a sorted table of (path, bytes).
+//! Compiles the shipped content (rubrics, policies, the tiering, templates and
+//! the sample workspace) into the binary as a sorted table of (path, bytes).
 
 use std::fmt::Write as _;
 use std::path::Path;
 
-const DIRS: [&str; 4] = ["rubrics", "policies", "templates", "examples"];
+const DIRS: [&str; 5] = ["rubrics", "policies", "tiering", "templates", "examples"];
 
 fn main() {
     let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");

@@ -1,5 +1,6 @@
-//! The shipped rubrics, policies, templates and sample workspace, compiled
-//! into the binary. A built-in rubric or policy is named `builtin:ID`.
+//! The shipped rubrics, policies, tiering, templates and sample workspace,
+//! compiled into the binary. A built-in rubric or policy is named
+//! `builtin:ID`; the built-in tiering is `builtin:tiering`.
 
 include!(concat!(env!("OUT_DIR"), "/builtin_files.rs"));
 
@@ -34,7 +35,7 @@ fn all() -> impl Iterator<Item = BuiltinFile> {
     FILES.iter().map(|&(path, bytes)| BuiltinFile { path, bytes })
 }
 
-/// Every file under a shipped folder (`rubrics`, `policies`, `templates`, `examples`).
+/// Every file under a shipped folder (`rubrics`, `policies`, `tiering`, `templates`, `examples`).
 pub fn under(dir: &str) -> impl Iterator<Item = BuiltinFile> + '_ {
     all().filter(move |f| f.path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/')))
 }
@@ -47,6 +48,11 @@ pub fn rubric(id: &str) -> Option<BuiltinFile> {
 /// The built-in policy with this id.
 pub fn policy(id: &str) -> Option<BuiltinFile> {
     find(&format!("policies/{id}.toml"))
+}
+
+/// The built-in tiering (`builtin:tiering`), used when the workspace has no `tiering.toml`.
+pub fn tiering() -> Option<BuiltinFile> {
+    find("tiering/tiering.toml")
 }
 
 /// The built-in template with this file name, e.g. `scorecard.md.j2`.

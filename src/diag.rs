@@ -108,6 +108,10 @@ codes! {
     MissingReference = "VS0501", Error, "referenced file does not exist";
     TemplateSyntax = "VS0502", Error, "template does not compile";
     OutsideWorkspace = "VS0503", Error, "reference leaves the workspace";
+    // Tiering.
+    BadPeriod = "VS0601", Error, "not an ISO 8601 period such as P12M, P1Y or P90D";
+    BadTiers = "VS0602", Error, "tiers are invalid: none, a tier without a rule before the last, or a rule on the last";
+    TierOverride = "VS0603", Error, "tier set by hand without a tier_note, or naming a tier the tiering file lacks";
 }
 
 impl std::fmt::Display for Code {

@@ -12,6 +12,7 @@ pub mod compliance;
 pub mod diag;
 pub mod expr;
 pub mod jinja_limits;
+pub mod lifecycle;
 pub mod load;
 pub mod model;
 pub mod output;

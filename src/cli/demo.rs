@@ -15,6 +15,7 @@ use vendorscore::diag::Severity;
 use vendorscore::model::RuleSeverity;
 use vendorscore::output::write_atomic;
 use vendorscore::pipeline::check::CheckRequest;
+use vendorscore::pipeline::due::{DEFAULT_WITHIN_DAYS, DueRequest};
 use vendorscore::pipeline::report::ReportRequest;
 use vendorscore::pipeline::score::ScoreRequest;
 use vendorscore::pipeline::sla::SlaRequest;
@@ -96,6 +97,16 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
         render::sla::table(&m.report, &m.terms, &m.contract, &m.tickets, &clock.as_of.to_string(), env.color_stdout)
     );
 
+    outln!("\n== vendorscore due");
+    let request = DueRequest { vendors: Vec::new(), within_days: DEFAULT_WITHIN_DAYS };
+    // Some sample SOC 2 reports and pentests are stale on purpose: the demo shows them overdue.
+    let dated = match pipeline::due::due(&env.workspace, &clock, &request) {
+        Ok(decided) => decided,
+        Err(error) => return show::failure(error, &env, &quiet),
+    };
+    record(&quiet, &env, dated.value.run(&clock, dated.inputs.clone()))?;
+    out!("{}", render::due::table(&dated.value, clock.as_of, env.color_stdout));
+
     outln!("\n== vendorscore report --out reports");
     let request = ReportRequest {
         score: ScoreRequest { rubric: None, selection: all },
@@ -127,7 +138,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
         return Ok(Outcome::Problems);
     }
     outln!(
-        "\nNext: cd {} and try `vendorscore score --explain`, `vendorscore check --format json`, `vendorscore sla vendors/aero-support`, `vendorscore audit log`, `vendorscore validate`.",
+        "\nNext: cd {} and try `vendorscore score --explain`, `vendorscore check --format json`, `vendorscore sla vendors/aero-support`, `vendorscore due --format ics`, `vendorscore audit log`, `vendorscore validate`.",
         args.out.display()
     );
     Ok(Outcome::Clean)

@@ -44,6 +44,7 @@ mod audit;
 mod check;
 mod demo;
 mod diagnostics;
+mod due;
 mod env;
 mod init;
 mod list;
@@ -57,6 +58,7 @@ mod show;
 mod sla;
 mod terminal;
 mod text;
+mod trend;
 mod validate;
 
 use std::path::PathBuf;
@@ -130,6 +132,10 @@ pub enum Command {
     Check(check::CheckArgs),
     /// SLA attainment and service credits from a ticket export
     Sla(sla::SlaArgs),
+    /// What falls due per vendor: reassessment by risk tier, contract and security dates
+    Due(due::DueArgs),
+    /// Each vendor's score and SLA history from the ledger, score changes explained
+    Trend(trend::TrendArgs),
     /// Write scorecards (PDF, HTML, Markdown, JSON) and the comparison
     Report(report::ReportArgs),
     /// Verify and read the audit ledger
@@ -207,6 +213,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Score(args) => score::run(&cli.global, &env, args),
         Command::Check(args) => check::run(&cli.global, &env, args),
         Command::Sla(args) => sla::run(&cli.global, &env, args),
+        Command::Due(args) => due::run(&cli.global, &env, args),
+        Command::Trend(args) => trend::run(&cli.global, &env, args),
         Command::Audit(args) => audit::run(&cli.global, &env, args),
         Command::Report(args) => report::run(&cli.global, &env, args),
         Command::Schema(args) => schema::run(&cli.global, args),

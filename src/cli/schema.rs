@@ -20,6 +20,7 @@ pub enum Kind {
     Contract,
     Policy,
     Workspace,
+    Tiering,
 }
 
 pub fn run(_global: &GlobalOptions, args: SchemaArgs) -> anyhow::Result<Outcome> {
@@ -30,6 +31,7 @@ pub fn run(_global: &GlobalOptions, args: SchemaArgs) -> anyhow::Result<Outcome>
         Kind::Contract => FileKind::Contract,
         Kind::Policy => FileKind::Policy,
         Kind::Workspace => FileKind::Workspace,
+        Kind::Tiering => FileKind::Tiering,
     };
     outln!("{}", serde_json::to_string_pretty(&kind.json_schema())?);
     Ok(Outcome::Clean)

@@ -12,6 +12,7 @@
 //! - [`tickets`]: ticket exports, opened once and hashed while read.
 
 pub mod tickets;
+mod tiering;
 pub mod vendors;
 
 use std::collections::BTreeMap;

@@ -137,6 +137,9 @@ pub struct Security {
     pub soc2_period_end: Option<Date>,
     #[serde(default)]
     pub pentest_date: Option<Date>,
+    /// When the vendor's security certificate (e.g. ISO/IEC 27001) expires.
+    #[serde(default)]
+    pub certificate_expiry: Option<Date>,
     #[serde(default)]
     pub mfa: Option<bool>,
     #[serde(default)]

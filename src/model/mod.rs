@@ -1,4 +1,4 @@
-//! What users write: the six file kinds as serde types that keep their spans.
+//! What users write: the seven file kinds as serde types that keep their spans.
 //!
 //! These types say what may be written, not whether it makes sense; the
 //! `validate` module checks the rest and builds the trusted forms
@@ -11,6 +11,7 @@ mod policy;
 mod rubric;
 mod scalar;
 mod spanned;
+mod tiering;
 mod vendor;
 mod workspace;
 
@@ -20,6 +21,7 @@ pub use policy::*;
 pub use rubric::*;
 pub use scalar::*;
 pub use spanned::{Spanned, SpannedMap};
+pub use tiering::*;
 pub use vendor::*;
 pub use workspace::*;
 
@@ -32,16 +34,18 @@ pub enum FileKind {
     Evaluation,
     Contract,
     Policy,
+    Tiering,
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 6] = [
+    pub const ALL: [FileKind; 7] = [
         FileKind::Rubric,
         FileKind::Vendor,
         FileKind::Evaluation,
         FileKind::Contract,
         FileKind::Policy,
         FileKind::Workspace,
+        FileKind::Tiering,
     ];
 
     /// The name used on the command line and as the first table's key.
@@ -53,6 +57,7 @@ impl FileKind {
             FileKind::Evaluation => "evaluation",
             FileKind::Contract => "contract",
             FileKind::Policy => "policy",
+            FileKind::Tiering => "tiering",
         }
     }
 
@@ -70,6 +75,7 @@ impl FileKind {
             FileKind::Evaluation => schemars::schema_for!(EvaluationFile),
             FileKind::Contract => schemars::schema_for!(ContractFile),
             FileKind::Policy => schemars::schema_for!(PolicyFile),
+            FileKind::Tiering => schemars::schema_for!(TieringFile),
         };
         schema.to_value()
     }

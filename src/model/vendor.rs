@@ -18,6 +18,10 @@ pub struct VendorFile {
     /// `[answers.<category>]` tables of `criterion = answer`.
     #[serde(default)]
     pub answers: SpannedMap<SpannedMap<Spanned<Answer>>>,
+    /// `[intake]`: the answers tier rules read (SPEC section 14), free keys.
+    #[serde(default)]
+    #[schemars(with = "Option<std::collections::BTreeMap<String, serde_json::Value>>")]
+    pub intake: Option<toml::Table>,
 }
 
 /// The `[vendor]` table.
@@ -39,6 +43,12 @@ pub struct VendorHeader {
     pub contact: Option<String>,
     #[serde(default, serialize_with = "serialize_opt_date")]
     pub submitted: Option<Date>,
+    /// A tier set by hand instead of by the tiering rules; needs `tier_note`.
+    #[serde(default, serialize_with = "serialize_opt_spanned")]
+    pub tier: Option<Spanned<String>>,
+    /// Why the tier was set by hand.
+    #[serde(default, serialize_with = "serialize_opt_spanned")]
+    pub tier_note: Option<Spanned<String>>,
 }
 
 fn serialize_spanned<S: serde::Serializer>(v: &Spanned<String>, s: S) -> Result<S::Ok, S::Error> {

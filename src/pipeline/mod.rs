@@ -8,13 +8,18 @@
 //! - [`score`]: score and rank a cohort, show a selection of it;
 //! - [`check`]: contracts against compliance policies;
 //! - [`sla`]: one ticket export against one contract;
-//! - [`report`]: scorecards and the comparison, with findings and SLA results.
+//! - [`report`]: scorecards and the comparison, with findings and SLA results;
+//! - [`due`]: tiers and the dates that fall due (SPEC section 14);
+//! - [`trend`]: score and SLA history from the ledger, changes attributed.
 
 pub mod check;
+pub mod due;
+mod history;
 pub mod report;
 pub mod score;
 pub mod sla;
 mod tickets;
+pub mod trend;
 
 use std::path::{Path, PathBuf};
 

@@ -32,6 +32,9 @@ pub struct ReportRequest {
     pub formats: Vec<Format>,
 }
 
+/// Per vendor id: earlier `score` runs as (ledger seq, date, score), oldest first.
+pub type EarlierRuns = BTreeMap<String, Vec<(u64, String, f64)>>;
+
 /// Decided and ready to render.
 pub struct Prepared {
     pub scored: Scored,
@@ -40,6 +43,8 @@ pub struct Prepared {
     /// Per shown vendor id: SLA results (vendors with a contract and tickets).
     pub sla: BTreeMap<String, (Report, Terms, String, String)>,
     pub formats: Vec<Format>,
+    /// Per shown vendor id: its earlier `score` runs, oldest first.
+    pub history: EarlierRuns,
     fonts: FontSet,
     templates: Templates,
     workspace: Workspace,
@@ -147,11 +152,13 @@ pub fn prepare(
         None => FontSet { fallback: None },
     };
     let templates = Templates::new(Some(&workspace.root.join("templates")));
+    let history = earlier_runs(workspace, &scored)?;
     let prepared = Prepared {
         scored,
         findings,
         sla,
         formats: request.formats.clone(),
+        history,
         fonts,
         templates,
         workspace: workspace.clone(),
@@ -202,6 +209,9 @@ impl Prepared {
                 view.sla = self.sla.get(&card.vendor).map(|(report, terms, contract, tickets)| {
                     SlaView::new(report, contract, tickets, terms.currency.as_deref())
                 });
+                let earlier = self.history.get(&card.vendor).map_or(&[][..], Vec::as_slice);
+                view.history =
+                    crate::report::history::history(earlier, card.score, &provenance.as_of, view.sla.as_ref());
                 view
             })
             .collect();
@@ -238,6 +248,20 @@ impl Prepared {
             result,
         }
     }
+}
+
+/// The shown vendors' earlier `score` runs, streamed from the ledger.
+fn earlier_runs(workspace: &Workspace, scored: &Scored) -> Result<EarlierRuns, PipelineError> {
+    let mut runs: EarlierRuns = scored.shown().map(|c| (c.vendor.clone(), Vec::new())).collect();
+    super::history::each_line(&workspace.root.join(crate::audit::ledger::LEDGER_PATH), |line| {
+        for run in crate::lifecycle::history::score_runs(line) {
+            let Some(list) = runs.get_mut(&run.vendor) else { continue };
+            let Some(score) = run.score.as_deref().and_then(|s| s.parse::<f64>().ok()) else { continue };
+            list.push((run.seq, run.date.to_string(), score));
+        }
+    })?;
+    runs.retain(|_, list| !list.is_empty());
+    Ok(runs)
 }
 
 /// Render every scorecard in every format on all cores, in order.

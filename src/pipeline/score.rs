@@ -34,6 +34,8 @@ pub struct Scored {
     pub vendors: Vec<VendorFolder>,
     /// Indexes into `cards` of the vendors to show, in rank order.
     pub shown: Vec<usize>,
+    /// Each vendor's risk tier (SPEC section 14), recorded so `trend` shows tier changes.
+    pub tiers: BTreeMap<String, String>,
 }
 
 impl Scored {
@@ -62,6 +64,7 @@ impl Scored {
                 "coverage": format!("{:.2}", c.coverage),
                 "gates_failed": c.gates_failed,
                 "flags": c.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+                "tier": self.tiers.get(&c.vendor),
             })).collect::<Vec<_>>(),
         })
     }
@@ -105,9 +108,10 @@ pub(crate) fn score_in(
         let rubric = loader.rubric(request.rubric.as_deref())?;
         let vendors = loader.vendors(&cohort)?;
         let submissions = loader.submissions(&rubric, &vendors)?;
-        Ok((settings, rubric, vendors, submissions))
+        let tiers = loader.tiers_of(&vendors)?;
+        Ok((settings, rubric, vendors, submissions, tiers))
     })();
-    let Ok((settings, rubric, vendors, submissions)) = loaded else { return Err(invalid(loader)) };
+    let Ok((settings, rubric, vendors, submissions, tiers)) = loaded else { return Err(invalid(loader)) };
     if submissions.is_empty() {
         return Err(PipelineError::unusable(format!(
             "no vendors to score in {}: add vendors/<id>/vendor.toml, or name vendor folders",
@@ -145,5 +149,5 @@ pub(crate) fn score_in(
     let shown_ids: Vec<&str> =
         vendors.iter().filter(|v| shown_dirs.contains(&v.dir)).map(|v| v.id()).collect::<Vec<_>>();
     let shown = (0..cards.len()).filter(|&i| shown_ids.contains(&cards[i].vendor.as_str())).collect();
-    Ok((Scored { settings, rubric, cards, vendors, shown }, sla))
+    Ok((Scored { settings, rubric, cards, vendors, shown, tiers }, sla))
 }

@@ -44,6 +44,13 @@ impl Measured {
             "tickets": self.tickets,
             "rows": { "read": report.rows.read, "rejected": report.rows.rejected },
             "results": report.results.len(),
+            "clauses": report.results.iter().map(|r| json!({
+                "clause": r.clause,
+                "period": r.period.to_string(),
+                "attainment": r.attainment.to_string(),
+                "required": r.required.to_string(),
+                "breached": r.breached,
+            })).collect::<Vec<_>>(),
             "breaches": report.results.iter().filter(|r| r.breached).map(|r| json!({
                 "clause": r.clause,
                 "period": r.period.to_string(),

@@ -2,6 +2,7 @@
 //! HTML (`templates`) or JSON. Pure apart from reading templates: the caller
 //! passes the date, fonts and ledger entry, and writes the files.
 
+pub mod history;
 pub mod pdf;
 pub mod templates;
 pub mod view;
@@ -172,6 +173,7 @@ mod tests {
             flags: vec![],
             findings: None,
             sla: None,
+            history: None,
         }
     }
 

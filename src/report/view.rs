@@ -66,6 +66,9 @@ pub struct ScorecardView {
     pub findings: Option<FindingsView>,
     /// SLA attainment, once tickets are measured for this vendor.
     pub sla: Option<SlaView>,
+    /// Score over earlier runs and SLA charts, when the ledger holds earlier runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<super::history::HistoryView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -486,6 +489,7 @@ pub fn scorecard(rubric: &Rubric, card: &Scorecard, ranked: usize, provenance: &
         flags: card.flags.iter().map(|f| f.as_str()).collect(),
         findings: None,
         sla: None,
+        history: None,
     }
 }
 

@@ -10,6 +10,7 @@ mod crossref;
 mod policy;
 mod rubric;
 mod schema;
+mod tiering;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,15 +21,16 @@ use serde::Deserialize;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::{
-    ContractFile, EvaluationFile, FileKind, PolicyFile, Rubric, RubricFile, VendorFile, WorkspaceFile, is_country,
-    is_slug,
+    ContractFile, EvaluationFile, FileKind, PolicyFile, Rubric, RubricFile, TieringFile, VendorFile, WorkspaceFile,
+    is_country, is_slug,
 };
 use crate::source::SourceFile;
 use crate::workspace::Workspace;
 
 pub use crossref::{Context, check_answers, check_references, check_scores};
+pub use tiering::{TIERING_FILE, check_expression as check_tier_expression};
 
-/// A parsed file of one of the six kinds.
+/// A parsed file of one of the seven kinds.
 #[derive(Debug, Clone)]
 pub enum Document {
     Workspace(WorkspaceFile),
@@ -37,6 +39,7 @@ pub enum Document {
     Evaluation(EvaluationFile),
     Contract(Box<ContractFile>),
     Policy(PolicyFile),
+    Tiering(TieringFile),
 }
 
 /// One file as read and checked on its own.
@@ -126,6 +129,7 @@ pub fn validate_paths(workspace: &Workspace, paths: &[PathBuf]) -> Result<Valida
             validation.sources.entry(source.path.clone()).or_insert(source);
         }
     }
+    tiering::check_overrides(workspace, &all, &mut validation.diagnostics, &mut validation.sources);
     // Keep only the texts diagnostics point into (they are rendered from them).
     let cited: std::collections::HashSet<&str> = validation.diagnostics.iter().map(|d| d.file.as_str()).collect();
     let cited: std::collections::HashSet<String> = cited.into_iter().map(str::to_owned).collect();
@@ -301,6 +305,7 @@ fn kind_by_location(path: &Path) -> Option<FileKind> {
         ("vendorscore.toml", _) => Some(FileKind::Workspace),
         ("vendor.toml", _) => Some(FileKind::Vendor),
         ("contract.toml", _) => Some(FileKind::Contract),
+        (TIERING_FILE, _) | (_, "tiering") => Some(FileKind::Tiering),
         (_, "evaluations") => Some(FileKind::Evaluation),
         (_, "rubrics") => Some(FileKind::Rubric),
         (_, "policies") => Some(FileKind::Policy),
@@ -336,6 +341,7 @@ pub fn check_source(file: &mut CheckedFile, expected: Expect, diagnostics: &mut 
         Document::Contract(contract) => contract::check(contract, &path, diagnostics),
         Document::Vendor(vendor) => check_vendor_header(vendor, &path, diagnostics),
         Document::Workspace(settings) => check_ticket_columns(settings, &path, diagnostics),
+        Document::Tiering(tiers) => tiering::check(tiers, &path, diagnostics),
         Document::Evaluation(_) => {}
     }
     debug_assert_eq!(kind_of(&document), kind);
@@ -350,6 +356,7 @@ fn kind_of(document: &Document) -> FileKind {
         Document::Evaluation(_) => FileKind::Evaluation,
         Document::Contract(_) => FileKind::Contract,
         Document::Policy(_) => FileKind::Policy,
+        Document::Tiering(_) => FileKind::Tiering,
     }
 }
 
@@ -413,6 +420,7 @@ pub fn parse_document(
         FileKind::Evaluation => EvaluationFile::deserialize(deserializer).map(Document::Evaluation),
         FileKind::Contract => ContractFile::deserialize(deserializer).map(|c| Document::Contract(Box::new(c))),
         FileKind::Policy => PolicyFile::deserialize(deserializer).map(Document::Policy),
+        FileKind::Tiering => TieringFile::deserialize(deserializer).map(Document::Tiering),
     };
     match document {
         Ok(document) => Some((kind, document)),
@@ -468,6 +476,7 @@ fn check_vendor_header(vendor: &VendorFile, path: &str, diagnostics: &mut Diagno
     if head.name.trim().is_empty() {
         diagnostics.report(Code::MissingKey, path, Some(head.name.span.clone()), "the vendor's name is empty");
     }
+    tiering::check_vendor_override(head, path, diagnostics);
 }
 
 /// Report a country that is not an ISO 3166-1 alpha-2 code.

@@ -5,13 +5,16 @@ mod audit;
 mod boundary;
 mod check;
 mod docs;
+mod due;
 mod fixtures;
+mod history;
 mod output;
 mod references;
 mod report;
 mod sandbox;
 mod score;
 mod sla;
+mod trend;
 mod validate;
 mod workspace;
 

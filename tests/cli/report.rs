@@ -313,7 +313,7 @@ fn markdown_and_html_show_csat_as_a_score_and_times_as_durations() {
         .assert()
         .success();
     let md = std::fs::read_to_string(ws.join("r/northwind-cx.md")).unwrap();
-    let rows = section(&md, "## SLA attainment", "---");
+    let rows = section(&md, "## SLA attainment", "## History");
     let expected = [
         "",
         "| Period | Clause | Metric | In scope | Attainment | Required | p50 / p90 / p95 | Result | Credit |",

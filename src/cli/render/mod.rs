@@ -2,5 +2,7 @@
 //! command and by `demo`. Renderers only format what the pipeline decided.
 
 pub mod check;
+pub mod due;
 pub mod score;
 pub mod sla;
+pub mod trend;

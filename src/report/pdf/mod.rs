@@ -6,6 +6,7 @@ mod archive;
 mod canvas;
 mod comparison;
 pub mod fonts;
+mod history;
 mod scorecard;
 
 use printpdf::{Mm, Op, PdfDocument, PdfFont, PdfPage, PdfSaveOptions};

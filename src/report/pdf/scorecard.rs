@@ -39,6 +39,9 @@ pub fn draw(c: &mut Canvas, v: &ScorecardView) {
     if let Some(sla) = &v.sla {
         sla_table(c, sla);
     }
+    if let Some(history) = &v.history {
+        super::history::draw(c, history);
+    }
 }
 
 fn header(c: &mut Canvas, v: &ScorecardView) {

@@ -1,0 +1,47 @@
+//! `vendorscore due [VENDOR_DIR...] [--within DAYS]`: what falls due per
+//! vendor (reassessment by tier, contract end, termination notice, SOC 2,
+//! penetration test, certificate), and when. Exit 1 when anything is overdue.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::record::record;
+use super::render::due as render;
+use super::{Env, GlobalOptions, Outcome, format_choice, show};
+use vendorscore::pipeline::due::{DEFAULT_WITHIN_DAYS, DueRequest, due};
+
+#[derive(Debug, Args)]
+#[command(after_help = "Formats (--format): table (default), json, csv, ics (RFC 5545: one all-day event per item, \
+with stable UIDs so that re-importing updates the events).\n\
+Exit status: 0 nothing is overdue; 1 an item is overdue (a CI or cron gate); 2 the inputs could not be used.")]
+pub struct DueArgs {
+    /// Vendor folders [default: every folder under the workspace's vendors/]
+    pub vendors: Vec<PathBuf>,
+    /// An item dated from the as-of date to this many days later is `due`
+    #[arg(long, value_name = "DAYS", default_value_t = DEFAULT_WITHIN_DAYS)]
+    pub within: u32,
+}
+
+pub fn run(global: &GlobalOptions, env: &Env, args: DueArgs) -> anyhow::Result<Outcome> {
+    let format = format_choice(global, &["table", "json", "csv", "ics"])?;
+    let clock = env.clock()?;
+    let request = DueRequest { vendors: env.absolute_all(&args.vendors), within_days: args.within };
+    let decided = match due(&env.workspace, &clock, &request) {
+        Ok(decided) => decided,
+        Err(error) => return show::failure(error, env, global),
+    };
+    show::warnings(&decided, env, global);
+    let dated = &decided.value;
+    let entry = record(global, env, dated.run(&clock, decided.inputs.clone()))?;
+    match format {
+        "json" => out!("{}", render::json(dated, clock.as_of, entry.map(|e| e.seq))?),
+        "csv" => out!("{}", render::csv(dated)?),
+        "ics" => {
+            let stamp = time::OffsetDateTime::from_unix_timestamp(clock.now)?;
+            out!("{}", render::ics(dated, clock.as_of, stamp))
+        }
+        _ => out!("{}", render::table(dated, clock.as_of, env.color_stdout)),
+    }
+    Ok(if dated.overdue() { Outcome::Problems } else { Outcome::Clean })
+}

@@ -1,0 +1,38 @@
+//! `vendorscore trend [VENDOR_DIR...]`: each vendor's recorded score runs
+//! (score, rank, status, rubric, tier) with every change of score attributed
+//! to what changed, and SLA attainment per clause and period over the runs.
+//! Reads the ledger only: nothing is decided or written, so nothing is recorded.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::render::trend as render;
+use super::{Env, GlobalOptions, Outcome, format_choice, show};
+use vendorscore::pipeline::trend::{TrendRequest, trend};
+
+#[derive(Debug, Args)]
+#[command(after_help = "Formats (--format): table (default), json, csv.\n\
+A change of score is attributed to the inputs whose recorded digests differ from the run before: \
+rubric, answers (the vendor's files), measured (its CSV exports), cohort (other vendors' files), other.\n\
+Exit status: 0 the history was read; 2 it could not be (an invalid vendor folder, an unreadable ledger).")]
+pub struct TrendArgs {
+    /// Vendor folders [default: every folder under the workspace's vendors/]
+    pub vendors: Vec<PathBuf>,
+}
+
+pub fn run(global: &GlobalOptions, env: &Env, args: TrendArgs) -> anyhow::Result<Outcome> {
+    let format = format_choice(global, &["table", "json", "csv"])?;
+    let request = TrendRequest { vendors: env.absolute_all(&args.vendors) };
+    let decided = match trend(&env.workspace, &request) {
+        Ok(decided) => decided,
+        Err(error) => return show::failure(error, env, global),
+    };
+    show::warnings(&decided, env, global);
+    match format {
+        "json" => out!("{}", render::json(&decided.value)?),
+        "csv" => out!("{}", render::csv(&decided.value)?),
+        _ => out!("{}", render::table(&decided.value, env.color_stdout)),
+    }
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,162 @@
+//! `vendorscore trend`: score runs read back from the ledger, each change
+//! of score attributed to the recorded input that changed (a rubric, an
+//! answer file, a new ticket export), tiers over runs, SLA runs per clause
+//! and period.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::score::sample;
+use crate::{repo, vendorscore};
+
+/// Score the sample again at a later time (so entries are told apart by date too).
+fn rescore(ws: &Path, epoch: &str, args: &[&str]) {
+    vendorscore(ws).env("SOURCE_DATE_EPOCH", epoch).args(["score", "-q"]).args(args).assert().success();
+}
+
+fn trend_json(ws: &Path, vendor: &str) -> Value {
+    let output = vendorscore(ws).args(["trend", "--format", "json", vendor]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    json["vendors"][0].clone()
+}
+
+fn last_change(vendor: &Value) -> Value {
+    vendor["runs"].as_array().unwrap().last().unwrap()["change"].clone()
+}
+
+fn hundredths(score: &Value) -> i64 {
+    let (whole, fraction) = score.as_str().unwrap().split_once('.').unwrap();
+    whole.parse::<i64>().unwrap() * 100 + fraction.parse::<i64>().unwrap()
+}
+
+/// The change's delta equals the difference of the two recorded scores.
+fn assert_delta_is_the_difference(vendor: &Value) {
+    let runs = vendor["runs"].as_array().unwrap();
+    let (before, after) = (&runs[runs.len() - 2], &runs[runs.len() - 1]);
+    let delta = hundredths(&after["score"]) - hundredths(&before["score"]);
+    let written = after["change"]["delta"].as_str().unwrap();
+    let sign = if delta < 0 { "-" } else { "+" };
+    assert_eq!(written, format!("{sign}{}.{:02}", delta.abs() / 100, delta.abs() % 100));
+}
+
+#[test]
+fn a_rubric_change_is_attributed_to_the_rubric() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    let original = std::fs::read_to_string(repo().join("rubrics/ecommerce-outsourcing.toml")).unwrap();
+    std::fs::create_dir_all(ws.join("rubrics")).unwrap();
+    let path = ws.join("rubrics/ecommerce-outsourcing.toml");
+    // The same bytes as the built-in: same digest, so this run changes nothing.
+    std::fs::write(&path, &original).unwrap();
+    rescore(&ws, "1795300000", &["--rubric", "rubrics/ecommerce-outsourcing.toml"]);
+    let northwind = trend_json(&ws, "vendors/northwind-cx");
+    assert_eq!(northwind["runs"].as_array().unwrap().len(), 2);
+    assert!(last_change(&northwind).is_null(), "same digest, same score: {northwind}");
+    // Platform experience weighs 10 of the total; weighing it 30 moves every score.
+    let heavier = original.replacen(
+        "id = \"platform\"\nname = \"Platform experience\"\nweight = 10",
+        "id = \"platform\"\nname = \"Platform experience\"\nweight = 30",
+        1,
+    );
+    assert_ne!(heavier, original);
+    std::fs::write(&path, heavier).unwrap();
+    rescore(&ws, "1795400000", &["--rubric", "rubrics/ecommerce-outsourcing.toml"]);
+    let northwind = trend_json(&ws, "vendors/northwind-cx");
+    let change = last_change(&northwind);
+    assert_eq!(change["causes"], serde_json::json!(["rubric"]), "{change}");
+    assert_eq!(change["files"], serde_json::json!([]));
+    assert_eq!(change["rubric_from"], "ecommerce-outsourcing 1.0.0");
+    assert_delta_is_the_difference(&northwind);
+}
+
+#[test]
+fn an_answer_change_is_attributed_to_the_vendors_answer_file() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    let path = ws.join("vendors/northwind-cx/vendor.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let changed = text.replacen("ramp_weeks = ", "ramp_weeks = 12 # was ", 1);
+    assert_ne!(changed, text);
+    std::fs::write(&path, changed).unwrap();
+    rescore(&ws, "1795300000", &[]);
+    let northwind = trend_json(&ws, "vendors/northwind-cx");
+    let change = last_change(&northwind);
+    assert_eq!(change["causes"], serde_json::json!(["answers"]), "{change}");
+    assert_eq!(change["files"], serde_json::json!(["vendors/northwind-cx/vendor.toml"]));
+    assert_delta_is_the_difference(&northwind);
+    // Another vendor whose own files did not change: any change of its score comes from the cohort.
+    let aero = trend_json(&ws, "vendors/aero-support");
+    let change = last_change(&aero);
+    assert!(change.is_null() || change["causes"] == serde_json::json!(["cohort"]), "{change}");
+}
+
+#[test]
+fn a_new_ticket_export_is_attributed_to_measured_data() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    let path = ws.join("vendors/northwind-cx/tickets.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // The new export answers every chat ticket an hour late: the measured chat criteria fall.
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let fields: Vec<&str> = line.split(',').collect();
+        let rfc3339 = &time::format_description::well_known::Rfc3339;
+        let plain = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+        let created = fields.get(2).and_then(|t| {
+            time::OffsetDateTime::parse(t, rfc3339)
+                .ok()
+                .or_else(|| time::PrimitiveDateTime::parse(t, plain).ok().map(|p| p.assume_utc()))
+        });
+        if let (true, Some(created)) = (i > 0 && fields[1] == "chat", created) {
+            let answered = (created + time::Duration::hours(1)).format(rfc3339).unwrap();
+            let mut fields = fields.clone();
+            fields[3] = &answered;
+            out.push_str(&fields.join(","));
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    assert_ne!(out, text);
+    std::fs::write(&path, out).unwrap();
+    rescore(&ws, "1795300000", &[]);
+    let northwind = trend_json(&ws, "vendors/northwind-cx");
+    let change = last_change(&northwind);
+    assert_eq!(change["causes"], serde_json::json!(["measured"]), "{change}");
+    assert_eq!(change["files"], serde_json::json!(["vendors/northwind-cx/tickets.csv"]));
+    assert!(change["delta"].as_str().unwrap().starts_with('-'), "slower answers score lower: {change}");
+    assert_delta_is_the_difference(&northwind);
+
+    // The sla runs: the demo's and a new one, per clause and period.
+    vendorscore(&ws)
+        .env("SOURCE_DATE_EPOCH", "1795400000")
+        .args(["sla", "vendors/northwind-cx", "-q"])
+        .assert()
+        .success();
+    let northwind = trend_json(&ws, "vendors/northwind-cx");
+    let sla = northwind["sla"].as_array().unwrap();
+    let chat = sla.iter().find(|s| s["clause"] == "chat-first-response" && s["period"] == "2026-09").unwrap();
+    let runs = chat["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[0]["breached"], true, "the sample breaches chat in September");
+    // Every chat ticket answered after an hour misses the 60-second target: 0 % attainment.
+    assert_eq!((runs[1]["attainment"].as_str(), runs[1]["breached"].as_bool()), (Some("0"), Some(true)));
+}
+
+#[test]
+fn tier_changes_between_runs_are_visible() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    let path = ws.join("vendors/aero-support/vendor.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("regulated = false", "regulated = true", 1)).unwrap();
+    rescore(&ws, "1795300000", &[]);
+    let aero = trend_json(&ws, "vendors/aero-support");
+    let tiers: Vec<&str> = aero["runs"].as_array().unwrap().iter().map(|r| r["tier"].as_str().unwrap()).collect();
+    assert_eq!(tiers, ["medium", "critical"], "a regulated function is critical");
+    let table = vendorscore(&ws).args(["trend", "vendors/aero-support"]).output().unwrap();
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.contains("critical") && text.contains("medium"), "{text}");
+}

@@ -51,6 +51,7 @@ mod render;
 mod report;
 mod schema;
 mod score;
+mod sensitivity;
 mod show;
 mod sla;
 mod terminal;
@@ -124,6 +125,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Score and rank vendors
     Score(score::ScoreArgs),
+    /// How far the weights can move before the ranking changes (SMAA-2, leave one out)
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Check contracts against compliance policies, rule by rule
     Check(check::CheckArgs),
     /// SLA attainment and service credits from a ticket export
@@ -199,6 +202,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Demo(args) => demo::run(&cli.global, &env, args),
         Command::Validate(args) => validate::run(&cli.global, &env, args),
         Command::Score(args) => score::run(&cli.global, &env, args),
+        Command::Sensitivity(args) => sensitivity::run(&cli.global, &env, args),
         Command::Check(args) => check::run(&cli.global, &env, args),
         Command::Sla(args) => sla::run(&cli.global, &env, args),
         Command::Audit(args) => audit::run(&cli.global, &env, args),

@@ -8,11 +8,13 @@
 //! - [`score`]: score and rank a cohort, show a selection of it;
 //! - [`check`]: contracts against compliance policies;
 //! - [`sla`]: one ticket export against one contract;
-//! - [`report`]: scorecards and the comparison, with findings and SLA results.
+//! - [`report`]: scorecards and the comparison, with findings and SLA results;
+//! - [`sensitivity`]: how the ranking stands up to moved weights and a removed bidder.
 
 pub mod check;
 pub mod report;
 pub mod score;
+pub mod sensitivity;
 pub mod sla;
 mod tickets;
 

@@ -28,7 +28,7 @@ pub struct SmaaOptions {
     pub spread: Option<f64>,
     /// Sample criterion shares within each category too.
     pub criteria: bool,
-    /// Worker threads (at least 1); the result does not depend on it.
+    /// Worker threads, 0 for one per core; the result does not depend on it.
     pub threads: usize,
 }
 
@@ -111,7 +111,11 @@ pub fn smaa(table: &Table, options: &SmaaOptions) -> Smaa {
     let n = table.rows.len();
     let m = table.columns.len();
     let chunks = options.samples.div_ceil(CHUNK);
-    let threads = options.threads.clamp(1, chunks.max(1));
+    let threads = match options.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .clamp(1, chunks.max(1));
     let mut partials: Vec<(usize, Tally)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|worker| {

@@ -227,7 +227,7 @@ fn check_against_reference(rubric: &Rubric, subs: &[Submission], how: Renormaliz
         let result = oat::analyse(&table, Weight::Category(j), how);
         let x0 = result.share;
         let flips = reference_flips(rubric, subs, j, how);
-        let below = flips.iter().filter(|f| f.0 < x0).next_back();
+        let below = flips.iter().rfind(|f| f.0 < x0);
         let above = flips.iter().find(|f| f.0 > x0);
         match (below, &result.flip_down) {
             (None, None) => assert_eq!(result.winner_interval.0, 0.0),

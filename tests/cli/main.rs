@@ -8,6 +8,7 @@ mod output;
 mod report;
 mod sandbox;
 mod score;
+mod sensitivity;
 mod sla;
 mod validate;
 mod workspace;

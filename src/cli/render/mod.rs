@@ -3,4 +3,5 @@
 
 pub mod check;
 pub mod score;
+pub mod sensitivity;
 pub mod sla;

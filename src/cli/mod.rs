@@ -44,6 +44,7 @@ mod audit;
 mod check;
 mod demo;
 mod diagnostics;
+mod diff;
 mod env;
 mod init;
 mod record;
@@ -127,6 +128,8 @@ pub enum Command {
     Score(score::ScoreArgs),
     /// How far the weights can move before the ranking changes (SMAA-2, leave one out)
     Sensitivity(sensitivity::SensitivityArgs),
+    /// Compare the outcome under two rubric versions, or two recorded score runs
+    Diff(diff::DiffArgs),
     /// Check contracts against compliance policies, rule by rule
     Check(check::CheckArgs),
     /// SLA attainment and service credits from a ticket export
@@ -203,6 +206,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Validate(args) => validate::run(&cli.global, &env, args),
         Command::Score(args) => score::run(&cli.global, &env, args),
         Command::Sensitivity(args) => sensitivity::run(&cli.global, &env, args),
+        Command::Diff(args) => diff::run(&cli.global, &env, args),
         Command::Check(args) => check::run(&cli.global, &env, args),
         Command::Sla(args) => sla::run(&cli.global, &env, args),
         Command::Audit(args) => audit::run(&cli.global, &env, args),

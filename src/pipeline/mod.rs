@@ -9,9 +9,11 @@
 //! - [`check`]: contracts against compliance policies;
 //! - [`sla`]: one ticket export against one contract;
 //! - [`report`]: scorecards and the comparison, with findings and SLA results;
+//! - [`diff`]: one cohort under two rubric versions, or two recorded score runs;
 //! - [`sensitivity`]: how the ranking stands up to moved weights and a removed bidder.
 
 pub mod check;
+pub mod diff;
 pub mod report;
 pub mod score;
 pub mod sensitivity;

@@ -8,8 +8,10 @@
 //! - [`table`]: the weight-independent table and scoring by shares;
 //! - [`oat`]: one weight at a time, intervals and flips;
 //! - [`smaa`]: SMAA-2 with a seeded ChaCha generator;
-//! - [`loo`]: leave one out.
+//! - [`loo`]: leave one out;
+//! - [`diff`]: two outcomes compared, vendor by vendor, and two rubrics.
 
+pub mod diff;
 pub mod loo;
 pub mod oat;
 pub mod smaa;

@@ -9,6 +9,7 @@ use super::*;
 use crate::diag::Diagnostics;
 use crate::model::{AnswerValue, FileKind, GivenAnswer, GivenValue, Rubric, Submission};
 use crate::scoring::{self, Measured, Scorecard, Status};
+use crate::sensitivity::diff;
 use crate::source::SourceFile;
 use crate::validate::{CheckedFile, check_source};
 
@@ -609,4 +610,104 @@ kind = "price"
     for other in ["x", "y"] {
         assert!(!results.iter().find(|r| r.removed == other).unwrap().reversal, "{other}");
     }
+}
+
+const DIFF_BEFORE: &str = r#"
+[rubric]
+id = "r"
+name = "Before"
+version = "1.0.0"
+pass_mark = 50
+[[category]]
+id = "q"
+name = "Quality"
+weight = 1
+[[category.criterion]]
+id = "speed"
+name = "Speed"
+weight = 1
+kind = "number"
+worst = 0
+best = 100
+gate = { min = 30 }
+[[category.criterion]]
+id = "care"
+name = "Care"
+weight = 1
+kind = "number"
+worst = 0
+best = 10
+[[category]]
+id = "s"
+name = "Security"
+weight = 1
+[[category.criterion]]
+id = "dpa"
+name = "DPA"
+weight = 1
+kind = "boolean"
+"#;
+
+#[test]
+fn diff_across_a_reweighting_an_added_and_a_removed_criterion_and_a_changed_gate() {
+    let before = rubric(DIFF_BEFORE);
+    // Quality weighs 3, care is gone, security.audit is new, the speed gate rises to 50.
+    let after_text = DIFF_BEFORE
+        .replace("name = \"Quality\"\nweight = 1", "name = \"Quality\"\nweight = 3")
+        .replace("gate = { min = 30 }", "gate = { min = 50 }")
+        .replace(
+            "[[category.criterion]]\nid = \"care\"\nname = \"Care\"\nweight = 1\nkind = \"number\"\nworst = 0\nbest = 10\n",
+            "",
+        )
+        + "[[category.criterion]]\nid = \"audit\"\nname = \"Audit\"\nweight = 1\nkind = \"number\"\nworst = 0\nbest = 5\n";
+    let after = rubric(&after_text);
+    let answers = |speed: f64, care: f64, audit: f64| {
+        vec![
+            ("q.speed", number(speed)),
+            ("q.care", number(care)),
+            ("s.dpa", GivenValue::Bool(true)),
+            ("s.audit", number(audit)),
+        ]
+    };
+    let subs = vec![vendor("u", &answers(40.0, 10.0, 5.0)), vendor("v", &answers(80.0, 0.0, 0.0))];
+    let old = scoring::score(&before, &subs, &Measured::new());
+    let new = scoring::score(&after, &subs, &Measured::new());
+    let changes = diff::compare_cards(&old, &new);
+    // Before: shares q 1/2 (speed, care 1/2 each), s 1/2.
+    //   u = 100 (1/2 (0.4/2 + 1/2) + 1/2) = 85, v = 100 (1/2 (0.8/2 + 0) + 1/2) = 70.
+    // After: q 3/4 (speed alone), s 1/4 (dpa, audit 1/2 each); u fails the speed gate (40 < 50).
+    //   u = 100 (3/4 × 0.4 + 1/4 × 1) = 55, v = 100 (3/4 × 0.8 + 1/4 × 1/2) = 72.5.
+    let v = changes.iter().find(|c| c.id == "v").unwrap();
+    assert_eq!(changes[0].id, "v", "in the order of the new ranking");
+    assert!(close(v.before.as_ref().unwrap().score, 70.0, 1e-9) && close(v.after.as_ref().unwrap().score, 72.5, 1e-9));
+    assert!(close(v.change().unwrap(), 2.5, 1e-9));
+    assert_eq!((v.before.as_ref().unwrap().rank, v.after.as_ref().unwrap().rank), (Some(2), Some(1)));
+    let u = changes.iter().find(|c| c.id == "u").unwrap();
+    assert!(close(u.change().unwrap(), -30.0, 1e-9));
+    assert_eq!(
+        (u.before.as_ref().unwrap().status, u.after.as_ref().unwrap().status),
+        (Status::Qualified, Status::Disqualified)
+    );
+    assert_eq!(u.after.as_ref().unwrap().rank, None);
+    // u's points: speed 10 → 30, care 25 → 0, dpa 50 → 12.5, audit 0 → 12.5; the largest changes first.
+    let moved: Vec<(&str, f64, f64)> =
+        u.contributions.iter().map(|c| (c.criterion.as_str(), c.before, c.after)).collect();
+    assert_eq!(moved.len(), 3);
+    let expected = [("s.dpa", 50.0, 12.5), ("q.care", 25.0, 0.0), ("q.speed", 10.0, 30.0)];
+    for ((id, b, a), (want_id, want_b, want_a)) in moved.into_iter().zip(expected) {
+        assert_eq!(id, want_id);
+        assert!(close(b, want_b, 1e-9) && close(a, want_a, 1e-9), "{id}: {b} → {a}");
+    }
+    let changes = diff::compare_rubrics(&before, &after);
+    let rubric_changes: Vec<(&str, &str, Option<&str>, Option<&str>)> =
+        changes.iter().map(|c| (c.what, c.id.as_str(), c.before.as_deref(), c.after.as_deref())).collect();
+    assert_eq!(
+        rubric_changes,
+        [
+            ("weight", "q", Some("1"), Some("3")),
+            ("gate", "q.speed", Some("min 30"), Some("min 50")),
+            ("criterion removed", "q.care", Some("1"), None),
+            ("criterion added", "s.audit", None, Some("1")),
+        ]
+    );
 }

@@ -3,6 +3,7 @@
 
 mod audit;
 mod check;
+mod diff;
 mod fixtures;
 mod output;
 mod report;

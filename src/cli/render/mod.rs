@@ -2,6 +2,7 @@
 //! command and by `demo`. Renderers only format what the pipeline decided.
 
 pub mod check;
+pub mod diff;
 pub mod score;
 pub mod sensitivity;
 pub mod sla;

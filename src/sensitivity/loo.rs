@@ -27,7 +27,9 @@ pub fn order(rubric: &Rubric, cards: &[Scorecard]) -> Vec<String> {
     table.ranking(&scores).into_iter().map(|i| table.rows[i].id.clone()).collect()
 }
 
-/// Remove each vendor in turn and compare the order of the others.
+/// Remove each vendor in turn and compare the order of the others. Only
+/// relative price scoring ties a vendor's points to the others: without a
+/// price criterion nothing can move, and the cohort is not scored again.
 pub fn leave_one_out(
     rubric: &Rubric,
     submissions: &[Submission],
@@ -35,13 +37,17 @@ pub fn leave_one_out(
     cards: &[Scorecard],
 ) -> Vec<LeftOut> {
     let full = order(rubric, cards);
+    let priced = rubric.criteria().any(|(_, k)| matches!(k.scoring, crate::model::Scoring::Price { .. }));
     let mut ids: Vec<&str> = submissions.iter().map(|s| s.id.as_str()).collect();
     ids.sort_unstable();
     ids.into_iter()
         .map(|removed| {
-            let others: Vec<Submission> = submissions.iter().filter(|s| s.id != removed).cloned().collect();
-            let rescored = scoring::score(rubric, &others, measured);
-            let after: Vec<String> = order(rubric, &rescored);
+            let after: Vec<String> = if priced {
+                let others: Vec<Submission> = submissions.iter().filter(|s| s.id != removed).cloned().collect();
+                order(rubric, &scoring::score(rubric, &others, measured))
+            } else {
+                full.clone()
+            };
             let before: Vec<String> =
                 full.iter().filter(|id| id.as_str() != removed && after.contains(id)).cloned().collect();
             let after: Vec<String> = after.into_iter().filter(|id| before.contains(id)).collect();

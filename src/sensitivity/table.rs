@@ -5,7 +5,6 @@
 //! written as shares; a test checks it against `scoring::score` on a
 //! rubric whose weights were moved.
 
-use std::cmp::Ordering;
 use std::ops::Range;
 
 use crate::model::{MissingAnswers, Rubric};
@@ -60,6 +59,9 @@ pub struct Table {
     pub pass_mark: Option<f64>,
     /// The rubric's shares.
     pub shares: Shares,
+    /// Each row's place when rows are sorted by id, and the rows in id order.
+    id_order: Vec<usize>,
+    by_id: Vec<usize>,
 }
 
 impl Table {
@@ -91,16 +93,35 @@ impl Table {
             .iter()
             .filter(|card| card.status != Status::Disqualified)
             .map(|card| {
-                let find = |id: &str| card.criteria.iter().find(|c| c.id == id);
+                // Cards list criteria in rubric order; look up only where they do not.
+                let find = |k: usize, id: &str| match card.criteria.get(k) {
+                    Some(c) if c.id == id => Some(c),
+                    _ => card.criteria.iter().find(|c| c.id == id),
+                };
                 Row {
                     id: card.vendor.clone(),
                     name: card.name.clone(),
-                    s: criteria.iter().map(|k| find(&k.id).and_then(|c| c.s).unwrap_or(0.0)).collect(),
-                    answered: criteria.iter().map(|k| find(&k.id).is_some_and(|c| c.scored.is_some())).collect(),
+                    s: criteria
+                        .iter()
+                        .enumerate()
+                        .map(|(i, k)| find(i, &k.id).and_then(|c| c.s).unwrap_or(0.0))
+                        .collect(),
+                    answered: criteria
+                        .iter()
+                        .enumerate()
+                        .map(|(i, k)| find(i, &k.id).is_some_and(|c| c.scored.is_some()))
+                        .collect(),
                 }
             })
             .collect();
-        Table { columns, criteria, rows, missing: rubric.missing, pass_mark: rubric.pass_mark, shares }
+        let rows: Vec<Row> = rows;
+        let mut by_id: Vec<usize> = (0..rows.len()).collect();
+        by_id.sort_by(|&a, &b| rows[a].id.cmp(&rows[b].id));
+        let mut id_order = vec![0; rows.len()];
+        for (place, &row) in by_id.iter().enumerate() {
+            id_order[row] = place;
+        }
+        Table { columns, criteria, rows, missing: rubric.missing, pass_mark: rubric.pass_mark, shares, id_order, by_id }
     }
 
     /// Whether scores are linear in the shares: every answer counts as
@@ -156,13 +177,26 @@ impl Table {
 
     /// Sort row indexes into SPEC order under `scores`.
     pub fn sort(&self, order: &mut [usize], scores: &[f64]) {
-        let below = |i: usize| self.status(scores[i]) == Status::BelowPassMark;
-        order.sort_by(|&a, &b| {
-            below(a)
-                .cmp(&below(b))
-                .then_with(|| scores[b].partial_cmp(&scores[a]).unwrap_or(Ordering::Equal))
-                .then_with(|| self.rows[a].id.cmp(&self.rows[b].id))
-        });
+        let mut keys = Vec::with_capacity(order.len());
+        self.sort_with(order, scores, &mut keys);
+    }
+
+    /// [`Table::sort`] with a buffer for the sort keys (SMAA's loop): each
+    /// row's key packs, from the top bit down, whether it is below the pass
+    /// mark, its score descending (the bits of a non-negative `f64` order as
+    /// the number does) and its place in id order, so one integer sort
+    /// gives the SPEC order.
+    pub fn sort_with(&self, order: &mut [usize], scores: &[f64], keys: &mut Vec<u128>) {
+        keys.clear();
+        keys.extend(order.iter().map(|&i| {
+            let below = u128::from(self.status(scores[i]) == Status::BelowPassMark);
+            let descending = u128::from(u64::MAX >> 1) - u128::from((scores[i] + 0.0).to_bits());
+            (below << 127) | (descending << 64) | self.id_order[i] as u128
+        }));
+        keys.sort_unstable();
+        for (slot, key) in order.iter_mut().zip(keys.iter()) {
+            *slot = self.by_id[(*key as u64) as usize];
+        }
     }
 
     /// Per row, each category's score in [0, 1] under the criterion shares

@@ -182,6 +182,7 @@ impl Prepared {
             author: provenance.organisation.clone().unwrap_or_else(|| TOOL.to_owned()),
         };
         let ranked = self.scored.cards.len();
+        let robustness = super::sensitivity::robustness(&self.scored);
         let views: Vec<_> = self
             .scored
             .shown()
@@ -191,13 +192,15 @@ impl Prepared {
                 view.sla = self.sla.get(&card.vendor).map(|(report, terms, contract, tickets)| {
                     SlaView::new(report, contract, tickets, terms.currency.as_deref())
                 });
+                view.robustness = robustness.clone();
                 view
             })
             .collect();
         let mut documents = render_in_parallel(&renderer, &views, &self.formats)?;
         if views.len() >= 2 {
             let shown: Vec<_> = self.scored.shown().cloned().collect();
-            let view = view::comparison(&self.scored.rubric, &shown, &provenance);
+            let mut view = view::comparison(&self.scored.rubric, &shown, &provenance);
+            view.robustness = robustness.clone();
             for &format in &self.formats {
                 documents.push(renderer.comparison(&view, format)?);
             }

@@ -88,39 +88,7 @@ impl Sensitivity {
     /// The robustness sentence: how far the most critical weight can move
     /// before rank 1 changes, and how often the winner ranks first in SMAA-2.
     pub fn sentence(&self) -> Option<String> {
-        let winner = self.winner()?;
-        let mut text = match self.weights.first().filter(|w| w.critical_change().is_some()) {
-            Some(w) => {
-                let (direction, share) = match (&w.flip_down, &w.flip_up) {
-                    (Some(down), Some(up)) if (up.share - w.share) < (w.share - down.share) => {
-                        ("rises above", up.share)
-                    }
-                    (Some(down), _) => ("falls below", down.share),
-                    (None, Some(up)) => ("rises above", up.share),
-                    (None, None) => unreachable!("a critical weight has a flip"),
-                };
-                format!(
-                    "{} stays first unless the weight of {} {direction} {:.1} % (now {:.1} %)",
-                    winner.name,
-                    self.weight_name(w.weight),
-                    share * 100.0,
-                    w.share * 100.0
-                )
-            }
-            None => format!("{} stays first whichever single weight moves", winner.name),
-        };
-        if let Some(smaa) = &self.smaa {
-            let row = self.table.rows.iter().position(|r| r.id == winner.id)?;
-            let first = smaa.acceptability[row].first().copied().unwrap_or(0.0);
-            text.push_str(&format!(
-                "; first in {:.0} % of {} weightings (seed {})",
-                first * 100.0,
-                thousands(smaa.samples),
-                self.seed
-            ));
-        }
-        text.push('.');
-        Some(text)
+        sentence(&self.table, &self.weights, self.smaa.as_ref(), self.seed)
     }
 
     /// The decision as the ledger records it: float-free, decimals as strings.
@@ -164,6 +132,59 @@ impl Sensitivity {
             result: self.summary(clock, samples),
         }
     }
+}
+
+/// The robustness sentence of a ranking: "X stays first unless the weight
+/// of Y falls below a % (now b %); first in c % of N weightings (seed S)."
+pub fn sentence(table: &Table, weights: &[WeightSensitivity], smaa: Option<&Smaa>, seed: u64) -> Option<String> {
+    let scores = table.scores(&table.shares);
+    let row = *table.ranking(&scores).first()?;
+    let winner = &table.rows[row];
+    let mut text = match weights.first().filter(|w| w.critical_change().is_some()) {
+        Some(w) => {
+            let (direction, share) = match (&w.flip_down, &w.flip_up) {
+                (Some(down), Some(up)) if (up.share - w.share) < (w.share - down.share) => ("rises above", up.share),
+                (Some(down), _) => ("falls below", down.share),
+                (None, Some(up)) => ("rises above", up.share),
+                (None, None) => unreachable!("a critical weight has a flip"),
+            };
+            let name = match w.weight {
+                Weight::Category(j) => &table.columns[j].name,
+                Weight::Criterion(k) => &table.criteria[k].name,
+            };
+            format!(
+                "{} stays first unless the weight of {name} {direction} {:.1} % (now {:.1} %)",
+                winner.name,
+                share * 100.0,
+                w.share * 100.0
+            )
+        }
+        None => format!("{} stays first whichever single weight moves", winner.name),
+    };
+    if let Some(smaa) = smaa {
+        let first = smaa.acceptability[row].first().copied().unwrap_or(0.0) * 100.0;
+        // Whole percent, unless that would round a near-certainty to 100 % (or a chance to 0 %).
+        let shown = match format!("{first:.0}") {
+            whole if (whole == "100" && first < 100.0) || (whole == "0" && first > 0.0) => format!("{first:.1}"),
+            whole => whole,
+        };
+        text.push_str(&format!("; first in {shown} % of {} weightings (seed {seed})", thousands(smaa.samples)));
+    }
+    text.push('.');
+    Some(text)
+}
+
+/// The samples and seed of the robustness sentence on scorecards and `score --explain`.
+pub const SENTENCE_SAMPLES: usize = 10_000;
+
+/// The robustness sentence of a scored cohort with the defaults of
+/// `sensitivity` (category shares, proportional, 10,000 weightings, seed 1).
+pub fn robustness(scored: &Scored) -> Option<String> {
+    let table = Table::new(&scored.rubric, &scored.cards);
+    let weights = sensitivity::one_at_a_time(&table, Level::Category, Renormalize::Proportional);
+    let options = SmaaOptions { samples: SENTENCE_SAMPLES, seed: 1, spread: None, criteria: false, threads: 0 };
+    let smaa = (!table.rows.is_empty()).then(|| sensitivity::smaa(&table, &options));
+    sentence(&table, &weights, smaa.as_ref(), 1)
 }
 
 /// `category`, `criterion` or `both`.

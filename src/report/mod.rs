@@ -172,6 +172,7 @@ mod tests {
             flags: vec![],
             findings: None,
             sla: None,
+            robustness: None,
         }
     }
 

@@ -66,6 +66,8 @@ pub struct ScorecardView {
     pub findings: Option<FindingsView>,
     /// SLA attainment, once tickets are measured for this vendor.
     pub sla: Option<SlaView>,
+    /// How the ranking stands up to moved weights (SPEC section 13), one sentence.
+    pub robustness: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -134,6 +136,8 @@ pub struct ComparisonView {
     pub provenance: Provenance,
     pub categories: Vec<Named>,
     pub vendors: Vec<ComparisonRow>,
+    /// How the ranking stands up to moved weights (SPEC section 13), one sentence.
+    pub robustness: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -473,6 +477,7 @@ pub fn scorecard(rubric: &Rubric, card: &Scorecard, ranked: usize, provenance: &
         flags: card.flags.iter().map(|f| f.as_str()).collect(),
         findings: None,
         sla: None,
+        robustness: None,
     }
 }
 
@@ -496,6 +501,7 @@ pub fn comparison(rubric: &Rubric, cards: &[Scorecard], provenance: &Provenance)
                 flags: card.flags.iter().map(|f| f.as_str()).collect(),
             })
             .collect(),
+        robustness: None,
     }
 }
 

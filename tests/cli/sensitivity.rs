@@ -127,3 +127,29 @@ fn table_and_csv_and_the_ledger_entry() {
     assert!(inputs.contains(&"builtin:ecommerce-outsourcing"));
     assert!(inputs.contains(&"vendors/northwind-cx/vendor.toml"));
 }
+
+fn pdf_text(path: &std::path::Path) -> String {
+    let doc = lopdf::Document::load(path).unwrap();
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    doc.extract_text(&pages).unwrap()
+}
+
+#[test]
+fn the_robustness_sentence_is_on_explain_scorecards_and_the_comparison() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    let (json, _) = json(&ws, &["--dry-run"]);
+    let sentence = json["sentence"].as_str().unwrap().to_owned();
+    assert!(sentence.contains("of 10,000 weightings (seed 1)."), "{sentence}");
+    // `score --explain` and the reports say what `sensitivity` says with its defaults.
+    let explain = vendorscore(&ws).args(["score", "--explain", "--dry-run", "vendors/northwind-cx"]).output().unwrap();
+    assert!(String::from_utf8(explain.stdout).unwrap().contains(&sentence));
+    let output = vendorscore(&ws).args(["report", "--out", "reports", "--dry-run"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for pdf in ["northwind-cx.pdf", "bayanihan-cx.pdf", "comparison.pdf"] {
+        let text = words(&pdf_text(&ws.join("reports").join(pdf)));
+        assert!(text.contains("stays first unless the weight of"), "{pdf}: {text}");
+        assert!(text.contains("weightings (seed 1)"), "{pdf}: {text}");
+    }
+}

@@ -182,7 +182,7 @@ impl Prepared {
             author: provenance.organisation.clone().unwrap_or_else(|| TOOL.to_owned()),
         };
         let ranked = self.scored.cards.len();
-        let robustness = super::sensitivity::robustness(&self.scored);
+        let robustness = super::sensitivity::robustness_view(&self.scored);
         let views: Vec<_> = self
             .scored
             .shown()
@@ -192,7 +192,7 @@ impl Prepared {
                 view.sla = self.sla.get(&card.vendor).map(|(report, terms, contract, tickets)| {
                     SlaView::new(report, contract, tickets, terms.currency.as_deref())
                 });
-                view.robustness = robustness.clone();
+                view.robustness = robustness.as_ref().map(|r| r.sentence.clone());
                 view
             })
             .collect();

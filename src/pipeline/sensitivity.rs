@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use super::score::{ScoreRequest, Scored, score_in};
 use super::{Clock, Decided, PipelineError, Run};
 use crate::load::Loader;
+use crate::report::view::{FirstShare, RobustnessView, WinnerInterval};
 use crate::scoring::round2;
 use crate::sensitivity::{self, LeftOut, Level, Renormalize, Row, Smaa, SmaaOptions, Table, Weight, WeightSensitivity};
 use crate::workspace::Workspace;
@@ -177,14 +178,48 @@ pub fn sentence(table: &Table, weights: &[WeightSensitivity], smaa: Option<&Smaa
 /// The samples and seed of the robustness sentence on scorecards and `score --explain`.
 pub const SENTENCE_SAMPLES: usize = 10_000;
 
-/// The robustness sentence of a scored cohort with the defaults of
+/// The analyses behind the robustness sentence: the defaults of
 /// `sensitivity` (category shares, proportional, 10,000 weightings, seed 1).
-pub fn robustness(scored: &Scored) -> Option<String> {
+fn defaults(scored: &Scored) -> (Table, Vec<WeightSensitivity>, Option<Smaa>) {
     let table = Table::new(&scored.rubric, &scored.cards);
     let weights = sensitivity::one_at_a_time(&table, Level::Category, Renormalize::Proportional);
     let options = SmaaOptions { samples: SENTENCE_SAMPLES, seed: 1, spread: None, criteria: false, threads: 0 };
     let smaa = (!table.rows.is_empty()).then(|| sensitivity::smaa(&table, &options));
+    (table, weights, smaa)
+}
+
+/// The robustness sentence of a scored cohort (`score --explain`).
+pub fn robustness(scored: &Scored) -> Option<String> {
+    let (table, weights, smaa) = defaults(scored);
     sentence(&table, &weights, smaa.as_ref(), 1)
+}
+
+/// The robustness sentence with the data of the comparison's charts: rank-1
+/// acceptability per vendor and the winner interval of each category.
+pub fn robustness_view(scored: &Scored) -> Option<RobustnessView> {
+    let (table, weights, smaa) = defaults(scored);
+    let sentence = sentence(&table, &weights, smaa.as_ref(), 1)?;
+    let smaa = smaa?;
+    let order = table.ranking(&table.scores(&table.shares));
+    let first = order
+        .iter()
+        .map(|&i| FirstShare { name: table.rows[i].name.clone(), percent: smaa.acceptability[i][0] * 100.0 })
+        .collect();
+    let mut intervals: Vec<WinnerInterval> = weights
+        .iter()
+        .filter_map(|w| match w.weight {
+            Weight::Category(j) => Some(WinnerInterval {
+                name: table.columns[j].name.clone(),
+                now: w.share * 100.0,
+                lo: w.winner_interval.0 * 100.0,
+                hi: w.winner_interval.1 * 100.0,
+            }),
+            Weight::Criterion(_) => None,
+        })
+        .collect();
+    // A tornado chart: the narrowest interval on top.
+    intervals.sort_by(|a, b| (a.hi - a.lo).total_cmp(&(b.hi - b.lo)));
+    Some(RobustnessView { sentence, samples: smaa.samples, seed: 1, first, intervals })
 }
 
 /// `category`, `criterion` or `both`.

@@ -152,4 +152,8 @@ fn the_robustness_sentence_is_on_explain_scorecards_and_the_comparison() {
         assert!(text.contains("stays first unless the weight of"), "{pdf}: {text}");
         assert!(text.contains("weightings (seed 1)"), "{pdf}: {text}");
     }
+    // The comparison draws both charts: rank 1 per vendor, and the winner interval per category.
+    let comparison = words(&pdf_text(&ws.join("reports/comparison.pdf")));
+    assert!(comparison.contains("How often each vendor ranks first"), "{comparison}");
+    assert!(comparison.contains("How far each weight can move") && comparison.contains("Commercial terms"));
 }

@@ -6,6 +6,7 @@ mod archive;
 mod canvas;
 mod comparison;
 pub mod fonts;
+mod robustness;
 mod scorecard;
 
 use printpdf::{Mm, Op, PdfDocument, PdfFont, PdfPage, PdfSaveOptions};

@@ -126,6 +126,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
         samples: 10_000,
         seed: 1,
         spread: None,
+        panel: false,
         threads: 0,
     };
     let analysed = match pipeline::sensitivity::sensitivity(&env.workspace, &clock, &request) {

@@ -49,6 +49,9 @@ pub struct SensitivityArgs {
     /// Draw each category weight within ±PCT % of its value instead of anywhere on the simplex
     #[arg(long, value_name = "PCT", value_parser = spread)]
     pub spread: Option<f64>,
+    /// In each weighting, score every panel criterion by one evaluator drawn at random
+    #[arg(long)]
+    pub panel_samples: bool,
 }
 
 fn spread(text: &str) -> Result<f64, String> {
@@ -78,6 +81,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: SensitivityArgs) -> anyhow::
         samples: args.samples,
         seed: args.seed,
         spread: args.spread,
+        panel: args.panel_samples,
         threads: 0,
     };
     let decided = match sensitivity(&env.workspace, &clock, &request) {

@@ -25,6 +25,8 @@ pub struct SensitivityRequest {
     pub seed: u64,
     /// `--spread PCT`.
     pub spread: Option<f64>,
+    /// `--panel-samples`: one evaluator per panel criterion per sample.
+    pub panel: bool,
     /// Worker threads for SMAA-2, 0 for one per core (the result is the same).
     pub threads: usize,
 }
@@ -38,6 +40,7 @@ pub struct Sensitivity {
     pub renormalize: Renormalize,
     pub seed: u64,
     pub spread: Option<f64>,
+    pub panel: bool,
     /// Most critical first.
     pub weights: Vec<WeightSensitivity>,
     pub smaa: Option<Smaa>,
@@ -106,6 +109,7 @@ impl Sensitivity {
             "samples": samples,
             "seed": self.seed,
             "spread": self.spread.map(|s| format!("{s}")),
+            "panel_samples": self.panel,
             "winner": self.winner().map(|w| w.id.clone()),
             "most_critical": self.most_critical(),
             "weights": self.weights.iter().map(|w| json!({
@@ -183,7 +187,8 @@ pub const SENTENCE_SAMPLES: usize = 10_000;
 fn defaults(scored: &Scored) -> (Table, Vec<WeightSensitivity>, Option<Smaa>) {
     let table = Table::new(&scored.rubric, &scored.cards);
     let weights = sensitivity::one_at_a_time(&table, Level::Category, Renormalize::Proportional);
-    let options = SmaaOptions { samples: SENTENCE_SAMPLES, seed: 1, spread: None, criteria: false, threads: 0 };
+    let options =
+        SmaaOptions { samples: SENTENCE_SAMPLES, seed: 1, spread: None, criteria: false, panel: false, threads: 0 };
     let smaa = (!table.rows.is_empty()).then(|| sensitivity::smaa(&table, &options));
     (table, weights, smaa)
 }
@@ -267,6 +272,7 @@ pub fn analyse(scored: Scored, request: &SensitivityRequest) -> Sensitivity {
             seed: request.seed,
             spread: request.spread,
             criteria: request.level != Level::Category,
+            panel: request.panel,
             threads: request.threads,
         };
         sensitivity::smaa(&table, &options)
@@ -280,6 +286,7 @@ pub fn analyse(scored: Scored, request: &SensitivityRequest) -> Sensitivity {
         renormalize: request.renormalize,
         seed: request.seed,
         spread: request.spread,
+        panel: request.panel,
         weights,
         smaa,
         leave_one_out,

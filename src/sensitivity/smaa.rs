@@ -8,7 +8,10 @@
 //! this file's recipe. Samples are cut into chunks of [`CHUNK`]; chunk `k`
 //! reads stream `k` from its start, whichever thread computes it, and the
 //! chunks are added up in chunk order, so every thread count gives the same
-//! bytes. A uniform number is the top 53 bits of one `u64` over 2^53.
+//! bytes. A uniform number is the top 53 bits of one `u64` over 2^53. Each
+//! sample draws the category shares, then (when sampled) each category's
+//! criterion shares in rubric order, then (with panel sampling) one
+//! evaluator per panel criterion, vendor by vendor.
 
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
@@ -28,6 +31,9 @@ pub struct SmaaOptions {
     pub spread: Option<f64>,
     /// Sample criterion shares within each category too.
     pub criteria: bool,
+    /// Draw one evaluator's value per panel criterion and vendor in each
+    /// sample, instead of the panel's aggregate (gates stay as decided).
+    pub panel: bool,
     /// Worker threads, 0 for one per core; the result does not depend on it.
     pub threads: usize,
 }
@@ -167,8 +173,10 @@ fn chunk(table: &Table, options: &SmaaOptions, k: u64, count: usize) -> Tally {
     let mut rng = generator(options.seed, k);
     let mut shares = table.shares.clone();
     let mut cuts = Vec::new();
-    // Criterion shares as written: each vendor's category scores are fixed.
-    let fixed = (!options.criteria).then(|| table.category_scores(&table.shares.criteria));
+    // Criterion shares and answers as written: each vendor's category scores are fixed.
+    let panel = options.panel && table.rows.iter().any(|r| !r.panel.is_empty());
+    let fixed = (!options.criteria && !panel).then(|| table.category_scores(&table.shares.criteria));
+    let mut drawn: Vec<Vec<f64>> = if panel { table.rows.iter().map(|r| r.s.clone()).collect() } else { Vec::new() };
     let mut scores = vec![0.0; n];
     let mut order: Vec<usize> = (0..n).collect();
     let mut keys = Vec::with_capacity(n);
@@ -190,6 +198,14 @@ fn chunk(table: &Table, options: &SmaaOptions, k: u64, count: usize) -> Tally {
             Some(matrix) => {
                 for (score, row) in scores.iter_mut().zip(matrix) {
                     *score = category_score(row, &shares.categories);
+                }
+            }
+            None if panel => {
+                for ((score, row), s) in scores.iter_mut().zip(&table.rows).zip(&mut drawn) {
+                    for (k, values) in &row.panel {
+                        s[*k] = values[((uniform(&mut rng) * values.len() as f64) as usize).min(values.len() - 1)];
+                    }
+                    *score = table.score_of(s, &row.answered, &shares);
                 }
             }
             None => {

@@ -7,8 +7,8 @@
 
 use std::ops::Range;
 
-use crate::model::{MissingAnswers, Rubric};
-use crate::scoring::{Scorecard, Status, round2};
+use crate::model::{GivenValue, MissingAnswers, Rubric};
+use crate::scoring::{Scorecard, Status, normalize, round2};
 
 /// A category's place in the table.
 #[derive(Debug, Clone)]
@@ -37,6 +37,8 @@ pub struct Row {
     pub s: Vec<f64>,
     /// Whether each criterion was answered (for `missing = "exclude"`).
     pub answered: Vec<bool>,
+    /// Panel criteria (index, `s` of each evaluator's value), for `--panel-samples`.
+    pub panel: Vec<(usize, Vec<f64>)>,
 }
 
 /// Weights as shares: each category's of the categories, each criterion's
@@ -111,6 +113,17 @@ impl Table {
                         .enumerate()
                         .map(|(i, k)| find(i, &k.id).is_some_and(|c| c.scored.is_some()))
                         .collect(),
+                    panel: criteria
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, k)| {
+                            let result = find(i, &k.id).filter(|c| c.s.is_some() && c.panel.len() > 1)?;
+                            let scoring = &rubric.criterion(&k.id)?.scoring;
+                            let s: Option<Vec<f64>> =
+                                result.panel.iter().map(|p| normalize(scoring, &GivenValue::Number(p.value))).collect();
+                            Some((i, s?))
+                        })
+                        .collect(),
                 }
             })
             .collect();
@@ -132,10 +145,15 @@ impl Table {
 
     /// A vendor's score (0..=100, unrounded) under some shares.
     pub fn score(&self, row: &Row, shares: &Shares) -> f64 {
+        self.score_of(&row.s, &row.answered, shares)
+    }
+
+    /// The score of `s` per criterion under some shares (a row with sampled panel values).
+    pub fn score_of(&self, s: &[f64], answered: &[bool], shares: &Shares) -> f64 {
         let score = if self.missing == MissingAnswers::Zero {
             let mut total = 0.0;
             for (column, &p) in self.columns.iter().zip(&shares.categories) {
-                let inner: f64 = column.criteria.clone().map(|k| shares.criteria[k] * row.s[k]).sum();
+                let inner: f64 = column.criteria.clone().map(|k| shares.criteria[k] * s[k]).sum();
                 total += p * inner;
             }
             100.0 * total
@@ -143,9 +161,9 @@ impl Table {
             let (mut points, mut included) = (0.0, 0.0);
             for (column, &p) in self.columns.iter().zip(&shares.categories) {
                 let (mut kept, mut inner) = (0.0, 0.0);
-                for k in column.criteria.clone().filter(|&k| row.answered[k]) {
+                for k in column.criteria.clone().filter(|&k| answered[k]) {
                     kept += shares.criteria[k];
-                    inner += shares.criteria[k] * row.s[k];
+                    inner += shares.criteria[k] * s[k];
                 }
                 if kept > 0.0 {
                     points += p * inner / kept;

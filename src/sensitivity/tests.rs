@@ -514,7 +514,7 @@ best = 1
 }
 
 fn options(samples: usize, seed: u64, threads: usize) -> SmaaOptions {
-    SmaaOptions { samples, seed, spread: None, criteria: false, threads }
+    SmaaOptions { samples, seed, spread: None, criteria: false, panel: false, threads }
 }
 
 #[test]
@@ -710,4 +710,56 @@ fn diff_across_a_reweighting_an_added_and_a_removed_criterion_and_a_changed_gate
             ("criterion added", "s.audit", None, Some("1")),
         ]
     );
+}
+
+#[test]
+fn panel_samples_draw_one_evaluator_per_criterion() {
+    let text = r#"
+[rubric]
+id = "panel"
+name = "Panel"
+version = "1.0.0"
+[[category]]
+id = "c"
+name = "C"
+weight = 1
+[[category.criterion]]
+id = "demo"
+name = "Demo"
+weight = 1
+kind = "scale"
+source = "panel"
+levels = [{ score = 0, label = "0" }, { score = 1, label = "1" }, { score = 2, label = "2" }, { score = 3, label = "3" }, { score = 4, label = "4" }]
+[[category.criterion]]
+id = "other"
+name = "Other"
+weight = 1
+kind = "number"
+worst = 0
+best = 100
+"#;
+    let rubric = rubric(text);
+    let evaluators = |values: &[f64]| -> Vec<crate::model::PanelValue> {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| crate::model::PanelValue { evaluator: format!("e{i}"), value: *v, note: None })
+            .collect()
+    };
+    let mut a = vendor("a", &[("c.other", number(50.0))]);
+    a.panel.insert("c.demo".into(), evaluators(&[0.0, 4.0]));
+    let mut b = vendor("b", &[("c.other", number(60.0))]);
+    b.panel.insert("c.demo".into(), evaluators(&[2.0, 2.0]));
+    let (table, _) = table_of(&rubric, &[a, b]);
+    // The median of a's panel is 2 (s = 0.5): a = 50 (0.5 + 0.5) = 50 < b = 50 (0.5 + 0.6) = 55.
+    let n = 20_000;
+    let fixed = smaa(&table, &options(n, 5, 2));
+    let ia = table.rows.iter().position(|r| r.id == "a").unwrap();
+    assert_eq!(fixed.acceptability[ia][0], 0.0);
+    // One evaluator at a time: a's s is 0 or 1 with probability 1/2 each, so a scores
+    // 25 or 75 and ranks first half the time (b's evaluators agree).
+    let sampled = smaa(&table, &SmaaOptions { panel: true, ..options(n, 5, 2) });
+    let sigma = (0.25 / n as f64).sqrt();
+    assert!(close(sampled.acceptability[ia][0], 0.5, 4.0 * sigma), "{:?}", sampled.acceptability);
+    assert_eq!(smaa(&table, &SmaaOptions { panel: true, ..options(n, 5, 1) }), sampled, "one thread or two");
 }

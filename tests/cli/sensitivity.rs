@@ -83,6 +83,11 @@ fn the_same_seed_gives_the_same_bytes_and_another_seed_another_sample() {
     assert_eq!(other["weights"], one["weights"], "only the sample depends on the seed");
     let (spread, _) = json(&ws, &["--samples", "1000", "--spread", "20", "--dry-run"]);
     assert_eq!(spread["spread"], 20.0);
+    // The sample's panel criteria (evaluations/) drawn one evaluator at a time: still one result per seed.
+    let panel = ["--samples", "1000", "--panel-samples", "--dry-run"];
+    let (sampled, bytes) = json(&ws, &panel);
+    assert_eq!(sampled["panel_samples"], true);
+    assert_eq!(json(&ws, &panel).1, bytes);
 }
 
 #[test]

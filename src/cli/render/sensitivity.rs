@@ -81,6 +81,7 @@ pub fn to_json(result: &Sensitivity, as_of: &str) -> Value {
         "samples": result.smaa.as_ref().map_or(0, |s| s.samples),
         "seed": result.seed,
         "spread": result.spread,
+        "panel_samples": result.panel,
         "winner": result.winner().map(|w| w.id.clone()),
         "most_critical": result.most_critical(),
         "sentence": result.sentence(),
@@ -209,6 +210,7 @@ pub fn table(result: &Sensitivity, as_of: &str) -> String {
             Some(pct) => format!("each weight within ±{pct} %"),
             None => "shares uniform on the simplex".to_owned(),
         };
+        let how = if result.panel { format!("{how}, one evaluator per panel criterion") } else { how };
         let _ = writeln!(
             out,
             "\nSMAA-2: {} weightings (seed {}), {how}; share of weightings at each rank",

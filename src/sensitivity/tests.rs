@@ -763,3 +763,46 @@ best = 100
     assert!(close(sampled.acceptability[ia][0], 0.5, 4.0 * sigma), "{:?}", sampled.acceptability);
     assert_eq!(smaa(&table, &SmaaOptions { panel: true, ..options(n, 5, 1) }), sampled, "one thread or two");
 }
+
+#[test]
+fn smaa_matches_the_analytic_three_vendor_case() {
+    // Three categories, vendor i scores 100 on category i only: i ranks first
+    // exactly when its share is the largest, probability 1/3 by symmetry. The
+    // largest of three uniform spacings has mean (1 + 1/2 + 1/3)/3 = 11/18, so
+    // i's central weights are 11/18 on its own category and 7/36 on each other.
+    // Given that it is the largest, a share lies in [1/3, 1]: variance at most
+    // (2/3)²/4 = 1/9, which bounds the standard error of the central weights.
+    let mut text = String::from("[rubric]\nid = \"three\"\nname = \"Three\"\nversion = \"1.0.0\"\n");
+    for id in ["x", "y", "z"] {
+        text.push_str(&format!(
+            "[[category]]\nid = \"{id}\"\nname = \"{id}\"\nweight = 1\n[[category.criterion]]\nid = \"v\"\nname = \"v\"\nweight = 1\nkind = \"number\"\nworst = 0\nbest = 100\n"
+        ));
+    }
+    let unit = |id: &str, on: usize| {
+        let answers: Vec<(String, GivenValue)> = ["x", "y", "z"]
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (format!("{c}.v"), number(if i == on { 100.0 } else { 0.0 })))
+            .collect();
+        let refs: Vec<(&str, GivenValue)> = answers.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        vendor(id, &refs)
+    };
+    let (table, _) = table_of(&rubric(&text), &[unit("a", 0), unit("b", 1), unit("c", 2)]);
+    let n = 30_000;
+    let result = smaa(&table, &options(n, 11, 2));
+    let first_sigma = (1.0 / 3.0 * 2.0 / 3.0 / n as f64).sqrt();
+    for (i, row) in table.rows.iter().enumerate() {
+        let own = ["a", "b", "c"].iter().position(|v| *v == row.id).unwrap();
+        assert!(close(result.acceptability[i][0], 1.0 / 3.0, 4.0 * first_sigma), "{:?}", result.acceptability);
+        let firsts = result.acceptability[i][0] * n as f64;
+        let sigma = (1.0 / 9.0 / firsts).sqrt();
+        let central = result.central[i].as_ref().unwrap();
+        for (c, share) in central.iter().enumerate() {
+            let want = if c == own { 11.0 / 18.0 } else { 7.0 / 36.0 };
+            assert!(close(*share, want, 4.0 * sigma), "{}: {central:?}", row.id);
+        }
+        for j in (0..3).filter(|&j| j != i) {
+            assert!(close(result.pairwise[i][j], 0.5, 4.0 * (0.25 / n as f64).sqrt()));
+        }
+    }
+}

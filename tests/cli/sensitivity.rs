@@ -162,3 +162,28 @@ fn the_robustness_sentence_is_on_explain_scorecards_and_the_comparison() {
     assert!(comparison.contains("How often each vendor ranks first"), "{comparison}");
     assert!(comparison.contains("How far each weight can move") && comparison.contains("Commercial terms"));
 }
+
+#[test]
+#[cfg(target_os = "linux")]
+fn one_core_gives_the_same_bytes_as_all_cores() {
+    // `taskset -c 0` leaves the process one core, and the sampler one thread.
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    let args = ["sensitivity", "--samples", "5000", "--level", "both", "--format", "json", "--dry-run"];
+    let all = vendorscore(&ws).args(args).output().unwrap();
+    assert!(all.status.success());
+    let binary = assert_cmd::cargo::cargo_bin("vendorscore");
+    let one = std::process::Command::new("taskset")
+        .arg("-c")
+        .arg("0")
+        .arg(binary)
+        .args(args)
+        .current_dir(&ws)
+        .env("SOURCE_DATE_EPOCH", "1795255200")
+        .env("NO_COLOR", "1")
+        .env_remove("VENDORSCORE_WORKSPACE")
+        .output()
+        .expect("taskset (util-linux) runs");
+    assert!(one.status.success(), "{}", String::from_utf8_lossy(&one.stderr));
+    assert_eq!(one.stdout, all.stdout);
+}

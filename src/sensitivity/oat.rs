@@ -8,9 +8,11 @@
 //! each pass-mark crossing is solved exactly from the scores at the ends of
 //! the piece. Elsewhere (`missing = "exclude"`, clipped equal shares) the
 //! scores are ratios of linear functions: each piece is scanned on a grid of
-//! [`GRID`] steps and every change of sign is bisected to 1e-10.
-//! Between two consecutive crossings nothing changes, so the ranking is
-//! evaluated once per stretch, with the same ranking rule as `score`.
+//! [`GRID`] steps (fewer for cohorts over 50 vendors, at least 200) and every
+//! change of sign is bisected to 1e-10. Nothing changes between two
+//! consecutive crossings, so the analysis walks from the share now towards
+//! each end, crossing by crossing, ranking again (with the same rule as
+//! `score`) only where the result can change.
 
 use super::table::{Shares, Table};
 use crate::scoring::Status;
@@ -230,25 +232,46 @@ fn bisect(f: &impl Fn(f64) -> f64, mut a: f64, mut b: f64) -> f64 {
     0.5 * (a + b)
 }
 
-/// Every share at which some pair of vendors or some vendor and the pass
-/// mark cross.
-fn crossings(table: &Table, weight: Weight, how: Renormalize) -> Vec<f64> {
+/// What crosses at an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Crosses {
+    /// Two rows' scores.
+    Pair(usize, usize),
+    /// A row's score and the pass mark.
+    PassMark(usize),
+}
+
+/// A share at which something crosses.
+#[derive(Debug, Clone, Copy)]
+struct Event {
+    x: f64,
+    what: Crosses,
+}
+
+/// Grid steps for a non-linear piece: [`GRID`], fewer for large cohorts
+/// (every step compares every pair), never under 200.
+fn steps_for(rows: usize) -> usize {
+    (GRID * 50 / rows.max(50)).max(200)
+}
+
+/// Every share in (0, 1) at which some pair of vendors or some vendor and
+/// the pass mark cross, sorted.
+fn crossings(table: &Table, weight: Weight, how: Renormalize) -> Vec<Event> {
     let n = table.rows.len();
     let threshold = table.pass_mark.map(|m| m - 0.005);
     let at = |x: f64| table.scores(&shares_with(table, weight, x, how));
     let mut events = Vec::new();
     for (a, b, linear) in pieces(table, weight, how) {
-        events.push(a);
-        events.push(b);
-        let steps = if linear { 1 } else { GRID };
+        let steps = if linear { 1 } else { steps_for(n) };
         let grid: Vec<f64> = (0..=steps).map(|i| a + (b - a) * i as f64 / steps as f64).collect();
         let values: Vec<Vec<f64>> = grid.iter().map(|&x| at(x)).collect();
         for step in 0..steps {
             let (x1, x2) = (grid[step], grid[step + 1]);
             let (v1, v2) = (&values[step], &values[step + 1]);
-            let mut solve = |d1: f64, d2: f64, f: &dyn Fn(f64) -> f64| {
+            let mut solve = |d1: f64, d2: f64, what: Crosses, f: &dyn Fn(f64) -> f64| {
                 if (d1 < 0.0 && d2 > 0.0) || (d1 > 0.0 && d2 < 0.0) {
-                    events.push(if linear { x1 + (x2 - x1) * d1 / (d1 - d2) } else { bisect(&f, x1, x2) });
+                    let x = if linear { x1 + (x2 - x1) * d1 / (d1 - d2) } else { bisect(&f, x1, x2) };
+                    events.push(Event { x, what });
                 }
             };
             for u in 0..n {
@@ -257,91 +280,87 @@ fn crossings(table: &Table, weight: Weight, how: Renormalize) -> Vec<f64> {
                         let shares = shares_with(table, weight, x, how);
                         table.score(&table.rows[u], &shares) - table.score(&table.rows[v], &shares)
                     };
-                    solve(v1[u] - v1[v], v2[u] - v2[v], &f);
+                    solve(v1[u] - v1[v], v2[u] - v2[v], Crosses::Pair(u, v), &f);
                 }
                 if let Some(t) = threshold {
                     let f = |x: f64| table.score(&table.rows[u], &shares_with(table, weight, x, how)) - t;
-                    solve(v1[u] - t, v2[u] - t, &f);
+                    solve(v1[u] - t, v2[u] - t, Crosses::PassMark(u), &f);
                 }
             }
         }
     }
-    events.retain(|x| (0.0..=1.0).contains(x));
-    events.sort_by(f64::total_cmp);
-    events.dedup_by(|a, b| (*a - *b).abs() < 1e-12);
+    events.retain(|e| e.x > 0.0 && e.x < 1.0);
+    events.sort_by(|a, b| a.x.total_cmp(&b.x));
     events
 }
 
-/// One stretch between two crossings: its ranking and statuses.
-struct Stretch {
-    lo: f64,
-    hi: f64,
-    ranking: Vec<usize>,
-    statuses: Vec<Status>,
-}
-
-/// The sensitivity of one weight.
+/// The sensitivity of one weight: walk from the share now towards 0 and
+/// towards 1, event by event. Rank 1 can only change where the leader
+/// crosses someone or the pass mark; the ranking, where two vendors with
+/// the same status cross or a status changes (checked by ranking again);
+/// a status, where that vendor crosses the pass mark.
 pub fn analyse(table: &Table, weight: Weight, how: Renormalize) -> WeightSensitivity {
     let x0 = share_of(table, weight);
-    let state = |x: f64| {
-        let scores = table.scores(&shares_with(table, weight, x, how));
-        (table.ranking(&scores), scores.iter().map(|&s| table.status(s)).collect::<Vec<_>>())
-    };
-    // The share now is always a bound, so a tie at it shows on either side.
-    let mut bounds = crossings(table, weight, how);
-    bounds.retain(|x| (x - x0).abs() >= 1e-12);
-    bounds.push(x0);
-    bounds.sort_by(f64::total_cmp);
-    let stretches: Vec<Stretch> = bounds
-        .windows(2)
-        .map(|w| {
-            let (ranking, statuses) = state(0.5 * (w[0] + w[1]));
-            Stretch { lo: w[0], hi: w[1], ranking, statuses }
-        })
-        .collect();
-    let (now, statuses_now) = state(x0);
+    let ranking_at = |x: f64| table.ranking(&table.scores(&shares_with(table, weight, x, how)));
+    let events = crossings(table, weight, how);
+    let scores_now = table.scores(&table.shares);
+    let now = table.ranking(&scores_now);
+    let statuses_now: Vec<Status> = scores_now.iter().map(|&s| table.status(s)).collect();
     let winner = now.first().copied();
-    let same_winner = |s: &Stretch| s.ranking.first().copied() == winner;
-    let same_ranking = |s: &Stretch| s.ranking == now;
-    let below: Vec<&Stretch> = stretches.iter().rev().filter(|s| s.lo < x0).collect();
-    let above: Vec<&Stretch> = stretches.iter().filter(|s| s.hi > x0).collect();
-    let reach = |side: &[&Stretch], same: &dyn Fn(&Stretch) -> bool, down: bool| -> (f64, Option<usize>) {
-        let mut edge = x0;
-        for stretch in side {
-            if !same(stretch) {
-                return (edge, Some(stretch.ranking.first().copied().unwrap_or(0)));
-            }
-            edge = if down { stretch.lo } else { stretch.hi };
-        }
-        (edge, None)
-    };
-    let (lo, down_winner) = reach(&below, &same_winner, true);
-    let (hi, up_winner) = reach(&above, &same_winner, false);
-    let (rlo, _) = reach(&below, &same_ranking, true);
-    let (rhi, _) = reach(&above, &same_ranking, false);
-    let flip =
-        |share: f64, to: Option<usize>| to.filter(|_| !table.rows.is_empty()).map(|winner| Flip { share, winner });
+    let below: Vec<Event> = events.iter().rev().filter(|e| e.x < x0).copied().collect();
+    let above: Vec<Event> = events.iter().filter(|e| e.x > x0).copied().collect();
     let mut pass_mark_crossings = Vec::new();
-    for side in [&below, &above] {
-        let mut previous = &statuses_now;
-        for stretch in side.iter() {
-            for (vendor, (&before, &after)) in previous.iter().zip(&stretch.statuses).enumerate() {
-                if before != after {
-                    let share = if stretch.hi <= x0 { stretch.hi } else { stretch.lo };
-                    pass_mark_crossings.push(Crossing { vendor, share, status: after });
+    let mut walk = |side: &[Event], end: f64| -> (Option<Flip>, f64, f64) {
+        let mut statuses = statuses_now.clone();
+        let (mut flip, mut winner_edge, mut ranking_edge) = (None, None, None);
+        for (i, event) in side.iter().enumerate() {
+            // Somewhere strictly between this event and the next one (or the end).
+            let beyond = 0.5 * (event.x + side.get(i + 1).map_or(end, |e| e.x));
+            // A leader below the pass mark gives way to anyone who becomes qualified.
+            let winner_below = winner.is_some_and(|w| statuses[w] == Status::BelowPassMark);
+            let mut same_status = true;
+            match event.what {
+                Crosses::PassMark(u) => {
+                    statuses[u] = match statuses[u] {
+                        Status::Qualified => Status::BelowPassMark,
+                        _ => Status::Qualified,
+                    };
+                    pass_mark_crossings.push(Crossing { vendor: u, share: event.x, status: statuses[u] });
+                    same_status = false;
+                }
+                Crosses::Pair(u, v) => same_status &= statuses[u] == statuses[v],
+            }
+            let touches_winner = match event.what {
+                Crosses::Pair(u, v) => Some(u) == winner || Some(v) == winner,
+                Crosses::PassMark(u) => Some(u) == winner || winner_below,
+            };
+            if ranking_edge.is_none() || (winner_edge.is_none() && touches_winner) {
+                let needs_ranking = ranking_edge.is_none() && !same_status;
+                let ranking = (needs_ranking || (winner_edge.is_none() && touches_winner)).then(|| ranking_at(beyond));
+                if ranking_edge.is_none() && (same_status || ranking.as_ref().is_some_and(|r| *r != now)) {
+                    ranking_edge = Some(event.x);
+                }
+                if winner_edge.is_none()
+                    && let Some(ranking) = &ranking
+                    && ranking.first().copied() != winner
+                {
+                    winner_edge = Some(event.x);
+                    flip = ranking.first().map(|&w| Flip { share: event.x, winner: w });
                 }
             }
-            previous = &stretch.statuses;
         }
-    }
+        (flip, winner_edge.unwrap_or(end), ranking_edge.unwrap_or(end))
+    };
+    let (flip_down, lo, rlo) = walk(&below, 0.0);
+    let (flip_up, hi, rhi) = walk(&above, 1.0);
     pass_mark_crossings.sort_by(|a, b| a.share.total_cmp(&b.share).then(a.vendor.cmp(&b.vendor)));
     WeightSensitivity {
         weight,
         share: x0,
         winner_interval: (lo, hi),
         ranking_interval: (rlo, rhi),
-        flip_down: flip(lo, down_winner),
-        flip_up: flip(hi, up_winner),
+        flip_down,
+        flip_up,
         pass_mark_crossings,
     }
 }

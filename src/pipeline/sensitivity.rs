@@ -187,8 +187,15 @@ pub const SENTENCE_SAMPLES: usize = 10_000;
 fn defaults(scored: &Scored) -> (Table, Vec<WeightSensitivity>, Option<Smaa>) {
     let table = Table::new(&scored.rubric, &scored.cards);
     let weights = sensitivity::one_at_a_time(&table, Level::Category, Renormalize::Proportional);
-    let options =
-        SmaaOptions { samples: SENTENCE_SAMPLES, seed: 1, spread: None, criteria: false, panel: false, threads: 0 };
+    let options = SmaaOptions {
+        samples: SENTENCE_SAMPLES,
+        seed: 1,
+        spread: None,
+        criteria: false,
+        panel: false,
+        pairwise: false,
+        threads: 0,
+    };
     let smaa = (!table.rows.is_empty()).then(|| sensitivity::smaa(&table, &options));
     (table, weights, smaa)
 }
@@ -273,6 +280,7 @@ pub fn analyse(scored: Scored, request: &SensitivityRequest) -> Sensitivity {
             spread: request.spread,
             criteria: request.level != Level::Category,
             panel: request.panel,
+            pairwise: true,
             threads: request.threads,
         };
         sensitivity::smaa(&table, &options)

@@ -34,6 +34,8 @@ pub struct SmaaOptions {
     /// Draw one evaluator's value per panel criterion and vendor in each
     /// sample, instead of the panel's aggregate (gates stay as decided).
     pub panel: bool,
+    /// Count the pairwise winning index (n² per sample; the robustness sentence does without).
+    pub pairwise: bool,
     /// Worker threads, 0 for one per core; the result does not depend on it.
     pub threads: usize,
 }
@@ -49,7 +51,8 @@ pub struct Smaa {
     pub central: Vec<Option<Vec<f64>>>,
     /// Per row: 1 if it ranks first at its own central weights, else 0.
     pub confidence: Vec<u8>,
-    /// `pairwise[i][j]`: the share of samples in which row i scores above row j.
+    /// `pairwise[i][j]`: the share of samples in which row i scores above row j
+    /// (empty unless asked for).
     pub pairwise: Vec<Vec<f64>>,
 }
 
@@ -62,8 +65,8 @@ struct Tally {
 }
 
 impl Tally {
-    fn new(n: usize, m: usize) -> Tally {
-        Tally { ranks: vec![0; n * n], central: vec![0.0; n * m], above: vec![0; n * n] }
+    fn new(n: usize, m: usize, pairwise: bool) -> Tally {
+        Tally { ranks: vec![0; n * n], central: vec![0.0; n * m], above: vec![0; if pairwise { n * n } else { 0 }] }
     }
 
     fn add(&mut self, other: &Tally) {
@@ -139,7 +142,7 @@ pub fn smaa(table: &Table, options: &SmaaOptions) -> Smaa {
         handles.into_iter().flat_map(|h| h.join().expect("a sampling thread panicked")).collect()
     });
     partials.sort_by_key(|p| p.0);
-    let mut total = Tally::new(n, m);
+    let mut total = Tally::new(n, m, options.pairwise);
     for (_, tally) in &partials {
         total.add(tally);
     }
@@ -161,7 +164,10 @@ pub fn smaa(table: &Table, options: &SmaaOptions) -> Smaa {
             u8::from(table.ranking(&table.scores(&shares)).first() == Some(&i))
         })
         .collect();
-    let pairwise = (0..n).map(|i| (0..n).map(|j| total.above[i * n + j] as f64 / samples).collect()).collect();
+    let pairwise = match options.pairwise {
+        true => (0..n).map(|i| (0..n).map(|j| total.above[i * n + j] as f64 / samples).collect()).collect(),
+        false => Vec::new(),
+    };
     Smaa { samples: options.samples, acceptability, central, confidence, pairwise }
 }
 
@@ -169,7 +175,7 @@ pub fn smaa(table: &Table, options: &SmaaOptions) -> Smaa {
 fn chunk(table: &Table, options: &SmaaOptions, k: u64, count: usize) -> Tally {
     let n = table.rows.len();
     let m = table.columns.len();
-    let mut tally = Tally::new(n, m);
+    let mut tally = Tally::new(n, m, options.pairwise);
     let mut rng = generator(options.seed, k);
     let mut shares = table.shares.clone();
     let mut cuts = Vec::new();
@@ -225,7 +231,7 @@ fn chunk(table: &Table, options: &SmaaOptions, k: u64, count: usize) -> Tally {
             }
         }
         // Branch-free over whole rows, so the compiler can vectorise it.
-        for (i, &si) in scores.iter().enumerate() {
+        for (i, &si) in scores.iter().enumerate().filter(|_| options.pairwise) {
             for (count, &sj) in tally.above[i * n..(i + 1) * n].iter_mut().zip(&scores) {
                 *count += u64::from(si > sj);
             }

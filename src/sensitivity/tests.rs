@@ -514,7 +514,7 @@ best = 1
 }
 
 fn options(samples: usize, seed: u64, threads: usize) -> SmaaOptions {
-    SmaaOptions { samples, seed, spread: None, criteria: false, panel: false, threads }
+    SmaaOptions { samples, seed, spread: None, criteria: false, panel: false, pairwise: true, threads }
 }
 
 #[test]
@@ -551,6 +551,10 @@ fn smaa_is_fixed_by_its_seed_and_not_by_the_thread_count() {
     assert_eq!(smaa(&table, &options(2_500, 7, 2)), one, "two threads");
     assert_eq!(smaa(&table, &options(2_500, 7, 3)), one, "three threads");
     assert_ne!(smaa(&table, &options(2_500, 8, 1)).acceptability, one.acceptability, "another seed, another sample");
+    // Without the pairwise index (the robustness sentence), the same sample and the same counts.
+    let lean = smaa(&table, &SmaaOptions { pairwise: false, ..options(2_500, 7, 2) });
+    assert!(lean.pairwise.is_empty());
+    assert_eq!((lean.acceptability, lean.central), (one.acceptability.clone(), one.central.clone()));
     // The generator itself: chunk k is stream k of the seed's key.
     use rand_chacha::rand_core::RngCore;
     let (mut first, mut again, mut other) = (smaa::generator(7, 0), smaa::generator(7, 0), smaa::generator(7, 1));

@@ -20,6 +20,7 @@ pub mod pipeline;
 pub mod regular_file;
 pub mod report;
 pub mod scoring;
+pub mod sensitivity;
 pub mod sla;
 pub mod source;
 pub mod units;

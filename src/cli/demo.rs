@@ -18,9 +18,11 @@ use vendorscore::pipeline::check::CheckRequest;
 use vendorscore::pipeline::due::{DEFAULT_WITHIN_DAYS, DueRequest};
 use vendorscore::pipeline::report::ReportRequest;
 use vendorscore::pipeline::score::ScoreRequest;
+use vendorscore::pipeline::sensitivity::SensitivityRequest;
 use vendorscore::pipeline::sla::SlaRequest;
 use vendorscore::pipeline::{self, Selection, stage_outputs};
 use vendorscore::report::Format;
+use vendorscore::sensitivity::{Level, Renormalize};
 use vendorscore::validate::validate_paths;
 use vendorscore::workspace::Workspace;
 
@@ -128,6 +130,24 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
         outln!("{}", output.path);
     }
 
+    outln!("\n== vendorscore sensitivity");
+    let request = SensitivityRequest {
+        score: ScoreRequest { rubric: None, selection: Selection::default() },
+        level: Level::Category,
+        renormalize: Renormalize::Proportional,
+        samples: 10_000,
+        seed: 1,
+        spread: None,
+        panel: false,
+        threads: 0,
+    };
+    let analysed = match pipeline::sensitivity::sensitivity(&env.workspace, &clock, &request) {
+        Ok(decided) => decided,
+        Err(error) => return show::failure(error, &env, &quiet),
+    };
+    record(&quiet, &env, analysed.value.run(&clock, request.samples, analysed.inputs.clone()))?;
+    out!("{}", render::sensitivity::table(&analysed.value, &clock.as_of.to_string()));
+
     outln!("\n== vendorscore audit verify");
     let ledger = root.join(LEDGER_PATH);
     let verification = verify(&ledger, Some(&root), 2)?;
@@ -138,7 +158,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
         return Ok(Outcome::Problems);
     }
     outln!(
-        "\nNext: cd {} and try `vendorscore score --explain`, `vendorscore check --format json`, `vendorscore sla vendors/aero-support`, `vendorscore due --format ics`, `vendorscore audit log`, `vendorscore validate`.",
+        "\nNext: cd {} and try `vendorscore score --explain`, `vendorscore check --format json`, `vendorscore sla vendors/aero-support`, `vendorscore sensitivity`, `vendorscore due --format ics`, `vendorscore audit log`, `vendorscore validate`.",
         args.out.display()
     );
     Ok(Outcome::Clean)

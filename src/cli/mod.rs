@@ -44,6 +44,7 @@ mod audit;
 mod check;
 mod demo;
 mod diagnostics;
+mod diff;
 mod due;
 mod env;
 mod init;
@@ -54,6 +55,7 @@ mod render;
 mod report;
 mod schema;
 mod score;
+mod sensitivity;
 mod show;
 mod sla;
 mod terminal;
@@ -128,6 +130,10 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Score and rank vendors
     Score(score::ScoreArgs),
+    /// How far the weights can move before the ranking changes (SMAA-2, leave one out)
+    Sensitivity(sensitivity::SensitivityArgs),
+    /// Compare the outcome under two rubric versions, or two recorded score runs
+    Diff(diff::DiffArgs),
     /// Check contracts against compliance policies, rule by rule
     Check(check::CheckArgs),
     /// SLA attainment and service credits from a ticket export
@@ -211,6 +217,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Demo(args) => demo::run(&cli.global, &env, args),
         Command::Validate(args) => validate::run(&cli.global, &env, args),
         Command::Score(args) => score::run(&cli.global, &env, args),
+        Command::Sensitivity(args) => sensitivity::run(&cli.global, &env, args),
+        Command::Diff(args) => diff::run(&cli.global, &env, args),
         Command::Check(args) => check::run(&cli.global, &env, args),
         Command::Sla(args) => sla::run(&cli.global, &env, args),
         Command::Due(args) => due::run(&cli.global, &env, args),

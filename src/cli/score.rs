@@ -51,6 +51,9 @@ fn score_and_show(
     let as_of = clock.as_of.to_string();
     if explain {
         out!("{}", render::explain(&scored.rubric, &shown));
+        if let Some(sentence) = vendorscore::pipeline::sensitivity::robustness(scored) {
+            outln!("{sentence}\n");
+        }
     }
     match format {
         "json" => {

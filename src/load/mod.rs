@@ -66,6 +66,8 @@ pub struct Loader {
     inputs: BTreeMap<String, FileRecord>,
     findings: Findings,
     settings: Option<WorkspaceFile>,
+    /// Codes of answer problems reported as warnings (see [`Loader::tolerate`]).
+    tolerated: Vec<Code>,
 }
 
 impl Loader {
@@ -77,6 +79,7 @@ impl Loader {
             inputs: BTreeMap::new(),
             findings: Findings::default(),
             settings: None,
+            tolerated: Vec::new(),
         }
     }
 
@@ -163,6 +166,13 @@ impl Loader {
     }
 
     /// A file from disk, read once and checked on its own; `None` when it has errors.
+    /// Report an answer problem as a warning from now on: `diff` scores one
+    /// set of answers against two rubric versions, and an answer to a
+    /// criterion one version lacks is left out, not an error.
+    pub fn tolerate(&mut self, code: Code) {
+        self.tolerated.push(code);
+    }
+
     pub(crate) fn file(&mut self, path: &Path) -> Option<&CheckedFile> {
         self.read_all(&[path.to_path_buf()]);
         self.cache.get(path).filter(|c| !c.errors).map(|c| &c.file)

@@ -11,7 +11,7 @@ use crate::audit::hash::hash_files;
 use crate::audit::ledger::FileRecord;
 use crate::compliance::Subject;
 use crate::diag::Code;
-use crate::model::{ContractFile, Rubric, Submission, VendorFile};
+use crate::model::{ContractFile, FileDigest, Rubric, Submission, VendorFile};
 use crate::sla::{Terms, TermsError};
 use crate::validate::Document;
 
@@ -205,6 +205,7 @@ impl Loader {
             // A cited file that is missing is the vendor's problem, not an input
             // error: the answer scores as unevidenced (`evidence-missing`).
             found.downgrade(Code::EvidenceNotFound);
+            self.tolerated.iter().for_each(|&code| found.downgrade(code));
             if !found.is_empty() {
                 self.keep_vendor_source(&vendor.dir.join("vendor.toml"));
             }
@@ -223,6 +224,7 @@ impl Loader {
                     &mut found,
                     &mut panel,
                 );
+                self.tolerated.iter().for_each(|&code| found.downgrade(code));
                 if !found.is_empty() {
                     self.keep_vendor_source(&path);
                 }
@@ -253,7 +255,20 @@ impl Loader {
             .collect();
         paths.sort();
         paths.dedup();
-        let digests: BTreeMap<&PathBuf, _> = paths.iter().zip(hash_files(&paths, 0)).collect();
+        // Evidence hashed earlier in the run (a second rubric) is not read again.
+        let known: BTreeMap<PathBuf, FileDigest> = submissions
+            .iter()
+            .flat_map(|s| s.answers.values())
+            .flat_map(|a| a.evidence.iter())
+            .filter_map(|e| {
+                let record = self.inputs.get(&e.path)?;
+                Some((e.file.clone()?, FileDigest { bytes: record.bytes, sha256: record.sha256.clone() }))
+            })
+            .collect();
+        paths.retain(|p| !known.contains_key(p));
+        let mut digests: BTreeMap<&PathBuf, std::io::Result<FileDigest>> =
+            paths.iter().zip(hash_files(&paths, 0)).collect();
+        digests.extend(known.iter().map(|(path, digest)| (path, Ok(digest.clone()))));
         for submission in submissions {
             for answer in submission.answers.values_mut() {
                 for evidence in &mut answer.evidence {

@@ -9,14 +9,18 @@
 //! - [`check`]: contracts against compliance policies;
 //! - [`sla`]: one ticket export against one contract;
 //! - [`report`]: scorecards and the comparison, with findings and SLA results;
+//! - [`diff`]: one cohort under two rubric versions, or two recorded score runs;
+//! - [`sensitivity`]: how the ranking stands up to moved weights and a removed bidder;
 //! - [`due`]: tiers and the dates that fall due (SPEC section 14);
 //! - [`trend`]: score and SLA history from the ledger, changes attributed.
 
 pub mod check;
+pub mod diff;
 pub mod due;
 mod history;
 pub mod report;
 pub mod score;
+pub mod sensitivity;
 pub mod sla;
 mod tickets;
 pub mod trend;

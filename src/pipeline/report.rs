@@ -200,6 +200,7 @@ impl Prepared {
             author: provenance.organisation.clone().unwrap_or_else(|| TOOL.to_owned()),
         };
         let ranked = self.scored.cards.len();
+        let robustness = super::sensitivity::robustness_view(&self.scored);
         let views: Vec<_> = self
             .scored
             .shown()
@@ -212,13 +213,15 @@ impl Prepared {
                 let earlier = self.history.get(&card.vendor).map_or(&[][..], Vec::as_slice);
                 view.history =
                     crate::report::history::history(earlier, card.score, &provenance.as_of, view.sla.as_ref());
+                view.robustness = robustness.as_ref().map(|r| r.sentence.clone());
                 view
             })
             .collect();
         let mut documents = render_in_parallel(&renderer, &views, &self.formats)?;
         if views.len() >= 2 {
             let shown: Vec<_> = self.scored.shown().cloned().collect();
-            let view = view::comparison(&self.scored.rubric, &shown, &provenance);
+            let mut view = view::comparison(&self.scored.rubric, &shown, &provenance);
+            view.robustness = robustness.clone();
             for &format in &self.formats {
                 documents.push(renderer.comparison(&view, format)?);
             }

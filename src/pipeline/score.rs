@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::tickets::{self, rejected_rows};
 use super::{Clock, Decided, PipelineError, Run, Selection, cohort_and_shown};
 use crate::load::{Loader, Stop, VendorFolder};
-use crate::model::{Rubric, WorkspaceFile};
+use crate::model::{Rubric, Submission, WorkspaceFile};
 use crate::scoring::{self, Measured, Scorecard};
 use crate::sla::{CreditError, ReadOptions, Report, Terms};
 use crate::workspace::Workspace;
@@ -36,6 +36,9 @@ pub struct Scored {
     pub shown: Vec<usize>,
     /// Each vendor's risk tier (SPEC section 14), recorded so `trend` shows tier changes.
     pub tiers: BTreeMap<String, String>,
+    /// What was scored, for decisions that score the cohort again (leave one out).
+    pub submissions: Vec<Submission>,
+    pub measured: Measured,
 }
 
 impl Scored {
@@ -149,5 +152,5 @@ pub(crate) fn score_in(
     let shown_ids: Vec<&str> =
         vendors.iter().filter(|v| shown_dirs.contains(&v.dir)).map(|v| v.id()).collect::<Vec<_>>();
     let shown = (0..cards.len()).filter(|&i| shown_ids.contains(&cards[i].vendor.as_str())).collect();
-    Ok((Scored { settings, rubric, cards, vendors, shown, tiers }, sla))
+    Ok((Scored { settings, rubric, cards, vendors, shown, tiers, submissions, measured }, sla))
 }

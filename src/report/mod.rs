@@ -174,6 +174,7 @@ mod tests {
             findings: None,
             sla: None,
             history: None,
+            robustness: None,
         }
     }
 

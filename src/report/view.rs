@@ -69,6 +69,8 @@ pub struct ScorecardView {
     /// Score over earlier runs and SLA charts, when the ledger holds earlier runs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<super::history::HistoryView>,
+    /// How the ranking stands up to moved weights (SPEC section 13), one sentence.
+    pub robustness: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -137,6 +139,35 @@ pub struct ComparisonView {
     pub provenance: Provenance,
     pub categories: Vec<Named>,
     pub vendors: Vec<ComparisonRow>,
+    /// How the ranking stands up to moved weights (SPEC section 13).
+    pub robustness: Option<RobustnessView>,
+}
+
+/// How the ranking stands up to moved weights: the sentence and the data
+/// of the comparison's two charts.
+#[derive(Debug, Clone, Serialize)]
+pub struct RobustnessView {
+    pub sentence: String,
+    pub samples: usize,
+    pub seed: u64,
+    /// Per vendor that ranks, in rank order: the percent of weightings in which it ranks first.
+    pub first: Vec<FirstShare>,
+    /// Per category: its share now and the range over which rank 1 holds, in percent.
+    pub intervals: Vec<WinnerInterval>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FirstShare {
+    pub name: String,
+    pub percent: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WinnerInterval {
+    pub name: String,
+    pub now: f64,
+    pub lo: f64,
+    pub hi: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -490,6 +521,7 @@ pub fn scorecard(rubric: &Rubric, card: &Scorecard, ranked: usize, provenance: &
         findings: None,
         sla: None,
         history: None,
+        robustness: None,
     }
 }
 
@@ -513,6 +545,7 @@ pub fn comparison(rubric: &Rubric, cards: &[Scorecard], provenance: &Provenance)
                 flags: card.flags.iter().map(|f| f.as_str()).collect(),
             })
             .collect(),
+        robustness: None,
     }
 }
 

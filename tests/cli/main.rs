@@ -4,6 +4,7 @@
 mod audit;
 mod boundary;
 mod check;
+mod diff;
 mod docs;
 mod due;
 mod fixtures;
@@ -13,6 +14,7 @@ mod references;
 mod report;
 mod sandbox;
 mod score;
+mod sensitivity;
 mod sla;
 mod trend;
 mod validate;

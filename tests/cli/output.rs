@@ -64,5 +64,5 @@ fn a_full_disk_is_an_error_not_a_panic() {
     // Results that cannot be written after the run was recorded say so.
     let (code, stderr) = run(&["score"], full(), Stdio::piped());
     assert_eq!(code, Some(2), "{stderr}");
-    assert!(stderr.contains("the run is recorded as ledger entry 6"), "{stderr}");
+    assert!(stderr.contains("the run is recorded as ledger entry 7"), "{stderr}");
 }

@@ -2,7 +2,9 @@
 //! command and by `demo`. Renderers only format what the pipeline decided.
 
 pub mod check;
+pub mod diff;
 pub mod due;
 pub mod score;
+pub mod sensitivity;
 pub mod sla;
 pub mod trend;

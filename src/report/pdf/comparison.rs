@@ -42,11 +42,18 @@ pub fn draw(c: &mut Canvas, v: &ComparisonView) {
     meta.push(format!("As of {}", p.as_of));
     meta.push(format!("{} vendors", v.vendors.len()));
     c.paragraph(X, CONTENT_WIDTH, MUTED, &meta.join("  ·  "));
+    if let Some(robustness) = &v.robustness {
+        c.y += 4.0;
+        c.paragraph(X, CONTENT_WIDTH, Style::new(Face::Bold, 8.5, Colour::TEXT), &robustness.sentence);
+    }
     c.y += 8.0;
     c.rule(X, c.y, CONTENT_WIDTH, Colour::RULE, 0.8);
     c.y += 10.0;
     ranking(c, v);
     bars(c, v);
+    if let Some(robustness) = &v.robustness {
+        super::robustness::draw(c, robustness);
+    }
 }
 
 fn ranking(c: &mut Canvas, v: &ComparisonView) {

@@ -7,6 +7,7 @@ mod canvas;
 mod comparison;
 pub mod fonts;
 mod history;
+mod robustness;
 mod scorecard;
 
 use printpdf::{Mm, Op, PdfDocument, PdfFont, PdfPage, PdfSaveOptions};

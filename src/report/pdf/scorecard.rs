@@ -102,6 +102,10 @@ fn score_panel(c: &mut Canvas, v: &ScorecardView) {
         );
         c.y += 4.0;
     }
+    if let Some(sentence) = &v.robustness {
+        c.paragraph(X, CONTENT_WIDTH, MUTED, sentence);
+        c.y += 4.0;
+    }
     c.y += 6.0;
 }
 

@@ -46,6 +46,7 @@ mod demo;
 mod diagnostics;
 mod env;
 mod init;
+mod questionnaire;
 mod record;
 mod render;
 mod report;
@@ -130,6 +131,8 @@ pub enum Command {
     Sla(sla::SlaArgs),
     /// Write scorecards (PDF, HTML, Markdown, JSON) and the comparison
     Report(report::ReportArgs),
+    /// Export the questionnaire workbook; import returned answers into vendor.toml
+    Questionnaire(questionnaire::QuestionnaireArgs),
     /// Verify and read the audit ledger
     Audit(audit::AuditArgs),
     /// Print the JSON Schema of a file kind
@@ -201,6 +204,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Score(args) => score::run(&cli.global, &env, args),
         Command::Check(args) => check::run(&cli.global, &env, args),
         Command::Sla(args) => sla::run(&cli.global, &env, args),
+        Command::Questionnaire(args) => questionnaire::run(&cli.global, &env, args),
         Command::Audit(args) => audit::run(&cli.global, &env, args),
         Command::Report(args) => report::run(&cli.global, &env, args),
         Command::Schema(args) => schema::run(&cli.global, args),

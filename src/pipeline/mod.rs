@@ -8,9 +8,11 @@
 //! - [`score`]: score and rank a cohort, show a selection of it;
 //! - [`check`]: contracts against compliance policies;
 //! - [`sla`]: one ticket export against one contract;
-//! - [`report`]: scorecards and the comparison, with findings and SLA results.
+//! - [`report`]: scorecards and the comparison, with findings and SLA results;
+//! - [`questionnaire`]: a rubric as a questionnaire workbook, and a returned one as `vendor.toml`.
 
 pub mod check;
+pub mod questionnaire;
 pub mod report;
 pub mod score;
 pub mod sla;

@@ -6,6 +6,7 @@ mod boundary;
 mod check;
 mod fixtures;
 mod output;
+mod questionnaire;
 mod report;
 mod sandbox;
 mod score;

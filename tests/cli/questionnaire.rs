@@ -560,3 +560,19 @@ fn questionnaire_fixtures_report_exactly_what_they_mark() {
     }
     assert!(checked >= 5);
 }
+
+#[test]
+fn the_demo_exports_a_questionnaire_and_imports_the_shipped_answers() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    assert!(ws.join("questionnaires/aero-support.xlsx").is_file());
+    let entries = ledger(&ws);
+    let import = entries.iter().find(|e| e["action"] == "import").expect("an import entry");
+    let inputs: Vec<&str> = import["inputs"].as_array().unwrap().iter().map(|i| i["path"].as_str().unwrap()).collect();
+    assert!(inputs.contains(&"questionnaires/aero-support-answers.json"), "{inputs:?}");
+    assert_eq!(import["outputs"][0]["path"], "vendors/aero-support/vendor.toml");
+    // The saved answers are the sample's own: the import changes none.
+    assert_eq!(import["result"]["changed"], 0);
+    assert_eq!(import["result"]["added"], 0);
+    assert_eq!(import["result"]["removed"], 0);
+}

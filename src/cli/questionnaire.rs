@@ -20,7 +20,7 @@ pub struct QuestionnaireArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Action {
-    /// Write the questionnaire workbook of the rubric (--format xlsx)
+    /// Write the questionnaire: an xlsx workbook (--format xlsx, default) or an offline HTML form (--format html)
     Export(ExportArgs),
     /// Read a returned workbook (.xlsx) or answers file (.json) into vendors/<id>/vendor.toml
     #[command(
@@ -61,11 +61,8 @@ pub fn run(global: &GlobalOptions, env: &Env, args: QuestionnaireArgs) -> anyhow
 
 fn run_export(global: &GlobalOptions, env: &Env, args: ExportArgs) -> anyhow::Result<Outcome> {
     let format = format_choice(global, &["xlsx", "html"])?;
-    if format == "html" {
-        anyhow::bail!("--format html is not available yet; export --format xlsx");
-    }
     let clock = env.clock()?;
-    let request = ExportRequest { rubric: global.rubric.clone(), vendor: args.vendor.clone() };
+    let request = ExportRequest { rubric: global.rubric.clone(), vendor: args.vendor.clone(), html: format == "html" };
     let decided = match export(&env.workspace, &clock, &request) {
         Ok(decided) => decided,
         Err(error) => return show::failure(error, env, global),

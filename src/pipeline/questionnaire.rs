@@ -17,6 +17,7 @@ use crate::diag::{Code, Diagnostics};
 use crate::load::{Findings, Loader};
 use crate::model::{FileKind, Rubric};
 use crate::output::{Created, create_new, write_atomic};
+use crate::questionnaire::html::{self, FormContent};
 use crate::questionnaire::resolve::Resolved;
 use crate::questionnaire::xlsx::{WorkbookContent, workbook};
 use crate::questionnaire::{Filled, RubricStamp, Tender, VENDOR_FIELDS, diagnose, instructions, layout, meta_rows};
@@ -31,6 +32,8 @@ pub struct ExportRequest {
     pub rubric: Option<String>,
     /// `--vendor`: the vendor the questionnaire is for (its `[vendor]` values are prefilled).
     pub vendor: Option<String>,
+    /// `--format html`: the offline form instead of the workbook.
+    pub html: bool,
 }
 
 /// A questionnaire workbook, made.
@@ -41,6 +44,8 @@ pub struct Exported {
     /// Rows of the `Questionnaire` sheet.
     pub rows: usize,
     pub vendor: Option<String>,
+    /// `xlsx` or `html`.
+    pub format: &'static str,
 }
 
 impl Exported {
@@ -69,7 +74,7 @@ impl Exported {
             outputs: vec![output],
             result: json!({
                 "as_of": clock.as_of.to_string(),
-                "questionnaire": { "format": crate::questionnaire::WORKBOOK_FORMAT, "rows": self.rows },
+                "questionnaire": { "format": self.format, "rows": self.rows },
                 "rubric": { "id": rubric.id, "version": rubric.version, "sha256": rubric.sha256 },
             }),
         }
@@ -124,9 +129,22 @@ pub fn export(
         meta: &meta,
         created: clock.document_time().unix_timestamp(),
     };
-    let bytes = workbook(&content).map_err(|e| PipelineError::unusable(format!("the workbook cannot be made: {e}")))?;
+    let bytes = if request.html {
+        let title = format!("{} questionnaire", rubric.name);
+        let form =
+            FormContent { title: &title, instructions: &lines, stamp: &stamp, vendor: &tender.vendor, rows: &rows };
+        html::form(&form).into_bytes()
+    } else {
+        workbook(&content).map_err(|e| PipelineError::unusable(format!("the workbook cannot be made: {e}")))?
+    };
     Ok(Decided {
-        value: Exported { bytes, rows: rows.len(), rubric, vendor: request.vendor.clone() },
+        value: Exported {
+            bytes,
+            rows: rows.len(),
+            rubric,
+            vendor: request.vendor.clone(),
+            format: if request.html { "html" } else { "xlsx" },
+        },
         inputs: loader.inputs(),
         findings: loader.findings(),
         notes: Vec::new(),

@@ -4,11 +4,13 @@
 //!
 //! - this file: the layout (one [`Question`] per row) and the question hashes;
 //! - [`xlsx`]: the workbook, written with `rust_xlsxwriter`;
+//! - [`html`]: the offline HTML form that saves the answers JSON;
 //! - [`read`]: cells of a returned workbook (`calamine`) and an answers JSON, as [`Filled`];
 //! - [`resolve`]: filled answers → the `vendor.toml` text, every problem a located diagnostic.
 //!
 //! Nothing here touches the disk: callers hand in bytes and take bytes back.
 
+pub mod html;
 pub mod read;
 pub mod resolve;
 pub mod xlsx;

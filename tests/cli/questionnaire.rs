@@ -576,3 +576,62 @@ fn the_demo_exports_a_questionnaire_and_imports_the_shipped_answers() {
     assert_eq!(import["result"]["added"], 0);
     assert_eq!(import["result"]["removed"], 0);
 }
+
+#[test]
+fn the_html_form_fills_and_saves_in_headless_chromium_and_the_answers_import() {
+    let browser = ["chromium", "chromium-browser", "google-chrome"].into_iter().any(|b| {
+        Command::new("sh").args(["-c", &format!("command -v {b}")]).output().is_ok_and(|o| o.status.success())
+    });
+    if !browser {
+        eprintln!("SKIPPED: no chromium here (apt-get install chromium); .ci/run installs it");
+        return;
+    }
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    export(&ws, &["--format", "html", "--out", "form.html"]);
+    let html = std::fs::read_to_string(ws.join("form.html")).unwrap();
+    // Self-contained: nothing is loaded from anywhere.
+    for needle in [" src=", "href=", "@import", "url("] {
+        assert!(!html.contains(needle), "the form refers to {needle}");
+    }
+    std::fs::create_dir(ws.join("downloads")).unwrap();
+    let driver = repo().join("tests/cli/form_in_chromium.py");
+    let output = Command::new("python3")
+        .arg(&driver)
+        .args(["form.html", "downloads", "form.png"])
+        .current_dir(&ws)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["unlabelled"], serde_json::json!([]), "every control has a label");
+    assert_eq!(report["focused"], "vendor-name", "Tab moves from the id to the name");
+    assert_eq!(report["outline"], "solid", "focus is visible");
+    assert_eq!(report["refused"], "Some answers need fixing first.", "120 % is refused before saving");
+    assert_eq!(report["external_requests"], serde_json::json!([]));
+    assert_eq!(report["saved"], "zephyr-cx-answers.json");
+    // Kept for review: the screenshot of the filled form.
+    let shot = std::fs::read(ws.join("form.png")).unwrap();
+    assert_eq!(&shot[1..4], b"PNG");
+    if let Ok(keep) = std::env::var("VENDORSCORE_KEEP_SCREENSHOT") {
+        std::fs::write(keep, &shot).unwrap();
+    }
+
+    vendorscore(&ws).args(["questionnaire", "import", "downloads/zephyr-cx-answers.json", "-q"]).assert().success();
+    let written: toml::Table =
+        toml::from_str(&std::fs::read_to_string(ws.join("vendors/zephyr-cx/vendor.toml")).unwrap()).unwrap();
+    // What the driver filled in, by hand.
+    let expected: toml::Table = toml::from_str(
+        r#"
+platform = { shopify = "Plus", salesforce = [] }
+peak = { peak_multiplier = 2.5, surge_pricing_declared = true }
+security = { certifications = { value = ["soc2_type2", "iso27001"], evidence = ["evidence/iso.txt", "evidence/soc2.txt"], note = "Both current" }, mfa = false }
+sla = { voice_service_level = 91.5 }
+commercial = { monthly_price = 45000 }
+"#,
+    )
+    .unwrap();
+    assert_eq!(written["answers"].as_table().unwrap(), &expected);
+    assert_eq!(written["vendor"]["name"].as_str(), Some("Zephyr CX sp. z o.o."));
+    assert_eq!(written["vendor"]["country"].as_str(), Some("PL"));
+}

@@ -100,7 +100,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
     );
 
     outln!("\n== vendorscore questionnaire export --vendor aero-support --out questionnaires/aero-support.xlsx");
-    let request = ExportRequest { rubric: None, vendor: Some("aero-support".to_owned()), html: false };
+    let request = ExportRequest { rubric: None, vendor: Some("aero-support".to_owned()), html: false, evaluator: None };
     let exported = match pipeline::questionnaire::export(&env.workspace, &clock, &request) {
         Ok(decided) => decided,
         Err(error) => return show::failure(error, &env, &quiet),

@@ -38,6 +38,12 @@ pub struct ExportArgs {
     /// Where to write the workbook (never replaced)
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// A panel evaluator's sheet: the vendor's panel criteria (with --vendor and --evaluator)
+    #[arg(long, requires_all = ["vendor", "evaluator"])]
+    pub panel: bool,
+    /// The panel evaluator the sheet is for; its import writes vendors/<id>/evaluations/<NAME>.toml
+    #[arg(long, value_name = "NAME", requires = "panel")]
+    pub evaluator: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -62,7 +68,12 @@ pub fn run(global: &GlobalOptions, env: &Env, args: QuestionnaireArgs) -> anyhow
 fn run_export(global: &GlobalOptions, env: &Env, args: ExportArgs) -> anyhow::Result<Outcome> {
     let format = format_choice(global, &["xlsx", "html"])?;
     let clock = env.clock()?;
-    let request = ExportRequest { rubric: global.rubric.clone(), vendor: args.vendor.clone(), html: format == "html" };
+    let request = ExportRequest {
+        rubric: global.rubric.clone(),
+        vendor: args.vendor.clone(),
+        html: format == "html",
+        evaluator: args.evaluator.clone(),
+    };
     let decided = match export(&env.workspace, &clock, &request) {
         Ok(decided) => decided,
         Err(error) => return show::failure(error, env, global),

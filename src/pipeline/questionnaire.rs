@@ -15,14 +15,14 @@ use crate::audit::hash::sha256_hex;
 use crate::audit::ledger::FileRecord;
 use crate::diag::{Code, Diagnostics};
 use crate::load::{Findings, Loader};
-use crate::model::{FileKind, Rubric};
+use crate::model::{AnswerSource, FileKind, Rubric};
 use crate::output::{Created, create_new, write_atomic};
 use crate::questionnaire::html::{self, FormContent};
 use crate::questionnaire::resolve::Resolved;
 use crate::questionnaire::xlsx::{WorkbookContent, workbook};
-use crate::questionnaire::{Filled, RubricStamp, Tender, VENDOR_FIELDS, diagnose, instructions, layout, meta_rows};
+use crate::questionnaire::{Filled, RubricStamp, Tender, VENDOR_FIELDS, diagnose, instructions, layout_of, meta_rows};
 use crate::source::SourceFile;
-use crate::validate::{CheckedFile, Document, Expect, check_answers, check_source};
+use crate::validate::{CheckedFile, Document, Expect, check_answers, check_scores, check_source};
 use crate::workspace::Workspace;
 
 /// What to export.
@@ -34,6 +34,8 @@ pub struct ExportRequest {
     pub vendor: Option<String>,
     /// `--format html`: the offline form instead of the workbook.
     pub html: bool,
+    /// `--panel --evaluator NAME`: the vendor's panel criteria for one evaluator.
+    pub evaluator: Option<String>,
 }
 
 /// A questionnaire workbook, made.
@@ -92,6 +94,16 @@ pub fn export(
         |loader: &mut Loader| PipelineError::Invalid { findings: loader.findings(), doing: "making the questionnaire" };
     let Ok(settings) = loader.settings() else { return Err(invalid(&mut loader)) };
     let Ok(rubric) = loader.rubric(request.rubric.as_deref()) else { return Err(invalid(&mut loader)) };
+    if let Some(evaluator) = &request.evaluator {
+        if request.vendor.is_none() {
+            return Err(PipelineError::unusable("a panel sheet is for one vendor: give --vendor ID"));
+        }
+        if !is_file_name(evaluator, true) {
+            return Err(PipelineError::unusable(format!(
+                "evaluator `{evaluator}` cannot name a file: use lowercase letters, digits, `.`, `_` and `-`"
+            )));
+        }
+    }
     let mut vendor: Vec<(String, String)> = Vec::new();
     if let Some(id) = &request.vendor {
         let dir = workspace.root.join("vendors").join(id);
@@ -117,8 +129,10 @@ pub fn export(
         contact: None,
         vendor,
         generated: clock.as_of.to_string(),
+        evaluator: request.evaluator.clone(),
     };
-    let rows = layout(&rubric);
+    let source = if request.evaluator.is_some() { AnswerSource::Panel } else { AnswerSource::Vendor };
+    let rows = layout_of(&rubric, source);
     let stamp = RubricStamp::of(&rubric);
     let meta = meta_rows(&stamp, &tender, &rows);
     let lines = instructions(&rubric, &tender);
@@ -269,8 +283,23 @@ pub fn import(workspace: &Workspace, request: &ImportRequest) -> Result<Decided<
                 "the questionnaire names no vendor: fill in the Vendor sheet's id, or give --vendor ID",
             )
         })?;
+    // The id names a folder: only the id form, so no `..` or `/` leaves vendors/.
+    if !is_file_name(&vendor, false) {
+        return Err(PipelineError::unusable(format!(
+            "vendor id `{vendor}` is not of the form [a-z0-9][a-z0-9-]*; give --vendor ID"
+        )));
+    }
+    let evaluator = filled.meta.get("evaluator").map(|(v, _)| v.clone());
+    if let Some(evaluator) = &evaluator
+        && !is_file_name(evaluator, true)
+    {
+        return Err(PipelineError::unusable(format!("evaluator `{evaluator}` in _meta cannot name a file")));
+    }
     let dir = workspace.root.join("vendors").join(&vendor);
-    let path = dir.join("vendor.toml");
+    let path = match &evaluator {
+        Some(evaluator) => dir.join("evaluations").join(format!("{evaluator}.toml")),
+        None => dir.join("vendor.toml"),
+    };
     let target = workspace.display_path(&path);
     let previous = match std::fs::read_to_string(&path) {
         Ok(text) => {
@@ -281,15 +310,26 @@ pub fn import(workspace: &Workspace, request: &ImportRequest) -> Result<Decided<
         Err(e) => return Err(std::io::Error::new(e.kind(), format!("{target}: {e}")).into()),
     };
     let old: Option<toml::Table> = previous.as_deref().and_then(|t| toml::from_str(t).ok());
-    let text = vendor_toml(&vendor, &filled, old.as_ref(), &answers, &shown, &rubric)?;
+    let text = match &evaluator {
+        Some(evaluator) => evaluation_toml(evaluator, &vendor, old.as_ref(), &answers, &shown, &rubric),
+        None => vendor_toml(&vendor, &filled, old.as_ref(), &answers, &shown, &rubric)?,
+    };
 
     // The result validates, or nothing is written.
     let mut checked = CheckedFile::new(SourceFile::new(target.clone(), text.clone()), Some(path.clone()));
     let mut validation = Diagnostics::default();
-    check_source(&mut checked, Expect::Exactly(FileKind::Vendor), &mut validation);
-    if let Some(Document::Vendor(file)) = &checked.document {
-        let mut resolved = BTreeMap::new();
-        check_answers(&file.answers, Some(&rubric), &dir, &target, workspace, &mut validation, &mut resolved);
+    let kind = if evaluator.is_some() { FileKind::Evaluation } else { FileKind::Vendor };
+    check_source(&mut checked, Expect::Exactly(kind), &mut validation);
+    match &checked.document {
+        Some(Document::Vendor(file)) => {
+            let mut resolved = BTreeMap::new();
+            check_answers(&file.answers, Some(&rubric), &dir, &target, workspace, &mut validation, &mut resolved);
+        }
+        Some(Document::Evaluation(file)) => {
+            let name = &file.evaluation.evaluator.value;
+            check_scores(&file.scores, &rubric, name, &target, &mut validation, &mut BTreeMap::new());
+        }
+        _ => {}
     }
     // Evidence the bidder cites may arrive with the documents later.
     validation.downgrade(Code::EvidenceNotFound);
@@ -301,7 +341,7 @@ pub fn import(workspace: &Workspace, request: &ImportRequest) -> Result<Decided<
         return Err(stop(found, sources, &mut loader));
     }
     let new: Option<toml::Table> = toml::from_str(&text).ok();
-    let changes = diff(old.as_ref(), new.as_ref());
+    let changes = diff(old.as_ref(), new.as_ref(), if evaluator.is_some() { "scores" } else { "answers" });
     let mut findings: Findings = loader.findings();
     findings.diagnostics.extend(found);
     findings.diagnostics.sort();
@@ -312,6 +352,15 @@ pub fn import(workspace: &Workspace, request: &ImportRequest) -> Result<Decided<
         findings,
         notes: Vec::new(),
     })
+}
+
+/// Whether `name` is a vendor id (`[a-z0-9][a-z0-9-]*`), or with `dots` an
+/// evaluator name (`.` and `_` too, not leading): safe as one path component.
+fn is_file_name(name: &str, dots: bool) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || (dots && (c == '.' || c == '_')))
+        && !name.contains("..")
 }
 
 /// The `vendor.toml` text: `[vendor]` from the questionnaire, over the values
@@ -368,11 +417,44 @@ fn vendor_toml(
     Ok(text)
 }
 
+/// An evaluation file: `[evaluation]` (a `date` of the file there now is
+/// kept) and the `[scores]` tables from the panel sheet.
+fn evaluation_toml(
+    evaluator: &str,
+    vendor: &str,
+    old: Option<&toml::Table>,
+    scores: &[Resolved],
+    from: &str,
+    rubric: &Rubric,
+) -> String {
+    let quote = |s: &str| toml::Value::String(s.to_owned()).to_string();
+    let mut text = format!(
+        "# Imported by vendorscore from {from} (rubric {} {}).\n\n[evaluation]\nevaluator = {}\n",
+        rubric.id,
+        rubric.version,
+        quote(evaluator)
+    );
+    if let Some(date) = old.and_then(|t| t.get("evaluation")).and_then(|e| e.get("date")) {
+        text.push_str(&format!("date = {date}\n"));
+    }
+    text.push_str(&format!("vendor = {}\n", quote(vendor)));
+    let mut category = "";
+    for score in scores {
+        let (cat, criterion) = score.criterion.split_once('.').unwrap_or(("", &score.criterion));
+        if cat != category {
+            text.push_str(&format!("\n[scores.{cat}]\n"));
+            category = cat;
+        }
+        text.push_str(&format!("{criterion} = {}\n", score.to_toml()));
+    }
+    text
+}
+
 /// Answers added, changed and removed, by `category.criterion`, in that order of keys.
-fn diff(old: Option<&toml::Table>, new: Option<&toml::Table>) -> Vec<Change> {
+fn diff(old: Option<&toml::Table>, new: Option<&toml::Table>, key: &str) -> Vec<Change> {
     let flat = |table: Option<&toml::Table>| -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
-        let answers = table.and_then(|t| t.get("answers")).and_then(toml::Value::as_table);
+        let answers = table.and_then(|t| t.get(key)).and_then(toml::Value::as_table);
         for (category, criteria) in answers.into_iter().flatten() {
             for (criterion, value) in criteria.as_table().into_iter().flatten() {
                 out.insert(format!("{category}.{criterion}"), value.to_string());
@@ -397,4 +479,19 @@ fn diff(old: Option<&toml::Table>, new: Option<&toml::Table>) -> Vec<Change> {
         }
     }
     changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_file_name;
+
+    #[test]
+    fn ids_that_would_leave_the_vendor_folder_are_refused() {
+        assert!(is_file_name("aero-support", false));
+        assert!(is_file_name("a.kowalska", true));
+        for bad in ["", "../x", "a/b", "x..", "-a", "A", "a.b"] {
+            assert!(!is_file_name(bad, false), "{bad}");
+        }
+        assert!(!is_file_name("..", true) && !is_file_name(".hidden", true) && !is_file_name("a/..", true));
+    }
 }

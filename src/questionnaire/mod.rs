@@ -40,7 +40,8 @@ pub fn diagnose(
     let mut answers = Vec::new();
     if let Some(filled) = &filled {
         resolve::check_stamp(filled, &RubricStamp::of(rubric), json, file, out);
-        answers = resolve::resolve(filled, &layout(rubric), file, out);
+        let source = if filled.meta.contains_key("evaluator") { AnswerSource::Panel } else { AnswerSource::Vendor };
+        answers = resolve::resolve(filled, &layout_of(rubric, source), file, out);
     }
     (filled, answers, source)
 }
@@ -104,10 +105,16 @@ pub fn question_hash(text: &str) -> String {
     sha256_hex(text.as_bytes())
 }
 
-/// The rows of the questionnaire: the vendor-answered criteria, in rubric order.
+/// The rows of the bidder's questionnaire: the vendor-answered criteria, in rubric order.
 pub fn layout(rubric: &Rubric) -> Vec<Question> {
+    layout_of(rubric, AnswerSource::Vendor)
+}
+
+/// The rows for the criteria of one source: `Vendor` for the bidder,
+/// `Panel` for an evaluator's sheet.
+pub fn layout_of(rubric: &Rubric, source: AnswerSource) -> Vec<Question> {
     let mut rows = Vec::new();
-    for (category, criterion) in rubric.criteria().filter(|(_, k)| k.source == AnswerSource::Vendor) {
+    for (category, criterion) in rubric.criteria().filter(|(_, k)| k.source == source) {
         let base = |id: String, question: String, format: String, kind: AnswerKind| Question {
             id,
             criterion: criterion.full_id.clone(),
@@ -199,6 +206,8 @@ pub struct Tender {
     pub vendor: Vec<(String, String)>,
     /// The as-of date, `_meta` `generated`.
     pub generated: String,
+    /// A panel sheet's evaluator (`_meta` `evaluator`).
+    pub evaluator: Option<String>,
 }
 
 /// The `_meta` rows of a questionnaire.
@@ -211,6 +220,9 @@ pub fn meta_rows(stamp: &RubricStamp, tender: &Tender, rows: &[Question]) -> Vec
     ];
     if let Some((_, id)) = tender.vendor.iter().find(|(k, v)| k == "id" && !v.is_empty()) {
         meta.push(("vendor".to_owned(), id.clone()));
+    }
+    if let Some(evaluator) = &tender.evaluator {
+        meta.push(("evaluator".to_owned(), evaluator.clone()));
     }
     meta.push(("generated".to_owned(), tender.generated.clone()));
     meta.extend(rows.iter().map(|q| (format!("row:{}", q.id), q.hash())));
@@ -231,6 +243,10 @@ pub fn instructions(rubric: &Rubric, tender: &Tender) -> Vec<String> {
     }
     if let Some(contact) = &tender.contact {
         lines.push(format!("Contact: {contact}"));
+    }
+    if let Some(evaluator) = &tender.evaluator {
+        let vendor = tender.vendor.iter().find(|(k, _)| k == "id").map_or("", |(_, v)| v.as_str());
+        lines.push(format!("Panel sheet of {evaluator} for the vendor {vendor}: score each criterion by its levels."));
     }
     lines.extend(
         [

@@ -415,6 +415,42 @@ mod tests {
         assert!(!is_percent_code("General"));
     }
 
+    /// A workbook as a spreadsheet program leaves it: a formula with its saved
+    /// result, a percentage-formatted number, headers in another order.
+    fn saved_by_a_spreadsheet() -> Vec<u8> {
+        use rust_xlsxwriter::{Format, Formula, Workbook};
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.set_name(QUESTIONNAIRE).unwrap();
+        sheet.write_string(0, 0, "Answer").unwrap();
+        sheet.write_string(0, 1, "ID").unwrap();
+        sheet.write_formula(1, 0, Formula::new("=40+41.5").set_result("81.5")).unwrap();
+        sheet.write_string(1, 1, "sla.fcr").unwrap();
+        sheet.write_number_with_format(2, 0, 0.995, &Format::new().set_num_format("0.0%")).unwrap();
+        sheet.write_string(2, 1, "sla.voice_service_level").unwrap();
+        sheet.write_boolean(3, 0, true).unwrap();
+        sheet.write_string(3, 1, "security.mfa").unwrap();
+        book.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn formulas_are_read_by_their_saved_result_and_percent_cells_as_percent() {
+        let mut out = Diagnostics::default();
+        let filled = read_workbook(&saved_by_a_spreadsheet(), "q.xlsx", &mut out).unwrap();
+        assert!(out.is_empty());
+        let values: Vec<(&str, &RawValue)> = filled.answers.iter().map(|a| (a.id.as_str(), &a.value)).collect();
+        assert_eq!(
+            values,
+            [
+                ("sla.fcr", &RawValue::Number { value: 81.5, percent: false }),
+                ("sla.voice_service_level", &RawValue::Number { value: 0.995, percent: true }),
+                ("security.mfa", &RawValue::Bool(true)),
+            ]
+        );
+        let cell = CellRef { sheet: QUESTIONNAIRE.into(), row: 3, column: 1 };
+        assert_eq!(filled.answers[1].value_at, Where::Cell(cell));
+    }
+
     #[test]
     fn evidence_is_split_on_semicolons_and_line_breaks() {
         assert_eq!(split_evidence("a.pdf; b.pdf\nc.pdf;;"), ["a.pdf", "b.pdf", "c.pdf"]);

@@ -150,3 +150,29 @@ fn validation(question: &Question) -> Result<Option<DataValidation>, XlsxError> 
             .set_error_style(DataValidationErrorStyle::Stop),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Cursor;
+
+    use calamine::{Reader, Xlsx, open_workbook_from_rs};
+
+    use super::*;
+
+    #[test]
+    fn text_that_looks_like_a_formula_is_written_as_text() {
+        let vendor =
+            vec![("name".to_owned(), "=HYPERLINK(\"http://x\")".to_owned()), ("contact".to_owned(), "@ops".to_owned())];
+        let meta = vec![("format".to_owned(), "+1".to_owned())];
+        let content =
+            WorkbookContent { instructions: &["-x".to_owned()], vendor: &vendor, rows: &[], meta: &meta, created: 0 };
+        let bytes = workbook(&content).unwrap();
+        let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+        for sheet in [INSTRUCTIONS, VENDOR, META] {
+            let formulas = book.worksheet_formula(sheet).unwrap();
+            assert!(formulas.used_cells().next().is_none(), "{sheet} holds a formula");
+        }
+        let values = book.worksheet_range(VENDOR).unwrap();
+        assert_eq!(values.get_value((2, 1)).unwrap().to_string(), "=HYPERLINK(\"http://x\")");
+    }
+}

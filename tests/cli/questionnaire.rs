@@ -635,3 +635,60 @@ commercial = { monthly_price = 45000 }
     assert_eq!(written["vendor"]["name"].as_str(), Some("Zephyr CX sp. z o.o."));
     assert_eq!(written["vendor"]["country"].as_str(), Some("PL"));
 }
+
+#[test]
+fn a_panel_sheet_asks_the_panel_criteria_and_imports_into_the_evaluators_file() {
+    if !openpyxl() {
+        return;
+    }
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    export(&ws, &["--panel", "--vendor", "aero-support", "--evaluator", "p.nowak", "--out", "panel.xlsx"]);
+    let facts = python(
+        &ws,
+        r#"
+import json, openpyxl
+wb = openpyxl.load_workbook("panel.xlsx")
+q = wb["Questionnaire"]
+ids = [r[0] for r in q.iter_rows(min_row=2, values_only=True)]
+meta = {k: v for k, v in wb["_meta"].iter_rows(min_row=2, values_only=True)}
+q["F2"] = "strong"; q["F3"] = 3; q["F4"] = "Excellent"; q["H4"] = "Clear on every escalation path"
+wb.save("panel.xlsx")
+print(json.dumps({"ids": ids, "evaluator": meta.get("evaluator"), "vendor": meta.get("vendor")}))
+"#,
+    );
+    // The rubric's three panel criteria, in rubric order.
+    assert_eq!(facts["ids"], serde_json::json!(["peak.peak_plan", "integration.demo", "communication.clarity"]));
+    assert_eq!((facts["evaluator"].as_str(), facts["vendor"].as_str()), (Some("p.nowak"), Some("aero-support")));
+    vendorscore(&ws).args(["questionnaire", "import", "panel.xlsx", "-q"]).assert().success();
+    let written: toml::Table =
+        toml::from_str(&std::fs::read_to_string(ws.join("vendors/aero-support/evaluations/p.nowak.toml")).unwrap())
+            .unwrap();
+    let expected: toml::Table = toml::from_str(
+        r#"
+evaluation = { evaluator = "p.nowak", vendor = "aero-support" }
+scores = { peak = { peak_plan = "Strong" }, integration = { demo = 3 }, communication = { clarity = { value = "Excellent", note = "Clear on every escalation path" } } }
+"#,
+    )
+    .unwrap();
+    assert_eq!(written, expected);
+    vendorscore(&ws).args(["validate"]).assert().success();
+
+    // An evaluator name that would leave the folder is refused.
+    let output = vendorscore(&ws)
+        .args([
+            "questionnaire",
+            "export",
+            "--panel",
+            "--vendor",
+            "aero-support",
+            "--evaluator",
+            "../x",
+            "--out",
+            "x.xlsx",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!ws.join("x.xlsx").exists());
+}

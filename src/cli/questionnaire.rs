@@ -117,9 +117,11 @@ fn run_import(global: &GlobalOptions, env: &Env, args: ImportArgs) -> anyhow::Re
         return Ok(Outcome::Problems);
     }
     if global.dry_run {
-        errln!("--dry-run: {} is not written; it would be:", imported.shown);
+        if !global.quiet {
+            errln!("--dry-run: {} is not written; it would be:", imported.shown);
+            err!("{changes}");
+        }
         out!("{}", imported.text);
-        err!("{changes}");
         return Ok(Outcome::Clean);
     }
     let written = match imported.write(args.force) {

@@ -692,3 +692,27 @@ scores = { peak = { peak_plan = "Strong" }, integration = { demo = 3 }, communic
     assert_eq!(output.status.code(), Some(2));
     assert!(!ws.join("x.xlsx").exists());
 }
+
+#[test]
+fn dry_run_prints_the_file_and_writes_and_records_nothing() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    let entries = ledger(&ws).len();
+    let output = vendorscore(&ws)
+        .args([
+            "questionnaire",
+            "import",
+            "questionnaires/aero-support-answers.json",
+            "--vendor",
+            "new-bidder",
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let printed: toml::Table = toml::from_str(&String::from_utf8_lossy(&output.stdout)).unwrap();
+    assert_eq!(printed["vendor"]["id"].as_str(), Some("new-bidder"));
+    assert_eq!(printed["answers"]["platform"]["shopify"].as_str(), Some("Select"));
+    assert!(!ws.join("vendors/new-bidder").exists());
+    assert_eq!(ledger(&ws).len(), entries);
+}

@@ -125,8 +125,8 @@ pub fn export(
     let tender = Tender {
         workspace: settings.workspace.name.clone(),
         organisation: settings.workspace.organisation.clone(),
-        deadline: None,
-        contact: None,
+        deadline: settings.questionnaire.as_ref().and_then(|q| q.deadline.clone()),
+        contact: settings.questionnaire.as_ref().and_then(|q| q.contact.clone()),
         vendor,
         generated: clock.as_of.to_string(),
         evaluator: request.evaluator.clone(),

@@ -50,6 +50,9 @@ fn the_workbook_reads_back_in_openpyxl_as_the_spec_lays_it_out() {
     }
     let dir = sample();
     let ws = dir.path().join("ws");
+    let mut settings = std::fs::read_to_string(ws.join("vendorscore.toml")).unwrap();
+    settings.push_str("\n[questionnaire]\ndeadline = \"2026-12-15 12:00 CET\"\ncontact = \"tender@retail.example\"\n");
+    std::fs::write(ws.join("vendorscore.toml"), settings).unwrap();
     export(&ws, &["--vendor", "aero-support", "--out", "q.xlsx"]);
     let rubric = repo().join("rubrics/ecommerce-outsourcing.toml");
     let facts = python(
@@ -102,6 +105,7 @@ print(json.dumps({{
     "hash_ok": hash_ok, "formulas": formulas,
     "widths": [q.column_dimensions[c].width for c in "ABCDEFGH"],
     "wrap": q["C2"].alignment.wrap_text,
+    "instructions": [r[0] for r in wb["Instructions"].iter_rows(values_only=True)],
 }}))
 "#
         ),
@@ -150,6 +154,16 @@ print(json.dumps({{
     assert_eq!(facts["formulas"], serde_json::json!([]), "nothing is written as a formula");
     assert!(facts["widths"].as_array().unwrap().iter().all(|w| w.as_f64().unwrap() > 10.0));
     assert_eq!(facts["wrap"], true);
+    let instructions: Vec<&str> = facts["instructions"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    for line in [
+        "Tender: Q4 2026 customer-service tender",
+        "Organisation: Example Retail GmbH",
+        "Deadline: 2026-12-15 12:00 CET",
+        "Contact: tender@retail.example",
+    ] {
+        assert!(instructions.contains(&line), "{line} in {instructions:?}");
+    }
+    assert!(instructions.iter().any(|l| l.contains("only the white cells")), "{instructions:?}");
 }
 
 /// Fill the exported `q.xlsx` as a bidder would, with every answer spelling; saves `filled.xlsx`.

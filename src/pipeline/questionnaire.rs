@@ -450,31 +450,34 @@ fn evaluation_toml(
     text
 }
 
-/// Answers added, changed and removed, by `category.criterion`, in that order of keys.
+/// Answers added, changed and removed, by `category.criterion`, in the order
+/// of the files (the rubric's, for the file an import writes).
 fn diff(old: Option<&toml::Table>, new: Option<&toml::Table>, key: &str) -> Vec<Change> {
-    let flat = |table: Option<&toml::Table>| -> BTreeMap<String, String> {
-        let mut out = BTreeMap::new();
+    let flat = |table: Option<&toml::Table>| -> Vec<(String, String)> {
+        let mut out = Vec::new();
         let answers = table.and_then(|t| t.get(key)).and_then(toml::Value::as_table);
         for (category, criteria) in answers.into_iter().flatten() {
             for (criterion, value) in criteria.as_table().into_iter().flatten() {
-                out.insert(format!("{category}.{criterion}"), value.to_string());
+                out.push((format!("{category}.{criterion}"), value.to_string()));
             }
         }
         out
     };
     let (old, new) = (flat(old), flat(new));
+    let old_map: BTreeMap<&str, &str> = old.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let new_map: BTreeMap<&str, &str> = new.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let mut changes = Vec::new();
     for (id, value) in &new {
-        match old.get(id) {
+        match old_map.get(id.as_str()) {
             None => changes.push(Change::Added { id: id.clone(), new: value.clone() }),
             Some(before) if before != value => {
-                changes.push(Change::Changed { id: id.clone(), old: before.clone(), new: value.clone() })
+                changes.push(Change::Changed { id: id.clone(), old: (*before).to_owned(), new: value.clone() })
             }
             Some(_) => {}
         }
     }
     for (id, value) in &old {
-        if !new.contains_key(id) {
+        if !new_map.contains_key(id.as_str()) {
             changes.push(Change::Removed { id: id.clone(), old: value.clone() });
         }
     }
@@ -483,7 +486,24 @@ fn diff(old: Option<&toml::Table>, new: Option<&toml::Table>, key: &str) -> Vec<
 
 #[cfg(test)]
 mod tests {
-    use super::is_file_name;
+    use super::{Change, diff, is_file_name};
+
+    #[test]
+    fn the_diff_lists_changes_and_additions_in_file_order_then_removals() {
+        let old: toml::Table = toml::from_str("[answers.b]\nx = 1\ny = 2\n").unwrap();
+        let new: toml::Table = toml::from_str("[answers.b]\ny = 3\nw = true\n[answers.a]\nz = \"Plus\"\n").unwrap();
+        let change = |id: &str| id.to_owned();
+        assert_eq!(
+            diff(Some(&old), Some(&new), "answers"),
+            [
+                Change::Changed { id: change("b.y"), old: "2".into(), new: "3".into() },
+                Change::Added { id: change("b.w"), new: "true".into() },
+                Change::Added { id: change("a.z"), new: "\"Plus\"".into() },
+                Change::Removed { id: change("b.x"), old: "1".into() },
+            ]
+        );
+        assert!(diff(Some(&old), Some(&old), "answers").is_empty());
+    }
 
     #[test]
     fn ids_that_would_leave_the_vendor_folder_are_refused() {

@@ -112,6 +112,11 @@ codes! {
     BadPeriod = "VS0601", Error, "not an ISO 8601 period such as P12M, P1Y or P90D";
     BadTiers = "VS0602", Error, "tiers are invalid: none, a tier without a rule before the last, or a rule on the last";
     TierOverride = "VS0603", Error, "tier set by hand without a tier_note, or naming a tier the tiering file lacks";
+    // Questionnaires (SPEC section 10).
+    QuestionnaireMismatch = "VS0701", Error, "questionnaire was made for another rubric or format";
+    QuestionnaireLayout = "VS0702", Error, "questionnaire sheet or header is missing or unreadable";
+    NoCachedValue = "VS0703", Error, "formula cell has no cached value";
+    QuestionEdited = "VS0704", Warning, "question text was edited since the questionnaire was made";
 }
 
 impl std::fmt::Display for Code {
@@ -137,17 +142,63 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,
+    /// For a problem in a spreadsheet: the sheet and cell (there is no text span).
+    pub cell: Option<CellRef>,
+}
+
+/// A cell of a spreadsheet: sheet name, 1-based row and column.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CellRef {
+    pub sheet: String,
+    pub row: u32,
+    pub column: u32,
+}
+
+impl CellRef {
+    /// The A1-style address, e.g. `F17`.
+    pub fn a1(&self) -> String {
+        let mut letters = Vec::new();
+        let mut n = self.column;
+        while n > 0 {
+            let rem = (n - 1) % 26;
+            letters.push(b'A' + rem as u8);
+            n = (n - 1) / 26;
+        }
+        letters.reverse();
+        format!("{}{}", String::from_utf8_lossy(&letters), self.row)
+    }
+}
+
+impl std::fmt::Display for CellRef {
+    /// `Questionnaire!F17`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}!{}", self.sheet, self.a1())
+    }
 }
 
 impl Diagnostic {
     /// A diagnostic with the code's own severity.
     pub fn new(code: Code, file: impl Into<String>, span: Option<Range<usize>>, message: impl Into<String>) -> Self {
-        Diagnostic { code, severity: code.severity(), file: file.into(), span, message: message.into(), help: None }
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            file: file.into(),
+            span,
+            message: message.into(),
+            help: None,
+            cell: None,
+        }
     }
 
     /// Add a help line.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Locate the problem at a spreadsheet cell.
+    pub fn at_cell(mut self, cell: CellRef) -> Self {
+        self.cell = Some(cell);
         self
     }
 
@@ -211,7 +262,7 @@ impl Diagnostics {
         self.items.retain(|d| d.span.as_ref().is_none_or(|s| s.start != PLACEHOLDER.start));
         self.items.sort_by(|a, b| {
             let start = |d: &Diagnostic| d.span.as_ref().map_or(0, |s| s.start);
-            (a.file.as_str(), start(a), a.code).cmp(&(b.file.as_str(), start(b), b.code))
+            (a.file.as_str(), &a.cell, start(a), a.code).cmp(&(b.file.as_str(), &b.cell, start(b), b.code))
         });
         self.items.dedup();
     }
@@ -259,6 +310,15 @@ mod tests {
             assert!(seen.insert(s), "duplicate {s}");
             assert!(!code.summary().is_empty());
         }
+    }
+
+    #[test]
+    fn cells_are_addressed_like_spreadsheets() {
+        let cell = |column| CellRef { sheet: "Questionnaire".into(), row: 17, column };
+        assert_eq!(cell(6).to_string(), "Questionnaire!F17");
+        assert_eq!(cell(26).a1(), "Z17");
+        assert_eq!(cell(27).a1(), "AA17");
+        assert_eq!(cell(703).a1(), "AAA17");
     }
 
     #[test]

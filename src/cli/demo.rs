@@ -8,6 +8,8 @@ use clap::Args;
 
 use super::record::{open_session, record, record_in};
 use super::{Env, GlobalOptions, Outcome, diagnostics, render, show};
+use vendorscore::audit::hash::sha256_hex;
+use vendorscore::audit::ledger::FileRecord;
 use vendorscore::audit::ledger::LEDGER_PATH;
 use vendorscore::audit::verify::verify;
 use vendorscore::builtin;
@@ -16,6 +18,7 @@ use vendorscore::model::RuleSeverity;
 use vendorscore::output::write_atomic;
 use vendorscore::pipeline::check::CheckRequest;
 use vendorscore::pipeline::due::{DEFAULT_WITHIN_DAYS, DueRequest};
+use vendorscore::pipeline::questionnaire::{ExportRequest, ImportRequest};
 use vendorscore::pipeline::report::ReportRequest;
 use vendorscore::pipeline::score::ScoreRequest;
 use vendorscore::pipeline::sensitivity::SensitivityRequest;
@@ -109,6 +112,41 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
     record(&quiet, &env, dated.value.run(&clock, dated.inputs.clone()))?;
     out!("{}", render::due::table(&dated.value, clock.as_of, env.color_stdout));
 
+    outln!("\n== vendorscore questionnaire export --vendor aero-support --out questionnaires/aero-support.xlsx");
+    let request = ExportRequest { rubric: None, vendor: Some("aero-support".to_owned()), html: false, evaluator: None };
+    let exported = match pipeline::questionnaire::export(&env.workspace, &clock, &request) {
+        Ok(decided) => decided,
+        Err(error) => return show::failure(error, &env, &quiet),
+    };
+    // The demo's own output: a second demo run in the same folder writes it again.
+    let path = root.join("questionnaires/aero-support.xlsx");
+    write_atomic(&path, &exported.value.bytes)?;
+    let bytes = &exported.value.bytes;
+    let written =
+        FileRecord { path: env.workspace.display_path(&path), bytes: bytes.len() as u64, sha256: sha256_hex(bytes) };
+    record(&quiet, &env, exported.value.run(&clock, exported.inputs.clone(), written.clone()))?;
+    outln!("{} ({} questions)", written.path, exported.value.rows);
+
+    outln!("\n== vendorscore questionnaire import questionnaires/aero-support-answers.json --force");
+    let request =
+        ImportRequest { rubric: None, file: root.join("questionnaires/aero-support-answers.json"), vendor: None };
+    let imported = match pipeline::questionnaire::import(&env.workspace, &request) {
+        Ok(decided) => decided,
+        Err(error) => return show::failure(error, &env, &quiet),
+    };
+    show::warnings(&imported, &env, &quiet);
+    let written = match imported.value.write(true) {
+        Ok(written) => written,
+        Err(error) => return show::failure(error, &env, &quiet),
+    };
+    record(&quiet, &env, imported.value.run(&clock, imported.inputs.clone(), written.clone()))?;
+    outln!(
+        "{} ({} answers, {} changed: the answers the bidder saved from the form match the file)",
+        written.path,
+        imported.value.answers,
+        imported.value.changes.len()
+    );
+
     outln!("\n== vendorscore report --out reports");
     let request = ReportRequest {
         score: ScoreRequest { rubric: None, selection: all },
@@ -158,7 +196,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
         return Ok(Outcome::Problems);
     }
     outln!(
-        "\nNext: cd {} and try `vendorscore score --explain`, `vendorscore check --format json`, `vendorscore sla vendors/aero-support`, `vendorscore sensitivity`, `vendorscore due --format ics`, `vendorscore audit log`, `vendorscore validate`.",
+        "\nNext: cd {} and try `vendorscore score --explain`, `vendorscore check --format json`, `vendorscore sla vendors/aero-support`, `vendorscore sensitivity`, `vendorscore due --format ics`, `vendorscore questionnaire export --out q.xlsx`, `vendorscore audit log`, `vendorscore validate`.",
         args.out.display()
     );
     Ok(Outcome::Clean)

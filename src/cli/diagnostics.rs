@@ -22,6 +22,11 @@ fn locate<'a>(diagnostics: &'a [Diagnostic], sources: &BTreeMap<String, SourceFi
     diagnostics
         .iter()
         .map(|d| {
+            if let Some(cell) = &d.cell {
+                // A spreadsheet cell: line = row, column = column number.
+                let at = (cell.row as usize, cell.column as usize);
+                return Located { diagnostic: d, start: Some(at), end: Some((at.0, at.1 + 1)) };
+            }
             let positions = d.span.as_ref().zip(sources.get(&d.file)).map(|(span, source)| source.range(span));
             Located {
                 diagnostic: d,
@@ -53,7 +58,10 @@ pub fn human(diagnostics: &[Diagnostic], sources: &BTreeMap<String, SourceFile>,
                 let span = span.start.min(len)..span.end.min(len).max(span.start.min(len));
                 out = out.with_labels(vec![Label::primary(id, span)]);
             }
-            _ => out = out.with_notes(vec![format!("in {}", d.file)]),
+            _ => match &d.cell {
+                Some(cell) => out = out.with_notes(vec![format!("at {}: {cell}", d.file)]),
+                None => out = out.with_notes(vec![format!("in {}", d.file)]),
+            },
         }
         if let Some(help) = &d.help {
             out = out.with_notes(vec![format!("help: {help}")]);
@@ -69,7 +77,7 @@ pub fn json(diagnostics: &[Diagnostic], sources: &BTreeMap<String, SourceFile>, 
         .iter()
         .map(|l| {
             let d = l.diagnostic;
-            json!({
+            let mut item = json!({
                 "severity": d.severity.as_str(),
                 "code": d.code.as_str(),
                 "file": d.file,
@@ -79,7 +87,12 @@ pub fn json(diagnostics: &[Diagnostic], sources: &BTreeMap<String, SourceFile>, 
                 "end_column": l.end.map(|p| p.1),
                 "message": d.message,
                 "help": d.help,
-            })
+            });
+            if let Some(cell) = &d.cell {
+                item["sheet"] = json!(cell.sheet);
+                item["cell"] = json!(cell.a1());
+            }
+            item
         })
         .collect();
     let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
@@ -107,7 +120,10 @@ pub fn github(diagnostics: &[Diagnostic], sources: &BTreeMap<String, SourceFile>
             }
         }
         properties.push(format!("title={}", escape_property(&format!("{} {}", d.code, d.code.summary()))));
-        let mut message = d.message.clone();
+        let mut message = match &d.cell {
+            Some(cell) => format!("{cell}: {}", d.message),
+            None => d.message.clone(),
+        };
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
             message.push_str(help);
@@ -158,19 +174,26 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &BTreeMap<String, SourceFile>,
             let fingerprint = vendorscore::audit::hash::sha256_hex(
                 format!("{}\u{0}{}\u{0}{line_text}", d.code.as_str(), d.file).as_bytes(),
             );
-            let mut text = d.message.clone();
+            let mut text = match &d.cell {
+                Some(cell) => format!("{cell}: {}", d.message),
+                None => d.message.clone(),
+            };
             if let Some(help) = &d.help {
                 text.push_str(&format!(" (help: {help})"));
+            }
+            let mut location = json!({ "physicalLocation": {
+                "artifactLocation": artifact,
+                "region": { "startLine": start.0, "startColumn": start.1, "endLine": end.0, "endColumn": end.1 },
+            }});
+            if let Some(cell) = &d.cell {
+                location["logicalLocations"] = json!([{ "name": cell.to_string(), "kind": "cell" }]);
             }
             json!({
                 "ruleId": d.code.as_str(),
                 "ruleIndex": Code::ALL.iter().position(|c| *c == d.code),
                 "level": d.severity.as_str(),
                 "message": { "text": text },
-                "locations": [{ "physicalLocation": {
-                    "artifactLocation": artifact,
-                    "region": { "startLine": start.0, "startColumn": start.1, "endLine": end.0, "endColumn": end.1 },
-                }}],
+                "locations": [location],
                 "partialFingerprints": { "primaryLocationLineHash": format!("{}:1", &fingerprint[..16]) },
             })
         })

@@ -50,6 +50,7 @@ mod env;
 mod init;
 mod list;
 mod man;
+mod questionnaire;
 mod record;
 mod render;
 mod report;
@@ -144,6 +145,8 @@ pub enum Command {
     Trend(trend::TrendArgs),
     /// Write scorecards (PDF, HTML, Markdown, JSON) and the comparison
     Report(report::ReportArgs),
+    /// Export the questionnaire workbook; import returned answers into vendor.toml
+    Questionnaire(questionnaire::QuestionnaireArgs),
     /// Verify and read the audit ledger
     Audit(audit::AuditArgs),
     /// Print the JSON Schema of a file kind
@@ -223,6 +226,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Sla(args) => sla::run(&cli.global, &env, args),
         Command::Due(args) => due::run(&cli.global, &env, args),
         Command::Trend(args) => trend::run(&cli.global, &env, args),
+        Command::Questionnaire(args) => questionnaire::run(&cli.global, &env, args),
         Command::Audit(args) => audit::run(&cli.global, &env, args),
         Command::Report(args) => report::run(&cli.global, &env, args),
         Command::Schema(args) => schema::run(&cli.global, args),

@@ -16,6 +16,20 @@ pub struct WorkspaceFile {
     pub report: Option<ReportSettings>,
     #[serde(default)]
     pub tickets: Option<TicketSettings>,
+    #[serde(default)]
+    pub questionnaire: Option<QuestionnaireSettings>,
+}
+
+/// `[questionnaire]`: what the questionnaire's instructions tell bidders.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionnaireSettings {
+    /// When answers are due, e.g. `2026-12-15` or `15 December 2026, 12:00 CET`.
+    #[serde(default)]
+    pub deadline: Option<String>,
+    /// Whom bidders ask about the questionnaire.
+    #[serde(default)]
+    pub contact: Option<String>,
 }
 
 /// The `[workspace]` table.

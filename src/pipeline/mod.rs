@@ -12,12 +12,14 @@
 //! - [`diff`]: one cohort under two rubric versions, or two recorded score runs;
 //! - [`sensitivity`]: how the ranking stands up to moved weights and a removed bidder;
 //! - [`due`]: tiers and the dates that fall due (SPEC section 14);
-//! - [`trend`]: score and SLA history from the ledger, changes attributed.
+//! - [`trend`]: score and SLA history from the ledger, changes attributed;
+//! - [`questionnaire`]: a rubric as a questionnaire workbook, and a returned one as `vendor.toml`.
 
 pub mod check;
 pub mod diff;
 pub mod due;
 mod history;
+pub mod questionnaire;
 pub mod report;
 pub mod score;
 pub mod sensitivity;

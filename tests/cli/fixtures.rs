@@ -88,7 +88,8 @@ fn ok_fixtures_have_no_diagnostics() {
 #[test]
 fn err_fixtures_report_exactly_what_they_mark() {
     let mut failures = Vec::new();
-    for dir in fixture_dirs("err") {
+    // Returned questionnaires are not validated files: tests/cli/questionnaire.rs reads them as an import does.
+    for dir in fixture_dirs("err").into_iter().filter(|d| !d.parent().unwrap().ends_with("questionnaire")) {
         for entry in entries(&dir) {
             let name = entry.file_name().unwrap().to_string_lossy().into_owned();
             let code = &name[..6];

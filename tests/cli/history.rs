@@ -19,6 +19,7 @@ fn scorecards_show_history_when_the_ledger_holds_earlier_runs() {
     let dir = sample();
     let ws = dir.path().join("ws");
     // The demo scored once (entry 1) and reported once; score again a day later (2026-11-22T10:00Z), then report.
+    let entry = crate::ledger_entries(&ws) + 1;
     vendorscore(&ws).env("SOURCE_DATE_EPOCH", "1795341600").args(["score", "-q"]).assert().success();
     vendorscore(&ws)
         .args(["report", "vendors/northwind-cx", "--out", "r", "--dry-run", "-q", "--format", "pdf,md,html"])
@@ -26,9 +27,9 @@ fn scorecards_show_history_when_the_ledger_holds_earlier_runs() {
         .success();
     let md = std::fs::read_to_string(ws.join("r/northwind-cx.md")).unwrap();
     let history: Vec<&str> = md.lines().skip_while(|l| *l != "## History").collect();
-    // Two score runs in the ledger (entries 1 and 6: the demo wrote five entries), then this report.
+    // Two score runs in the ledger (entry 1, the demo's, and this one), then this report.
     assert_eq!(history[4], "| ledger entry 1 | 2026-11-21 | 85.15 |", "{md}");
-    assert_eq!(history[5], "| ledger entry 6 | 2026-11-22 | 85.15 |", "same inputs, same score");
+    assert_eq!(history[5], format!("| ledger entry {entry} | 2026-11-22 | 85.15 |"), "same inputs, same score");
     assert!(history[6].starts_with("| this report | 2026-11-21 | "), "{md}");
     // The sample's September chat breach: 70.39 % against 80 %, credited 5 % of EUR 42,000.
     assert!(md.contains("2026-09 70.39% **breached** (credit EUR 2100.00)"), "{md}");
@@ -42,7 +43,7 @@ fn scorecards_show_history_when_the_ledger_holds_earlier_runs() {
 
     let text = pdf_text(&ws.join("r/northwind-cx.pdf"));
     assert!(text.contains("History"), "{text}");
-    assert!(text.contains("ledger entry 6"), "{text}");
+    assert!(text.contains(&format!("ledger entry {entry}")), "{text}");
     assert!(text.contains("target 80%"), "{text}");
     assert!(text.contains("EUR 2100.00"), "{text}");
 }

@@ -10,6 +10,7 @@ mod due;
 mod fixtures;
 mod history;
 mod output;
+mod questionnaire;
 mod references;
 mod report;
 mod sandbox;
@@ -21,6 +22,12 @@ mod validate;
 mod workspace;
 
 use std::path::{Path, PathBuf};
+
+/// How many entries a workspace's ledger holds (the demo's count changes as
+/// the demo grows: tests count rather than hard-code it).
+pub fn ledger_entries(ws: &Path) -> usize {
+    std::fs::read_to_string(ws.join("audit/ledger.jsonl")).map_or(0, |t| t.lines().count())
+}
 
 /// The repository root.
 pub fn repo() -> PathBuf {

@@ -244,8 +244,9 @@ fn cohort_and_shown(
             )));
         }
     }
+    let members: std::collections::HashSet<&PathBuf> = cohort.iter().collect();
     for dir in &shown {
-        if !cohort.contains(dir) {
+        if !members.contains(dir) {
             let place = if selection.cohort.is_empty() { "the workspace's vendors/" } else { "the --cohort folders" };
             return Err(PipelineError::unusable(format!(
                 "{} is not one of {place}: a vendor is scored and ranked within its cohort; add it with --cohort",

@@ -121,6 +121,7 @@ pub(crate) fn score_in(
             loader.workspace().root.display()
         )));
     }
+    let shown_dirs: std::collections::HashSet<std::path::PathBuf> = shown_dirs.into_iter().collect();
     let criteria = tickets::measured(&rubric);
     let options = ReadOptions { renames: crate::sla::reader::renames(&settings), ..ReadOptions::default() };
     let mut measured = Measured::new();
@@ -149,8 +150,8 @@ pub(crate) fn score_in(
         }
     }
     let cards = scoring::score(&rubric, &submissions, &measured);
-    let shown_ids: Vec<&str> =
-        vendors.iter().filter(|v| shown_dirs.contains(&v.dir)).map(|v| v.id()).collect::<Vec<_>>();
-    let shown = (0..cards.len()).filter(|&i| shown_ids.contains(&cards[i].vendor.as_str())).collect();
+    let shown_ids: std::collections::HashSet<&str> =
+        vendors.iter().filter(|v| shown_dirs.contains(&v.dir)).map(|v| v.id()).collect();
+    let shown = (0..cards.len()).filter(|&i| shown_ids.contains(cards[i].vendor.as_str())).collect();
     Ok((Scored { settings, rubric, cards, vendors, shown, tiers, submissions, measured }, sla))
 }

@@ -89,8 +89,12 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
 
     outln!("\n== vendorscore sla vendors/northwind-cx");
     let vendor = root.join("vendors/northwind-cx");
-    let request =
-        SlaRequest { tickets: vendor.join("tickets.csv"), contract: vendor.join("contract.toml"), strict: false };
+    let request = SlaRequest {
+        tickets: vendor.join("tickets.csv"),
+        contract: vendor.join("contract.toml"),
+        strict: false,
+        dry_run: global.dry_run,
+    };
     let measured = match pipeline::sla::sla(&env.workspace, &clock, &request) {
         Ok(decided) => decided,
         Err(error) => return show::failure(error, &env, &quiet),

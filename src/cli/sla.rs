@@ -57,14 +57,15 @@ impl SlaArgs {
             };
             (given, env.absolute(contract))
         };
-        Ok(SlaRequest { tickets, contract, strict: self.strict })
+        Ok(SlaRequest { tickets, contract, strict: self.strict, dry_run: false })
     }
 }
 
 pub fn run(global: &GlobalOptions, env: &Env, args: SlaArgs) -> anyhow::Result<Outcome> {
     let format = format_choice(global, &["table", "json", "csv"])?;
     let clock = env.clock()?;
-    let decided = match sla(&env.workspace, &clock, &args.request(env)?) {
+    let request = SlaRequest { dry_run: global.dry_run, ..args.request(env)? };
+    let decided = match sla(&env.workspace, &clock, &request) {
         Ok(decided) => decided,
         Err(error) => return show::failure(error, env, global),
     };

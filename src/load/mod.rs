@@ -68,6 +68,8 @@ pub struct Loader {
     settings: Option<WorkspaceFile>,
     /// Codes of answer problems reported as warnings (see [`Loader::tolerate`]).
     tolerated: Vec<Code>,
+    /// Whether ticket exports are hashed for the ledger (not on a dry run).
+    digests: bool,
 }
 
 impl Loader {
@@ -80,7 +82,15 @@ impl Loader {
             findings: Findings::default(),
             settings: None,
             tolerated: Vec::new(),
+            digests: true,
         }
+    }
+
+    /// A run that records nothing (`--dry-run`): ticket exports are counted
+    /// without being hashed, and are not listed among the inputs.
+    pub fn without_digests(mut self) -> Loader {
+        self.digests = false;
+        self
     }
 
     pub fn workspace(&self) -> &Workspace {

@@ -86,3 +86,13 @@ fn a_ticket_export_that_is_not_a_regular_file_is_refused() {
     assert!(matches!(&linked, Err(super::tickets::TicketError::NotAFile(why)) if why.contains("symbolic link")));
     assert!(loader.inputs().is_empty(), "nothing read, nothing recorded");
 }
+
+#[test]
+fn a_dry_run_counts_an_export_without_hashing_or_listing_it() {
+    let csv = "ticket_id,channel,created_at,first_response_at,resolved_at\n1,chat,2026-10-01T10:00:00Z,2026-10-01T10:00:30Z,\n";
+    let dir = workspace(&[("tickets.csv", csv)]);
+    let mut loader = Loader::new(Workspace { root: dir.path().to_path_buf() }).without_digests();
+    let data = loader.tickets(&dir.path().join("tickets.csv"), &first_response(), &ReadOptions::default()).unwrap();
+    assert_eq!(data.rows.read, 1);
+    assert!(loader.inputs().is_empty());
+}

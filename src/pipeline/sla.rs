@@ -22,6 +22,8 @@ pub struct SlaRequest {
     pub contract: PathBuf,
     /// Refuse the export when any row cannot be read.
     pub strict: bool,
+    /// Nothing will be recorded (`--dry-run`): the export is not hashed.
+    pub dry_run: bool,
 }
 
 /// One export measured against one contract.
@@ -80,6 +82,9 @@ impl Measured {
 /// Measure one export against one contract.
 pub fn sla(workspace: &Workspace, clock: &Clock, request: &SlaRequest) -> Result<Decided<Measured>, PipelineError> {
     let mut loader = Loader::new(workspace.clone());
+    if request.dry_run {
+        loader = loader.without_digests();
+    }
     let tickets = workspace.display_path(&request.tickets);
     if !request.contract.is_file() {
         return Err(PipelineError::unusable(format!(

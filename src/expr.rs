@@ -434,6 +434,38 @@ fn known_fields() -> &'static Vec<(String, BTreeSet<String>)> {
     })
 }
 
+/// An empty map: a table the file leaves out (every field undefined).
+pub fn empty_map() -> Value {
+    Value::from_iter(std::iter::empty::<(&str, Value)>())
+}
+
+/// `[answers.<category>]`: each answer's value, without evidence and notes.
+pub fn answer_values(criteria: &toml::Value) -> Value {
+    match criteria.as_table() {
+        Some(table) => table
+            .iter()
+            .map(|(criterion, answer)| {
+                let given = answer.as_table().and_then(|t| t.get("value")).unwrap_or(answer);
+                (criterion.as_str(), toml_value(given))
+            })
+            .collect(),
+        None => toml_value(criteria),
+    }
+}
+
+/// A TOML value as an expression value; dates become ISO strings.
+pub fn toml_value(toml: &toml::Value) -> Value {
+    match toml {
+        toml::Value::String(s) => Value::from(s.as_str()),
+        toml::Value::Integer(i) => Value::from(*i),
+        toml::Value::Float(f) => Value::from(*f),
+        toml::Value::Boolean(b) => Value::from(*b),
+        toml::Value::Datetime(d) => Value::from(d.to_string()),
+        toml::Value::Array(items) => items.iter().map(toml_value).collect(),
+        toml::Value::Table(table) => table.iter().map(|(k, v)| (k.as_str(), toml_value(v))).collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,8 @@
 
 use minijinja::Value;
 
+use crate::expr::{answer_values, empty_map, toml_value as value};
+
 use crate::model::Date;
 
 /// The contract's tables other than `[[sla]]`, each an empty map when absent.
@@ -99,36 +101,6 @@ pub fn is_stated(variables: &Value, path: &str) -> bool {
         }
     }
     true
-}
-
-fn empty_map() -> Value {
-    Value::from_iter(std::iter::empty::<(&str, Value)>())
-}
-
-/// `[answers.<category>]`: each answer's value, without evidence and notes.
-fn answer_values(criteria: &toml::Value) -> Value {
-    match criteria.as_table() {
-        Some(table) => table
-            .iter()
-            .map(|(criterion, answer)| {
-                let given = answer.as_table().and_then(|t| t.get("value")).unwrap_or(answer);
-                (criterion.as_str(), value(given))
-            })
-            .collect(),
-        None => value(criteria),
-    }
-}
-
-fn value(toml: &toml::Value) -> Value {
-    match toml {
-        toml::Value::String(s) => Value::from(s.as_str()),
-        toml::Value::Integer(i) => Value::from(*i),
-        toml::Value::Float(f) => Value::from(*f),
-        toml::Value::Boolean(b) => Value::from(*b),
-        toml::Value::Datetime(d) => Value::from(d.to_string()),
-        toml::Value::Array(items) => items.iter().map(value).collect(),
-        toml::Value::Table(table) => table.iter().map(|(k, v)| (k.as_str(), value(v))).collect(),
-    }
 }
 
 #[cfg(test)]

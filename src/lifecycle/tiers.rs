@@ -4,6 +4,7 @@
 
 use minijinja::Value;
 
+use crate::expr::{answer_values, empty_map, toml_value};
 use crate::model::{IsoPeriod, TieringFile};
 
 /// A tiering file that passed validation, in the form decisions use.
@@ -136,23 +137,10 @@ impl Tiering {
 
 /// `intake`, `vendor`, `contract` and `answers` (answer values without evidence).
 fn variables(input: &TierInput<'_>) -> Value {
-    let table = |t: Option<&toml::Table>, key: &str| t.and_then(|t| t.get(key)).map_or_else(empty_map, to_value);
+    let table = |t: Option<&toml::Table>, key: &str| t.and_then(|t| t.get(key)).map_or_else(empty_map, toml_value);
     let answers =
         input.vendor_file.and_then(|v| v.get("answers")).and_then(toml::Value::as_table).map_or_else(empty_map, |a| {
-            a.iter()
-                .map(|(category, criteria)| {
-                    let values: Value = match criteria.as_table() {
-                        Some(c) => c
-                            .iter()
-                            .map(|(k, v)| {
-                                (k.as_str(), to_value(v.as_table().and_then(|t| t.get("value")).unwrap_or(v)))
-                            })
-                            .collect(),
-                        None => to_value(criteria),
-                    };
-                    (category.as_str(), values)
-                })
-                .collect()
+            a.iter().map(|(category, criteria)| (category.as_str(), answer_values(criteria))).collect()
         });
     [
         ("intake", table(input.vendor_file, "intake")),
@@ -162,21 +150,4 @@ fn variables(input: &TierInput<'_>) -> Value {
     ]
     .into_iter()
     .collect()
-}
-
-fn empty_map() -> Value {
-    Value::from_iter(std::iter::empty::<(&str, Value)>())
-}
-
-/// A TOML value as an expression value; dates become ISO strings.
-fn to_value(toml: &toml::Value) -> Value {
-    match toml {
-        toml::Value::String(s) => Value::from(s.as_str()),
-        toml::Value::Integer(i) => Value::from(*i),
-        toml::Value::Float(f) => Value::from(*f),
-        toml::Value::Boolean(b) => Value::from(*b),
-        toml::Value::Datetime(d) => Value::from(d.to_string()),
-        toml::Value::Array(items) => items.iter().map(to_value).collect(),
-        toml::Value::Table(table) => table.iter().map(|(k, v)| (k.as_str(), to_value(v))).collect(),
-    }
 }

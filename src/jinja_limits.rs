@@ -14,10 +14,15 @@
 //!   evaluation stops past [`Limits::budget`] bytes (so a `map` over a large
 //!   list, which runs filters without spending fuel, is bounded too).
 //!
-//! Sizes are counted by [`size_of`]: a string by its bytes, every other value
-//! (and every item of a list or map) as 8 bytes, shared parts as often as
-//! they are reached. Filters that only pick a part (`first`, `length`,
-//! `default`, …) are registered as they are: they build nothing.
+//! A value a filter builds is counted by [`size_of`]: a string by its bytes,
+//! every other value (and every item of a list or map) as 8 bytes, shared
+//! parts as often as they are reached. What a filter takes is counted one
+//! level deep (`taken_size`: a list's own items, not what is nested in them;
+//! what a filter copies of that is counted in what it builds), and a lazy
+//! view (the result of `selectattr` or `map`) as 8 bytes: its items are
+//! counted by whatever builds a value from them. Filters that only pick a
+//! part (`first`, `length`, `default`, …) are registered as they are: they
+//! build nothing.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -165,7 +170,7 @@ pub fn add_bounded(env: &mut Environment<'static>, name: &'static str, filter: V
     env.add_filter(name, move |state: &State, args: Rest<Value>| -> Result<Value, Error> {
         let mut read = 0;
         for arg in args.iter() {
-            let size = size_of(arg, limits.max_value);
+            let size = taken_size(arg, limits.max_value);
             if size > limits.max_value {
                 return Err(too_large(name, "takes", limits));
             }
@@ -174,7 +179,10 @@ pub fn add_bounded(env: &mut Environment<'static>, name: &'static str, filter: V
         check_growth(name, &args, limits)?;
         spend(state, read, limits)?;
         let built = filter.call(state, &args)?;
-        let size = size_of(&built, limits.max_value);
+        // A lazy view (`selectattr`, `map`, …) holds nothing of its own: its
+        // items are counted by whatever builds a value from them. Walking it
+        // here would run the whole chain behind it once more.
+        let size = if built.kind() == ValueKind::Iterable { 8 } else { size_of(&built, limits.max_value) };
         if size > limits.max_value {
             return Err(too_large(name, "builds", limits));
         }
@@ -183,44 +191,77 @@ pub fn add_bounded(env: &mut Environment<'static>, name: &'static str, filter: V
     });
 }
 
+/// What a filter reads of an argument: a string's bytes; a list's or map's
+/// own items (8 bytes each, or a string item's bytes), not what is nested in
+/// them (what a filter copies of that is counted in what it builds); 8 for a
+/// lazy view or any other value. Stops once past `limit`.
+fn taken_size(value: &Value, limit: u64) -> u64 {
+    let item = |v: &Value| if v.kind() == ValueKind::String { v.as_str().map_or(8, |s| s.len() as u64) } else { 8 };
+    let mut total = 8u64;
+    match value.kind() {
+        ValueKind::String | ValueKind::Bytes => return size_of(value, limit),
+        ValueKind::Seq => {
+            for v in value.try_iter().into_iter().flatten() {
+                total += item(&v);
+                if total > limit {
+                    break;
+                }
+            }
+        }
+        ValueKind::Map => {
+            for (k, v) in value.as_object().and_then(|map| map.try_iter_pairs()).into_iter().flatten() {
+                total += item(&k) + item(&v);
+                if total > limit {
+                    break;
+                }
+            }
+        }
+        _ => {}
+    }
+    total
+}
+
 /// The size of `value` as this module counts it, stopping once past `limit`.
 pub fn size_of(value: &Value, limit: u64) -> u64 {
-    let mut total = 0u64;
-    let mut pending = vec![value.clone()];
-    while let Some(value) = pending.pop() {
-        if total > limit {
-            break;
+    /// A string's bytes, 8 for any other leaf; `None` for a list or map.
+    fn leaf(value: &Value) -> Option<u64> {
+        match value.kind() {
+            ValueKind::String => Some(value.as_str().map_or(8, |s| s.len() as u64)),
+            ValueKind::Bytes => Some(value.as_bytes().map_or(8, |b| b.len() as u64)),
+            ValueKind::Seq | ValueKind::Iterable | ValueKind::Map => None,
+            _ => Some(8),
         }
-        total += match value.kind() {
-            ValueKind::String => value.as_str().map_or(8, |s| s.len() as u64),
-            ValueKind::Bytes => value.as_bytes().map_or(8, |b| b.len() as u64),
-            ValueKind::Seq | ValueKind::Iterable => {
-                if let Ok(items) = value.try_iter() {
-                    for item in items {
-                        pending.push(item);
-                        if pending.len() as u64 * 8 > limit {
-                            return limit + 1;
-                        }
-                    }
+    }
+    // Leaves are counted where they are met; only lists and maps wait.
+    let mut total = 0u64;
+    let mut pending = Vec::new();
+    let meet = |value: Value, total: &mut u64, pending: &mut Vec<Value>| match leaf(&value) {
+        Some(size) => *total += size,
+        None => pending.push(value),
+    };
+    meet(value.clone(), &mut total, &mut pending);
+    while let Some(value) = pending.pop() {
+        total += 8;
+        let past = |total: u64, pending: &Vec<Value>| total.saturating_add(pending.len() as u64 * 8) > limit;
+        if past(total, &pending) {
+            return limit + 1;
+        }
+        if value.kind() == ValueKind::Map {
+            for (key, item) in value.as_object().and_then(|map| map.try_iter_pairs()).into_iter().flatten() {
+                meet(key, &mut total, &mut pending);
+                meet(item, &mut total, &mut pending);
+                if past(total, &pending) {
+                    return limit + 1;
                 }
-                8
             }
-            ValueKind::Map => {
-                if let Ok(keys) = value.try_iter() {
-                    for key in keys {
-                        if let Ok(item) = value.get_item(&key) {
-                            pending.push(item);
-                        }
-                        pending.push(key);
-                        if pending.len() as u64 * 8 > limit {
-                            return limit + 1;
-                        }
-                    }
+        } else if let Ok(items) = value.try_iter() {
+            for item in items {
+                meet(item, &mut total, &mut pending);
+                if past(total, &pending) {
+                    return limit + 1;
                 }
-                8
             }
-            _ => 8,
-        };
+        }
     }
     total
 }
@@ -266,7 +307,7 @@ pub fn bytes_in_words(bytes: u64) -> String {
 /// when that result would be too large, before it is built.
 fn check_growth(name: &str, args: &[Value], limits: Limits) -> Result<(), Error> {
     let text_len = |i: usize| args.get(i).and_then(Value::as_str).map_or(0, |s| s.len() as u64);
-    let value_size = args.first().map_or(0, |v| size_of(v, limits.max_value));
+    let value_size = || args.first().map_or(0, |v| size_of(v, limits.max_value));
     let would_build = match name {
         "join" => {
             let items = match args.first() {
@@ -275,7 +316,7 @@ fn check_growth(name: &str, args: &[Value], limits: Limits) -> Result<(), Error>
                 None => 0,
             };
             // Items may be HTML-escaped (up to 6 bytes for one).
-            value_size.saturating_mul(6).saturating_add(items.saturating_mul(text_len(1)))
+            value_size().saturating_mul(6).saturating_add(items.saturating_mul(text_len(1)))
         }
         "replace" => {
             let matches = text_len(0) / text_len(1).max(1) + 1;
@@ -295,7 +336,7 @@ fn check_growth(name: &str, args: &[Value], limits: Limits) -> Result<(), Error>
         }
         "batch" | "slice" => {
             let count = args.get(1).map_or(Ok(1), |c| bounded_count(name, "count", c, MAX_COUNT))?;
-            value_size.saturating_add(count.saturating_mul(8))
+            value_size().saturating_add(count.saturating_mul(8))
         }
         _ => 0,
     };

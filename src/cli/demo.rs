@@ -131,9 +131,9 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
     record(&quiet, &env, exported.value.run(&clock, exported.inputs.clone(), written.clone()))?;
     outln!("{} ({} questions)", written.path, exported.value.rows);
 
-    outln!("\n== vendorscore questionnaire import questionnaires/aero-support-answers.json --force");
+    outln!("\n== vendorscore questionnaire import questionnaires/aero-support-filled.xlsx --force");
     let request =
-        ImportRequest { rubric: None, file: root.join("questionnaires/aero-support-answers.json"), vendor: None };
+        ImportRequest { rubric: None, file: root.join("questionnaires/aero-support-filled.xlsx"), vendor: None };
     let imported = match pipeline::questionnaire::import(&env.workspace, &request) {
         Ok(decided) => decided,
         Err(error) => return show::failure(error, &env, &quiet),
@@ -145,7 +145,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
     };
     record(&quiet, &env, imported.value.run(&clock, imported.inputs.clone(), written.clone()))?;
     outln!(
-        "{} ({} answers, {} changed: the answers the bidder saved from the form match the file)",
+        "{} ({} answers, {} changed: the workbook the bidder filled in holds the answers on file)",
         written.path,
         imported.value.answers,
         imported.value.changes.len()

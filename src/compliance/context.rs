@@ -7,6 +7,8 @@
 //! entirely is empty (every field undefined), `sla` an empty list, and dates
 //! are ISO strings (`"2026-03-15"`).
 
+use std::sync::Arc;
+
 use minijinja::Value;
 
 use crate::expr::{answer_values, empty_map, toml_value as value};
@@ -25,8 +27,8 @@ pub struct Subject {
     pub folder: String,
     /// The contract's workspace-relative path, when the vendor has one.
     pub contract_path: Option<String>,
-    contract: Option<toml::Table>,
-    vendor_file: toml::Table,
+    contract: Option<Arc<toml::Table>>,
+    vendor_file: Arc<toml::Table>,
 }
 
 impl Subject {
@@ -36,8 +38,8 @@ impl Subject {
         vendor: impl Into<String>,
         name: impl Into<String>,
         folder: impl Into<String>,
-        vendor_file: toml::Table,
-        contract: Option<(String, toml::Table)>,
+        vendor_file: Arc<toml::Table>,
+        contract: Option<(String, Arc<toml::Table>)>,
     ) -> Subject {
         let (contract_path, contract) = contract.map_or((None, None), |(p, t)| (Some(p), Some(t)));
         Subject {
@@ -113,8 +115,8 @@ mod tests {
              [answers.security]\ndpa_signed = { value = true, evidence = [\"e.pdf\"] }\ncertifications = [\"iso27001\"]\n",
         )
         .unwrap();
-        let contract = toml::from_str(contract).unwrap();
-        Subject::new("v", "V", "vendors/v", vendor, Some(("vendors/v/contract.toml".into(), contract)))
+        let contract = Arc::new(toml::from_str(contract).unwrap());
+        Subject::new("v", "V", "vendors/v", Arc::new(vendor), Some(("vendors/v/contract.toml".into(), contract)))
     }
 
     fn as_of() -> Date {
@@ -146,7 +148,7 @@ mod tests {
 
     #[test]
     fn no_contract_no_context() {
-        let s = Subject::new("v", "V", "vendors/v", toml::Table::new(), None);
+        let s = Subject::new("v", "V", "vendors/v", Arc::default(), None);
         assert!(s.context(as_of()).is_none());
         assert!(!is_stated(&empty(as_of()), "contract.vendor"));
     }

@@ -2,6 +2,8 @@
 //! missing nested fields, guards, lists, dates, located errors, and
 //! policies written to break the evaluator.
 
+use std::sync::Arc;
+
 use super::*;
 use crate::diag::Diagnostic;
 use crate::model::{Date, RuleSeverity};
@@ -30,8 +32,9 @@ fn rule(id: &str, severity: &str, when: Option<&str>, require: &str) -> String {
 }
 
 fn subject(contract: &str) -> Subject {
-    let vendor = toml::from_str("[vendor]\nid = \"v\"\nname = \"V\"\n[answers.security]\nmfa = true\n").unwrap();
-    let contract = toml::from_str(&format!("[contract]\nvendor = \"v\"\n{contract}")).unwrap();
+    let vendor =
+        Arc::new(toml::from_str("[vendor]\nid = \"v\"\nname = \"V\"\n[answers.security]\nmfa = true\n").unwrap());
+    let contract = Arc::new(toml::from_str(&format!("[contract]\nvendor = \"v\"\n{contract}")).unwrap());
     Subject::new("v", "V", "vendors/v", vendor, Some(("vendors/v/contract.toml".into(), contract)))
 }
 
@@ -273,7 +276,7 @@ fn one_error_shared_by_many_contracts_is_reported_once() {
 #[test]
 fn a_vendor_without_contract_gets_one_missing_finding() {
     let p = policy(&rule("dpa", "critical", None, "data_protection.dpa_signed")).unwrap();
-    let none = Subject::new("x", "X", "vendors/x", toml::Table::new(), None);
+    let none = Subject::new("x", "X", "vendors/x", Arc::default(), None);
     let checked = check(std::slice::from_ref(&p), &[none], as_of(), 1);
     let findings = &checked.vendors[0].findings;
     assert_eq!(findings.len(), 1);

@@ -56,6 +56,9 @@ pub struct Stop;
 struct Cached {
     file: CheckedFile,
     errors: bool,
+    /// A valid vendor or contract file's tables as written (what policy
+    /// rules read), parsed with the file on the reading threads.
+    table: Option<Arc<toml::Table>>,
 }
 
 /// Reads, validates and remembers a run's inputs.
@@ -138,8 +141,18 @@ impl Loader {
     fn read_all(&mut self, paths: &[PathBuf]) {
         let wanted: Vec<&PathBuf> = paths.iter().filter(|p| !self.cache.contains_key(*p)).collect();
         let workspace = &self.workspace;
-        let checked: Vec<(CheckedFile, Diagnostics)> = if wanted.len() < 8 {
-            wanted.iter().map(|p| check_disk_file(workspace, p)).collect()
+        let read = |path: &PathBuf| {
+            let (file, diagnostics) = check_disk_file(workspace, path);
+            let table = match &file.document {
+                Some(Document::Vendor(_) | Document::Contract(_)) if !diagnostics.has_errors() => {
+                    toml::from_str::<toml::Table>(&file.source.text).ok().map(Arc::new)
+                }
+                _ => None,
+            };
+            (file, diagnostics, table)
+        };
+        let checked: Vec<(CheckedFile, Diagnostics, Option<Arc<toml::Table>>)> = if wanted.len() < 8 {
+            wanted.iter().map(|p| read(p)).collect()
         } else {
             let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(wanted.len());
             let chunk = wanted.len().div_ceil(workers);
@@ -147,7 +160,8 @@ impl Loader {
                 let handles: Vec<_> = wanted
                     .chunks(chunk)
                     .map(|part| {
-                        scope.spawn(move || part.iter().map(|p| check_disk_file(workspace, p)).collect::<Vec<_>>())
+                        let read = &read;
+                        scope.spawn(move || part.iter().map(|p| read(p)).collect::<Vec<_>>())
                     })
                     .collect();
                 handles
@@ -156,13 +170,13 @@ impl Loader {
                     .collect()
             })
         };
-        for (path, (file, diagnostics)) in wanted.into_iter().zip(checked) {
+        for (path, (file, diagnostics, table)) in wanted.into_iter().zip(checked) {
             let path = path.clone();
-            self.admit(path, file, diagnostics);
+            self.admit(path, file, diagnostics, table);
         }
     }
 
-    fn admit(&mut self, path: PathBuf, file: CheckedFile, diagnostics: Diagnostics) {
+    fn admit(&mut self, path: PathBuf, file: CheckedFile, diagnostics: Diagnostics, table: Option<Arc<toml::Table>>) {
         let errors = diagnostics.has_errors();
         let unreadable = diagnostics.iter().any(|d| d.code == Code::Unreadable);
         if !unreadable {
@@ -172,7 +186,7 @@ impl Loader {
             self.keep_source(file.source.clone());
         }
         self.findings.diagnostics.extend(diagnostics);
-        self.cache.insert(path, Cached { file, errors });
+        self.cache.insert(path, Cached { file, errors, table });
     }
 
     /// A file from disk, read once and checked on its own; `None` when it has errors.

@@ -77,7 +77,7 @@ impl Loader {
             .zip(&contracts)
             .map(|(v, c)| crate::lifecycle::TierInput {
                 vendor_file: Some(&v.table),
-                contract: c.as_ref().map(|c| &c.table),
+                contract: c.as_ref().map(|c| &*c.table),
             })
             .collect();
         let assigned = tiering.assign_all(&inputs);

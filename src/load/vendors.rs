@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::{Loader, Stop};
 use crate::audit::hash::hash_files;
@@ -23,7 +24,7 @@ pub struct Contract {
     pub file: ContractFile,
     /// The file's tables as written: what policy rules read (a term it does
     /// not state stays undefined).
-    pub table: toml::Table,
+    pub table: Arc<toml::Table>,
     /// The `[[sla]]` clauses as exact terms, or why they cannot be computed with.
     pub terms: Result<Terms, TermsError>,
 }
@@ -38,7 +39,7 @@ pub struct VendorFolder {
     pub path: String,
     pub file: VendorFile,
     /// The vendor file's tables as written (for policy rules).
-    pub table: toml::Table,
+    pub table: Arc<toml::Table>,
 }
 
 impl VendorFolder {
@@ -111,20 +112,23 @@ impl Loader {
                 crate::diag::Severity::Error;
             return None;
         };
-        let (vendor, shown, text) = (vendor.clone(), file.source.path.clone(), file.source.text.clone());
-        let table = self.table(&shown, &text)?;
+        let (vendor, shown) = (vendor.clone(), file.source.path.clone());
+        let table = self.table(path, &shown)?;
         Some(VendorFolder { dir: dir.to_path_buf(), folder, path: shown, file: vendor, table })
     }
 
-    /// A validated file's text as plain tables; `None` (reported) when it does not parse.
-    fn table(&mut self, shown: &str, text: &str) -> Option<toml::Table> {
-        match toml::from_str::<toml::Table>(text) {
-            Ok(table) => Some(table),
-            Err(error) => {
-                self.diagnostics().report(Code::Syntax, shown, error.span(), error.message().to_owned());
-                None
-            }
+    /// A validated vendor or contract file's tables as written (parsed when
+    /// it was read); `None` (reported) when they do not parse as plain TOML.
+    fn table(&mut self, path: &Path, shown: &str) -> Option<Arc<toml::Table>> {
+        if let Some(table) = self.cache.get(path).and_then(|c| c.table.clone()) {
+            return Some(table);
         }
+        let text = self.cache.get(path).map(|c| c.file.source.text.clone()).unwrap_or_default();
+        let error = toml::from_str::<toml::Table>(&text).err();
+        let (span, message) =
+            error.map_or((None, "the file is not plain TOML".to_owned()), |e| (e.span(), e.message().to_owned()));
+        self.diagnostics().report(Code::Syntax, shown, span, message);
+        None
     }
 
     /// A contract file, validated; `Err` when it has errors (reported).
@@ -138,8 +142,8 @@ impl Loader {
                 .severity = crate::diag::Severity::Error;
             return Err(Stop);
         };
-        let (contract, shown, text) = ((**contract).clone(), file.source.path.clone(), file.source.text.clone());
-        let table = self.table(&shown, &text).ok_or(Stop)?;
+        let (contract, shown) = ((**contract).clone(), file.source.path.clone());
+        let table = self.table(path, &shown).ok_or(Stop)?;
         let terms = Terms::from_contract(&contract);
         Ok(Contract { path: shown, file: contract, table, terms })
     }

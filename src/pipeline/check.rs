@@ -83,13 +83,11 @@ pub fn check(workspace: &Workspace, clock: &Clock, request: &CheckRequest) -> Re
         )));
     }
     let subjects: Vec<Subject> = subjects.into_iter().map(|(s, _)| s).collect();
+    // The files read are no longer needed: free them before the findings grow.
+    let (inputs, findings) = (loader.inputs(), loader.findings());
+    drop(loader);
     let vendors = evaluate(&policies, &subjects, clock)?;
-    Ok(Decided {
-        value: Checked { policies, vendors },
-        inputs: loader.inputs(),
-        findings: loader.findings(),
-        notes: Vec::new(),
-    })
+    Ok(Decided { value: Checked { policies, vendors }, inputs, findings, notes: Vec::new() })
 }
 
 /// Run the policies over the subjects on all cores; `Err` with the located

@@ -127,7 +127,7 @@ pub fn due(workspace: &Workspace, clock: &Clock, request: &DueRequest) -> Result
     let inputs: Vec<TierInput<'_>> = vendors
         .iter()
         .zip(&contracts)
-        .map(|(v, c)| TierInput { vendor_file: Some(&v.table), contract: c.as_ref().map(|c| &c.table) })
+        .map(|(v, c)| TierInput { vendor_file: Some(&v.table), contract: c.as_ref().map(|c| &*c.table) })
         .collect();
     let assignments = tiering.assign_all(&inputs);
     let mut notes = Vec::new();

@@ -459,37 +459,54 @@ fn evaluation_toml(
 }
 
 /// Answers added, changed and removed, by `category.criterion`, in the order
-/// of the files (the rubric's, for the file an import writes).
+/// of the files (the rubric's, for the file an import writes). A set answer
+/// with the same options in another order is the same answer.
 fn diff(old: Option<&toml::Table>, new: Option<&toml::Table>, key: &str) -> Vec<Change> {
-    let flat = |table: Option<&toml::Table>| -> Vec<(String, String)> {
+    let flat = |table: Option<&toml::Table>| -> Vec<(String, String, String)> {
         let mut out = Vec::new();
         let answers = table.and_then(|t| t.get(key)).and_then(toml::Value::as_table);
         for (category, criteria) in answers.into_iter().flatten() {
             for (criterion, value) in criteria.as_table().into_iter().flatten() {
-                out.push((format!("{category}.{criterion}"), value.to_string()));
+                out.push((format!("{category}.{criterion}"), value.to_string(), unordered(value).to_string()));
             }
         }
         out
     };
     let (old, new) = (flat(old), flat(new));
-    let old_map: BTreeMap<&str, &str> = old.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let new_map: BTreeMap<&str, &str> = new.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let old_map: BTreeMap<&str, (&str, &str)> =
+        old.iter().map(|(k, v, same)| (k.as_str(), (v.as_str(), same.as_str()))).collect();
+    let new_map: BTreeMap<&str, &str> = new.iter().map(|(k, v, _)| (k.as_str(), v.as_str())).collect();
     let mut changes = Vec::new();
-    for (id, value) in &new {
+    for (id, value, same) in &new {
         match old_map.get(id.as_str()) {
             None => changes.push(Change::Added { id: id.clone(), new: value.clone() }),
-            Some(before) if before != value => {
+            Some((before, before_same)) if before_same != same => {
                 changes.push(Change::Changed { id: id.clone(), old: (*before).to_owned(), new: value.clone() })
             }
             Some(_) => {}
         }
     }
-    for (id, value) in &old {
+    for (id, value, _) in &old {
         if !new_map.contains_key(id.as_str()) {
             changes.push(Change::Removed { id: id.clone(), old: value.clone() });
         }
     }
     changes
+}
+
+/// An answer with its option lists sorted, for comparing set answers.
+fn unordered(value: &toml::Value) -> toml::Value {
+    match value {
+        toml::Value::Array(items) if items.iter().all(toml::Value::is_str) => {
+            let mut items = items.clone();
+            items.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            toml::Value::Array(items)
+        }
+        toml::Value::Table(table) => toml::Value::Table(
+            table.iter().map(|(k, v)| (k.clone(), if k == "value" { unordered(v) } else { v.clone() })).collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 #[cfg(test)]
@@ -511,6 +528,20 @@ mod tests {
             ]
         );
         assert!(diff(Some(&old), Some(&old), "answers").is_empty());
+    }
+
+    #[test]
+    fn a_set_answer_in_another_order_is_no_change() {
+        let old: toml::Table =
+            toml::from_str("[answers.c]\nlangs = [\"da\", \"de\"]\nhd = { value = [\"a\", \"b\"], note = \"n\" }\n")
+                .unwrap();
+        let same: toml::Table =
+            toml::from_str("[answers.c]\nlangs = [\"de\", \"da\"]\nhd = { value = [\"b\", \"a\"], note = \"n\" }\n")
+                .unwrap();
+        assert!(diff(Some(&old), Some(&same), "answers").is_empty());
+        let other: toml::Table =
+            toml::from_str("[answers.c]\nlangs = [\"de\"]\nhd = { value = [\"b\", \"a\"], note = \"m\" }\n").unwrap();
+        assert_eq!(diff(Some(&old), Some(&other), "answers").len(), 2);
     }
 
     #[test]

@@ -576,16 +576,20 @@ fn questionnaire_fixtures_report_exactly_what_they_mark() {
 }
 
 #[test]
-fn the_demo_exports_a_questionnaire_and_imports_the_shipped_answers() {
+fn the_demo_exports_a_questionnaire_and_imports_the_shipped_filled_workbook() {
     let dir = sample();
     let ws = dir.path().join("ws");
     assert!(ws.join("questionnaires/aero-support.xlsx").is_file());
     let entries = ledger(&ws);
     let import = entries.iter().find(|e| e["action"] == "import").expect("an import entry");
     let inputs: Vec<&str> = import["inputs"].as_array().unwrap().iter().map(|i| i["path"].as_str().unwrap()).collect();
-    assert!(inputs.contains(&"questionnaires/aero-support-answers.json"), "{inputs:?}");
+    assert!(inputs.contains(&"questionnaires/aero-support-filled.xlsx"), "{inputs:?}");
     assert_eq!(import["outputs"][0]["path"], "vendors/aero-support/vendor.toml");
-    // The saved answers are the sample's own: the import changes none.
+    // Every answer of the saved form (24) came back from the workbook.
+    assert_eq!(import["result"]["answers"], 24);
+    // The workbook (filled by examples/questionnaires/fill_workbook.py through
+    // openpyxl) holds the sample's own answers, set options in rubric order
+    // and the voice service level typed as a percentage: the import changes none.
     assert_eq!(import["result"]["changed"], 0);
     assert_eq!(import["result"]["added"], 0);
     assert_eq!(import["result"]["removed"], 0);

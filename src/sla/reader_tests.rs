@@ -216,18 +216,7 @@ fn awkward_export(rows: usize) -> Vec<u8> {
     let channels = ["chat", "email", "voice", "social", "fax"];
     for i in 0..rows {
         let created = 1_767_225_600 + (i as i64) * 397;
-        let stamp = |t: i64| {
-            let dt = time::OffsetDateTime::from_unix_timestamp(t).unwrap();
-            format!(
-                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-                dt.year(),
-                dt.month() as u8,
-                dt.day(),
-                dt.hour(),
-                dt.minute(),
-                dt.second()
-            )
-        };
+        let stamp = |t: i64| jiff::Timestamp::from_second(t).unwrap().to_string();
         let note = match i % 7 {
             0 => "\"line one\nline two\n\"".to_owned(),
             1 => "\"a, quoted \"\"note\"\"\"".to_owned(),

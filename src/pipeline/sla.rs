@@ -43,6 +43,7 @@ impl Measured {
         json!({
             "as_of": clock.as_of.to_string(),
             "contract": self.contract,
+            "timezone": self.terms.timezone,
             "tickets": self.tickets,
             "rows": { "read": report.rows.read, "rejected": report.rows.rejected },
             "results": report.results.len(),

@@ -106,7 +106,7 @@ pub fn sla(workspace: &Workspace, clock: &Clock, request: &SlaRequest) -> Result
     if terms.clauses.is_empty() {
         notes.push(format!("{} has no [[sla]] clauses: there is nothing to measure", contract.path));
     }
-    let options = ReadOptions { renames: crate::sla::reader::renames(&settings), ..ReadOptions::default() };
+    let options = ReadOptions::of(&settings);
     let data = loader.tickets(&request.tickets, &terms.rules(), &options).map_err(|err| PipelineError::Unusable {
         message: format!("{tickets}: {err}"),
         help: err.help(),

@@ -44,7 +44,7 @@ fn good_rows_are_counted_and_bad_ones_reported_by_line() {
          T5,chat,2026-03-01T08:00:00Z\n\
          T6,Email,2026-03-01 08:00:00,,2026-03-01 07:59:59,,false,1,normal\n\
          T7,voice,,,,,false,1,normal\n\
-         T8,social,2026-03-01T08:00:00,,,,false,1,normal\n"
+         T8,social,2026-03-01 8:00,,,,false,1,normal\n"
     );
     let data = read(&text, &first_response()).unwrap();
     assert_eq!((data.rows.read, data.rows.rejected), (8, 7));
@@ -59,7 +59,7 @@ fn good_rows_are_counted_and_bad_ones_reported_by_line() {
             (8, "created_at is empty".to_owned()),
             (
                 9,
-                "created_at `2026-03-01T08:00:00` has no UTC offset (add Z or +HH:MM, or write YYYY-MM-DD HH:MM:SS for UTC)"
+                "created_at `2026-03-01 8:00` is not a timestamp (RFC 3339, or YYYY-MM-DD HH:MM[:SS] in the export's zone)"
                     .to_owned()
             ),
         ]
@@ -373,4 +373,26 @@ fn an_unclosed_quote_is_reported_where_it_opens_with_the_lines_it_swallowed() {
         let data = read(&format!("{HEADER}{last}"), &first_response()).unwrap();
         assert_eq!((data.rows.read, data.rows.rejected), (1, 0), "{last}: {:?}", lines(&data));
     }
+}
+
+#[test]
+fn timestamps_without_an_offset_are_read_in_the_exports_zone() {
+    // Berlin local times: T1 at 08:00 CET answered 08:01 (60 s); T2 on 31 March
+    // 23:30 CEST is 21:30 UTC, still March; T3 written with Z is as written.
+    let text = format!(
+        "{HEADER}\
+         T1,chat,2026-01-15 08:00,2026-01-15 08:01,,,false,1,normal\n\
+         T2,chat,2026-03-31T23:30:00,2026-04-01T00:00:30,,,false,1,normal\n\
+         T3,chat,2026-04-01T00:30:00Z,2026-04-01T00:31:00Z,,,false,1,normal\n"
+    );
+    let options = ReadOptions { timezone: Some("Europe/Berlin".to_owned()), ..ReadOptions::default() };
+    let data = read_slice(text.as_bytes(), &first_response(), &options).unwrap();
+    assert_eq!(data.rows.rejected, 0, "{:?}", data.rows.first_rejected);
+    let months: Vec<(String, u64, u64)> =
+        data.tallies.per_rule[0].iter().map(|(k, t)| (k.to_string(), t.measured, t.within)).collect();
+    // T2 took 30 min 30 s: a miss against 60 s.
+    assert_eq!(months, [("2026-01".to_owned(), 1, 1), ("2026-03".to_owned(), 1, 0), ("2026-04".to_owned(), 1, 1)]);
+    let unknown = ReadOptions { timezone: Some("Mars/Olympus".to_owned()), ..ReadOptions::default() };
+    let error = read_slice(text.as_bytes(), &first_response(), &unknown).unwrap_err();
+    assert_eq!(error.to_string(), "[tickets] timezone `Mars/Olympus` is not an IANA time zone");
 }

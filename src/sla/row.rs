@@ -79,6 +79,8 @@ pub struct Layout {
     tier: Option<usize>,
     priority: Option<usize>,
     names: Vec<String>,
+    /// Of timestamps without an offset; `None`: UTC.
+    zone: Option<jiff::tz::TimeZone>,
 }
 
 impl Layout {
@@ -121,7 +123,17 @@ impl Layout {
             tier: needed(rules.iter().any(|r| r.tier.is_some()), "tier")?,
             priority: needed(rules.iter().any(|r| r.priority.is_some()), "priority")?,
             names,
+            zone: None,
         })
+    }
+
+    /// The same layout, timestamps without an offset read in `zone`.
+    pub fn in_zone(self, zone: Option<jiff::tz::TimeZone>) -> Layout {
+        Layout { zone, ..self }
+    }
+
+    pub fn zone(&self) -> Option<&jiff::tz::TimeZone> {
+        self.zone.as_ref()
     }
 
     /// Read one row.

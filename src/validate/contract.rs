@@ -241,7 +241,7 @@ pub fn check(file: &ContractFile, path: &str, diagnostics: &mut Diagnostics) {
 }
 
 /// A time zone the bundled database knows.
-fn check_zone(name: &Spanned<String>, what: &str, path: &str, diagnostics: &mut Diagnostics) {
+pub(super) fn check_zone(name: &Spanned<String>, what: &str, path: &str, diagnostics: &mut Diagnostics) {
     if zone(name).is_none() {
         diagnostics
             .report(

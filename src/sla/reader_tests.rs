@@ -209,7 +209,7 @@ fn csat_reopened_tier_and_priority_are_read_when_a_rule_needs_them() {
     let data = read(&text, &[rule(Metric::Csat, Channel::Any, 4)]).unwrap();
     assert_eq!(data.rows.first_rejected[0].reason, "csat `4.5` is not a score from 1 to 5");
     let data = read(&text, &[rule(Metric::ReopenRate, Channel::Any, 0)]).unwrap();
-    assert_eq!(data.rows.first_rejected[0].reason, "reopened `maybe` is not true, false, 1 or 0");
+    assert_eq!(data.rows.first_rejected[0].reason, "reopened `maybe` is not true, false or a count of reopenings");
     let tally = data.tallies.per_rule[0].values().next().unwrap();
     assert_eq!((tally.measured, tally.within), (2, 1));
     let mut urgent = rule(Metric::Resolution, Channel::Chat, 3600);
@@ -395,4 +395,19 @@ fn timestamps_without_an_offset_are_read_in_the_exports_zone() {
     let unknown = ReadOptions { timezone: Some("Mars/Olympus".to_owned()), ..ReadOptions::default() };
     let error = read_slice(text.as_bytes(), &first_response(), &unknown).unwrap_err();
     assert_eq!(error.to_string(), "[tickets] timezone `Mars/Olympus` is not an IANA time zone");
+}
+
+#[test]
+fn reopened_is_a_boolean_or_a_count() {
+    // Helpdesks export "Reopens" counts (SPEC 11): a count above zero is reopened.
+    let mut text = HEADER.to_owned();
+    for (i, value) in ["0", "1", "2", "000", "017", "TRUE", "false", "", "-1", "1.0"].iter().enumerate() {
+        text.push_str(&format!("T{i},chat,2026-03-01T08:00:00Z,,2026-03-01T09:00:00Z,,{value},1,normal\n"));
+    }
+    let data = read(&text, &[rule(Metric::ReopenRate, Channel::Any, 0)]).unwrap();
+    let lines: Vec<u64> = data.rows.first_rejected.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [10, 11], "-1 and 1.0 are neither");
+    let tally = data.tallies.per_rule[0].values().next().unwrap();
+    // Reopened: 1, 2, 017, TRUE; not: 0, 000, false, empty.
+    assert_eq!((tally.measured, tally.within), (8, 4));
 }

@@ -161,8 +161,9 @@ impl Layout {
             Some(_) => return Err(Reject::Csat),
         };
         let reopened = match self.reopened.map(|i| row.field(i).trim_ascii()) {
-            None | Some([] | b"0") => false,
-            Some(b"1") => true,
+            None | Some([]) => false,
+            // A count (SPEC 11): reopened when above zero.
+            Some(v) if v.iter().all(u8::is_ascii_digit) => v.iter().any(|&d| d != b'0'),
             Some(v) if v.eq_ignore_ascii_case(b"false") => false,
             Some(v) if v.eq_ignore_ascii_case(b"true") => true,
             Some(_) => return Err(Reject::Reopened),
@@ -195,7 +196,7 @@ impl Layout {
             }
             Reject::Reopened => {
                 let i = self.reopened.unwrap_or(0);
-                format!("{} `{}` is not true, false, 1 or 0", name(i), value(i))
+                format!("{} `{}` is not true, false or a count of reopenings", name(i), value(i))
             }
             Reject::Tier => {
                 let i = self.tier.unwrap_or(0);

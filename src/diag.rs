@@ -117,6 +117,12 @@ codes! {
     QuestionnaireLayout = "VS0702", Error, "questionnaire sheet or header is missing or unreadable";
     NoCachedValue = "VS0703", Error, "formula cell has no cached value";
     QuestionEdited = "VS0704", Warning, "question text was edited since the questionnaire was made";
+    // Ticket exports and business-hours calendars (SPEC section 11).
+    UnknownTimeZone = "VS0801", Error, "not an IANA time zone";
+    BadInterval = "VS0802", Error, "not a business-hours interval such as 08:00-18:00";
+    OverlappingIntervals = "VS0803", Error, "business-hours intervals of one day overlap";
+    UnknownCalendar = "VS0804", Error, "business clock names no calendar the contract defines";
+    BadCalendar = "VS0805", Error, "business-hours calendar or clock is inconsistent";
 }
 
 impl std::fmt::Display for Code {

@@ -218,12 +218,12 @@ fn age_days(state: &State, date: &Value) -> Result<i64, Error> {
     let as_of = state.lookup("as_of").and_then(|v| v.as_str().and_then(Date::parse));
     let as_of = as_of.ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "as_of is not set"))?;
     let date = date_of(date, "age_days")?;
-    Ok((as_of.0 - date.0).whole_days())
+    Ok(as_of.day_number() - date.day_number())
 }
 
 fn days_between(from: &Value, to: &Value) -> Result<i64, Error> {
     let (from, to) = (date_of(from, "days_between")?, date_of(to, "days_between")?);
-    Ok((to.0 - from.0).whole_days())
+    Ok(to.day_number() - from.day_number())
 }
 
 fn third_countries(countries: &Value) -> Result<Vec<String>, Error> {

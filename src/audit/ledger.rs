@@ -292,16 +292,8 @@ pub fn recover(path: &Path) -> Result<Recovery, LedgerError> {
 
 /// Format a Unix time as the ledger's UTC timestamp.
 pub fn timestamp(unix_seconds: i64) -> String {
-    match time::OffsetDateTime::from_unix_timestamp(unix_seconds) {
-        Ok(t) => format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        ),
+    match crate::model::utc_datetime(unix_seconds).ok_or(()) {
+        Ok(t) => t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
         Err(_) => "1970-01-01T00:00:00Z".to_owned(),
     }
 }

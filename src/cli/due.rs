@@ -38,7 +38,8 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DueArgs) -> anyhow::Result<O
         "json" => out!("{}", render::json(dated, clock.as_of, entry.map(|e| e.seq))?),
         "csv" => out!("{}", render::csv(dated)?),
         "ics" => {
-            let stamp = time::OffsetDateTime::from_unix_timestamp(clock.now)?;
+            let stamp = vendorscore::model::utc_datetime(clock.now)
+                .ok_or_else(|| anyhow::anyhow!("the clock is outside the years -9999 to 9999"))?;
             out!("{}", render::ics(dated, clock.as_of, stamp))
         }
         _ => out!("{}", render::table(dated, clock.as_of, env.color_stdout)),

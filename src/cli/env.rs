@@ -34,7 +34,7 @@ impl Env {
             ColorChoice::Auto => terminal && !no_color,
         };
         let epoch = std::env::var("SOURCE_DATE_EPOCH").ok().filter(|v| !v.is_empty());
-        let system_now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let system_now = jiff::Timestamp::now().as_second();
         // clap already folded VENDORSCORE_WORKSPACE into `--workspace`.
         let workspace = Workspace::discover(global.workspace.as_deref(), None, &cwd);
         Ok(Env {

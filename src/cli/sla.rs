@@ -74,7 +74,9 @@ pub fn run(global: &GlobalOptions, env: &Env, args: SlaArgs) -> anyhow::Result<O
     record(global, env, measured.run(&clock, decided.inputs.clone()))?;
     let (report, contract, tickets) = (&measured.report, &measured.contract, &measured.tickets);
     match format {
-        "json" => outln!("{}", serde_json::to_string_pretty(&render::to_json(report, contract, tickets))?),
+        "json" => {
+            outln!("{}", serde_json::to_string_pretty(&render::to_json(report, &measured.terms, contract, tickets))?)
+        }
         "csv" => out!("{}", render::to_csv(report)?),
         _ => out!(
             "{}",

@@ -267,7 +267,7 @@ fn describe(error: &minijinja::Error) -> String {
 /// the error in words, the byte range inside that expression). Validation
 /// uses this to catch expressions that fail on every contract.
 pub fn trial(when: Option<&Compiled>, require: &Compiled) -> Option<(bool, String, Option<Range<usize>>)> {
-    let variables = super::context::empty(Date(time::macros::date!(2000 - 01 - 01)));
+    let variables = super::context::empty(Date(jiff::civil::Date::constant(2000, 1, 1)));
     if let Some(when) = when {
         match when.truth(&variables) {
             Err(error) => return Some((true, describe(&error), error.range())),

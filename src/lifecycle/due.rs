@@ -74,7 +74,7 @@ impl Status {
     pub fn of(date: Date, as_of: Date, within_days: u32) -> Status {
         if date.0 < as_of.0 {
             Status::Overdue
-        } else if (date.0 - as_of.0).whole_days() <= i64::from(within_days) {
+        } else if date.day_number() - as_of.day_number() <= i64::from(within_days) {
             Status::Due
         } else {
             Status::Ok
@@ -134,9 +134,7 @@ pub fn items(input: &DueInput<'_>, as_of: Date, within_days: u32) -> Vec<DueItem
         _ => None,
     };
     push(ItemKind::ContractEnd, end, "contract start + term_months".to_owned());
-    let notice = end
-        .zip(terms.termination_notice_days)
-        .and_then(|(end, days)| end.0.checked_sub(time::Duration::days(i64::from(days))).map(Date));
+    let notice = end.zip(terms.termination_notice_days).and_then(|(end, days)| end.add_days(-i64::from(days)));
     push(ItemKind::TerminationNotice, notice, "contract start + term_months - termination_notice_days".to_owned());
     if let Some(security) = &contract.security {
         push(

@@ -24,6 +24,9 @@ pub struct ContractFile {
     pub sla: Vec<SlaClause>,
     #[serde(default)]
     pub service_credits: Option<ServiceCredits>,
+    /// Business-hours calendars that clauses with `clock = "business"` name (SPEC section 11).
+    #[serde(default)]
+    pub calendar: Vec<CalendarDef>,
     /// Custom fields, free-form; policies may read them as `extra.<name>`.
     #[serde(default)]
     #[schemars(with = "std::collections::BTreeMap<String, serde_json::Value>")]
@@ -58,6 +61,9 @@ pub struct ContractTerms {
     /// ISO 3166-1 alpha-2.
     #[serde(default)]
     pub governing_law: Option<Spanned<String>>,
+    /// IANA zone in which SLA months and weeks start and end (default `UTC`).
+    #[serde(default)]
+    pub timezone: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -185,6 +191,93 @@ pub struct SlaClause {
     /// Credit per breach, percent of the monthly fee.
     #[serde(default)]
     pub credit_pct: Option<Spanned<f64>>,
+    /// How times are measured: wall-clock (default) or open hours of `calendar`.
+    #[serde(default)]
+    pub clock: Option<Spanned<ClockKind>>,
+    /// The `[[calendar]]` id a business clock counts in.
+    #[serde(default)]
+    pub calendar: Option<Spanned<String>>,
+    /// `le` (default): met when elapsed ≤ target; `lt`: met when elapsed < target.
+    #[serde(default)]
+    pub boundary: Option<Boundary>,
+}
+
+/// A clause's clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ClockKind {
+    #[default]
+    Calendar,
+    Business,
+}
+
+/// Whether exactly the target meets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Boundary {
+    #[default]
+    Le,
+    Lt,
+}
+
+/// One `[[calendar]]`: business hours in a time zone.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarDef {
+    pub id: Spanned<String>,
+    /// IANA zone of the hours.
+    pub timezone: Spanned<String>,
+    /// Open intervals per weekday, `"08:00-18:00"` (`[start, end)`, `24:00` allowed as an end).
+    pub hours: WeekHours,
+    /// Dates without open time: a date, or `{ from = …, to = … }` (both included).
+    #[serde(default)]
+    pub holidays: Vec<Spanned<Holiday>>,
+    /// Dates whose hours replace the weekly ones (and a holiday's).
+    #[serde(default)]
+    pub exceptions: Vec<CalendarException>,
+}
+
+/// `hours = { mon = […], … }`; a day not written has no open time.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WeekHours {
+    #[serde(default)]
+    pub mon: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub tue: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub wed: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub thu: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub fri: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub sat: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub sun: Vec<Spanned<String>>,
+}
+
+impl WeekHours {
+    /// Monday first.
+    pub fn days(&self) -> [&[Spanned<String>]; 7] {
+        [&self.mon, &self.tue, &self.wed, &self.thu, &self.fri, &self.sat, &self.sun]
+    }
+}
+
+/// A holiday: one date or a range.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Holiday {
+    Date(Date),
+    Range { from: Date, to: Date },
+}
+
+/// `{ date = 2026-11-27, hours = ["06:00-22:00"] }`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarException {
+    pub date: Spanned<Date>,
+    pub hours: Vec<Spanned<String>>,
 }
 
 /// A clause's target as written: a duration string or a number.

@@ -8,21 +8,71 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{Deserialize, Deserializer, Error as _};
 
 /// A calendar date written as a bare TOML date (`2026-10-01`).
+///
+/// The one date type of the crate (a `jiff` civil date inside); the helpers
+/// below are all the calendar arithmetic the rest of the code needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date(pub time::Date);
+pub struct Date(pub jiff::civil::Date);
 
 impl Date {
-    /// Parse `YYYY-MM-DD`.
+    /// Parse `YYYY-MM-DD` (exactly that shape).
     pub fn parse(text: &str) -> Option<Date> {
-        let format = time::macros::format_description!("[year]-[month]-[day]");
-        time::Date::parse(text, format).ok().map(Date)
+        let b = text.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let number = |range: std::ops::Range<usize>| {
+            b[range.clone()].iter().all(u8::is_ascii_digit).then(|| text[range].parse::<i64>().ok()).flatten()
+        };
+        Date::from_ymd(number(0..4)?, number(5..7)?, number(8..10)?)
     }
+
+    /// The date of a year, month (1-12) and day, if it exists (years -9999 to 9999).
+    pub fn from_ymd(year: i64, month: i64, day: i64) -> Option<Date> {
+        let (month, day) = (i8::try_from(month).ok()?, i8::try_from(day).ok()?);
+        jiff::civil::Date::new(i16::try_from(year).ok()?, month, day).ok().map(Date)
+    }
+
+    pub fn year(self) -> i32 {
+        i32::from(self.0.year())
+    }
+
+    /// 1 to 12.
+    pub fn month(self) -> u8 {
+        self.0.month().unsigned_abs()
+    }
+
+    pub fn day(self) -> u8 {
+        self.0.day().unsigned_abs()
+    }
+
+    /// Days in this date's month.
+    pub fn days_in_month(self) -> u8 {
+        self.0.days_in_month().unsigned_abs()
+    }
+
+    /// Days since 1970-01-01 (negative before).
+    pub fn day_number(self) -> i64 {
+        self.0.duration_since(jiff::civil::Date::constant(1970, 1, 1)).as_secs() / 86_400
+    }
+
+    /// The date `days` later (earlier when negative); `None` outside the years -9999 to 9999.
+    pub fn add_days(self, days: i64) -> Option<Date> {
+        self.0.checked_add(jiff::Span::new().try_days(days).ok()?).ok().map(Date)
+    }
+}
+
+/// The UTC wall-clock date and time of a Unix time (whole seconds), for the
+/// years -9999 to 9999 (a `jiff::Timestamp` stops a day short of 10000).
+pub fn utc_datetime(unix_seconds: i64) -> Option<jiff::civil::DateTime> {
+    jiff::civil::DateTime::constant(1970, 1, 1, 0, 0, 0, 0)
+        .checked_add(jiff::SignedDuration::from_secs(unix_seconds))
+        .ok()
 }
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let d = self.0;
-        write!(f, "{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+        write!(f, "{:04}-{:02}-{:02}", self.year(), self.month(), self.day())
     }
 }
 
@@ -30,10 +80,7 @@ impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let datetime = toml::value::Datetime::deserialize(deserializer)?;
         match (datetime.date, datetime.time) {
-            (Some(date), None) => time::Month::try_from(date.month)
-                .ok()
-                .and_then(|month| time::Date::from_calendar_date(i32::from(date.year), month, date.day).ok())
-                .map(Date)
+            (Some(date), None) => Date::from_ymd(i64::from(date.year), i64::from(date.month), i64::from(date.day))
                 .ok_or_else(|| D::Error::custom("not a valid calendar date")),
             _ => Err(D::Error::custom("expected a date like 2026-10-01, without a time")),
         }
@@ -180,6 +227,32 @@ mod tests {
         assert_eq!(Duration::problem("1.5h"), "`1.5h` is not a duration");
         assert_eq!(Duration { seconds: 14_400 }.to_string(), "4h");
         assert_eq!(Duration { seconds: 90 }.to_string(), "90s");
+    }
+
+    #[test]
+    fn dates_parse_strictly_and_count_days() {
+        let d = |t: &str| Date::parse(t);
+        assert_eq!(d("2026-02-28").unwrap().to_string(), "2026-02-28");
+        for bad in
+            ["2026-02-29", "2026-2-28", "2026-02-28T00:00", "20260228", "+2026-02-28", "2026-13-01", "２０２６-02-28"]
+        {
+            assert_eq!(d(bad), None, "{bad}");
+        }
+        // 2000-03-01 is day 11017 after 1970-01-01 (30 years: 10957 days, plus Jan and Feb 2000: 60).
+        assert_eq!(d("2000-03-01").unwrap().day_number(), 11_017);
+        assert_eq!(d("1969-12-31").unwrap().day_number(), -1);
+        assert_eq!(d("2028-02-28").unwrap().add_days(1), d("2028-02-29"));
+        assert_eq!(d("2026-03-01").unwrap().add_days(-1), d("2026-02-28"));
+        assert_eq!(d("9999-12-31").unwrap().add_days(1), None);
+        assert_eq!(d("2028-02-01").unwrap().days_in_month(), 29);
+    }
+
+    #[test]
+    fn utc_date_times_reach_the_last_second_of_9999() {
+        assert_eq!(utc_datetime(1_795_255_200).unwrap().to_string(), "2026-11-21T10:00:00");
+        assert_eq!(utc_datetime(253_402_300_799).unwrap().to_string(), "9999-12-31T23:59:59");
+        assert_eq!(utc_datetime(-1).unwrap().to_string(), "1969-12-31T23:59:59");
+        assert_eq!(utc_datetime(253_402_300_800), None);
     }
 
     #[test]

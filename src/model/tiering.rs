@@ -108,19 +108,15 @@ impl IsoPeriod {
     /// February), then weeks and days. `None` past the year 9999.
     pub fn after(&self, from: Date) -> Option<Date> {
         add_months(from, self.years.checked_mul(12)?.checked_add(self.months)?)
-            .and_then(|d| d.0.checked_add(time::Duration::days(i64::from(self.weeks) * 7 + i64::from(self.days))))
-            .map(Date)
+            .and_then(|d| d.add_days(i64::from(self.weeks) * 7 + i64::from(self.days)))
     }
 }
 
 /// `from` plus whole calendar months, the day clamped to the month's length.
 pub fn add_months(from: Date, months: u32) -> Option<Date> {
-    let d = from.0;
-    let index = i64::from(d.year()) * 12 + i64::from(u8::from(d.month()) - 1) + i64::from(months);
-    let year = i32::try_from(index.div_euclid(12)).ok()?;
-    let month = time::Month::try_from(u8::try_from(index.rem_euclid(12) + 1).ok()?).ok()?;
-    let day = d.day().min(month.length(year));
-    time::Date::from_calendar_date(year, month, day).ok().map(Date)
+    let index = i64::from(from.year()) * 12 + i64::from(from.month() - 1) + i64::from(months);
+    let first = Date::from_ymd(index.div_euclid(12), index.rem_euclid(12) + 1, 1)?;
+    Date::from_ymd(i64::from(first.year()), i64::from(first.month()), i64::from(from.day().min(first.days_in_month())))
 }
 
 impl std::fmt::Display for IsoPeriod {

@@ -65,6 +65,9 @@ pub struct TicketSettings {
     /// Header renames: canonical column name = header in the export.
     #[serde(default)]
     pub columns: SpannedMap<Spanned<String>>,
+    /// IANA zone of timestamps written without an offset (default `UTC`).
+    #[serde(default)]
+    pub timezone: Option<Spanned<String>>,
 }
 
 /// The columns a ticket export may rename.

@@ -145,10 +145,7 @@ pub fn diff(workspace: &Workspace, clock: &Clock, request: &DiffRequest) -> Resu
             criteria.push(criterion);
         }
     }
-    let options = crate::sla::ReadOptions {
-        renames: crate::sla::reader::renames(&settings),
-        ..crate::sla::ReadOptions::default()
-    };
+    let options = crate::sla::ReadOptions::of(&settings);
     let mut measured = Measured::new();
     let mut notes = Vec::new();
     for vendor in &vendors {

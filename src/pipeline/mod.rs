@@ -30,7 +30,6 @@ pub mod trend;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use time::OffsetDateTime;
 
 use crate::audit::ledger::{self, Appended, FileRecord, Record};
 use crate::load::Findings;
@@ -87,8 +86,8 @@ impl Clock {
             Some(text) => Some(Date::parse(text).ok_or_else(|| ClockError::AsOf(text.to_owned()))?),
             None => None,
         };
-        let today = OffsetDateTime::from_unix_timestamp(now).map_err(|_| ClockError::Epoch(now.to_string()))?.date();
-        Ok(Clock { now, fixed: fixed.is_some(), as_of: given.unwrap_or(Date(today)), as_of_given: given.is_some() })
+        let today = Date(crate::model::utc_datetime(now).ok_or_else(|| ClockError::Epoch(now.to_string()))?.date());
+        Ok(Clock { now, fixed: fixed.is_some(), as_of: given.unwrap_or(today), as_of_given: given.is_some() })
     }
 
     /// The ledger entry's `time`.
@@ -96,10 +95,14 @@ impl Clock {
         ledger::timestamp(self.now)
     }
 
-    /// The creation date written into documents.
-    pub fn document_time(&self) -> OffsetDateTime {
-        let now = OffsetDateTime::from_unix_timestamp(self.now).unwrap_or(OffsetDateTime::UNIX_EPOCH);
-        if !self.fixed && self.as_of_given { self.as_of.0.midnight().assume_utc() } else { now }
+    /// The creation time written into documents, in Unix seconds.
+    pub fn document_seconds(&self) -> i64 {
+        if !self.fixed && self.as_of_given { self.as_of.day_number() * 86_400 } else { self.now }
+    }
+
+    /// [`Clock::document_seconds`] as a UTC date and time.
+    pub fn document_time(&self) -> jiff::civil::DateTime {
+        crate::model::utc_datetime(self.document_seconds()).unwrap_or_default()
     }
 }
 
@@ -267,18 +270,18 @@ mod tests {
         let fixed = Clock::new(Some("1795255200"), None, 0).unwrap();
         assert_eq!(fixed.as_of.to_string(), "2026-11-21");
         assert_eq!(fixed.ledger_time(), "2026-11-21T10:00:00Z");
-        assert_eq!(fixed.document_time().unix_timestamp(), 1_795_255_200);
+        assert_eq!(fixed.document_seconds(), 1_795_255_200);
 
         // --as-of alone fixes the date, so documents are dated at its midnight; the ledger keeps real time.
         let as_of = Clock::new(None, Some("2026-06-30"), 1_795_255_200).unwrap();
         assert_eq!(as_of.as_of.to_string(), "2026-06-30");
         assert_eq!(as_of.ledger_time(), "2026-11-21T10:00:00Z");
-        assert_eq!(as_of.document_time().unix_timestamp(), 1_782_777_600); // 2026-06-30T00:00:00Z
+        assert_eq!(as_of.document_seconds(), 1_782_777_600); // 2026-06-30T00:00:00Z
 
         // Both: the epoch dates the documents and the ledger, --as-of the decisions.
         let both = Clock::new(Some("1795255200"), Some("2026-06-30"), 0).unwrap();
         assert_eq!(both.as_of.to_string(), "2026-06-30");
-        assert_eq!(both.document_time().unix_timestamp(), 1_795_255_200);
+        assert_eq!(both.document_seconds(), 1_795_255_200);
 
         let system = Clock::new(None, None, 1_795_255_200).unwrap();
         assert!(!system.fixed && !system.as_of_given);

@@ -141,7 +141,7 @@ pub fn export(
         vendor: &tender.vendor,
         rows: &rows,
         meta: &meta,
-        created: clock.document_time().unix_timestamp(),
+        created: clock.document_seconds(),
     };
     let bytes = if request.html {
         let title = format!("{} questionnaire", rubric.name);

@@ -208,7 +208,7 @@ impl Prepared {
                 let mut view = view::scorecard(&self.scored.rubric, card, ranked, &provenance);
                 view.findings = self.findings.get(&card.vendor).map(FindingsView::of);
                 view.sla = self.sla.get(&card.vendor).map(|(report, terms, contract, tickets)| {
-                    SlaView::new(report, contract, tickets, terms.currency.as_deref())
+                    SlaView::new(report, contract, tickets, terms.currency.as_deref()).in_zone(&terms.timezone)
                 });
                 let earlier = self.history.get(&card.vendor).map_or(&[][..], Vec::as_slice);
                 view.history =

@@ -123,7 +123,7 @@ pub(crate) fn score_in(
     }
     let shown_dirs: std::collections::HashSet<std::path::PathBuf> = shown_dirs.into_iter().collect();
     let criteria = tickets::measured(&rubric);
-    let options = ReadOptions { renames: crate::sla::reader::renames(&settings), ..ReadOptions::default() };
+    let options = ReadOptions::of(&settings);
     let mut measured = Measured::new();
     let mut sla = SlaResults::new();
     for vendor in &vendors {

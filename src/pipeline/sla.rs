@@ -43,6 +43,7 @@ impl Measured {
         json!({
             "as_of": clock.as_of.to_string(),
             "contract": self.contract,
+            "timezone": self.terms.timezone,
             "tickets": self.tickets,
             "rows": { "read": report.rows.read, "rejected": report.rows.rejected },
             "results": report.results.len(),
@@ -105,7 +106,7 @@ pub fn sla(workspace: &Workspace, clock: &Clock, request: &SlaRequest) -> Result
     if terms.clauses.is_empty() {
         notes.push(format!("{} has no [[sla]] clauses: there is nothing to measure", contract.path));
     }
-    let options = ReadOptions { renames: crate::sla::reader::renames(&settings), ..ReadOptions::default() };
+    let options = ReadOptions::of(&settings);
     let data = loader.tickets(&request.tickets, &terms.rules(), &options).map_err(|err| PipelineError::Unusable {
         message: format!("{tickets}: {err}"),
         help: err.help(),

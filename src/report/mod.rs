@@ -7,8 +7,6 @@ pub mod pdf;
 pub mod templates;
 pub mod view;
 
-use time::OffsetDateTime;
-
 use pdf::DocumentInfo;
 use pdf::fonts::FontSet;
 use templates::{TemplateError, Templates};
@@ -52,7 +50,7 @@ pub struct Renderer<'a> {
     pub fonts: FontSet,
     pub templates: &'a Templates,
     /// The creation date written into PDFs.
-    pub created: OffsetDateTime,
+    pub created: jiff::civil::DateTime,
     /// The PDFs' author: the organisation, else the tool.
     pub author: String,
 }
@@ -181,7 +179,7 @@ mod tests {
     #[test]
     fn a_pdf_is_the_same_bytes_alone_and_after_other_documents() {
         let templates = Templates::new(None);
-        let created = OffsetDateTime::from_unix_timestamp(1_795_255_200).unwrap();
+        let created = crate::model::utc_datetime(1_795_255_200).unwrap();
         let renderer =
             Renderer { fonts: FontSet { fallback: None }, templates: &templates, created, author: "x".into() };
         let first = renderer.scorecard(&view("alpha", 81.5), Format::Pdf).unwrap().bytes;

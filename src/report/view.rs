@@ -194,6 +194,8 @@ pub struct SlaView {
     /// The contract and the ticket export, workspace-relative.
     pub contract: String,
     pub tickets: String,
+    /// The IANA zone periods start and end in (SPEC section 11).
+    pub timezone: String,
     pub rows: RowsView,
     /// By period, then clause order.
     pub results: Vec<SlaRowView>,
@@ -275,12 +277,18 @@ pub struct CreditView {
 }
 
 impl SlaView {
+    /// The same view, periods named as in `timezone`.
+    pub fn in_zone(self, timezone: &str) -> SlaView {
+        SlaView { timezone: timezone.to_owned(), ..self }
+    }
+
     /// The view of `report`, measured from `tickets` against `contract`
     /// (paths as shown); `currency` is the contract's, for the credits.
     pub fn new(report: &Report, contract: &str, tickets: &str, currency: Option<&str>) -> SlaView {
         SlaView {
             contract: contract.to_owned(),
             tickets: tickets.to_owned(),
+            timezone: "UTC".to_owned(),
             rows: RowsView {
                 read: report.rows.read,
                 rejected: report.rows.rejected,

@@ -22,9 +22,6 @@ use super::tally::{Tallies, Tally};
 use super::terms::{Clause, Target, Terms};
 use crate::model::{Date, Metric};
 
-/// Julian day number of 1970-01-01.
-const UNIX_EPOCH_JULIAN_DAY: i64 = 2_440_588;
-
 /// One clause in one period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClauseResult {
@@ -88,14 +85,9 @@ pub enum CreditError {
     Overflow,
 }
 
-/// The day number of a date.
-pub fn day_number(date: Date) -> i64 {
-    i64::from(date.0.to_julian_day()) - UNIX_EPOCH_JULIAN_DAY
-}
-
 /// Decide every clause in every period from the tallies of `terms.rules()`.
 pub fn evaluate(terms: &Terms, tallies: &Tallies, rows: RowCounts, as_of: Date) -> Result<Report, CreditError> {
-    let as_of = day_number(as_of);
+    let as_of = as_of.day_number();
     let mut results = Vec::new();
     for (index, clause) in terms.clauses.iter().enumerate() {
         let Some(periods) = tallies.per_rule.get(index) else { continue };

@@ -31,6 +31,7 @@ pub fn measured_rules(rubric: &Rubric) -> Vec<(String, Rule, Stat)> {
                 priority: measure.priority.clone(),
                 threshold: measure.target.map_or(u64::MAX, |t| t.seconds),
                 period: PeriodKind::Whole,
+                clock: Default::default(),
             };
             Some((criterion.full_id.clone(), rule, measure.stat))
         })
@@ -78,6 +79,7 @@ mod tests {
             priority: None,
             threshold,
             period: PeriodKind::Whole,
+            clock: Default::default(),
         };
         let mut tally = Tally::default();
         for v in values {

@@ -18,6 +18,7 @@
 //! - [`measure`]: measured criteria over a whole file.
 
 pub mod attainment;
+pub mod calendar;
 pub mod histogram;
 pub mod measure;
 pub mod money;
@@ -76,3 +77,6 @@ pub enum SlaError {
     #[error(transparent)]
     Credit(#[from] CreditError),
 }
+
+#[cfg(test)]
+mod clock_tests;

@@ -41,6 +41,8 @@ const PARTS_PER_THREAD: u64 = 4;
 pub struct ReadOptions {
     /// Header renames: canonical column name → header in the export.
     pub renames: BTreeMap<String, String>,
+    /// IANA zone of timestamps without an offset; `None`: UTC.
+    pub timezone: Option<String>,
     /// Threads to read with; 0: one per core.
     pub threads: usize,
     /// Smallest part of a file worth reading apart; 0: 8 MiB.
@@ -72,6 +74,9 @@ pub enum ReadError {
     /// A column name appears twice.
     #[error("column `{0}` appears more than once in the header (line 1)")]
     DuplicateColumn(String),
+    /// `[tickets] timezone` names no IANA zone (validation refuses it first).
+    #[error("[tickets] timezone `{0}` is not an IANA time zone")]
+    UnknownZone(String),
 }
 
 fn renamed_note(canonical: &str, header: &str) -> String {
@@ -119,7 +124,7 @@ pub fn read_file(path: &Path, rules: &[Rule], options: &ReadOptions) -> Result<T
 pub fn read_open(file: &File, rules: &[Rule], options: &ReadOptions) -> Result<TicketData, ReadError> {
     let metadata = file.metadata()?;
     let mut records = Records::new(At::new(file, 0));
-    let layout = read_header(&mut records, rules, &options.renames)?;
+    let layout = read_header(&mut records, rules, options)?;
     let data_start = records.consumed;
     let threads = match options.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -200,7 +205,7 @@ fn read_parts(
 /// Read an export held in memory, on one thread.
 pub fn read_slice(bytes: &[u8], rules: &[Rule], options: &ReadOptions) -> Result<TicketData, ReadError> {
     let mut records = Records::new(bytes);
-    let layout = read_header(&mut records, rules, &options.renames)?;
+    let layout = read_header(&mut records, rules, options)?;
     let mut accumulator = Accumulator::new(rules);
     let part = read_part(&mut records, 0, None, &layout, &mut accumulator)?;
     Ok(TicketData { tallies: accumulator.finish(), rows: rows_of(vec![part], 1) })
@@ -216,11 +221,26 @@ pub fn renames(settings: &crate::model::WorkspaceFile) -> BTreeMap<String, Strin
         .collect()
 }
 
-fn read_header<R: Read>(
-    records: &mut Records<R>,
-    rules: &[Rule],
-    renames: &BTreeMap<String, String>,
-) -> Result<Layout, ReadError> {
+impl ReadOptions {
+    /// How the workspace's `[tickets]` says to read exports.
+    pub fn of(settings: &crate::model::WorkspaceFile) -> ReadOptions {
+        ReadOptions {
+            renames: renames(settings),
+            timezone: settings.tickets.as_ref().and_then(|t| t.timezone.as_ref()).map(|z| z.value.clone()),
+            ..ReadOptions::default()
+        }
+    }
+
+    /// The zone of timestamps without an offset.
+    fn zone(&self) -> Result<Option<jiff::tz::TimeZone>, ReadError> {
+        match self.timezone.as_deref() {
+            None | Some("UTC") => Ok(None),
+            Some(name) => super::calendar::zone(name).map(Some).ok_or_else(|| ReadError::UnknownZone(name.to_owned())),
+        }
+    }
+}
+
+fn read_header<R: Read>(records: &mut Records<R>, rules: &[Rule], options: &ReadOptions) -> Result<Layout, ReadError> {
     match records.next()? {
         Next::End => Err(ReadError::Empty),
         Next::Overflow => Err(ReadError::NotCsv(format!(
@@ -230,7 +250,7 @@ fn read_header<R: Read>(
         Next::Unterminated => {
             Err(ReadError::NotCsv("the header has a quote that never closes (the whole file is one field)".to_owned()))
         }
-        Next::Row => Layout::new(&records.row(), rules, renames),
+        Next::Row => Ok(Layout::new(&records.row(), rules, &options.renames)?.in_zone(options.zone()?)),
     }
 }
 
@@ -293,7 +313,7 @@ fn read_part<R: Read>(
 ) -> Result<Part, ReadError> {
     let (mut read, mut rejected, mut first) = (0u64, 0u64, Vec::new());
     let mut unterminated = None;
-    let mut days = DayCache::default();
+    let mut days = DayCache::new(layout.zone().cloned());
     let ending = loop {
         let outcome = match records.next()? {
             Next::End => break Ending::End,

@@ -10,7 +10,15 @@ use crate::sla::row::Row;
 const HEADER: &str = "ticket_id,channel,created_at,first_response_at,resolved_at,csat,reopened,tier,priority\n";
 
 fn rule(metric: Metric, channel: Channel, threshold: u64) -> Rule {
-    Rule { metric, channel, tier: None, priority: None, threshold, period: PeriodKind::Month }
+    Rule {
+        metric,
+        channel,
+        tier: None,
+        priority: None,
+        threshold,
+        period: PeriodKind::Month,
+        clock: Default::default(),
+    }
 }
 
 fn first_response() -> Vec<Rule> {
@@ -36,7 +44,7 @@ fn good_rows_are_counted_and_bad_ones_reported_by_line() {
          T5,chat,2026-03-01T08:00:00Z\n\
          T6,Email,2026-03-01 08:00:00,,2026-03-01 07:59:59,,false,1,normal\n\
          T7,voice,,,,,false,1,normal\n\
-         T8,social,2026-03-01T08:00:00,,,,false,1,normal\n"
+         T8,social,2026-03-01 8:00,,,,false,1,normal\n"
     );
     let data = read(&text, &first_response()).unwrap();
     assert_eq!((data.rows.read, data.rows.rejected), (8, 7));
@@ -51,7 +59,7 @@ fn good_rows_are_counted_and_bad_ones_reported_by_line() {
             (8, "created_at is empty".to_owned()),
             (
                 9,
-                "created_at `2026-03-01T08:00:00` has no UTC offset (add Z or +HH:MM, or write YYYY-MM-DD HH:MM:SS for UTC)"
+                "created_at `2026-03-01 8:00` is not a timestamp (RFC 3339, or YYYY-MM-DD HH:MM[:SS] in the export's zone)"
                     .to_owned()
             ),
         ]
@@ -201,7 +209,7 @@ fn csat_reopened_tier_and_priority_are_read_when_a_rule_needs_them() {
     let data = read(&text, &[rule(Metric::Csat, Channel::Any, 4)]).unwrap();
     assert_eq!(data.rows.first_rejected[0].reason, "csat `4.5` is not a score from 1 to 5");
     let data = read(&text, &[rule(Metric::ReopenRate, Channel::Any, 0)]).unwrap();
-    assert_eq!(data.rows.first_rejected[0].reason, "reopened `maybe` is not true, false, 1 or 0");
+    assert_eq!(data.rows.first_rejected[0].reason, "reopened `maybe` is not true, false or a count of reopenings");
     let tally = data.tallies.per_rule[0].values().next().unwrap();
     assert_eq!((tally.measured, tally.within), (2, 1));
     let mut urgent = rule(Metric::Resolution, Channel::Chat, 3600);
@@ -216,18 +224,7 @@ fn awkward_export(rows: usize) -> Vec<u8> {
     let channels = ["chat", "email", "voice", "social", "fax"];
     for i in 0..rows {
         let created = 1_767_225_600 + (i as i64) * 397;
-        let stamp = |t: i64| {
-            let dt = time::OffsetDateTime::from_unix_timestamp(t).unwrap();
-            format!(
-                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-                dt.year(),
-                dt.month() as u8,
-                dt.day(),
-                dt.hour(),
-                dt.minute(),
-                dt.second()
-            )
-        };
+        let stamp = |t: i64| jiff::Timestamp::from_second(t).unwrap().to_string();
         let note = match i % 7 {
             0 => "\"line one\nline two\n\"".to_owned(),
             1 => "\"a, quoted \"\"note\"\"\"".to_owned(),
@@ -376,4 +373,41 @@ fn an_unclosed_quote_is_reported_where_it_opens_with_the_lines_it_swallowed() {
         let data = read(&format!("{HEADER}{last}"), &first_response()).unwrap();
         assert_eq!((data.rows.read, data.rows.rejected), (1, 0), "{last}: {:?}", lines(&data));
     }
+}
+
+#[test]
+fn timestamps_without_an_offset_are_read_in_the_exports_zone() {
+    // Berlin local times: T1 at 08:00 CET answered 08:01 (60 s); T2 on 31 March
+    // 23:30 CEST is 21:30 UTC, still March; T3 written with Z is as written.
+    let text = format!(
+        "{HEADER}\
+         T1,chat,2026-01-15 08:00,2026-01-15 08:01,,,false,1,normal\n\
+         T2,chat,2026-03-31T23:30:00,2026-04-01T00:00:30,,,false,1,normal\n\
+         T3,chat,2026-04-01T00:30:00Z,2026-04-01T00:31:00Z,,,false,1,normal\n"
+    );
+    let options = ReadOptions { timezone: Some("Europe/Berlin".to_owned()), ..ReadOptions::default() };
+    let data = read_slice(text.as_bytes(), &first_response(), &options).unwrap();
+    assert_eq!(data.rows.rejected, 0, "{:?}", data.rows.first_rejected);
+    let months: Vec<(String, u64, u64)> =
+        data.tallies.per_rule[0].iter().map(|(k, t)| (k.to_string(), t.measured, t.within)).collect();
+    // T2 took 30 min 30 s: a miss against 60 s.
+    assert_eq!(months, [("2026-01".to_owned(), 1, 1), ("2026-03".to_owned(), 1, 0), ("2026-04".to_owned(), 1, 1)]);
+    let unknown = ReadOptions { timezone: Some("Mars/Olympus".to_owned()), ..ReadOptions::default() };
+    let error = read_slice(text.as_bytes(), &first_response(), &unknown).unwrap_err();
+    assert_eq!(error.to_string(), "[tickets] timezone `Mars/Olympus` is not an IANA time zone");
+}
+
+#[test]
+fn reopened_is_a_boolean_or_a_count() {
+    // Helpdesks export "Reopens" counts (SPEC 11): a count above zero is reopened.
+    let mut text = HEADER.to_owned();
+    for (i, value) in ["0", "1", "2", "000", "017", "TRUE", "false", "", "-1", "1.0"].iter().enumerate() {
+        text.push_str(&format!("T{i},chat,2026-03-01T08:00:00Z,,2026-03-01T09:00:00Z,,{value},1,normal\n"));
+    }
+    let data = read(&text, &[rule(Metric::ReopenRate, Channel::Any, 0)]).unwrap();
+    let lines: Vec<u64> = data.rows.first_rejected.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [10, 11], "-1 and 1.0 are neither");
+    let tally = data.tallies.per_rule[0].values().next().unwrap();
+    // Reopened: 1, 2, 017, TRUE; not: 0, 000, false, empty.
+    assert_eq!((tally.measured, tally.within), (8, 4));
 }

@@ -79,6 +79,8 @@ pub struct Layout {
     tier: Option<usize>,
     priority: Option<usize>,
     names: Vec<String>,
+    /// Of timestamps without an offset; `None`: UTC.
+    zone: Option<jiff::tz::TimeZone>,
 }
 
 impl Layout {
@@ -121,7 +123,17 @@ impl Layout {
             tier: needed(rules.iter().any(|r| r.tier.is_some()), "tier")?,
             priority: needed(rules.iter().any(|r| r.priority.is_some()), "priority")?,
             names,
+            zone: None,
         })
+    }
+
+    /// The same layout, timestamps without an offset read in `zone`.
+    pub fn in_zone(self, zone: Option<jiff::tz::TimeZone>) -> Layout {
+        Layout { zone, ..self }
+    }
+
+    pub fn zone(&self) -> Option<&jiff::tz::TimeZone> {
+        self.zone.as_ref()
     }
 
     /// Read one row.
@@ -149,8 +161,9 @@ impl Layout {
             Some(_) => return Err(Reject::Csat),
         };
         let reopened = match self.reopened.map(|i| row.field(i).trim_ascii()) {
-            None | Some([] | b"0") => false,
-            Some(b"1") => true,
+            None | Some([]) => false,
+            // A count (SPEC 11): reopened when above zero.
+            Some(v) if v.iter().all(u8::is_ascii_digit) => v.iter().any(|&d| d != b'0'),
             Some(v) if v.eq_ignore_ascii_case(b"false") => false,
             Some(v) if v.eq_ignore_ascii_case(b"true") => true,
             Some(_) => return Err(Reject::Reopened),
@@ -183,7 +196,7 @@ impl Layout {
             }
             Reject::Reopened => {
                 let i = self.reopened.unwrap_or(0);
-                format!("{} `{}` is not true, false, 1 or 0", name(i), value(i))
+                format!("{} `{}` is not true, false or a count of reopenings", name(i), value(i))
             }
             Reject::Tier => {
                 let i = self.tier.unwrap_or(0);

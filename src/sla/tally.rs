@@ -4,7 +4,9 @@
 //! decisions made from a whole period's tally live in `attainment`.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
+use super::calendar::Calendar;
 use super::histogram::Histogram;
 use super::period::{DAY, PeriodKey, PeriodKind, civil_from_days, month_index, week_index};
 use crate::model::{Channel, Metric};
@@ -20,6 +22,19 @@ pub struct Rule {
     /// Seconds within target (times); the lowest satisfied score (csat); unused (reopen_rate).
     pub threshold: u64,
     pub period: PeriodKind,
+    pub clock: RuleClock,
+}
+
+/// How a rule measures times and where its periods start (SPEC section 11).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleClock {
+    /// Count only the open hours of this calendar; `None`: wall-clock time.
+    pub business: Option<Arc<Calendar>>,
+    /// `boundary = "lt"`: exactly the target misses it.
+    pub strict: bool,
+    /// Months and weeks start at midnight in this zone; `None`: UTC. One
+    /// zone per read (a contract's): the accumulator takes the first rule's.
+    pub zone: Option<jiff::tz::TimeZone>,
 }
 
 impl Rule {
@@ -72,14 +87,20 @@ impl Tally {
     /// Count one ticket that falls under `rule`.
     #[inline]
     pub fn record(&mut self, rule: &Rule, ticket: &Ticket<'_>) {
-        let time = |end: Option<i64>| end.map(|end| end.saturating_sub(ticket.created).max(0) as u64);
+        let time = |end: Option<i64>| {
+            end.map(|end| match &rule.clock.business {
+                Some(calendar) => calendar.business_seconds(ticket.created, end),
+                None => end.saturating_sub(ticket.created).max(0) as u64,
+            })
+        };
         match rule.metric {
             Metric::FirstResponse | Metric::Resolution => {
                 let end = if rule.metric == Metric::FirstResponse { ticket.first_response } else { ticket.resolved };
                 match time(end) {
                     Some(seconds) => {
                         self.measured += 1;
-                        self.within += u64::from(seconds <= rule.threshold);
+                        let met = if rule.clock.strict { seconds < rule.threshold } else { seconds <= rule.threshold };
+                        self.within += u64::from(met);
                         self.values.add(seconds);
                     }
                     None => self.missing += 1,
@@ -173,12 +194,27 @@ pub struct Accumulator {
     buckets: Vec<Buckets>,
     /// The day last seen, with its month and week index.
     day: Option<(i64, i64, i64)>,
+    /// The zone of the rules with local periods, and the local day last seen.
+    zone: Option<jiff::tz::TimeZone>,
+    local_day: Option<(i64, i64, i64)>,
+}
+
+/// A day number's month and ISO week index.
+fn periods_of(day: i64) -> (i64, i64) {
+    let (y, m, _) = civil_from_days(day);
+    (month_index(y, m), week_index(day))
 }
 
 impl Accumulator {
     /// An accumulator for `rules`.
     pub fn new(rules: &[Rule]) -> Accumulator {
-        Accumulator { rules: rules.to_vec(), buckets: rules.iter().map(|_| Buckets::default()).collect(), day: None }
+        Accumulator {
+            rules: rules.to_vec(),
+            buckets: rules.iter().map(|_| Buckets::default()).collect(),
+            day: None,
+            zone: rules.iter().find_map(|r| r.clock.zone.clone()),
+            local_day: None,
+        }
     }
 
     /// Count one ticket under every rule it falls under.
@@ -188,16 +224,31 @@ impl Accumulator {
         let (month, week) = match self.day {
             Some((d, month, week)) if d == day => (month, week),
             _ => {
-                let (y, m, _) = civil_from_days(day);
-                let periods = (month_index(y, m), week_index(day));
+                let periods = periods_of(day);
                 self.day = Some((day, periods.0, periods.1));
                 periods
             }
         };
+        let local = self.zone.as_ref().map(|zone| {
+            let offset = jiff::Timestamp::from_second(ticket.created).map_or(0, |t| zone.to_offset(t).seconds());
+            let day = (ticket.created + i64::from(offset)).div_euclid(DAY);
+            match self.local_day {
+                Some((d, month, week)) if d == day => (month, week),
+                _ => {
+                    let periods = periods_of(day);
+                    self.local_day = Some((day, periods.0, periods.1));
+                    periods
+                }
+            }
+        });
         for (rule, buckets) in self.rules.iter().zip(&mut self.buckets) {
             if !rule.matches(ticket) {
                 continue;
             }
+            let (month, week) = match local {
+                Some(local) if rule.clock.zone.is_some() => local,
+                _ => (month, week),
+            };
             let key = match rule.period {
                 PeriodKind::Month => month,
                 PeriodKind::Week => week,
@@ -231,7 +282,15 @@ mod tests {
     use crate::sla::period::days_from_civil;
 
     fn rule(metric: Metric, channel: Channel, threshold: u64) -> Rule {
-        Rule { metric, channel, tier: None, priority: None, threshold, period: PeriodKind::Month }
+        Rule {
+            metric,
+            channel,
+            tier: None,
+            priority: None,
+            threshold,
+            period: PeriodKind::Month,
+            clock: RuleClock::default(),
+        }
     }
 
     fn ticket(channel: Channel, created: i64, response: Option<i64>, resolved: Option<i64>) -> Ticket<'static> {

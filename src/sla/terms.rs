@@ -3,10 +3,13 @@
 //! the credit cap. Built from a contract that passed validation; reports
 //! (never panics on) what validation would have refused.
 
+use std::sync::Arc;
+
+use super::calendar::{self, Calendar, CalendarError};
 use super::money::{Decimal, DecimalError};
 use super::period::PeriodKind;
-use super::tally::Rule;
-use crate::model::{Channel, ContractFile, Duration, Metric, SlaTarget};
+use super::tally::{Rule, RuleClock};
+use crate::model::{Boundary, Channel, ClockKind, ContractFile, Duration, Metric, SlaTarget};
 
 /// A clause's target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +36,9 @@ pub struct Clause {
     pub period: PeriodKind,
     /// Credit per breach, percent of the monthly fee.
     pub credit_pct: Option<Decimal>,
+    /// `clock = "business"`: the calendar whose open hours count.
+    pub calendar: Option<Arc<Calendar>>,
+    pub boundary: Boundary,
 }
 
 impl Clause {
@@ -51,6 +57,7 @@ impl Clause {
             priority: self.priority.clone(),
             threshold,
             period: self.period,
+            clock: RuleClock { business: self.calendar.clone(), strict: self.boundary == Boundary::Lt, zone: None },
         }
     }
 }
@@ -66,6 +73,9 @@ pub struct Terms {
     pub cap_pct: Option<Decimal>,
     /// ISO 4217, for display.
     pub currency: Option<String>,
+    /// The IANA zone periods start and end in (`[contract] timezone`, default `UTC`).
+    pub timezone: String,
+    zone: Option<jiff::tz::TimeZone>,
 }
 
 /// Why a contract's service levels cannot be computed with.
@@ -81,6 +91,13 @@ pub enum TermsError {
     /// A target of the wrong kind for its metric (validation refuses these).
     #[error("clause `{clause}`: target {target:?} does not fit metric {metric}")]
     Target { clause: String, target: String, metric: &'static str },
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    /// A business clock without a calendar, or naming one the contract does not define.
+    #[error("clause `{clause}`: no calendar `{calendar}` for its business clock")]
+    NoCalendar { clause: String, calendar: String },
+    #[error("[contract] timezone: unknown time zone `{0}`")]
+    Zone(String),
 }
 
 fn decimal(value: f64, field: impl FnOnce() -> String) -> Result<Decimal, TermsError> {
@@ -91,6 +108,13 @@ impl Terms {
     /// The service levels of a (validated) contract.
     pub fn from_contract(contract: &ContractFile) -> Result<Terms, TermsError> {
         let terms = &contract.contract;
+        let calendars =
+            contract.calendar.iter().map(|def| Calendar::new(def).map(Arc::new)).collect::<Result<Vec<_>, _>>()?;
+        let timezone = terms.timezone.as_ref().map_or("UTC", |t| t.value.as_str());
+        let zone = match timezone {
+            "UTC" => None,
+            name => Some(calendar::zone(name).ok_or_else(|| TermsError::Zone(name.to_owned()))?),
+        };
         let mut clauses = Vec::with_capacity(contract.sla.len());
         for clause in &contract.sla {
             let id = clause.id.value.clone();
@@ -112,6 +136,17 @@ impl Terms {
                 }
                 _ => return Err(wrong()),
             };
+            let business = clause.clock.as_ref().is_some_and(|c| c.value == ClockKind::Business);
+            let calendar =
+                match (business, &clause.calendar) {
+                    (false, _) => None,
+                    (true, Some(name)) => {
+                        Some(calendars.iter().find(|c| c.id == name.value).cloned().ok_or_else(|| {
+                            TermsError::NoCalendar { clause: id.clone(), calendar: name.value.clone() }
+                        })?)
+                    }
+                    (true, None) => return Err(TermsError::NoCalendar { clause: id.clone(), calendar: String::new() }),
+                };
             clauses.push(Clause {
                 id: id.clone(),
                 metric,
@@ -125,6 +160,8 @@ impl Terms {
                     Some(pct) => Some(decimal(pct.value, || format!("clause `{id}`: credit_pct"))?),
                     None => None,
                 },
+                calendar,
+                boundary: clause.boundary.unwrap_or_default(),
             });
         }
         Ok(Terms {
@@ -139,12 +176,18 @@ impl Terms {
                 None => None,
             },
             currency: terms.currency.as_ref().map(|c| c.value.clone()),
+            timezone: timezone.to_owned(),
+            zone,
         })
     }
 
-    /// One counting rule per clause, in clause order.
+    /// One counting rule per clause, in clause order, periods in the contract's zone.
     pub fn rules(&self) -> Vec<Rule> {
-        self.clauses.iter().map(Clause::rule).collect()
+        let mut rules: Vec<Rule> = self.clauses.iter().map(Clause::rule).collect();
+        for rule in &mut rules {
+            rule.clock.zone.clone_from(&self.zone);
+        }
+        rules
     }
 }
 

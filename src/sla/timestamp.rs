@@ -2,13 +2,21 @@
 //! three times per row, so it reads the fixed shapes directly instead of
 //! going through a general parser.
 //!
-//! Accepted: RFC 3339 (`2026-03-01T08:15:02Z`, `…+02:00`, fractional seconds,
-//! `t`/`z` or a space for `T`) and `YYYY-MM-DD HH:MM:SS` in UTC. Fractions of
-//! a second are dropped (seconds are whole). A date-time with a `T` but no
-//! offset is refused: its time zone is unknown. A leap second (`23:59:60`)
-//! counts as the second before it, so it stays in its own day (and period).
-//! Instants must fall in the years 0001 to 9999 in UTC, the years periods
-//! and the ledger can name.
+//! Accepted (SPEC section 11): RFC 3339 (`2026-03-01T08:15:02Z`, `…+02:00`,
+//! fractional seconds, `t`/`z` or a space for `T`), and the same without an
+//! offset, seconds optional (`2026-03-01 08:15`, `2026-03-01T08:15:02`):
+//! local time in the export's zone (`[tickets] timezone`, default UTC). A
+//! local time inside a spring-forward gap moves forward by the gap; one in
+//! the autumn fold takes its first occurrence. Fractions of a second are
+//! dropped (seconds are whole). A leap second (`23:59:60`) counts as the
+//! second before it, so it stays in its own day (and period). Instants must
+//! fall in the years 0001 to 9999 in UTC, the years periods and the ledger
+//! can name.
+//!
+//! A zone's offset is looked up once per local date (a [`DayCache`]) unless
+//! the date has a transition, so local timestamps cost about what UTC ones do.
+
+use jiff::tz::TimeZone;
 
 use super::period::{DAY, days_from_civil, days_in_month};
 
@@ -19,8 +27,6 @@ pub enum TimestampError {
     Shape,
     /// A field is out of range (month 13, 31 April, 25:00).
     Range,
-    /// RFC 3339 layout without `Z` or an offset.
-    NoOffset,
     /// Before 0001-01-01 or after 9999-12-31 in UTC (year 0000, or an offset past either end).
     Year,
 }
@@ -29,9 +35,8 @@ impl TimestampError {
     /// What to tell the user.
     pub fn describe(self) -> &'static str {
         match self {
-            TimestampError::Shape => "is not a timestamp (RFC 3339 or YYYY-MM-DD HH:MM:SS)",
+            TimestampError::Shape => "is not a timestamp (RFC 3339, or YYYY-MM-DD HH:MM[:SS] in the export's zone)",
             TimestampError::Range => "is not a valid date and time",
-            TimestampError::NoOffset => "has no UTC offset (add Z or +HH:MM, or write YYYY-MM-DD HH:MM:SS for UTC)",
             TimestampError::Year => "is outside the years 0001 to 9999 (UTC)",
         }
     }
@@ -48,12 +53,24 @@ fn two(bytes: &[u8], at: usize) -> Option<i64> {
     Some(digit(bytes[at])? * 10 + digit(bytes[at + 1])?)
 }
 
-/// The last date read and its day number: rows repeat dates, so most
+/// The zone of timestamps without an offset, and the last date read with
+/// its day number and (in a zone) its offset: rows repeat dates, so most
 /// timestamps skip the calendar arithmetic.
 #[derive(Debug, Clone, Default)]
 pub struct DayCache {
     date: [u8; 10],
     day: Option<i64>,
+    /// `None`: UTC.
+    zone: Option<TimeZone>,
+    /// The offset of the whole local date `date`, when no transition falls in it.
+    offset: Option<i64>,
+}
+
+impl DayCache {
+    /// A cache reading timestamps without an offset in `zone` (`None`: UTC).
+    pub fn new(zone: Option<TimeZone>) -> DayCache {
+        DayCache { zone, ..DayCache::default() }
+    }
 }
 
 /// Parse a timestamp (surrounding spaces allowed) to seconds since 1970 UTC.
@@ -61,22 +78,52 @@ pub fn parse(text: &[u8]) -> Result<i64, TimestampError> {
     parse_with(text, &mut DayCache::default())
 }
 
+/// The instant of a local wall-clock time (`local` seconds since 1970 as if
+/// UTC) in `zone`, by SPEC 11's rule for gaps and folds.
+fn local_instant(zone: &TimeZone, local: i64) -> Option<i64> {
+    let datetime = crate::model::utc_datetime(local)?;
+    let instant = zone.to_ambiguous_timestamp(datetime).compatible().ok()?;
+    Some(instant.as_second())
+}
+
+/// The offset of a whole local date starting at `midnight` (local seconds),
+/// when the zone has no transition that day.
+fn day_offset(zone: &TimeZone, midnight: i64) -> Option<i64> {
+    let start = local_instant(zone, midnight)?;
+    let end = local_instant(zone, midnight + DAY)?;
+    let from = jiff::Timestamp::from_second(start).ok()?;
+    let next = zone.following(from).next().map(|t| t.timestamp().as_second());
+    if next.is_some_and(|t| t <= end) { None } else { Some(midnight - start) }
+}
+
 /// [`parse`], remembering the last date in `cache`.
 #[inline]
 pub fn parse_with(text: &[u8], cache: &mut DayCache) -> Result<i64, TimestampError> {
     let text = text.trim_ascii();
-    // YYYY-MM-DD?HH:MM:SS is the shortest accepted form.
-    if text.len() < 19 || text[4] != b'-' || text[7] != b'-' || text[13] != b':' || text[16] != b':' {
+    // YYYY-MM-DD?HH:MM is the shortest accepted form.
+    if text.len() < 16 || text[4] != b'-' || text[7] != b'-' || text[13] != b':' {
         return Err(TimestampError::Shape);
     }
     let field = |at: usize| two(text, at).ok_or(TimestampError::Shape);
-    let (hour, minute, second) = (field(11)?, field(14)?, field(17)?);
+    let with_seconds = text.get(16) == Some(&b':');
+    let (hour, minute) = (field(11)?, field(14)?);
+    let second = if with_seconds {
+        if text.len() < 19 {
+            return Err(TimestampError::Shape);
+        }
+        field(17)?
+    } else {
+        0
+    };
     let separator = text[10];
     if !matches!(separator, b'T' | b't' | b' ') {
         return Err(TimestampError::Shape);
     }
-    let mut rest = &text[19..];
+    let mut rest = &text[if with_seconds { 19 } else { 16 }..];
     if let [b'.', tail @ ..] = rest {
+        if !with_seconds {
+            return Err(TimestampError::Shape);
+        }
         let digits = tail.iter().take_while(|b| b.is_ascii_digit()).count();
         if digits == 0 {
             return Err(TimestampError::Shape);
@@ -84,9 +131,8 @@ pub fn parse_with(text: &[u8], cache: &mut DayCache) -> Result<i64, TimestampErr
         rest = &tail[digits..];
     }
     let offset = match rest {
-        [] if separator == b' ' => 0,
-        [] => return Err(TimestampError::NoOffset),
-        [b'Z' | b'z'] => 0,
+        [] => None,
+        [b'Z' | b'z'] => Some(0),
         [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
             let hours = two(&[*h1, *h2], 0).ok_or(TimestampError::Shape)?;
             let minutes = two(&[*m1, *m2], 0).ok_or(TimestampError::Shape)?;
@@ -94,7 +140,7 @@ pub fn parse_with(text: &[u8], cache: &mut DayCache) -> Result<i64, TimestampErr
                 return Err(TimestampError::Range);
             }
             let seconds = hours * 3600 + minutes * 60;
-            if *sign == b'+' { seconds } else { -seconds }
+            Some(if *sign == b'+' { seconds } else { -seconds })
         }
         _ => return Err(TimestampError::Shape),
     };
@@ -114,10 +160,17 @@ pub fn parse_with(text: &[u8], cache: &mut DayCache) -> Result<i64, TimestampErr
             let days = days_from_civil(year, month as u32, day as u32);
             cache.date.copy_from_slice(&text[..10]);
             cache.day = Some(days);
+            cache.offset = cache.zone.as_ref().and_then(|zone| day_offset(zone, days * DAY));
             days
         }
     };
-    let instant = days * DAY + hour * 3600 + minute * 60 + second - offset;
+    let local = days * DAY + hour * 3600 + minute * 60 + second;
+    let instant = match (offset, &cache.zone, cache.offset) {
+        (Some(offset), _, _) => local - offset,
+        (None, None, _) => local,
+        (None, Some(_), Some(offset)) => local - offset,
+        (None, Some(zone), None) => local_instant(zone, local).ok_or(TimestampError::Year)?,
+    };
     if !(FIRST..=LAST).contains(&instant) {
         return Err(TimestampError::Year);
     }
@@ -137,8 +190,7 @@ mod tests {
     }
 
     #[test]
-    fn accepted_forms_agree_with_the_time_crate() {
-        use time::format_description::well_known::Rfc3339;
+    fn accepted_forms_agree_with_jiff() {
         for text in [
             "2026-03-01T08:15:02Z",
             "2026-03-01T08:15:02+02:00",
@@ -147,9 +199,9 @@ mod tests {
             "1969-12-31T23:59:59Z",
             "2028-02-29T12:00:00+14:00",
             "0001-01-01T00:00:00Z",
-            "9999-12-31T23:59:59Z",
+            "9999-12-30T22:00:00Z", // jiff's last instant; FIRST and LAST are checked below
         ] {
-            let expected = time::OffsetDateTime::parse(text, &Rfc3339).unwrap().unix_timestamp();
+            let expected = text.parse::<jiff::Timestamp>().unwrap().as_second();
             assert_eq!(at(text), Ok(expected), "{text}");
         }
         assert_eq!(at("2026-03-01 08:15:02"), at("2026-03-01T08:15:02Z"));
@@ -173,7 +225,6 @@ mod tests {
             "yesterday",
             "2026-03-01",
             "2026/03/01 08:15:02",
-            "2026-03-01T08:15",
             "2026-03-01T08:15:02+0200",
             "2026-03-01T08:15:02+02",
             "2026-03-01T08:15:02 Z",
@@ -196,7 +247,37 @@ mod tests {
         ] {
             assert_eq!(at(bad), Err(TimestampError::Range), "{bad}");
         }
-        assert_eq!(at("2026-03-01T08:15:02"), Err(TimestampError::NoOffset));
+        assert_eq!(at("2026-03-01T08:15.5"), Err(TimestampError::Shape), "fractions need seconds");
+        assert_eq!(at("2026-03-01T08:15:0"), Err(TimestampError::Shape));
+    }
+
+    fn berlin(text: &str) -> Result<i64, TimestampError> {
+        parse_with(text.as_bytes(), &mut DayCache::new(Some(TimeZone::get("Europe/Berlin").unwrap())))
+    }
+
+    #[test]
+    fn times_without_an_offset_are_local_to_the_exports_zone() {
+        // Without a zone: UTC, with or without seconds, space or T.
+        assert_eq!(at("2026-03-01T08:15:02"), at("2026-03-01T08:15:02Z"));
+        assert_eq!(at("2026-03-01 08:15"), at("2026-03-01T08:15:00Z"));
+        // Berlin: +01:00 in winter, +02:00 in summer; offsets written stay as written.
+        assert_eq!(berlin("2026-01-15 09:00"), at("2026-01-15T08:00:00Z"));
+        assert_eq!(berlin("2026-07-15T09:00:00"), at("2026-07-15T07:00:00Z"));
+        assert_eq!(berlin("2026-07-15T09:00:00Z"), at("2026-07-15T09:00:00Z"));
+        // 29 March 2026, 02:00-03:00 does not exist: 02:30 moves forward by the gap to 03:30 CEST.
+        assert_eq!(berlin("2026-03-29 02:30:00"), at("2026-03-29T01:30:00Z"));
+        assert_eq!(berlin("2026-03-29 01:59:59"), at("2026-03-29T00:59:59Z"));
+        assert_eq!(berlin("2026-03-29 03:00:00"), at("2026-03-29T01:00:00Z"));
+        // 25 October 2026, 02:30 happens twice: the first (CEST, 00:30Z) is taken.
+        assert_eq!(berlin("2026-10-25 02:30:00"), at("2026-10-25T00:30:00Z"));
+        assert_eq!(berlin("2026-10-25 03:30:00"), at("2026-10-25T02:30:00Z"));
+        // The cache across dates with and without a transition gives the same answers.
+        let mut cache = DayCache::new(Some(TimeZone::get("Europe/Berlin").unwrap()));
+        for text in ["2026-03-28 23:00", "2026-03-29 02:30", "2026-03-29 12:00", "2026-03-30 00:00", "2026-03-29 02:30"]
+        {
+            assert_eq!(parse_with(text.as_bytes(), &mut cache), berlin(text), "{text}");
+        }
+        assert_eq!(berlin("2026-03-30 00:00"), at("2026-03-29T22:00:00Z"));
     }
 
     #[test]

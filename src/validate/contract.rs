@@ -4,10 +4,14 @@
 use std::collections::HashSet;
 
 use crate::diag::{Code, Diagnostics};
-use crate::model::{ContractFile, ContractStatus, Duration, Metric, SlaTarget, is_currency, is_slug};
+use crate::model::{
+    ClockKind, ContractFile, ContractStatus, Duration, Holiday, Metric, SlaTarget, Spanned, is_currency, is_slug,
+};
+use crate::sla::calendar::{first_overlap, parse_interval, zone};
 
 /// Check a parsed contract on its own (its vendor is checked across files).
 pub fn check(file: &ContractFile, path: &str, diagnostics: &mut Diagnostics) {
+    check_clocks(file, path, diagnostics);
     let terms = &file.contract;
     if !is_slug(&terms.vendor) {
         diagnostics.report(
@@ -232,6 +236,143 @@ pub fn check(file: &ContractFile, path: &str, diagnostics: &mut Diagnostics) {
                     "the clause has credit_pct but the contract states no monthly_fee",
                 )
                 .add_help("credits are a percentage of [contract] monthly_fee; add it");
+        }
+    }
+}
+
+/// A time zone the bundled database knows.
+pub(super) fn check_zone(name: &Spanned<String>, what: &str, path: &str, diagnostics: &mut Diagnostics) {
+    if zone(name).is_none() {
+        diagnostics
+            .report(
+                Code::UnknownTimeZone,
+                path,
+                Some(name.span.clone()),
+                format!("{what}: `{}` is not an IANA time zone", name.value),
+            )
+            .add_help("write a zone of the tz database, e.g. \"Europe/Berlin\", \"America/New_York\" or \"UTC\"");
+    }
+}
+
+/// One day's intervals: each readable, none overlapping.
+fn check_hours(hours: &[Spanned<String>], path: &str, diagnostics: &mut Diagnostics) {
+    let mut read = Vec::new();
+    for text in hours {
+        match parse_interval(text) {
+            Ok(interval) => read.push((interval, text)),
+            Err(error) => {
+                diagnostics
+                    .report(Code::BadInterval, path, Some(text.span.clone()), format!("`{}` {error}", text.value))
+                    .add_help("write \"HH:MM-HH:MM\", start before end, 24:00 only as an end");
+            }
+        }
+    }
+    let intervals: Vec<(u32, u32)> = read.iter().map(|(i, _)| *i).collect();
+    if let Some((a, b)) = first_overlap(&intervals) {
+        diagnostics.report(
+            Code::OverlappingIntervals,
+            path,
+            Some(read[b].1.span.clone()),
+            format!("`{}` overlaps `{}` on the same day", read[b].1.value, read[a].1.value),
+        );
+    }
+}
+
+/// `[contract] timezone`, every `[[calendar]]`, and the clauses' clocks (SPEC section 11).
+pub fn check_clocks(file: &ContractFile, path: &str, diagnostics: &mut Diagnostics) {
+    if let Some(timezone) = &file.contract.timezone {
+        check_zone(timezone, "[contract] timezone", path, diagnostics);
+    }
+    let mut ids = HashSet::new();
+    for calendar in &file.calendar {
+        if !ids.insert(calendar.id.value.as_str()) {
+            diagnostics.report(
+                Code::BadCalendar,
+                path,
+                Some(calendar.id.span.clone()),
+                format!("calendar id `{}` is defined twice", calendar.id.value),
+            );
+        }
+        check_zone(&calendar.timezone, &format!("calendar `{}`", calendar.id.value), path, diagnostics);
+        for day in calendar.hours.days() {
+            check_hours(day, path, diagnostics);
+        }
+        for holiday in &calendar.holidays {
+            if let Holiday::Range { from, to } = holiday.value
+                && to < from
+            {
+                diagnostics.report(
+                    Code::BadCalendar,
+                    path,
+                    Some(holiday.span.clone()),
+                    format!("holiday range ends ({to}) before it starts ({from})"),
+                );
+            }
+        }
+        let mut dates = HashSet::new();
+        for exception in &calendar.exceptions {
+            if !dates.insert(exception.date.value) {
+                diagnostics.report(
+                    Code::BadCalendar,
+                    path,
+                    Some(exception.date.span.clone()),
+                    format!("{} has two exceptions", exception.date.value),
+                );
+            }
+            check_hours(&exception.hours, path, diagnostics);
+        }
+    }
+    for clause in &file.sla {
+        let business = clause.clock.as_ref().filter(|c| c.value == ClockKind::Business);
+        let timed = matches!(clause.metric.value, Metric::FirstResponse | Metric::Resolution);
+        match (business, &clause.calendar) {
+            (Some(clock), _) if !timed => {
+                diagnostics.report(
+                    Code::BadCalendar,
+                    path,
+                    Some(clock.span.clone()),
+                    format!("a business clock measures times; a {} clause has none", clause.metric.value.as_str()),
+                );
+            }
+            (Some(clock), None) => {
+                diagnostics
+                    .report(
+                        Code::UnknownCalendar,
+                        path,
+                        Some(clock.span.clone()),
+                        format!("clause `{}` has a business clock but no calendar", clause.id.value),
+                    )
+                    .add_help("add calendar = \"<id>\" naming a [[calendar]] of this contract");
+            }
+            (Some(_), Some(name)) if !ids.contains(name.value.as_str()) => {
+                let known: Vec<&str> = file.calendar.iter().map(|c| c.id.value.as_str()).collect();
+                diagnostics
+                    .report(
+                        Code::UnknownCalendar,
+                        path,
+                        Some(name.span.clone()),
+                        format!("no [[calendar]] has id `{}`", name.value),
+                    )
+                    .add_help(if known.is_empty() {
+                        "define it in this contract: [[calendar]] id = …, timezone = …, hours = { … }".to_owned()
+                    } else {
+                        format!("calendars of this contract: {}", known.join(", "))
+                    });
+            }
+            (None, Some(name)) => {
+                diagnostics
+                    .report(
+                        Code::BadCalendar,
+                        path,
+                        Some(name.span.clone()),
+                        format!(
+                            "clause `{}` names calendar `{}` but measures wall-clock time",
+                            clause.id.value, name.value
+                        ),
+                    )
+                    .add_help("add clock = \"business\" to count only its open hours, or remove calendar");
+            }
+            _ => {}
         }
     }
 }

@@ -439,6 +439,9 @@ fn schema_of(kind: FileKind) -> &'static serde_json::Value {
 fn check_ticket_columns(settings: &WorkspaceFile, path: &str, diagnostics: &mut Diagnostics) {
     use crate::model::TICKET_COLUMNS;
     let Some(tickets) = &settings.tickets else { return };
+    if let Some(timezone) = &tickets.timezone {
+        contract::check_zone(timezone, "[tickets] timezone", path, diagnostics);
+    }
     for (column, header) in tickets.columns.iter() {
         if !TICKET_COLUMNS.contains(&column.value.as_str()) {
             let d = diagnostics.report(

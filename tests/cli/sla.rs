@@ -338,3 +338,69 @@ fn an_unclosed_quote_makes_the_export_unusable() {
     // Scoring measures the same export: it refuses it too rather than score part of it.
     crate::vendorscore(&ws).args(["score", "--dry-run"]).assert().code(2);
 }
+
+/// SPEC 11 through the CLI: `[tickets] timezone` for local timestamps, a
+/// business-hours clause and `[contract] timezone` for the period edges.
+#[test]
+fn local_timestamps_business_hours_and_the_contracts_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    let write = |path: &str, text: &str| {
+        std::fs::create_dir_all(ws.join(path).parent().unwrap()).unwrap();
+        std::fs::write(ws.join(path), text).unwrap();
+    };
+    write("vendorscore.toml", "[workspace]\n\n[tickets]\ntimezone = \"Europe/Berlin\"\n");
+    write("vendors/acme/vendor.toml", "[vendor]\nid = \"acme\"\nname = \"Acme\"\n");
+    write(
+        "vendors/acme/contract.toml",
+        r#"[contract]
+vendor = "acme"
+timezone = "Europe/Berlin"
+
+[[calendar]]
+id = "eu"
+timezone = "Europe/Berlin"
+hours = { mon = ["08:00-18:00"], tue = ["08:00-18:00"], wed = ["08:00-18:00"], thu = ["08:00-18:00"], fri = ["08:00-18:00"] }
+
+[[sla]]
+id = "email"
+metric = "first_response"
+channel = "email"
+target = "4h"
+attainment = 50
+period = "month"
+clock = "business"
+calendar = "eu"
+"#,
+    );
+    // T1: Friday 17:00 to Monday 11:00 local = 1 h + 3 h of open time (met);
+    // T2: Saturday, so from Monday 08:00 to 12:30 = 4 h 30 min (missed);
+    // T3: 1 May 00:30 local (30 April 22:30 UTC) answered before the opening: 0 s, in May.
+    write(
+        "vendors/acme/tickets.csv",
+        "ticket_id,channel,created_at,first_response_at,resolved_at\n\
+         T1,email,2026-03-13 17:00,2026-03-16 11:00,\n\
+         T2,email,2026-03-14 10:00,2026-03-16 12:30,\n\
+         T3,email,2026-05-01 00:30,2026-05-01 00:40,\n",
+    );
+    vendorscore(ws).args(["validate"]).assert().success();
+    let json =
+        json_of(&vendorscore(ws).args(["sla", "vendors/acme", "--format", "json", "--dry-run"]).output().unwrap());
+    assert_eq!(json["timezone"], "Europe/Berlin");
+    let results: Vec<(String, u64, u64, u64)> = json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["period"].as_str().unwrap().to_owned(),
+                r["in_scope"].as_u64().unwrap(),
+                r["met"].as_u64().unwrap(),
+                r["p50"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(results, [("2026-03".to_owned(), 2, 1, 14_400), ("2026-05".to_owned(), 1, 1, 0)]);
+    let table = vendorscore(ws).args(["sla", "vendors/acme", "--dry-run"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&table.stdout).contains("periods in Europe/Berlin"));
+}

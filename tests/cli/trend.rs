@@ -106,15 +106,14 @@ fn a_new_ticket_export_is_attributed_to_measured_data() {
     let mut out = String::new();
     for (i, line) in text.lines().enumerate() {
         let fields: Vec<&str> = line.split(',').collect();
-        let rfc3339 = &time::format_description::well_known::Rfc3339;
-        let plain = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
         let created = fields.get(2).and_then(|t| {
-            time::OffsetDateTime::parse(t, rfc3339)
-                .ok()
-                .or_else(|| time::PrimitiveDateTime::parse(t, plain).ok().map(|p| p.assume_utc()))
+            t.parse::<jiff::Timestamp>().ok().or_else(|| {
+                let plain = jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M:%S", t).ok()?;
+                jiff::tz::TimeZone::UTC.to_timestamp(plain).ok()
+            })
         });
         if let (true, Some(created)) = (i > 0 && fields[1] == "chat", created) {
-            let answered = (created + time::Duration::hours(1)).format(rfc3339).unwrap();
+            let answered = (created + jiff::SignedDuration::from_hours(1)).to_string();
             let mut fields = fields.clone();
             fields[3] = &answered;
             out.push_str(&fields.join(","));

@@ -151,18 +151,10 @@ pub fn uid(vendor: &DueVendor, item: &DueItem) -> String {
 
 /// `due --format ics`: an RFC 5545 calendar, one all-day event per item.
 /// `stamp` (the run's time) is every event's DTSTAMP.
-pub fn ics(due: &Due, as_of: Date, stamp: time::OffsetDateTime) -> String {
+pub fn ics(due: &Due, as_of: Date, stamp: jiff::civil::DateTime) -> String {
     use icalendar::{Calendar, Component, Event, Property};
-    let ical_date = |d: Date| format!("{:04}{:02}{:02}", d.0.year(), u8::from(d.0.month()), d.0.day());
-    let stamp = format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        stamp.year(),
-        u8::from(stamp.month()),
-        stamp.day(),
-        stamp.hour(),
-        stamp.minute(),
-        stamp.second()
-    );
+    let ical_date = |d: Date| format!("{:04}{:02}{:02}", d.year(), d.month(), d.day());
+    let stamp = stamp.strftime("%Y%m%dT%H%M%SZ").to_string();
     let mut calendar = Calendar::new();
     calendar.properties = vec![
         Property::new("VERSION", "2.0"),
@@ -171,7 +163,7 @@ pub fn ics(due: &Due, as_of: Date, stamp: time::OffsetDateTime) -> String {
         Property::new("X-WR-CALNAME", "vendorscore due dates"),
     ];
     for (vendor, item) in due.items() {
-        let next_day = item.date.0.next_day().map_or(item.date, Date);
+        let next_day = item.date.add_days(1).unwrap_or(item.date);
         let event = Event::new()
             .uid(&uid(vendor, item))
             .add_property("DTSTAMP", &stamp)

@@ -18,11 +18,12 @@ fn number(d: Decimal) -> Value {
     }
 }
 
-/// The JSON of SPEC section 7.
-pub fn to_json(report: &Report, contract: &str, tickets: &str) -> Value {
+/// The JSON of SPEC section 7, with the zone periods are in (SPEC section 11).
+pub fn to_json(report: &Report, terms: &Terms, contract: &str, tickets: &str) -> Value {
     json!({
         "contract": contract,
         "tickets": tickets,
+        "timezone": terms.timezone,
         "rows": {
             "read": report.rows.read,
             "rejected": report.rows.rejected,
@@ -90,6 +91,9 @@ pub fn table(report: &Report, terms: &Terms, contract: &str, tickets: &str, as_o
     let currency = terms.currency.as_deref();
     let _ = writeln!(out, "{} · {contract} · as of {as_of}", terms.vendor);
     let _ = writeln!(out, "{tickets}: {} rows read, {} rejected", report.rows.read, report.rows.rejected);
+    if terms.timezone != "UTC" {
+        let _ = writeln!(out, "periods in {}", terms.timezone);
+    }
     if report.results.is_empty() {
         out.push_str("\nNo ticket falls under any clause.\n");
         return out;

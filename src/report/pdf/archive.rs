@@ -4,7 +4,6 @@
 //! same inputs give the same bytes (see ../shared/PDF_NOTES.md).
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
-use time::OffsetDateTime;
 
 /// The sRGB ICC profile of the output intent (icc-profiles-free, Zlib licence).
 const SRGB_ICC: &[u8] = include_bytes!("../../../assets/icc/sRGB.icc");
@@ -17,7 +16,8 @@ pub struct DocumentInfo {
     pub subject: String,
     pub keywords: Vec<String>,
     pub creator: String,
-    pub created: OffsetDateTime,
+    /// UTC.
+    pub created: jiff::civil::DateTime,
 }
 
 /// Make `doc` PDF/A-1b; `id` fixes the trailer `/ID` (e.g. a digest of the inputs).
@@ -77,14 +77,8 @@ fn pdf_text(s: &str) -> Vec<u8> {
 }
 
 /// `D:20261121100000+00'00'` (PDF) or `2026-11-21T10:00:00+00:00` (XMP), in UTC.
-fn date(t: &OffsetDateTime, pdf: bool) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    let (y, mo, d, h, mi, s) = (t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute(), t.second());
-    if pdf {
-        format!("D:{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}+00'00'")
-    } else {
-        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}+00:00")
-    }
+fn date(t: &jiff::civil::DateTime, pdf: bool) -> String {
+    t.strftime(if pdf { "D:%Y%m%d%H%M%S+00'00'" } else { "%Y-%m-%dT%H:%M:%S+00:00" }).to_string()
 }
 
 fn info_dictionary(info: &DocumentInfo) -> Dictionary {

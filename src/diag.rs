@@ -117,6 +117,12 @@ codes! {
     QuestionnaireLayout = "VS0702", Error, "questionnaire sheet or header is missing or unreadable";
     NoCachedValue = "VS0703", Error, "formula cell has no cached value";
     QuestionEdited = "VS0704", Warning, "question text was edited since the questionnaire was made";
+    // SLA regimes (SPEC section 12).
+    BadAbandons = "VS0901", Error, "abandons or short_abandon on a clause they do not apply to";
+    BadCredit = "VS0902", Error, "service credit model is incomplete or inconsistent";
+    BadThreshold = "VS0903", Error, "minimum, earn-back or chronic threshold contradicts the clause";
+    BadExclusion = "VS0904", Error, "exclusion window is empty or ends before it starts";
+    BadForecast = "VS0905", Error, "forecast or volume tolerance does not fit the clauses";
 }
 
 impl std::fmt::Display for Code {

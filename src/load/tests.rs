@@ -52,6 +52,7 @@ fn first_response() -> Vec<Rule> {
         priority: None,
         threshold: 60,
         period: PeriodKind::Whole,
+        ..Rule::default()
     }]
 }
 

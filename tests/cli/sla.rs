@@ -76,9 +76,12 @@ fn json_follows_the_spec() {
     assert_eq!(
         json["credits"],
         serde_json::json!([
-            {"period": "2026-08", "total": "0.00", "capped": false},
-            {"period": "2026-09", "total": "2100.00", "capped": false},
-            {"period": "2026-10", "total": "0.00", "capped": false},
+            {"period": "2026-08", "total": "0.00", "capped": false, "gross": "0.00", "earned_back": "0.00",
+             "net": "0.00", "annual_capped": false},
+            {"period": "2026-09", "total": "2100.00", "capped": false, "gross": "2100.00", "earned_back": "0.00",
+             "net": "2100.00", "annual_capped": false},
+            {"period": "2026-10", "total": "0.00", "capped": false, "gross": "0.00", "earned_back": "0.00",
+             "net": "0.00", "annual_capped": false},
         ])
     );
 }

@@ -214,6 +214,7 @@ fn ticket_rules() -> Vec<Rule> {
                 priority: None,
                 threshold: 60,
                 period,
+                ..Rule::default()
             })
         })
         .collect()

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use crate::cli::text::{csv_text, fit, paint};
-use vendorscore::sla::{Decimal, Report, Terms};
+use vendorscore::sla::{Decimal, Money, Report, Status, Terms};
 use vendorscore::units;
 
 /// A decimal as a JSON number: an integer when whole.
@@ -41,9 +41,25 @@ pub fn to_json(report: &Report, contract: &str, tickets: &str) -> Value {
             "p90": r.p90,
             "p95": r.p95,
             "credit": r.credit.to_string(),
+            "status": r.status.as_str(),
+            "answered": r.answered,
+            "abandoned": r.abandoned,
+            "short_abandoned": r.short_abandoned,
+            "excluded": r.excluded,
+            "not_measured": r.status == Status::NotMeasured,
+            "below_target": r.status == Status::BelowTarget,
+            "excused": (r.status == Status::Excused).then_some("volume"),
+            "forecast": r.forecast,
+            "chronic": r.chronic,
+            "accrued": r.credit.to_string(),
+            "earned_back": r.earned_back,
+            "net": r.net.to_string(),
         })).collect::<Vec<_>>(),
         "credits": report.credits.iter().map(|c| json!({
             "period": c.period.to_string(), "total": c.total.to_string(), "capped": c.capped,
+            "gross": c.gross.to_string(), "earned_back": c.earned_back.to_string(),
+            "net": c.gross.checked_sub(c.earned_back).unwrap_or(c.gross).to_string(),
+            "annual_capped": c.annual_capped,
         })).collect::<Vec<_>>(),
     })
 }
@@ -94,21 +110,31 @@ pub fn table(report: &Report, terms: &Terms, contract: &str, tickets: &str, as_o
         out.push_str("\nNo ticket falls under any clause.\n");
         return out;
     }
+    let statuses: Vec<String> = report.results.iter().map(|r| units::status(r.status, r.chronic)).collect();
+    let width = statuses.iter().map(|s| s.chars().count()).max().unwrap_or(0).max(10);
     for credit in &report.credits {
         let _ = writeln!(out, "\n{}", credit.period);
         let _ = writeln!(
             out,
-            "{:<22} {:>8} {:>7} {:>8} {:>8} {:>6} {:>6} {:>6}  {:<10} {:>9}",
+            "{:<22} {:>8} {:>7} {:>8} {:>8} {:>6} {:>6} {:>6}  {:<width$} {:>9}",
             "Clause", "In scope", "Met", "Attained", "Required", "p50", "p90", "p95", "Status", "Credit"
         );
-        for r in report.results.iter().filter(|r| r.period == credit.period) {
+        for (r, status) in report.results.iter().zip(&statuses).filter(|(r, _)| r.period == credit.period) {
             let (attainment, required) =
                 (units::attainment(r.metric, r.attainment), units::required(r.metric, r.required));
-            let status =
-                if r.breached { paint("✗ BREACHED", "31", color) } else { paint("✓ met     ", "32", color) };
+            let colour = match r.status {
+                Status::Met => "32",
+                Status::Breached => "31",
+                _ => "33",
+            };
+            let status = paint(&format!("{status:<width$}"), colour, color);
+            let earn_back = match units::earned_back(r.earn_back, r.earned_back) {
+                "" => String::new(),
+                text => format!("  {text}"),
+            };
             let _ = writeln!(
                 out,
-                "{} {:>8} {:>7} {:>8} {:>8} {:>6} {:>6} {:>6}  {status} {:>9}",
+                "{} {:>8} {:>7} {:>8} {:>8} {:>6} {:>6} {:>6}  {status} {:>9}{earn_back}",
                 fit(&r.clause, 22),
                 r.in_scope,
                 r.met,
@@ -119,13 +145,50 @@ pub fn table(report: &Report, terms: &Terms, contract: &str, tickets: &str, as_o
                 units::percentile(r.metric, r.p95),
                 r.credit.to_string(),
             );
+            let mut counts = Vec::new();
+            if r.answered + r.abandoned + r.short_abandoned > 0 && r.abandoned + r.short_abandoned > 0 {
+                counts.push(format!("answered {}, abandoned {}", r.answered, r.abandoned));
+            }
+            if r.short_abandoned > 0 {
+                counts.push(format!("short abandons {} left out", r.short_abandoned));
+            }
+            if r.excluded > 0 {
+                counts.push(format!("excluded {}", r.excluded));
+            }
+            if let Some(volume) = r.forecast {
+                counts.push(format!("forecast {volume}"));
+            }
+            if !counts.is_empty() {
+                let _ = writeln!(out, "  {}", counts.join(", "));
+            }
         }
-        let cap = if credit.capped {
-            format!(" (capped at {})", units::money(report.cap.unwrap_or_default(), currency))
+        let mut notes = Vec::new();
+        if credit.capped {
+            notes.push(format!("capped at {}", units::money(report.cap.unwrap_or_default(), currency)));
+        }
+        if credit.annual_capped {
+            notes.push(format!(
+                "contract year capped at {}",
+                units::money(report.annual_cap.unwrap_or_default(), currency)
+            ));
+        }
+        let notes = if notes.is_empty() { String::new() } else { format!(" ({})", notes.join("; ")) };
+        if credit.earned_back == Money::ZERO && !report.results.iter().any(|r| r.period == credit.period && r.earn_back)
+        {
+            let _ =
+                writeln!(out, "Credits owed for {}: {}{notes}", credit.period, units::money(credit.total, currency));
         } else {
-            String::new()
-        };
-        let _ = writeln!(out, "Credits owed for {}: {}{cap}", credit.period, units::money(credit.total, currency));
+            let net = credit.gross.checked_sub(credit.earned_back).unwrap_or(credit.gross);
+            let _ = writeln!(
+                out,
+                "Credits for {}: gross {}, earned back {}, net {}; owed {}{notes}",
+                credit.period,
+                units::money(credit.gross, currency),
+                units::money(credit.earned_back, currency),
+                units::money(net, currency),
+                units::money(credit.total, currency)
+            );
+        }
     }
     let breaches = report.results.iter().filter(|r| r.breached).count();
     let periods = report.credits.len();

@@ -207,3 +207,176 @@ pub fn table(report: &Report, terms: &Terms, contract: &str, tickets: &str, as_o
     }
     out
 }
+
+/// `sla --explain`: per clause and period, the formula with the counts
+/// filled in, the decision, and the credit arithmetic; then each period's
+/// totals and caps.
+pub fn explain(report: &Report, terms: &Terms) -> String {
+    let mut out = String::new();
+    let currency = terms.currency.as_deref();
+    let fee = terms.monthly_fee.unwrap_or(Decimal::ZERO);
+    for credit in &report.credits {
+        let _ = writeln!(out, "{}", credit.period);
+        for r in report.results.iter().filter(|r| r.period == credit.period) {
+            let Some(clause) = terms.clauses.iter().find(|c| c.id == r.clause) else { continue };
+            let _ = writeln!(out, "  {} ({}{})", r.clause, r.metric.as_str(), mode(clause));
+            let _ = writeln!(out, "    {}", formula(r, clause));
+            let mut left_out = Vec::new();
+            if r.short_abandoned > 0 {
+                left_out.push(format!("{} abandoned in under {}s", r.short_abandoned, clause.short_abandon));
+            }
+            if r.excluded > 0 {
+                let reasons: Vec<&str> = terms.exclusions.iter().map(|e| e.reason.as_str()).collect();
+                left_out.push(format!("{} in exclusion windows ({})", r.excluded, reasons.join("; ")));
+            }
+            if !left_out.is_empty() {
+                let _ = writeln!(out, "    left out of scope: {}", left_out.join(", "));
+            }
+            let _ = writeln!(out, "    {}", decision(r, clause));
+            if r.credit != Money::ZERO {
+                let _ = writeln!(out, "    credit: {}", credit_arithmetic(r, clause, terms, fee, currency));
+            }
+            if r.earn_back {
+                let (periods, level) = clause.earn_back.unwrap_or((0, Decimal::ZERO));
+                let state = units::earned_back(r.earn_back, r.earned_back);
+                let _ = writeln!(
+                    out,
+                    "    earn-back: {state} (at least {level}% in each of the next {periods} periods); net {}",
+                    units::money(r.net, currency)
+                );
+            }
+            if r.chronic {
+                let (breaches, periods) = clause.chronic.unwrap_or_default();
+                let _ = writeln!(out, "    chronic: {breaches} or more breaches within {periods} periods");
+            }
+        }
+        let net = credit.gross.checked_sub(credit.earned_back).unwrap_or(credit.gross);
+        let mut line = format!(
+            "  credits: gross {} − earned back {} = net {}",
+            units::money(credit.gross, currency),
+            units::money(credit.earned_back, currency),
+            units::money(net, currency)
+        );
+        if credit.capped {
+            line.push_str(&format!("; period cap {}", units::money(report.cap.unwrap_or_default(), currency)));
+        }
+        if credit.annual_capped {
+            let cap = units::money(report.annual_cap.unwrap_or_default(), currency);
+            line.push_str(&format!("; contract-year cap {cap} reached"));
+        }
+        let _ = writeln!(out, "{line}; owed {}\n", units::money(credit.total, currency));
+    }
+    out
+}
+
+/// What shapes a clause's formula beyond its metric: how abandons count.
+fn mode(clause: &vendorscore::sla::Clause) -> String {
+    use vendorscore::model::Metric;
+    match clause.metric {
+        Metric::FirstResponse if clause.abandons_stated => format!(", abandons = {}", clause.abandons.as_str()),
+        _ => String::new(),
+    }
+}
+
+/// The attainment formula with the counts filled in.
+fn formula(r: &vendorscore::sla::ClauseResult, clause: &vendorscore::sla::Clause) -> String {
+    use vendorscore::model::{Abandons, Metric};
+    let shown = units::attainment(r.metric, r.attainment);
+    let terms = |parts: &[(&str, u64)]| -> String {
+        let mut listed: Vec<String> = parts
+            .iter()
+            .enumerate()
+            .filter(|(i, (_, n))| *i == 0 || *n > 0)
+            .map(|(_, (name, n))| format!("{name} {n}"))
+            .collect();
+        if listed.len() == 1 { listed.remove(0) } else { listed.join(" + ") }
+    };
+    match r.metric {
+        Metric::FirstResponse => {
+            let after = r.abandoned - r.abandoned_within;
+            let (scope, met) = match clause.abandons {
+                Abandons::Miss => (
+                    terms(&[("answered", r.answered), ("unanswered", r.unanswered), ("abandoned", r.abandoned)]),
+                    format!("met {}", r.met),
+                ),
+                Abandons::Exclude => {
+                    (terms(&[("answered", r.answered), ("unanswered", r.unanswered)]), format!("met {}", r.met))
+                }
+                Abandons::ExcludeWithinTarget => (
+                    terms(&[("answered", r.answered), ("unanswered", r.unanswered), ("abandoned after target", after)]),
+                    format!("met {}", r.met),
+                ),
+                Abandons::MetWithinTarget => (
+                    terms(&[("answered", r.answered), ("unanswered", r.unanswered), ("abandoned", r.abandoned)]),
+                    format!(
+                        "met {} (answered within target {} + abandoned within target {})",
+                        r.met,
+                        r.met - r.abandoned_within,
+                        r.abandoned_within
+                    ),
+                ),
+            };
+            format!("{met} / in scope {} ({scope}) = {shown}", r.in_scope)
+        }
+        Metric::Resolution => format!("resolved within target {} / in scope {} = {shown}", r.met, r.in_scope),
+        Metric::Csat => format!("mean of {} ratings = {shown} ({} at or above the target)", r.in_scope, r.met),
+        Metric::ReopenRate => format!("not reopened {} / resolved {} = {shown}", r.met, r.in_scope),
+        Metric::AbandonRate => format!(
+            "answered {} / in scope {} (answered {} + abandoned {}) = {shown} not abandoned",
+            r.met, r.in_scope, r.answered, r.abandoned
+        ),
+        Metric::Asa => format!("mean wait of {} answered contacts = {shown}", r.in_scope),
+    }
+}
+
+/// Met or not against the requirement, and why a breach earns no credit.
+fn decision(r: &vendorscore::sla::ClauseResult, clause: &vendorscore::sla::Clause) -> String {
+    use vendorscore::model::SlaKind;
+    let (attained, required) = (units::attainment(r.metric, r.attainment), units::required(r.metric, r.required));
+    let missed = format!("{attained} against {required}: below the requirement");
+    match r.status {
+        Status::Met => format!("{attained} against {required}: met"),
+        Status::NotMeasured => {
+            format!("in scope {} < min_volume {}: not measured", r.in_scope, clause.min_volume.unwrap_or(0))
+        }
+        Status::BelowTarget => format!(
+            "{missed}, at or above minimum {}%: below target, no credit",
+            clause.minimum.unwrap_or(Decimal::ZERO)
+        ),
+        Status::Excused => format!(
+            "{missed}; in scope {} > forecast {} × (1 + {}%): excused (volume), no credit",
+            r.in_scope,
+            r.forecast.unwrap_or(0),
+            clause.volume_tolerance_pct.unwrap_or(Decimal::ZERO)
+        ),
+        Status::Breached if clause.kind == SlaKind::Key => {
+            format!("{missed}: breached (key measurement, never credited)")
+        }
+        Status::Breached if clause.credit.is_none() => format!("{missed}: breached (the clause carries no credit)"),
+        Status::Breached => format!("{missed}: breached"),
+    }
+}
+
+/// How the credit was computed, with the contract's numbers.
+fn credit_arithmetic(
+    r: &vendorscore::sla::ClauseResult,
+    clause: &vendorscore::sla::Clause,
+    terms: &Terms,
+    fee: Decimal,
+    currency: Option<&str>,
+) -> String {
+    use vendorscore::sla::Credit;
+    let amount = units::money(r.credit, currency);
+    match clause.credit {
+        Some(Credit::Fixed(pct)) => format!("fixed {pct}% × monthly fee {fee} = {amount}"),
+        Some(Credit::Allocation(pct)) => format!(
+            "allocation {pct}% × at risk ({}% × monthly fee {fee}) = {amount}",
+            terms.at_risk_pct.unwrap_or(Decimal::ZERO)
+        ),
+        Some(Credit::Shortfall(per_point)) => format!(
+            "shortfall ({} − {}) points × {per_point}% × monthly fee {fee} = {amount}",
+            r.required, r.attainment
+        ),
+        None => amount,
+    }
+}

@@ -99,3 +99,37 @@ fn json_and_table_show_abandons_and_earn_back() {
         "{table}"
     );
 }
+
+#[test]
+fn scorecards_show_statuses_and_the_credits_per_period() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    let vendor = ws.join("vendors/northwind-cx");
+    let original = std::fs::read_to_string(vendor.join("contract.toml")).unwrap();
+    let (head, rest) = original.split_once("[[sla]]").unwrap();
+    let extra = &rest[rest.find("[extra]").unwrap()..];
+    let clauses = &CONTRACT[CONTRACT.find("[[sla]]").unwrap()..];
+    std::fs::write(vendor.join("contract.toml"), format!("{head}{clauses}\n{extra}")).unwrap();
+    std::fs::write(vendor.join("tickets.csv"), calls()).unwrap();
+    for format in ["md", "html"] {
+        vendorscore(&ws)
+            .args(["report", "vendors/northwind-cx", "--out", "r", "--dry-run", "-q", "--format", format])
+            .args(["--as-of", "2026-11-21"])
+            .assert()
+            .success();
+    }
+    // The head of the sample contract has monthly_fee = 42000: 10 % at risk × 20 % = 840.
+    let md = std::fs::read_to_string(ws.join("r/northwind-cx.md")).unwrap();
+    for line in [
+        "| 2026-03 | voice-service-level | first_response | 1040 | 82.69% | 90% | 10s / 45s / 45s | **breached** | EUR 840.00 (earned back) |",
+        "| Period | Gross | Earned back | Net | Owed |",
+        "| 2026-03 | EUR 840.00 | EUR 840.00 | EUR 0.00 | EUR 0.00 |",
+    ] {
+        assert!(md.contains(line), "missing {line:?} in\n{md}");
+    }
+    // A credit model is a service credit for the policy too.
+    assert!(!md.contains("cx-sla-minimums/service-credits-defined"), "{md}");
+    let html = std::fs::read_to_string(ws.join("r/northwind-cx.html")).unwrap();
+    assert!(html.contains("<th class=\"num\">Earned back</th>"), "{html}");
+    assert!(html.contains("EUR 840.00 (earned back)"), "{html}");
+}

@@ -49,10 +49,8 @@ pub fn settle(
             let next = at.get(&(*clause, key)).map(|&j| &results[j].1);
             let attains = next.is_some_and(|n| n.status != Status::NotMeasured && n.attainment >= level);
             if !key.ended_by(as_of_day) {
-                if next.is_some_and(|_| !attains) || decided == Some(true) {
-                    // Not over yet: it may still fall short or attain.
-                    decided = decided.and(None);
-                }
+                // Not over yet: it may still attain or fall short.
+                decided = None;
                 continue;
             }
             if !attains {

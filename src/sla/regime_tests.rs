@@ -280,3 +280,22 @@ fn key_measurements_are_never_credited_and_a_minimum_bounds_credit() {
     let under = one(&report(&minimum, &month("2026-03-02", 69), "2026-11-21")).clone();
     assert_eq!((under.status, under.credit.to_string()), (Status::Breached, "5000.00".into()));
 }
+
+#[test]
+fn abandoned_at_is_checked_and_required_when_a_clause_depends_on_it() {
+    let t = voice("exclude", "");
+    // Abandoned before it was created: rejected, with the column named.
+    let rows =
+        "T,voice,2026-03-02T10:00:00Z,,,2026-03-02T09:59:00Z\nT,voice,2026-03-02T10:00:00Z,2026-03-02T10:00:05Z,,\n";
+    let r = report(&t, rows, "2026-11-21");
+    assert_eq!((r.rows.rejected, r.rows.first_rejected[0].line), (1, 2));
+    assert!(r.rows.first_rejected[0].reason.starts_with("abandoned_at `2026-03-02T09:59:00Z` is before created_at"));
+    // A clause that says how abandons count needs the column; a plain one reads the export without it.
+    let plain = "ticket_id,channel,created_at,first_response_at,resolved_at\nT,voice,2026-03-02T10:00:00Z,,\n";
+    let err = read_slice(plain.as_bytes(), &t.rules(), &ReadOptions::default()).unwrap_err();
+    assert!(err.to_string().starts_with("no column `abandoned_at`"), "{err}");
+    let default = terms(
+        "[[sla]]\nid = \"v\"\nmetric = \"first_response\"\nchannel = \"voice\"\ntarget = \"20s\"\nattainment = 80\nperiod = \"month\"\n",
+    );
+    assert!(read_slice(plain.as_bytes(), &default.rules(), &ReadOptions::default()).is_ok());
+}

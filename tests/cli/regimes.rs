@@ -91,6 +91,9 @@ fn json_and_table_show_abandons_and_earn_back() {
         (credits["gross"].as_str(), credits["earned_back"].as_str(), credits["total"].as_str()),
         (Some("2000.00"), Some("2000.00"), Some("0.00"))
     );
+    let csv = String::from_utf8(run(&["--format", "csv"]).stdout).unwrap();
+    let march = csv.lines().nth(1).unwrap();
+    assert!(march.ends_with(",2000.00,breached,1000,60,0,0,false,true,0.00"), "{csv}");
     let table = String::from_utf8(run(&[]).stdout).unwrap();
     assert!(table.contains("earned back"), "{table}");
     assert!(table.contains("answered 1000, abandoned 60"), "{table}");

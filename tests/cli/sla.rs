@@ -109,7 +109,15 @@ fn csv_lists_one_row_per_clause_and_period() {
             "p50",
             "p90",
             "p95",
-            "credit"
+            "credit",
+            "status",
+            "answered",
+            "abandoned",
+            "short_abandoned",
+            "excluded",
+            "chronic",
+            "earned_back",
+            "net"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();

@@ -79,6 +79,14 @@ pub fn to_csv(report: &Report) -> anyhow::Result<String> {
         "p90",
         "p95",
         "credit",
+        "status",
+        "answered",
+        "abandoned",
+        "short_abandoned",
+        "excluded",
+        "chronic",
+        "earned_back",
+        "net",
     ])?;
     let optional = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_default();
     for r in &report.results {
@@ -95,6 +103,14 @@ pub fn to_csv(report: &Report) -> anyhow::Result<String> {
             optional(r.p90),
             optional(r.p95),
             r.credit.to_string(),
+            r.status.as_str().to_owned(),
+            r.answered.to_string(),
+            r.abandoned.to_string(),
+            r.short_abandoned.to_string(),
+            r.excluded.to_string(),
+            r.chronic.to_string(),
+            r.earned_back.map(|e| e.to_string()).unwrap_or_default(),
+            r.net.to_string(),
         ])?;
     }
     Ok(String::from_utf8(writer.into_inner()?)?)

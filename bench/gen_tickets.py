@@ -14,6 +14,10 @@ give the same file byte for byte. Tickets are created in time order over
 - about 1 % of tickets never answered (empty first_response_at), about 3 %
   still open (empty resolved_at), about 30 % rated (csat 1-5), about 6 % of
   resolved tickets reopened;
+- about 6 % of voice calls abandoned in the queue (empty first_response_at,
+  `abandoned_at` after a lognormal wait, median 40 s, a fifth of them under
+  5 s), drawn from a second stream seeded from --seed so that every other
+  column is what it was before the column existed;
 - timestamps in the forms real exports use: RFC 3339 in UTC (`Z`), RFC 3339
   with an offset (`+02:00`, `-05:00`; local time, so some tickets fall in a
   different UTC month than their local date says) and `YYYY-MM-DD HH:MM:SS`
@@ -28,7 +32,7 @@ import math
 import random
 import sys
 
-HEADER = "ticket_id,vendor,channel,created_at,first_response_at,resolved_at,csat,reopened,tier,priority\n"
+HEADER = "ticket_id,vendor,channel,created_at,first_response_at,resolved_at,csat,reopened,tier,priority,abandoned_at\n"
 
 CHANNELS = ("chat", "email", "voice", "social")
 CHANNEL_WEIGHTS = (40, 30, 20, 10)
@@ -48,6 +52,8 @@ P_RATED = 0.30
 P_REOPENED = 0.06
 CSAT = ("1", "2", "3", "4", "5")
 CSAT_WEIGHTS = (5, 7, 13, 35, 40)
+P_ABANDONED = 0.06
+ABANDON_WAIT = (40, 1.2, 1800)
 
 # First response: lognormal (median seconds, sigma), per channel; capped.
 FIRST_RESPONSE = {
@@ -77,6 +83,7 @@ def main() -> int:
         parser.error("rows must be >= 0 and days >= 1")
 
     rng = random.Random(args.seed)
+    abandons = random.Random(args.seed + 1)
     start = int(dt.datetime.fromisoformat(args.start).replace(tzinfo=dt.timezone.utc).timestamp())
     span = args.days * 86400
     step = span / max(args.rows, 1)
@@ -133,9 +140,14 @@ def main() -> int:
                     resolved = stamp(responded + draw(RESOLUTION[channel]), form)
                     reopened = "true" if rng.random() < P_REOPENED else "false"
                 csat = rng.choices(CSAT, CSAT_WEIGHTS)[0] if rng.random() < P_RATED else ""
+                abandoned = ""
+                if channel == "voice" and abandons.random() < P_ABANDONED:
+                    median, sigma, cap = ABANDON_WAIT
+                    wait = min(cap, max(0, int(abandons.lognormvariate(math.log(median), sigma))))
+                    first, abandoned = "", stamp(created + wait, form)
                 lines.append(
                     f"T{i + 1:09d},{vendors[j]},{channel},{created_at},{first},{resolved},"
-                    f"{csat},{reopened},{tiers[j]},{priorities[j]}\n"
+                    f"{csat},{reopened},{tiers[j]},{priorities[j]},{abandoned}\n"
                 )
             out.write("".join(lines))
             done += n

@@ -123,6 +123,12 @@ codes! {
     OverlappingIntervals = "VS0803", Error, "business-hours intervals of one day overlap";
     UnknownCalendar = "VS0804", Error, "business clock names no calendar the contract defines";
     BadCalendar = "VS0805", Error, "business-hours calendar or clock is inconsistent";
+    // SLA regimes (SPEC section 12).
+    BadAbandons = "VS0901", Error, "abandons or short_abandon on a clause they do not apply to";
+    BadCredit = "VS0902", Error, "service credit model is incomplete or inconsistent";
+    BadThreshold = "VS0903", Error, "minimum, earn-back or chronic threshold contradicts the clause";
+    BadExclusion = "VS0904", Error, "exclusion window is empty or ends before it starts";
+    BadForecast = "VS0905", Error, "forecast or volume tolerance does not fit the clauses";
 }
 
 impl std::fmt::Display for Code {

@@ -10,7 +10,7 @@
 //! the target score for `csat`.
 
 use crate::model::Metric;
-use crate::sla::{Decimal, Money};
+use crate::sla::{Decimal, Money, Status};
 
 /// What is shown in place of a value that does not exist (a percentile of
 /// a metric without values, such as `reopen_rate`).
@@ -23,6 +23,8 @@ pub enum Unit {
     Percent,
     /// A satisfaction score (1-5).
     Score,
+    /// A mean wait in seconds (asa).
+    Seconds,
 }
 
 impl Unit {
@@ -30,7 +32,8 @@ impl Unit {
     pub fn of(metric: Metric) -> Unit {
         match metric {
             Metric::Csat => Unit::Score,
-            Metric::FirstResponse | Metric::Resolution | Metric::ReopenRate => Unit::Percent,
+            Metric::Asa => Unit::Seconds,
+            Metric::FirstResponse | Metric::Resolution | Metric::ReopenRate | Metric::AbandonRate => Unit::Percent,
         }
     }
 
@@ -39,6 +42,7 @@ impl Unit {
         match self {
             Unit::Percent => "percent",
             Unit::Score => "score",
+            Unit::Seconds => "seconds",
         }
     }
 }
@@ -58,8 +62,8 @@ pub fn duration(seconds: u64) -> String {
 pub fn percentile(metric: Metric, value: Option<u64>) -> String {
     match (metric, value) {
         (_, None) => NONE.to_owned(),
-        (Metric::Csat | Metric::ReopenRate, Some(v)) => v.to_string(),
-        (Metric::FirstResponse | Metric::Resolution, Some(v)) => duration(v),
+        (Metric::Csat | Metric::ReopenRate | Metric::AbandonRate, Some(v)) => v.to_string(),
+        (Metric::FirstResponse | Metric::Resolution | Metric::Asa, Some(v)) => duration(v),
     }
 }
 
@@ -75,6 +79,7 @@ pub fn attainment(metric: Metric, attainment: Decimal) -> String {
     match Unit::of(metric) {
         Unit::Percent => format!("{value}%"),
         Unit::Score => value,
+        Unit::Seconds => format!("{value}s"),
     }
 }
 
@@ -85,6 +90,30 @@ pub fn required(metric: Metric, required: Decimal) -> String {
     match Unit::of(metric) {
         Unit::Percent => format!("{required}%"),
         Unit::Score => format!("≥ {required}"),
+        Unit::Seconds => format!("≤ {required}s"),
+    }
+}
+
+/// A result's status as tables show it, with `· CHRONIC` once the clause is in chronic failure.
+pub fn status(status: Status, chronic: bool) -> String {
+    let text = match status {
+        Status::Met => "✓ met",
+        Status::Breached => "✗ BREACHED",
+        Status::BelowTarget => "below target",
+        Status::Excused => "excused (volume)",
+        Status::NotMeasured => "not measured",
+    };
+    if chronic { format!("{text} · CHRONIC") } else { text.to_owned() }
+}
+
+/// What became of an accrued credit under earn-back (`earn_back`: the
+/// credit can be earned back); empty when it cannot.
+pub fn earned_back(earn_back: bool, earned_back: Option<bool>) -> &'static str {
+    match (earn_back, earned_back) {
+        (false, _) => "",
+        (true, Some(true)) => "earned back",
+        (true, Some(false)) => "not earned back",
+        (true, None) => "earn-back pending",
     }
 }
 
@@ -177,8 +206,8 @@ mod tests {
 
     #[test]
     fn money_has_two_decimals_and_its_currency() {
-        assert_eq!(money(Money { cents: 210_000 }, Some("EUR")), "EUR 2100.00");
-        assert_eq!(money(Money { cents: 5 }, None), "0.05");
+        assert_eq!(money(Money::from_cents(210_000), Some("EUR")), "EUR 2100.00");
+        assert_eq!(money(Money::from_cents(5), None), "0.05");
         assert_eq!(money(Money::ZERO, Some("PLN")), "PLN 0.00");
     }
 }

@@ -27,6 +27,9 @@ pub struct SlaArgs {
     /// Exit 1 when a clause was breached in any period
     #[arg(long)]
     pub fail_on_breach: bool,
+    /// Show, per clause and period, the formula with the counts filled in and the credit arithmetic
+    #[arg(long)]
+    pub explain: bool,
 }
 
 impl SlaArgs {
@@ -73,6 +76,9 @@ pub fn run(global: &GlobalOptions, env: &Env, args: SlaArgs) -> anyhow::Result<O
     let measured = &decided.value;
     record(global, env, measured.run(&clock, decided.inputs.clone()))?;
     let (report, contract, tickets) = (&measured.report, &measured.contract, &measured.tickets);
+    if args.explain {
+        out!("{}", render::explain(report, &measured.terms));
+    }
     match format {
         "json" => {
             outln!("{}", serde_json::to_string_pretty(&render::to_json(report, &measured.terms, contract, tickets))?)

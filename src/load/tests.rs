@@ -52,7 +52,7 @@ fn first_response() -> Vec<Rule> {
         priority: None,
         threshold: 60,
         period: PeriodKind::Whole,
-        clock: Default::default(),
+        ..Rule::default()
     }]
 }
 

@@ -5,7 +5,7 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{Date, Spanned};
+use super::{Date, Instant, Spanned};
 
 /// `vendors/<id>/contract.toml`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -27,6 +27,12 @@ pub struct ContractFile {
     /// Business-hours calendars that clauses with `clock = "business"` name (SPEC section 11).
     #[serde(default)]
     pub calendar: Vec<CalendarDef>,
+    /// Windows whose contacts leave the scope of the clauses (SPEC section 12).
+    #[serde(default)]
+    pub exclusion: Vec<Exclusion>,
+    /// Forecast volumes per period and channel (SPEC section 12).
+    #[serde(default)]
+    pub forecast: Vec<Forecast>,
     /// Custom fields, free-form; policies may read them as `extra.<name>`.
     #[serde(default)]
     #[schemars(with = "std::collections::BTreeMap<String, serde_json::Value>")]
@@ -188,7 +194,7 @@ pub struct SlaClause {
     /// Percent of tickets that must meet the target, per period.
     pub attainment: Spanned<f64>,
     pub period: Period,
-    /// Credit per breach, percent of the monthly fee.
+    /// Credit per breach, percent of the monthly fee (shorthand for `credit = { model = "fixed", pct = N }`).
     #[serde(default)]
     pub credit_pct: Option<Spanned<f64>>,
     /// How times are measured: wall-clock (default) or open hours of `calendar`.
@@ -200,6 +206,36 @@ pub struct SlaClause {
     /// `le` (default): met when elapsed ≤ target; `lt`: met when elapsed < target.
     #[serde(default)]
     pub boundary: Option<Boundary>,
+    /// How abandoned contacts count for `first_response` (default `miss`).
+    #[serde(default)]
+    pub abandons: Option<Spanned<Abandons>>,
+    /// Contacts abandoned in under this wait leave the scope entirely (a duration).
+    #[serde(default)]
+    pub short_abandon: Option<Spanned<String>>,
+    /// `critical` (default: breaches earn credits) or `key` (reported, never credited).
+    #[serde(default)]
+    pub kind: Option<SlaKind>,
+    /// The attainment below which a breach earns credit.
+    #[serde(default)]
+    pub minimum: Option<Spanned<f64>>,
+    /// The credit model.
+    #[serde(default)]
+    pub credit: Option<Spanned<CreditModel>>,
+    /// A credit is earned back by attaining `attainment` in each of the next `periods` periods.
+    #[serde(default)]
+    pub earn_back: Option<Spanned<EarnBack>>,
+    /// Periods with fewer contacts in scope are not measured.
+    #[serde(default)]
+    pub min_volume: Option<Spanned<u64>>,
+    /// Breaching `breaches` times within `periods` periods is chronic failure.
+    #[serde(default)]
+    pub chronic: Option<Spanned<Chronic>>,
+    /// Volume above the forecast by more than this percent excuses a breach.
+    #[serde(default)]
+    pub volume_tolerance_pct: Option<Spanned<f64>>,
+    /// What volume above the forecast does (default `waive`).
+    #[serde(default)]
+    pub excusal: Option<Spanned<Excusal>>,
 }
 
 /// A clause's clock.
@@ -280,6 +316,112 @@ pub struct CalendarException {
     pub hours: Vec<Spanned<String>>,
 }
 
+/// How abandoned contacts count for a `first_response` clause (docs/sla.md names the industry's formulas).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Abandons {
+    /// In scope, never met (ICMI formula 3, Cisco "negative impact").
+    #[default]
+    Miss,
+    /// Out of scope (ICMI formula 2).
+    Exclude,
+    /// Out of scope when abandoned within the target, misses after it (ICMI formula 4, Cisco "ignore abandoned").
+    ExcludeWithinTarget,
+    /// Met when abandoned within the target (ICMI formula 1, Cisco "positive impact").
+    MetWithinTarget,
+}
+
+impl Abandons {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Abandons::Miss => "miss",
+            Abandons::Exclude => "exclude",
+            Abandons::ExcludeWithinTarget => "exclude_within_target",
+            Abandons::MetWithinTarget => "met_within_target",
+        }
+    }
+}
+
+/// Whether a clause's breaches earn credits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SlaKind {
+    /// A Critical Service Level: breaches earn credits.
+    #[default]
+    Critical,
+    /// A Key Measurement: reported, never credited.
+    Key,
+}
+
+/// `credit = { model = "...", ... }` on a clause.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreditModel {
+    pub model: Spanned<CreditModelKind>,
+    /// fixed: percent of the monthly fee; allocation: percent of the amount at risk.
+    #[serde(default)]
+    pub pct: Option<Spanned<f64>>,
+    /// shortfall: percent of the monthly fee per percentage point below the requirement.
+    #[serde(default)]
+    pub per_point_pct: Option<Spanned<f64>>,
+}
+
+/// The credit models of SPEC section 12.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CreditModelKind {
+    Fixed,
+    Allocation,
+    Shortfall,
+}
+
+/// `earn_back = { periods = 3, attainment = 95 }`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EarnBack {
+    pub periods: Spanned<u32>,
+    pub attainment: Spanned<f64>,
+}
+
+/// `chronic = { breaches = 3, periods = 6 }`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Chronic {
+    pub breaches: Spanned<u32>,
+    pub periods: Spanned<u32>,
+}
+
+/// What a period's volume above the forecast does to a breach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Excusal {
+    /// The breach earns no credit and is reported excused.
+    Waive,
+}
+
+/// `[[exclusion]]`: contacts created in `[from, to)` leave the scope of the matching clauses.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Exclusion {
+    /// RFC 3339 with an offset, e.g. `2026-03-03T10:00:00Z`.
+    pub from: Spanned<Instant>,
+    pub to: Spanned<Instant>,
+    pub reason: Spanned<String>,
+    /// Only these channels (default: all).
+    #[serde(default)]
+    pub channels: Option<Vec<Spanned<Channel>>>,
+}
+
+/// `[[forecast]]`: the volume forecast for one period and channel.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Forecast {
+    /// `2026-03` or `2026-W09`.
+    pub period: Spanned<String>,
+    pub channel: Spanned<Channel>,
+    pub volume: Spanned<u64>,
+}
+
 /// A clause's target as written: a duration string or a number.
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(untagged)]
@@ -296,6 +438,10 @@ pub enum Metric {
     Resolution,
     Csat,
     ReopenRate,
+    /// Abandoned / (answered + abandoned) × 100, met when at most the target.
+    AbandonRate,
+    /// Average speed of answer: mean wait of answered contacts.
+    Asa,
 }
 
 impl Metric {
@@ -305,6 +451,8 @@ impl Metric {
             Metric::Resolution => "resolution",
             Metric::Csat => "csat",
             Metric::ReopenRate => "reopen_rate",
+            Metric::AbandonRate => "abandon_rate",
+            Metric::Asa => "asa",
         }
     }
 }
@@ -335,5 +483,15 @@ pub enum Period {
 #[serde(deny_unknown_fields)]
 pub struct ServiceCredits {
     /// Most credited per period, percent of the monthly fee.
-    pub cap_pct: Spanned<f64>,
+    #[serde(default)]
+    pub cap_pct: Option<Spanned<f64>>,
+    /// Most credited per contract year (from `start`), percent of 12 monthly fees.
+    #[serde(default)]
+    pub annual_cap_pct: Option<Spanned<f64>>,
+    /// The monthly amount at risk, percent of the monthly fee (allocation credits).
+    #[serde(default)]
+    pub at_risk_pct: Option<Spanned<f64>>,
+    /// Most the clauses' allocation percentages may add up to.
+    #[serde(default)]
+    pub pool_pct: Option<Spanned<f64>>,
 }

@@ -96,6 +96,46 @@ impl JsonSchema for Date {
     }
 }
 
+/// An instant written as a TOML offset date-time (`2026-03-03T10:00:00Z`,
+/// `2026-03-03T11:00:00+01:00`), in whole seconds since 1970 UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Instant {
+    pub seconds: i64,
+}
+
+impl<'de> Deserialize<'de> for Instant {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let datetime = toml::value::Datetime::deserialize(deserializer)?;
+        let wrong = || D::Error::custom("expected a date and time with an offset, like 2026-03-03T10:00:00Z");
+        let (Some(date), Some(clock), Some(offset)) = (datetime.date, datetime.time, datetime.offset) else {
+            return Err(wrong());
+        };
+        let day = Date::from_ymd(i64::from(date.year), i64::from(date.month), i64::from(date.day))
+            .ok_or_else(|| D::Error::custom("not a valid calendar date"))?;
+        let offset_minutes = match offset {
+            toml::value::Offset::Z => 0,
+            toml::value::Offset::Custom { minutes } => i64::from(minutes),
+        };
+        let days = day.day_number();
+        let seconds = days * 86_400
+            + i64::from(clock.hour) * 3_600
+            + i64::from(clock.minute) * 60
+            + i64::from(clock.second.unwrap_or(0))
+            - offset_minutes * 60;
+        Ok(Instant { seconds })
+    }
+}
+
+impl JsonSchema for Instant {
+    fn schema_name() -> Cow<'static, str> {
+        "Instant".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "string", "format": "date-time",
+            "description": "A TOML date-time with an offset, e.g. 2026-03-03T10:00:00Z (no quotes)" })
+    }
+}
+
 /// A length of time in whole seconds, written `60s`, `15m`, `4h` or `2d`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Duration {

@@ -53,6 +53,8 @@ impl Measured {
                 "attainment": r.attainment.to_string(),
                 "required": r.required.to_string(),
                 "breached": r.breached,
+                "status": r.status.as_str(),
+                "chronic": r.chronic,
             })).collect::<Vec<_>>(),
             "breaches": report.results.iter().filter(|r| r.breached).map(|r| json!({
                 "clause": r.clause,
@@ -60,9 +62,12 @@ impl Measured {
                 "attainment": r.attainment.to_string(),
                 "required": r.required.to_string(),
                 "credit": r.credit.to_string(),
+                "earned_back": r.earned_back,
             })).collect::<Vec<_>>(),
             "credits": report.credits.iter().map(|c| json!({
                 "period": c.period.to_string(), "total": c.total.to_string(), "capped": c.capped,
+                "gross": c.gross.to_string(), "earned_back": c.earned_back.to_string(),
+                "annual_capped": c.annual_capped,
             })).collect::<Vec<_>>(),
             "total_credit": report.total_credit().to_string(),
         })

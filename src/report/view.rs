@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::compliance::{Finding, VendorFindings};
 use crate::model::{AnswerValue, Criterion, Rubric, Scoring};
 use crate::scoring::{Scorecard, Shown, Status, fmt, round2};
-use crate::sla::{ClauseResult, Decimal, Report};
+use crate::sla::{ClauseResult, Decimal, Report, Status as SlaStatus};
 use crate::units::{self, Unit};
 
 /// What every report says about where it came from.
@@ -211,6 +211,9 @@ pub struct SlaView {
     /// The most credited per period, when the contract caps credits.
     pub cap: Option<String>,
     pub cap_text: Option<String>,
+    /// The most credited per contract year, when the contract caps it.
+    pub annual_cap: Option<String>,
+    pub annual_cap_text: Option<String>,
 }
 
 /// Rows read from the export and those that could not be.
@@ -262,6 +265,30 @@ pub struct SlaRowView {
     pub percentiles_text: String,
     /// The credit with the currency: `EUR 2100.00`.
     pub credit_text: String,
+    /// `met`, `breached`, `below_target`, `excused`, `not_measured` (SPEC section 12).
+    pub status: &'static str,
+    /// The status as the CLI table shows it: `✓ met`, `✗ BREACHED`, `below target`, `excused (volume)`, `not measured`.
+    pub status_text: String,
+    /// Answered and abandoned contacts (waiting-time metrics; else 0), short abandons, excluded contacts.
+    pub answered: u64,
+    pub abandoned: u64,
+    pub short_abandoned: u64,
+    pub excluded: u64,
+    pub not_measured: bool,
+    pub below_target: bool,
+    /// `"volume"` when volume above the forecast excused the breach.
+    pub excused: Option<&'static str>,
+    /// The period's forecast volume, for a clause with a volume tolerance.
+    pub forecast: Option<u64>,
+    /// Chronic failure: the termination trigger.
+    pub chronic: bool,
+    /// The credit accrued (= `credit`), whether it was earned back (`null`: pending, or no earn-back) and what it leaves owed.
+    pub accrued: String,
+    pub earned_back: Option<bool>,
+    pub net: String,
+    /// `earned back`, `not earned back`, `earn-back pending`, or empty.
+    pub earned_back_text: String,
+    pub net_text: String,
 }
 
 /// What one period owes.
@@ -274,6 +301,15 @@ pub struct CreditView {
     pub capped: bool,
     /// With the currency: `EUR 2100.00`.
     pub total_text: String,
+    /// The accrued credits, the part earned back, and gross less earned back (before the caps).
+    pub gross: String,
+    pub earned_back: String,
+    pub net: String,
+    pub gross_text: String,
+    pub earned_back_text: String,
+    pub net_text: String,
+    /// Whether the contract year's cap cut the total.
+    pub annual_capped: bool,
 }
 
 impl SlaView {
@@ -303,11 +339,21 @@ impl SlaView {
             credits: report
                 .credits
                 .iter()
-                .map(|c| CreditView {
-                    period: c.period.to_string(),
-                    total: c.total.to_string(),
-                    capped: c.capped,
-                    total_text: units::money(c.total, currency),
+                .map(|c| {
+                    let net = c.gross.checked_sub(c.earned_back).unwrap_or(c.gross);
+                    CreditView {
+                        period: c.period.to_string(),
+                        total: c.total.to_string(),
+                        capped: c.capped,
+                        total_text: units::money(c.total, currency),
+                        gross: c.gross.to_string(),
+                        earned_back: c.earned_back.to_string(),
+                        net: net.to_string(),
+                        gross_text: units::money(c.gross, currency),
+                        earned_back_text: units::money(c.earned_back, currency),
+                        net_text: units::money(net, currency),
+                        annual_capped: c.annual_capped,
+                    }
                 })
                 .collect(),
             currency: currency.map(str::to_owned),
@@ -316,6 +362,8 @@ impl SlaView {
             total_credit_text: units::money(report.total_credit(), currency),
             cap: report.cap.map(|c| c.to_string()),
             cap_text: report.cap.map(|c| units::money(c, currency)),
+            annual_cap: report.annual_cap.map(|c| c.to_string()),
+            annual_cap_text: report.annual_cap.map(|c| units::money(c, currency)),
         }
     }
 }
@@ -345,6 +393,22 @@ impl SlaRowView {
             p95_text,
             percentiles_text: units::percentiles(r.metric, percentiles),
             credit_text: units::money(r.credit, currency),
+            status: r.status.as_str(),
+            status_text: units::status(r.status, r.chronic),
+            answered: r.answered,
+            abandoned: r.abandoned,
+            short_abandoned: r.short_abandoned,
+            excluded: r.excluded,
+            not_measured: r.status == SlaStatus::NotMeasured,
+            below_target: r.status == SlaStatus::BelowTarget,
+            excused: (r.status == SlaStatus::Excused).then_some("volume"),
+            forecast: r.forecast,
+            chronic: r.chronic,
+            accrued: r.credit.to_string(),
+            earned_back: r.earned_back,
+            net: r.net.to_string(),
+            earned_back_text: units::earned_back(r.earn_back, r.earned_back).to_owned(),
+            net_text: units::money(r.net, currency),
         }
     }
 }
@@ -611,7 +675,19 @@ mod tests {
             p50: p[0],
             p90: p[1],
             p95: p[2],
-            credit: Money { cents: 84_000 },
+            credit: Money::from_cents(84_000),
+            answered: 0,
+            abandoned: 0,
+            abandoned_within: 0,
+            short_abandoned: 0,
+            unanswered: 0,
+            excluded: 0,
+            status: crate::sla::Status::Breached,
+            forecast: None,
+            chronic: false,
+            earn_back: false,
+            earned_back: None,
+            net: Money::from_cents(84_000),
         }
     }
 
@@ -631,8 +707,16 @@ mod tests {
                 // 55 / 14 = 3.93 against 4.2.
                 result("csat", Metric::Csat, Decimal::new(393, 2), "4.2", [Some(4), Some(5), Some(5)]),
             ],
-            credits: vec![PeriodCredit { period, total: Money { cents: 294_000 }, capped: false }],
-            cap: Some(Money { cents: 504_000 }),
+            credits: vec![PeriodCredit {
+                period,
+                gross: Money::from_cents(294_000),
+                earned_back: Money::ZERO,
+                total: Money::from_cents(294_000),
+                capped: false,
+                annual_capped: false,
+            }],
+            cap: Some(Money::from_cents(504_000)),
+            annual_cap: None,
         }
     }
 

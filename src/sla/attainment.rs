@@ -19,8 +19,35 @@ use super::RowCounts;
 use super::money::{Decimal, Money};
 use super::period::PeriodKey;
 use super::tally::{Tallies, Tally};
-use super::terms::{Clause, Target, Terms};
-use crate::model::{Date, Metric};
+use super::terms::{Clause, Credit, Target, Terms};
+use crate::model::{Abandons, Date, Metric, SlaKind};
+
+/// How a clause stood in a period, in the order a reader needs to know it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Met,
+    /// Fewer contacts in scope than `min_volume`: no breach, no credit.
+    NotMeasured,
+    /// Below the requirement and earning credit (for a `key` clause: reported only).
+    Breached,
+    /// Below the requirement but at or above `minimum`: no credit.
+    BelowTarget,
+    /// Below the requirement in a period of volume above the forecast: no credit.
+    Excused,
+}
+
+impl Status {
+    /// `met`, `not_measured`, `breached`, `below_target`, `excused`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::NotMeasured => "not_measured",
+            Status::Breached => "breached",
+            Status::BelowTarget => "below_target",
+            Status::Excused => "excused",
+        }
+    }
+}
 
 /// One clause in one period.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,27 +57,58 @@ pub struct ClauseResult {
     pub period: PeriodKey,
     pub in_scope: u64,
     pub met: u64,
-    /// Percent to two decimals (csat: the mean score to two decimals).
+    /// Answered contacts (first_response, asa, abandon_rate; else 0).
+    pub answered: u64,
+    /// Abandoned contacts, short abandons not counted.
+    pub abandoned: u64,
+    /// Of those, abandoned within the target.
+    pub abandoned_within: u64,
+    /// Contacts abandoned in under `short_abandon`, out of scope.
+    pub short_abandoned: u64,
+    /// Unanswered contacts neither answered nor abandoned (first_response: misses).
+    pub unanswered: u64,
+    /// Contacts in an `[[exclusion]]` window, out of scope.
+    pub excluded: u64,
+    /// Percent to two decimals (csat: the mean score; asa: the mean wait in seconds).
     pub attainment: Decimal,
-    /// Percent (csat: the target score; reopen_rate: 100 − target).
+    /// Percent (csat: the target score; reopen_rate, abandon_rate: 100 − target; asa: the target seconds).
     pub required: Decimal,
+    /// Below the requirement in a measured period (whether or not it earns credit).
     pub breached: bool,
+    pub status: Status,
+    /// The forecast volume of the period, when the clause has a tolerance and there is one.
+    pub forecast: Option<u64>,
+    /// Breached at least `chronic.breaches` times within `chronic.periods` periods, from then on.
+    pub chronic: bool,
     /// Nearest-rank percentiles of the values (seconds; csat: scores).
     pub p50: Option<u64>,
     pub p90: Option<u64>,
     pub p95: Option<u64>,
-    /// Credit for this breach, before the period's cap; zero when met.
+    /// The credit accrued for this breach, before earn-back and caps; zero when none.
     pub credit: Money,
+    /// Whether the credit can be earned back: accrued, on a clause with `earn_back`.
+    pub earn_back: bool,
+    /// For an accrued credit of a clause with `earn_back`: earned back (`Some(true)`),
+    /// not (`Some(false)`), or pending (`None`).
+    pub earned_back: Option<bool>,
+    /// What the credit leaves owed: zero once earned back.
+    pub net: Money,
 }
 
 /// The credits of one period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PeriodCredit {
     pub period: PeriodKey,
-    /// What is owed: the sum of the period's credits, capped.
+    /// The sum of the period's accrued credits.
+    pub gross: Money,
+    /// Of which earned back.
+    pub earned_back: Money,
+    /// What is owed: gross less earned back, capped per period then per contract year.
     pub total: Money,
-    /// Whether the cap cut the sum.
+    /// Whether the period cap cut it.
     pub capped: bool,
+    /// Whether the contract year's cap cut it (after the period cap).
+    pub annual_capped: bool,
 }
 
 /// Attainment and credits for a contract over a ticket export.
@@ -63,6 +121,8 @@ pub struct Report {
     pub credits: Vec<PeriodCredit>,
     /// The most credited per period, when the contract caps credits.
     pub cap: Option<Money>,
+    /// The most credited per contract year, when the contract caps it.
+    pub annual_cap: Option<Money>,
 }
 
 impl Report {
@@ -73,7 +133,7 @@ impl Report {
 
     /// The credits owed over all periods.
     pub fn total_credit(&self) -> Money {
-        Money { cents: self.credits.iter().map(|c| c.total.cents).sum() }
+        self.credits.iter().fold(Money::ZERO, |sum, c| sum.checked_add(c.total).unwrap_or(sum))
     }
 }
 
@@ -92,35 +152,13 @@ pub fn evaluate(terms: &Terms, tallies: &Tallies, rows: RowCounts, as_of: Date) 
     for (index, clause) in terms.clauses.iter().enumerate() {
         let Some(periods) = tallies.per_rule.get(index) else { continue };
         for (period, tally) in periods {
-            if let Some(result) = decide(clause, *period, tally, as_of, terms.monthly_fee)? {
+            if let Some(result) = decide(clause, terms, *period, tally, as_of)? {
                 results.push((index, result));
             }
         }
     }
     results.sort_by_key(|(index, r)| (r.period, *index));
-    let results: Vec<ClauseResult> = results.into_iter().map(|(_, r)| r).collect();
-
-    let cap = match (terms.cap_pct, terms.monthly_fee) {
-        (Some(pct), Some(fee)) => Some(Money::percent_of(pct, fee).ok_or(CreditError::Overflow)?),
-        _ => None,
-    };
-    let mut credits: Vec<PeriodCredit> = Vec::new();
-    for result in &results {
-        if credits.last().is_none_or(|c| c.period != result.period) {
-            credits.push(PeriodCredit { period: result.period, total: Money::ZERO, capped: false });
-        }
-        let current = credits.last_mut().expect("pushed above");
-        current.total = current.total.checked_add(result.credit).ok_or(CreditError::Overflow)?;
-    }
-    if let Some(cap) = cap {
-        for credit in &mut credits {
-            if credit.total > cap {
-                credit.total = cap;
-                credit.capped = true;
-            }
-        }
-    }
-    Ok(Report { rows, results, credits, cap })
+    super::credits::settle(terms, results, rows, as_of)
 }
 
 /// `factor × numerator / denominator` to two decimals, rounded half up.
@@ -131,62 +169,138 @@ fn ratio(numerator: u64, denominator: u64, factor: u128) -> Decimal {
     Decimal::new(rounded as i128, 2)
 }
 
+/// (in scope, met) of a first-response clause under its abandons mode (SPEC section 12).
+pub fn first_response_scope(abandons: Abandons, tally: &Tally) -> (u64, u64) {
+    let base = tally.measured + tally.missing;
+    match abandons {
+        Abandons::Miss => (base + tally.abandoned, tally.within),
+        Abandons::Exclude => (base, tally.within),
+        Abandons::ExcludeWithinTarget => (base + tally.abandoned - tally.abandoned_within, tally.within),
+        Abandons::MetWithinTarget => (base + tally.abandoned, tally.within + tally.abandoned_within),
+    }
+}
+
 fn decide(
     clause: &Clause,
+    terms: &Terms,
     period: PeriodKey,
     tally: &Tally,
     as_of_day: i64,
-    fee: Option<Decimal>,
 ) -> Result<Option<ClauseResult>, CreditError> {
-    let in_scope = match clause.metric {
-        Metric::FirstResponse => tally.measured + tally.missing,
-        Metric::Resolution if period.ended_by(as_of_day) => tally.measured + tally.missing,
-        Metric::Resolution | Metric::Csat | Metric::ReopenRate => tally.measured,
+    let (in_scope, met) = match clause.metric {
+        Metric::FirstResponse => first_response_scope(clause.abandons, tally),
+        Metric::Resolution if period.ended_by(as_of_day) => (tally.measured + tally.missing, tally.within),
+        Metric::AbandonRate => (tally.measured + tally.abandoned, tally.measured),
+        Metric::Resolution | Metric::Csat | Metric::ReopenRate | Metric::Asa => (tally.measured, tally.within),
     };
     if in_scope == 0 {
         return Ok(None);
     }
-    let met = tally.within;
     let percent_met = ratio(met, in_scope, 100);
     // met / in_scope × 100 < required  ⇔  met × 100 < required × in_scope
     let below = |required: Decimal| -> Result<bool, CreditError> {
         let needed = required.checked_mul_int(in_scope).ok_or(CreditError::Overflow)?;
         Ok(Decimal::new(i128::from(met) * 100, 0) < needed)
     };
-    let (attainment, required, breached) = match clause.target {
-        Target::Seconds(_) => (percent_met, clause.attainment, below(clause.attainment)?),
-        Target::Score(target) => {
+    let (attainment, required, breached) = match (clause.metric, clause.target) {
+        (Metric::Asa, Target::Seconds(target)) => {
+            let mean = ratio(tally.wait_sum, in_scope, 1);
+            (
+                mean,
+                Decimal::new(i128::from(target), 0),
+                u128::from(tally.wait_sum) > u128::from(target) * u128::from(in_scope),
+            )
+        }
+        (_, Target::Seconds(_)) => (percent_met, clause.attainment, below(clause.attainment)?),
+        (_, Target::Score(target)) => {
             let mean = ratio(tally.score_sum, in_scope, 1);
             let needed = target.checked_mul_int(in_scope).ok_or(CreditError::Overflow)?;
             (mean, target, Decimal::new(i128::from(tally.score_sum), 0) < needed)
         }
-        Target::Percent(max_reopened) => {
-            let required = Decimal::from_int(100).checked_sub(max_reopened).ok_or(CreditError::Overflow)?;
+        (_, Target::Percent(max)) => {
+            let required = Decimal::from_int(100).checked_sub(max).ok_or(CreditError::Overflow)?;
             (percent_met, required, below(required)?)
         }
     };
-    let credit = match (breached, clause.credit_pct, fee) {
-        (true, Some(pct), Some(fee)) => Money::percent_of(pct, fee).ok_or(CreditError::Overflow)?,
+    let measured = clause.min_volume.is_none_or(|min| in_scope >= min);
+    let breached = breached && measured;
+    let forecast = clause.volume_tolerance_pct.and(terms.forecast(&period.to_string(), clause.channel));
+    let over_forecast = match (forecast, clause.volume_tolerance_pct) {
+        // in scope > volume × (1 + tolerance / 100)  ⇔  in scope × 100 > volume × (100 + tolerance)
+        (Some(volume), Some(tolerance)) => {
+            let allowed = Decimal::from_int(100)
+                .checked_add(tolerance)
+                .and_then(|t| t.checked_mul_int(volume))
+                .ok_or(CreditError::Overflow)?;
+            Decimal::new(i128::from(in_scope) * 100, 0) > allowed
+        }
+        _ => false,
+    };
+    let status = if !measured {
+        Status::NotMeasured
+    } else if !breached {
+        Status::Met
+    } else if over_forecast {
+        Status::Excused
+    } else if clause.minimum.is_some_and(|minimum| attainment >= minimum) && clause.metric != Metric::Asa {
+        Status::BelowTarget
+    } else {
+        Status::Breached
+    };
+    let credit = match (status, clause.kind) {
+        (Status::Breached, SlaKind::Critical) => credit_of(clause, terms, attainment, required)?,
         _ => Money::ZERO,
     };
     let [p50, p90, p95] = match clause.metric {
-        Metric::ReopenRate => [None; 3],
+        Metric::ReopenRate | Metric::AbandonRate => [None; 3],
         _ => tally.values.percentiles([50, 90, 95]),
     };
+    let answering = matches!(clause.metric, Metric::FirstResponse | Metric::Asa | Metric::AbandonRate);
     Ok(Some(ClauseResult {
         clause: clause.id.clone(),
         metric: clause.metric,
         period,
         in_scope,
         met,
+        answered: if answering { tally.measured } else { 0 },
+        abandoned: tally.abandoned,
+        abandoned_within: tally.abandoned_within,
+        short_abandoned: tally.short_abandoned,
+        unanswered: if answering { tally.missing } else { 0 },
+        excluded: tally.excluded,
         attainment,
         required,
         breached,
+        status,
+        forecast,
+        chronic: false,
         p50,
         p90,
         p95,
         credit,
+        earn_back: false,
+        earned_back: None,
+        net: credit,
     }))
+}
+
+/// The credit a breach accrues under the clause's model.
+fn credit_of(clause: &Clause, terms: &Terms, attainment: Decimal, required: Decimal) -> Result<Money, CreditError> {
+    let Some(fee) = terms.monthly_fee else { return Ok(Money::ZERO) };
+    let overflow = CreditError::Overflow;
+    match clause.credit {
+        None => Ok(Money::ZERO),
+        Some(Credit::Fixed(pct)) => Money::percent_of(pct, fee).ok_or(overflow),
+        Some(Credit::Allocation(pct)) => {
+            let at_risk = Money::percent_of(terms.at_risk_pct.unwrap_or(Decimal::ZERO), fee).ok_or(overflow.clone())?;
+            at_risk.percent(pct).ok_or(overflow)
+        }
+        Some(Credit::Shortfall(per_point)) => {
+            let points = required.checked_sub(attainment).ok_or(overflow.clone())?;
+            let pct = points.checked_mul(per_point).ok_or(overflow.clone())?;
+            Money::percent_of(pct, fee).ok_or(overflow)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -362,3 +476,7 @@ mod tests {
         assert_eq!(r.results[0].in_scope, 2);
     }
 }
+
+#[cfg(test)]
+#[path = "regime_tests.rs"]
+mod regime_tests;

@@ -31,7 +31,7 @@ pub fn measured_rules(rubric: &Rubric) -> Vec<(String, Rule, Stat)> {
                 priority: measure.priority.clone(),
                 threshold: measure.target.map_or(u64::MAX, |t| t.seconds),
                 period: PeriodKind::Whole,
-                clock: Default::default(),
+                ..Rule::default()
             };
             Some((criterion.full_id.clone(), rule, measure.stat))
         })
@@ -56,7 +56,8 @@ pub fn values_of(criteria: &[(String, Rule, Stat)], per_rule: &[BTreeMap<PeriodK
 pub fn value_of(tally: &Tally, stat: Stat) -> Option<f64> {
     let rank = match stat {
         Stat::Attainment => {
-            let in_scope = tally.measured + tally.missing;
+            // Abandoned contacts were not answered: misses, as unanswered ones.
+            let in_scope = tally.measured + tally.missing + tally.abandoned;
             return (in_scope > 0).then(|| tally.within as f64 * 100.0 / in_scope as f64);
         }
         Stat::P50 => 50,
@@ -79,7 +80,7 @@ mod tests {
             priority: None,
             threshold,
             period: PeriodKind::Whole,
-            clock: Default::default(),
+            ..Rule::default()
         };
         let mut tally = Tally::default();
         for v in values {
@@ -88,6 +89,7 @@ mod tests {
                 created: 1000,
                 first_response: v.map(|v| 1000 + v as i64),
                 resolved: None,
+                abandoned: None,
                 csat: None,
                 reopened: false,
                 tier: None,

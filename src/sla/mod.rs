@@ -14,11 +14,13 @@
 //! - [`money`]: exact decimals and money in cents.
 //! - [`row`], [`reader`] (and `records`, the byte layer): the CSV format and streaming it.
 //! - [`tally`]: what one ticket adds to each rule.
-//! - [`terms`], [`attainment`]: clauses, decisions, credits.
+//! - [`terms`], [`attainment`]: clauses and their decisions per period.
+//! - [`credits`]: chronic failure, earn-back, credits owed and their caps.
 //! - [`measure`]: measured criteria over a whole file.
 
 pub mod attainment;
 pub mod calendar;
+pub mod credits;
 pub mod histogram;
 pub mod measure;
 pub mod money;
@@ -30,12 +32,12 @@ pub mod tally;
 pub mod terms;
 pub mod timestamp;
 
-pub use attainment::{ClauseResult, CreditError, PeriodCredit, Report, evaluate};
+pub use attainment::{ClauseResult, CreditError, PeriodCredit, Report, Status, evaluate};
 pub use money::{Decimal, Money};
 pub use period::{PeriodKey, PeriodKind};
 pub use reader::{ReadError, ReadOptions, TicketData, read_file, read_slice};
 pub use tally::{Rule, Tallies, Tally, Ticket};
-pub use terms::{Clause, Target, Terms, TermsError};
+pub use terms::{Clause, Credit, Target, Terms, TermsError};
 
 /// Rows read from an export, and those that could not be.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

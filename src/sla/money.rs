@@ -1,5 +1,6 @@
 //! Exact decimals for service credits and the comparisons that decide a
-//! breach. No floating-point arithmetic: a contract's numbers are taken as
+//! breach; money stays exact and is rounded half to even to the cent only
+//! when shown or recorded. No floating-point arithmetic: a contract's numbers are taken as
 //! written (`42000`, `2.5`) and computed with integers.
 //!
 //! TOML hands the contract's numbers over as `f64`; [`Decimal::from_f64`]
@@ -103,6 +104,31 @@ impl Decimal {
         Some(Decimal { units: rescale(self, scale)?.checked_sub(rescale(other, scale)?)?, scale })
     }
 
+    /// `self + other`, exact; `None` on overflow.
+    pub fn checked_add(self, other: Decimal) -> Option<Decimal> {
+        let scale = self.scale.max(other.scale);
+        Some(Decimal { units: rescale(self, scale)?.checked_add(rescale(other, scale)?)?, scale })
+    }
+
+    /// Rounded half to even to `places` decimals, as integer units of 10^-places.
+    pub fn round_half_even(self, places: u32) -> Option<i128> {
+        if self.scale <= places {
+            return self.units.checked_mul(10i128.checked_pow(places - self.scale)?);
+        }
+        let divisor = 10i128.checked_pow(self.scale - places)?;
+        let (q, r) = (self.units.div_euclid(divisor), self.units.rem_euclid(divisor));
+        Some(match (r * 2).cmp(&divisor) {
+            Ordering::Less => q,
+            Ordering::Greater => q + 1,
+            Ordering::Equal => q + (q & 1),
+        })
+    }
+
+    /// The smaller of two decimals.
+    pub fn min(self, other: Decimal) -> Decimal {
+        if other < self { other } else { self }
+    }
+
     /// Rounded half away from zero to `places` decimals, as integer units of 10^-places.
     pub fn round_to(self, places: u32) -> Option<i128> {
         if self.scale <= places {
@@ -177,33 +203,68 @@ impl fmt::Display for Decimal {
     }
 }
 
-/// An amount of money in minor units (cents): printed with two decimals.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Money {
-    pub cents: i128,
+/// An amount of money, exact: credits are computed and summed as decimals
+/// and rounded (half to even, to the cent) only when shown or recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Money(Decimal);
+
+impl Default for Money {
+    fn default() -> Money {
+        Money::ZERO
+    }
 }
 
 impl Money {
     /// Zero.
-    pub const ZERO: Money = Money { cents: 0 };
+    pub const ZERO: Money = Money(Decimal::ZERO);
 
-    /// `pct × base / 100`, rounded half away from zero to the cent; `None` on overflow.
+    /// An amount in cents.
+    pub fn from_cents(cents: i128) -> Money {
+        Money(Decimal::new(cents, 2))
+    }
+
+    /// An exact amount.
+    pub fn exact(amount: Decimal) -> Money {
+        Money(amount)
+    }
+
+    /// The exact amount.
+    pub fn amount(self) -> Decimal {
+        self.0
+    }
+
+    /// `pct × base / 100`, exact; `None` on overflow.
     pub fn percent_of(pct: Decimal, base: Decimal) -> Option<Money> {
-        // pct × base / 100 in units is pct × base in cents.
-        Some(Money { cents: pct.checked_mul(base)?.round_to(0)? })
+        Some(Money(pct.checked_mul(base)?.shift_left(2)))
+    }
+
+    /// `pct % of self`, exact; `None` on overflow.
+    pub fn percent(self, pct: Decimal) -> Option<Money> {
+        Money::percent_of(pct, self.0)
     }
 
     /// `self + other`; `None` on overflow.
     pub fn checked_add(self, other: Money) -> Option<Money> {
-        Some(Money { cents: self.cents.checked_add(other.cents)? })
+        Some(Money(self.0.checked_add(other.0)?))
+    }
+
+    /// `self - other`; `None` on overflow.
+    pub fn checked_sub(self, other: Money) -> Option<Money> {
+        Some(Money(self.0.checked_sub(other.0)?))
+    }
+
+    /// Whole cents, rounded half to even (banker's rounding).
+    pub fn cents(self) -> i128 {
+        self.0.round_half_even(2).unwrap_or(i128::MAX)
     }
 }
 
-/// `2100.00`.
+/// `2100.00`: rounded half to even to the cent.
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.cents < 0 { "-" } else { "" };
-        let abs = self.cents.unsigned_abs();
+        let cents = self.cents();
+        let sign = if cents < 0 { "-" } else { "" };
+        let abs = cents.unsigned_abs();
         write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
     }
 }
@@ -239,14 +300,23 @@ mod tests {
         assert_eq!(Money::percent_of(d("12"), d("42000")).unwrap().to_string(), "5040.00");
         // 0.1 % of 0.1 (floats would drift): 0.0001 → 0.00.
         assert_eq!(Money::percent_of(d("0.1"), d("0.1")).unwrap().to_string(), "0.00");
-        // 2.5 % of 999.90 = 24.9975 → 25.00 (half away from zero).
+        // 2.5 % of 999.90 = 24.9975 → 25.00.
         assert_eq!(Money::percent_of(d("2.5"), d("999.9")).unwrap().to_string(), "25.00");
-        // 3 % of 33.33 = 0.9999 → 1.00; 1.5 % of 1 = 0.015 → 0.02.
+        // 3 % of 33.33 = 0.9999 → 1.00.
         assert_eq!(Money::percent_of(d("3"), d("33.33")).unwrap().to_string(), "1.00");
+        // Halves go to the even cent: 1.5 % of 1 = 0.015 → 0.02, 2.5 % of 1 = 0.025 → 0.02,
+        // 0.5 % of 7 = 0.035 → 0.04; -0.025 → -0.02.
         assert_eq!(Money::percent_of(d("1.5"), d("1")).unwrap().to_string(), "0.02");
-        let sum = Money { cents: 210_000 }.checked_add(Money { cents: 5 }).unwrap();
+        assert_eq!(Money::percent_of(d("2.5"), d("1")).unwrap().to_string(), "0.02");
+        assert_eq!(Money::percent_of(d("0.5"), d("7")).unwrap().to_string(), "0.04");
+        assert_eq!(Money::exact(d("-0.025")).to_string(), "-0.02");
+        // Exact until shown: three credits of 0.005 each are 0.015, shown 0.02, not 3 × 0.00 (or 3 × 0.01).
+        let third = Money::exact(d("0.005"));
+        let sum = third.checked_add(third).unwrap().checked_add(third).unwrap();
+        assert_eq!((third.to_string(), sum.to_string()), ("0.00".to_owned(), "0.02".to_owned()));
+        let sum = Money::from_cents(210_000).checked_add(Money::from_cents(5)).unwrap();
         assert_eq!(sum.to_string(), "2100.05");
-        assert_eq!(Money { cents: -7 }.to_string(), "-0.07");
+        assert_eq!(Money::from_cents(-7).to_string(), "-0.07");
     }
 
     #[test]

@@ -10,15 +10,7 @@ use crate::sla::row::Row;
 const HEADER: &str = "ticket_id,channel,created_at,first_response_at,resolved_at,csat,reopened,tier,priority\n";
 
 fn rule(metric: Metric, channel: Channel, threshold: u64) -> Rule {
-    Rule {
-        metric,
-        channel,
-        tier: None,
-        priority: None,
-        threshold,
-        period: PeriodKind::Month,
-        clock: Default::default(),
-    }
+    Rule { metric, channel, threshold, ..Rule::default() }
 }
 
 fn first_response() -> Vec<Rule> {

@@ -74,6 +74,7 @@ pub struct Layout {
     created: usize,
     first_response: usize,
     resolved: usize,
+    abandoned: Option<usize>,
     csat: Option<usize>,
     reopened: Option<usize>,
     tier: Option<usize>,
@@ -118,6 +119,14 @@ impl Layout {
             created: need("created_at")?,
             first_response: need("first_response_at")?,
             resolved: need("resolved_at")?,
+            // Read when present for every waiting-time clause; required when a clause depends on it.
+            abandoned: if rules.iter().any(|r| r.needs_abandoned) {
+                Some(need("abandoned_at")?)
+            } else if rules.iter().any(|r| matches!(r.metric, Metric::FirstResponse | Metric::Asa)) {
+                find("abandoned_at")?
+            } else {
+                None
+            },
             csat: needed(rules.iter().any(|r| r.metric == Metric::Csat), "csat")?,
             reopened: needed(rules.iter().any(|r| r.metric == Metric::ReopenRate), "reopened")?,
             tier: needed(rules.iter().any(|r| r.tier.is_some()), "tier")?,
@@ -155,6 +164,10 @@ impl Layout {
         };
         let first_response = later(self.first_response)?;
         let resolved = later(self.resolved)?;
+        let abandoned = match self.abandoned {
+            Some(column) => later(column)?,
+            None => None,
+        };
         let csat = match self.csat.map(|i| row.field(i).trim_ascii()) {
             None | Some([]) => None,
             Some([d @ b'1'..=b'5']) => Some(d - b'0'),
@@ -173,7 +186,7 @@ impl Layout {
             Some(v) => Some(std::str::from_utf8(v).ok().and_then(|t| t.parse().ok()).ok_or(Reject::Tier)?),
         };
         let priority = self.priority.map_or(&b""[..], |i| row.field(i).trim_ascii());
-        Ok(Ticket { channel, created, first_response, resolved, csat, reopened, tier, priority })
+        Ok(Ticket { channel, created, first_response, resolved, abandoned, csat, reopened, tier, priority })
     }
 
     /// The reason for a refused row, as the user reads it.

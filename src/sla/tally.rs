@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::calendar::Calendar;
 use super::histogram::Histogram;
 use super::period::{DAY, PeriodKey, PeriodKind, civil_from_days, month_index, week_index};
-use crate::model::{Channel, Metric};
+use crate::model::{Abandons, Channel, Metric};
 
 /// What to count and for which tickets: one contract clause or one measured criterion.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +23,51 @@ pub struct Rule {
     pub threshold: u64,
     pub period: PeriodKind,
     pub clock: RuleClock,
+    /// How abandoned contacts count (first_response); counted alike for every mode.
+    pub abandons: Abandons,
+    /// Contacts abandoned in under this many seconds leave the scope (0: none do).
+    pub short_abandon: u64,
+    /// Whether the export must have `abandoned_at` (abandon_rate, or a clause that says how abandons count).
+    pub needs_abandoned: bool,
+    /// Windows whose contacts are counted as excluded instead.
+    pub exclusions: Vec<Window>,
+}
+
+/// An `[[exclusion]]` window: contacts created in `[from, to)` on its channels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Window {
+    pub from: i64,
+    pub to: i64,
+    /// Empty: every channel.
+    pub channels: Vec<Channel>,
+}
+
+impl Window {
+    /// Whether the window holds the ticket.
+    #[inline]
+    pub fn covers(&self, ticket: &Ticket<'_>) -> bool {
+        (self.from..self.to).contains(&ticket.created)
+            && (self.channels.is_empty() || self.channels.contains(&ticket.channel))
+    }
+}
+
+impl Default for Rule {
+    /// First response on any channel, per month, without filters.
+    fn default() -> Rule {
+        Rule {
+            metric: Metric::FirstResponse,
+            channel: Channel::Any,
+            tier: None,
+            priority: None,
+            threshold: 0,
+            period: PeriodKind::Month,
+            abandons: Abandons::Miss,
+            short_abandon: 0,
+            needs_abandoned: false,
+            exclusions: Vec::new(),
+            clock: RuleClock::default(),
+        }
+    }
 }
 
 /// How a rule measures times and where its periods start (SPEC section 11).
@@ -57,6 +102,8 @@ pub struct Ticket<'a> {
     pub first_response: Option<i64>,
     /// `None`: still open. At or after `created`.
     pub resolved: Option<i64>,
+    /// When the contact left the queue unanswered (`None`: it did not, or not read). At or after `created`.
+    pub abandoned: Option<i64>,
     /// 1-5, `None` when unrated (or not read: no clause needs it).
     pub csat: Option<u8>,
     pub reopened: bool,
@@ -74,11 +121,21 @@ pub struct Tally {
     /// Of those: within target (times), scoring at least the target (csat),
     /// not reopened (reopen_rate).
     pub within: u64,
-    /// Tickets without a value that may count as misses: unanswered
-    /// (first_response) or open (resolution).
+    /// Tickets without a value that may count as misses: unanswered and
+    /// not abandoned (first_response, asa, abandon_rate) or open (resolution).
     pub missing: u64,
+    /// Contacts abandoned unanswered, short abandons not counted.
+    pub abandoned: u64,
+    /// Of those: abandoned within the target.
+    pub abandoned_within: u64,
+    /// Contacts abandoned in under `short_abandon`: out of scope.
+    pub short_abandoned: u64,
+    /// Contacts in an `[[exclusion]]` window: out of scope.
+    pub excluded: u64,
     /// Sum of the csat scores.
     pub score_sum: u64,
+    /// Sum of the answered contacts' waits in seconds (asa).
+    pub wait_sum: u64,
     /// The values: seconds (times) or scores (csat).
     pub values: Histogram,
 }
@@ -93,19 +150,37 @@ impl Tally {
                 None => end.saturating_sub(ticket.created).max(0) as u64,
             })
         };
+        if !rule.exclusions.is_empty() && rule.exclusions.iter().any(|w| w.covers(ticket)) {
+            self.excluded += 1;
+            return;
+        }
         match rule.metric {
-            Metric::FirstResponse | Metric::Resolution => {
-                let end = if rule.metric == Metric::FirstResponse { ticket.first_response } else { ticket.resolved };
-                match time(end) {
-                    Some(seconds) => {
+            Metric::FirstResponse | Metric::Asa | Metric::AbandonRate => {
+                // Answered wins over an abandoned_at the same row may also carry.
+                match (time(ticket.first_response), time(ticket.abandoned)) {
+                    (Some(seconds), _) => {
                         self.measured += 1;
                         let met = if rule.clock.strict { seconds < rule.threshold } else { seconds <= rule.threshold };
                         self.within += u64::from(met);
+                        self.wait_sum = self.wait_sum.saturating_add(seconds);
                         self.values.add(seconds);
                     }
-                    None => self.missing += 1,
+                    (None, Some(wait)) if wait < rule.short_abandon => self.short_abandoned += 1,
+                    (None, Some(wait)) => {
+                        self.abandoned += 1;
+                        self.abandoned_within += u64::from(wait <= rule.threshold);
+                    }
+                    (None, None) => self.missing += 1,
                 }
             }
+            Metric::Resolution => match time(ticket.resolved) {
+                Some(seconds) => {
+                    self.measured += 1;
+                    self.within += u64::from(seconds <= rule.threshold);
+                    self.values.add(seconds);
+                }
+                None => self.missing += 1,
+            },
             Metric::Csat => {
                 if let Some(score) = ticket.csat {
                     let score = u64::from(score);
@@ -129,7 +204,12 @@ impl Tally {
         self.measured += other.measured;
         self.within += other.within;
         self.missing += other.missing;
+        self.abandoned += other.abandoned;
+        self.abandoned_within += other.abandoned_within;
+        self.short_abandoned += other.short_abandoned;
+        self.excluded += other.excluded;
         self.score_sum += other.score_sum;
+        self.wait_sum = self.wait_sum.saturating_add(other.wait_sum);
         self.values.merge(&other.values);
     }
 }
@@ -282,15 +362,7 @@ mod tests {
     use crate::sla::period::days_from_civil;
 
     fn rule(metric: Metric, channel: Channel, threshold: u64) -> Rule {
-        Rule {
-            metric,
-            channel,
-            tier: None,
-            priority: None,
-            threshold,
-            period: PeriodKind::Month,
-            clock: RuleClock::default(),
-        }
+        Rule { metric, channel, threshold, ..Rule::default() }
     }
 
     fn ticket(channel: Channel, created: i64, response: Option<i64>, resolved: Option<i64>) -> Ticket<'static> {
@@ -299,6 +371,7 @@ mod tests {
             created,
             first_response: response.map(|r| created + r),
             resolved: resolved.map(|r| created + r),
+            abandoned: None,
             csat: None,
             reopened: false,
             tier: None,

@@ -8,8 +8,11 @@ use std::sync::Arc;
 use super::calendar::{self, Calendar, CalendarError};
 use super::money::{Decimal, DecimalError};
 use super::period::PeriodKind;
-use super::tally::{Rule, RuleClock};
-use crate::model::{Boundary, Channel, ClockKind, ContractFile, Duration, Metric, SlaTarget};
+use super::tally::{Rule, RuleClock, Window};
+use crate::model::{
+    Abandons, Boundary, Channel, ClockKind, ContractFile, CreditModelKind, Date, Duration, Metric, SlaClause, SlaKind,
+    SlaTarget,
+};
 
 /// A clause's target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,11 +37,55 @@ pub struct Clause {
     /// Percent of in-scope tickets that must meet the target (times).
     pub attainment: Decimal,
     pub period: PeriodKind,
-    /// Credit per breach, percent of the monthly fee.
-    pub credit_pct: Option<Decimal>,
     /// `clock = "business"`: the calendar whose open hours count.
     pub calendar: Option<Arc<Calendar>>,
     pub boundary: Boundary,
+    /// What a breach earns; `None`: nothing.
+    pub credit: Option<Credit>,
+    /// How abandoned contacts count (first_response).
+    pub abandons: Abandons,
+    /// Contacts abandoned in under this many seconds leave the scope (0: none).
+    pub short_abandon: u64,
+    /// Whether the clause says how abandons count (then the export must have `abandoned_at`).
+    pub abandons_stated: bool,
+    pub kind: SlaKind,
+    /// The attainment below which a breach earns credit.
+    pub minimum: Option<Decimal>,
+    /// (periods, attainment): a credit is earned back by attaining this in each of the next periods.
+    pub earn_back: Option<(u32, Decimal)>,
+    /// Periods with fewer contacts in scope are not measured.
+    pub min_volume: Option<u64>,
+    /// (breaches, periods): chronic failure.
+    pub chronic: Option<(u32, u32)>,
+    /// Volume above the forecast by more than this percent excuses a breach.
+    pub volume_tolerance_pct: Option<Decimal>,
+}
+
+/// What a breach earns (SPEC section 12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credit {
+    /// `pct × monthly_fee / 100`.
+    Fixed(Decimal),
+    /// `at_risk_pct × monthly_fee / 100 × pct / 100`.
+    Allocation(Decimal),
+    /// `(required − attained) × per_point_pct × monthly_fee / 100`.
+    Shortfall(Decimal),
+}
+
+/// An `[[exclusion]]` window with its reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exclusion {
+    pub window: Window,
+    pub reason: String,
+}
+
+/// A `[[forecast]]`: the volume expected in one period on one channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Forecast {
+    /// As periods are labelled: `2026-03`, `2026-W09`.
+    pub period: String,
+    pub channel: Channel,
+    pub volume: u64,
 }
 
 impl Clause {
@@ -58,6 +105,10 @@ impl Clause {
             threshold,
             period: self.period,
             clock: RuleClock { business: self.calendar.clone(), strict: self.boundary == Boundary::Lt, zone: None },
+            abandons: self.abandons,
+            short_abandon: self.short_abandon,
+            needs_abandoned: self.abandons_stated || self.metric == Metric::AbandonRate,
+            exclusions: Vec::new(),
         }
     }
 }
@@ -71,6 +122,14 @@ pub struct Terms {
     pub monthly_fee: Option<Decimal>,
     /// Most credited per period, percent of the monthly fee; `None`: no cap.
     pub cap_pct: Option<Decimal>,
+    /// Most credited per contract year, percent of 12 monthly fees; `None`: no cap.
+    pub annual_cap_pct: Option<Decimal>,
+    /// The monthly amount at risk, percent of the monthly fee (allocation credits).
+    pub at_risk_pct: Option<Decimal>,
+    /// When the service started: contract years count from it.
+    pub start: Option<Date>,
+    pub exclusions: Vec<Exclusion>,
+    pub forecasts: Vec<Forecast>,
     /// ISO 4217, for display.
     pub currency: Option<String>,
     /// The IANA zone periods start and end in (`[contract] timezone`, default `UTC`).
@@ -104,6 +163,30 @@ fn decimal(value: f64, field: impl FnOnce() -> String) -> Result<Decimal, TermsE
     Decimal::from_f64(value).map_err(|source| TermsError::Number { field: field(), source })
 }
 
+fn optional(value: Option<f64>, field: impl FnOnce() -> String) -> Result<Option<Decimal>, TermsError> {
+    value.map(|v| decimal(v, field)).transpose()
+}
+
+/// A clause's credit: `credit`, else the `credit_pct` shorthand for a fixed credit.
+fn credit(clause: &SlaClause) -> Result<Option<Credit>, TermsError> {
+    let id = &clause.id.value;
+    let Some(model) = &clause.credit else {
+        return optional(clause.credit_pct.as_ref().map(|c| c.value), || format!("clause `{id}`: credit_pct"))
+            .map(|pct| pct.map(Credit::Fixed));
+    };
+    let model = &model.value;
+    let number = |value: Option<f64>, key: &str| -> Result<Decimal, TermsError> {
+        decimal(value.unwrap_or(0.0), || format!("clause `{id}`: credit.{key}"))
+    };
+    Ok(Some(match model.model.value {
+        CreditModelKind::Fixed => Credit::Fixed(number(model.pct.as_ref().map(|p| p.value), "pct")?),
+        CreditModelKind::Allocation => Credit::Allocation(number(model.pct.as_ref().map(|p| p.value), "pct")?),
+        CreditModelKind::Shortfall => {
+            Credit::Shortfall(number(model.per_point_pct.as_ref().map(|p| p.value), "per_point_pct")?)
+        }
+    }))
+}
+
 impl Terms {
     /// The service levels of a (validated) contract.
     pub fn from_contract(contract: &ContractFile) -> Result<Terms, TermsError> {
@@ -115,6 +198,7 @@ impl Terms {
             "UTC" => None,
             name => Some(calendar::zone(name).ok_or_else(|| TermsError::Zone(name.to_owned()))?),
         };
+        let credits = contract.service_credits.as_ref();
         let mut clauses = Vec::with_capacity(contract.sla.len());
         for clause in &contract.sla {
             let id = clause.id.value.clone();
@@ -125,13 +209,13 @@ impl Terms {
                 metric: metric.as_str(),
             };
             let target = match (metric, &clause.target.value) {
-                (Metric::FirstResponse | Metric::Resolution, SlaTarget::Duration(text)) => {
+                (Metric::FirstResponse | Metric::Resolution | Metric::Asa, SlaTarget::Duration(text)) => {
                     Target::Seconds(Duration::parse(text).ok_or_else(wrong)?.seconds)
                 }
                 (Metric::Csat, SlaTarget::Number(n)) => {
                     Target::Score(decimal(*n, || format!("clause `{id}`: target"))?)
                 }
-                (Metric::ReopenRate, SlaTarget::Number(n)) => {
+                (Metric::ReopenRate | Metric::AbandonRate, SlaTarget::Number(n)) => {
                     Target::Percent(decimal(*n, || format!("clause `{id}`: target"))?)
                 }
                 _ => return Err(wrong()),
@@ -156,12 +240,29 @@ impl Terms {
                 target,
                 attainment: decimal(clause.attainment.value, || format!("clause `{id}`: attainment"))?,
                 period: clause.period.into(),
-                credit_pct: match &clause.credit_pct {
-                    Some(pct) => Some(decimal(pct.value, || format!("clause `{id}`: credit_pct"))?),
+                credit: credit(clause)?,
+                abandons: clause.abandons.as_ref().map_or(Abandons::Miss, |a| a.value),
+                short_abandon: match &clause.short_abandon {
+                    Some(text) => Duration::parse(text).ok_or_else(wrong)?.seconds,
+                    None => 0,
+                },
+                abandons_stated: clause.abandons.is_some() || clause.short_abandon.is_some(),
+                kind: clause.kind.unwrap_or_default(),
+                minimum: optional(clause.minimum.as_ref().map(|m| m.value), || format!("clause `{id}`: minimum"))?,
+                earn_back: match &clause.earn_back {
+                    Some(e) => Some((
+                        e.periods.value,
+                        decimal(e.attainment.value, || format!("clause `{id}`: earn_back.attainment"))?,
+                    )),
                     None => None,
                 },
                 calendar,
                 boundary: clause.boundary.unwrap_or_default(),
+                min_volume: clause.min_volume.as_ref().map(|m| m.value),
+                chronic: clause.chronic.as_ref().map(|c| (c.breaches.value, c.periods.value)),
+                volume_tolerance_pct: optional(clause.volume_tolerance_pct.as_ref().map(|v| v.value), || {
+                    format!("clause `{id}`: volume_tolerance_pct")
+                })?,
             });
         }
         Ok(Terms {
@@ -171,23 +272,58 @@ impl Terms {
                 Some(fee) => Some(decimal(fee.value, || "monthly_fee".to_owned())?),
                 None => None,
             },
-            cap_pct: match &contract.service_credits {
-                Some(credits) => Some(decimal(credits.cap_pct.value, || "service_credits.cap_pct".to_owned())?),
-                None => None,
-            },
+            cap_pct: optional(credits.and_then(|c| c.cap_pct.as_ref()).map(|c| c.value), || {
+                "service_credits.cap_pct".to_owned()
+            })?,
+            annual_cap_pct: optional(credits.and_then(|c| c.annual_cap_pct.as_ref()).map(|c| c.value), || {
+                "service_credits.annual_cap_pct".to_owned()
+            })?,
+            at_risk_pct: optional(credits.and_then(|c| c.at_risk_pct.as_ref()).map(|c| c.value), || {
+                "service_credits.at_risk_pct".to_owned()
+            })?,
+            start: terms.start.as_ref().map(|s| s.value),
+            exclusions: contract
+                .exclusion
+                .iter()
+                .map(|e| Exclusion {
+                    window: Window {
+                        from: e.from.value.seconds,
+                        to: e.to.value.seconds,
+                        channels: e.channels.iter().flatten().map(|c| c.value).collect(),
+                    },
+                    reason: e.reason.value.clone(),
+                })
+                .collect(),
+            forecasts: contract
+                .forecast
+                .iter()
+                .map(|f| Forecast {
+                    period: f.period.value.trim().to_owned(),
+                    channel: f.channel.value,
+                    volume: f.volume.value,
+                })
+                .collect(),
             currency: terms.currency.as_ref().map(|c| c.value.clone()),
             timezone: timezone.to_owned(),
             zone,
         })
     }
 
-    /// One counting rule per clause, in clause order, periods in the contract's zone.
+    /// One counting rule per clause, in clause order, with the exclusion
+    /// windows, periods in the contract's zone.
     pub fn rules(&self) -> Vec<Rule> {
-        let mut rules: Vec<Rule> = self.clauses.iter().map(Clause::rule).collect();
+        let windows: Vec<Window> = self.exclusions.iter().map(|e| e.window.clone()).collect();
+        let mut rules: Vec<Rule> =
+            self.clauses.iter().map(|c| Rule { exclusions: windows.clone(), ..c.rule() }).collect();
         for rule in &mut rules {
             rule.clock.zone.clone_from(&self.zone);
         }
         rules
+    }
+
+    /// The forecast volume of a period on a channel.
+    pub fn forecast(&self, period: &str, channel: Channel) -> Option<u64> {
+        self.forecasts.iter().find(|f| f.period == period && f.channel == channel).map(|f| f.volume)
     }
 }
 

@@ -134,16 +134,42 @@ pub fn check(file: &ContractFile, path: &str, diagnostics: &mut Diagnostics) {
             );
         }
     }
-    if let Some(credits) = &file.service_credits
-        && !(0.0..=100.0).contains(&credits.cap_pct.value)
-    {
-        diagnostics.report(
-            Code::OutOfRange,
-            path,
-            Some(credits.cap_pct.span.clone()),
-            "cap_pct must be between 0 and 100",
-        );
+    if let Some(credits) = &file.service_credits {
+        for (key, value) in [
+            ("cap_pct", &credits.cap_pct),
+            ("annual_cap_pct", &credits.annual_cap_pct),
+            ("at_risk_pct", &credits.at_risk_pct),
+        ] {
+            if let Some(value) = value
+                && !(0.0..=100.0).contains(&value.value)
+            {
+                diagnostics.report(
+                    Code::OutOfRange,
+                    path,
+                    Some(value.span.clone()),
+                    format!("{key} must be between 0 and 100"),
+                );
+            }
+        }
+        if let Some(pool) = &credits.pool_pct
+            && pool.value < 0.0
+        {
+            diagnostics.report(Code::OutOfRange, path, Some(pool.span.clone()), "pool_pct must not be negative");
+        }
+        if let Some(annual) = &credits.annual_cap_pct
+            && file.contract.start.is_none()
+        {
+            diagnostics
+                .report(
+                    Code::BadCredit,
+                    path,
+                    Some(annual.span.clone()),
+                    "annual_cap_pct caps each contract year, but [contract] has no `start`",
+                )
+                .add_help("contract years run 12 months from [contract] start; add it, e.g. start = 2026-11-01");
+        }
     }
+    super::regimes::check(file, path, diagnostics);
     let mut ids = HashSet::new();
     for clause in &file.sla {
         if !is_slug(&clause.id) {
@@ -181,15 +207,15 @@ pub fn check(file: &ContractFile, path: &str, diagnostics: &mut Diagnostics) {
         }
         let target = &clause.target;
         match (clause.metric.value, &target.value) {
-            (Metric::FirstResponse | Metric::Resolution, SlaTarget::Duration(text))
+            (Metric::FirstResponse | Metric::Resolution | Metric::Asa, SlaTarget::Duration(text))
                 if Duration::parse(text).is_none() =>
             {
                 diagnostics
                     .report(Code::InvalidDuration, path, Some(target.span.clone()), Duration::problem(text))
                     .add_help("write a whole number and a unit, at most 100 years: 60s, 15m, 4h or 2d");
             }
-            (Metric::FirstResponse | Metric::Resolution, SlaTarget::Duration(_)) => {}
-            (Metric::FirstResponse | Metric::Resolution, SlaTarget::Number(_)) => {
+            (Metric::FirstResponse | Metric::Resolution | Metric::Asa, SlaTarget::Duration(_)) => {}
+            (Metric::FirstResponse | Metric::Resolution | Metric::Asa, SlaTarget::Number(_)) => {
                 diagnostics
                     .report(
                         Code::BadSlaClause,
@@ -207,15 +233,15 @@ pub fn check(file: &ContractFile, path: &str, diagnostics: &mut Diagnostics) {
                     format!("a csat target is a score from 1 to 5, not {n}"),
                 );
             }
-            (Metric::ReopenRate, SlaTarget::Number(n)) if !(0.0..=100.0).contains(n) => {
+            (Metric::ReopenRate | Metric::AbandonRate, SlaTarget::Number(n)) if !(0.0..=100.0).contains(n) => {
                 diagnostics.report(
                     Code::BadSlaClause,
                     path,
                     Some(target.span.clone()),
-                    format!("a reopen_rate target is a percentage, not {n}"),
+                    format!("a {} target is a percentage, not {n}", clause.metric.value.as_str()),
                 );
             }
-            (Metric::Csat | Metric::ReopenRate, SlaTarget::Duration(_)) => {
+            (Metric::Csat | Metric::ReopenRate | Metric::AbandonRate, SlaTarget::Duration(_)) => {
                 diagnostics
                     .report(
                         Code::BadSlaClause,
@@ -223,17 +249,19 @@ pub fn check(file: &ContractFile, path: &str, diagnostics: &mut Diagnostics) {
                         Some(target.span.clone()),
                         format!("a {} target is a number", clause.metric.value.as_str()),
                     )
-                    .add_help("csat: the minimum mean score (1-5); reopen_rate: the maximum percent reopened");
+                    .add_help(
+                        "csat: the minimum mean score (1-5); reopen_rate, abandon_rate: the maximum percent reopened or abandoned",
+                    );
             }
             _ => {}
         }
-        if clause.credit_pct.is_some() && file.contract.monthly_fee.is_none() {
+        if (clause.credit_pct.is_some() || clause.credit.is_some()) && file.contract.monthly_fee.is_none() {
             diagnostics
                 .report(
                     Code::BadSlaClause,
                     path,
                     Some(clause.id.span.clone()),
-                    "the clause has credit_pct but the contract states no monthly_fee",
+                    "the clause has a credit but the contract states no monthly_fee",
                 )
                 .add_help("credits are a percentage of [contract] monthly_fee; add it");
         }

@@ -8,6 +8,7 @@
 mod contract;
 mod crossref;
 mod policy;
+mod regimes;
 mod rubric;
 mod schema;
 mod tiering;

@@ -162,6 +162,8 @@ impl<'a> SchemaChecker<'a> {
         );
         if obj.get("format").and_then(Json::as_str) == Some("date") && value.is_str() {
             d = d.with_help("write the date without quotes, e.g. 2026-10-01");
+        } else if obj.get("format").and_then(Json::as_str) == Some("date-time") {
+            d = d.with_help("write the date, time and offset without quotes, e.g. 2026-03-03T10:00:00Z");
         } else if value.is_str() && json_types(types).iter().any(|t| *t == "number" || *t == "integer") {
             d = d.with_help("write the number without quotes");
         }
@@ -308,9 +310,10 @@ impl<'a> SchemaChecker<'a> {
         if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Json::as_array) {
             return branches.iter().find_map(|b| self.placeholder(b));
         }
-        let date = schema.get("format").and_then(Json::as_str) == Some("date");
+        let format = schema.get("format").and_then(Json::as_str);
         Some(match *json_types(schema.get("type")?).first()? {
-            "string" if date => DeValue::Datetime("1970-01-01".parse().ok()?),
+            "string" if format == Some("date") => DeValue::Datetime("1970-01-01".parse().ok()?),
+            "string" if format == Some("date-time") => DeValue::Datetime("1970-01-01T00:00:00Z".parse().ok()?),
             "string" => DeValue::String(Cow::Borrowed("")),
             "integer" => DeValue::Integer(Default::default()),
             "number" => DeValue::Float(Default::default()),
@@ -371,13 +374,14 @@ fn json_types(types: &Json) -> Vec<&str> {
 }
 
 fn type_names(types: &Json, format: Option<&Json>) -> String {
-    let date = format.and_then(Json::as_str) == Some("date");
+    let format = format.and_then(Json::as_str);
     json_types(types)
         .iter()
         .map(|t| match *t {
             "object" => "a table",
             "array" => "an array",
-            "string" if date => "a date (like 2026-10-01)",
+            "string" if format == Some("date") => "a date (like 2026-10-01)",
+            "string" if format == Some("date-time") => "a date-time with an offset (like 2026-03-03T10:00:00Z)",
             "string" => "a string",
             "integer" => "an integer",
             "number" => "a number",
@@ -389,10 +393,13 @@ fn type_names(types: &Json, format: Option<&Json>) -> String {
 }
 
 fn fits(value: &DeValue<'_>, json_type: &str, format: Option<&Json>) -> bool {
-    let date = format.and_then(Json::as_str) == Some("date");
+    let format = format.and_then(Json::as_str);
     match (json_type, value) {
-        ("string", DeValue::Datetime(d)) => date && d.date.is_some() && d.time.is_none(),
-        ("string", DeValue::String(_)) => !date,
+        ("string", DeValue::Datetime(d)) if format == Some("date-time") => {
+            d.date.is_some() && d.time.is_some() && d.offset.is_some()
+        }
+        ("string", DeValue::Datetime(d)) => format == Some("date") && d.date.is_some() && d.time.is_none(),
+        ("string", DeValue::String(_)) => !matches!(format, Some("date" | "date-time")),
         ("integer", DeValue::Integer(_)) => true,
         ("number", DeValue::Integer(_) | DeValue::Float(_)) => true,
         ("boolean", DeValue::Boolean(_)) => true,

@@ -12,6 +12,7 @@ mod history;
 mod output;
 mod questionnaire;
 mod references;
+mod regimes;
 mod report;
 mod sandbox;
 mod score;

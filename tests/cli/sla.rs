@@ -76,9 +76,12 @@ fn json_follows_the_spec() {
     assert_eq!(
         json["credits"],
         serde_json::json!([
-            {"period": "2026-08", "total": "0.00", "capped": false},
-            {"period": "2026-09", "total": "2100.00", "capped": false},
-            {"period": "2026-10", "total": "0.00", "capped": false},
+            {"period": "2026-08", "total": "0.00", "capped": false, "gross": "0.00", "earned_back": "0.00",
+             "net": "0.00", "annual_capped": false},
+            {"period": "2026-09", "total": "2100.00", "capped": false, "gross": "2100.00", "earned_back": "0.00",
+             "net": "2100.00", "annual_capped": false},
+            {"period": "2026-10", "total": "0.00", "capped": false, "gross": "0.00", "earned_back": "0.00",
+             "net": "0.00", "annual_capped": false},
         ])
     );
 }
@@ -106,7 +109,15 @@ fn csv_lists_one_row_per_clause_and_period() {
             "p50",
             "p90",
             "p95",
-            "credit"
+            "credit",
+            "status",
+            "answered",
+            "abandoned",
+            "short_abandoned",
+            "excluded",
+            "chronic",
+            "earned_back",
+            "net"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();

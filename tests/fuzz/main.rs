@@ -214,7 +214,7 @@ fn ticket_rules() -> Vec<Rule> {
                 priority: None,
                 threshold: 60,
                 period,
-                clock: Default::default(),
+                ..Rule::default()
             })
         })
         .collect()

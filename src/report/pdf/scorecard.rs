@@ -381,11 +381,18 @@ fn sla_table(c: &mut Canvas, sla: &SlaView) {
         c.fonts.ellipsize(CELL.face, CELL.size, text, SLA_COLUMNS[column].width - 2.0 * PAD)
     };
     for r in &sla.results {
-        let result = if r.breached {
-            (Style::new(Face::Bold, 7.5, Colour::DISQUALIFIED), "breached".to_owned())
-        } else {
-            (Style::new(Face::Bold, 7.5, Colour::QUALIFIED), "met".to_owned())
-        };
+        let mut result = vec![match r.status {
+            "breached" => (Style::new(Face::Bold, 7.5, Colour::DISQUALIFIED), "breached".to_owned()),
+            "met" => (Style::new(Face::Bold, 7.5, Colour::QUALIFIED), "met".to_owned()),
+            _ => (CELL_MUTED, fit(c, &r.status_text, 6)),
+        }];
+        if r.chronic {
+            result.push((Style::new(Face::Bold, 7.5, Colour::DISQUALIFIED), "chronic".to_owned()));
+        }
+        let mut credit = vec![(CELL, fit(c, &r.credit_text, 7))];
+        if !r.earned_back_text.is_empty() {
+            credit.push((CELL_MUTED, fit(c, &r.earned_back_text, 7)));
+        }
         let mut clause = wrapped(c, CELL, &r.clause, SLA_COLUMNS[1].width);
         clause.push((CELL_MUTED, r.metric.replace('_', " ")));
         let cells = vec![
@@ -395,8 +402,8 @@ fn sla_table(c: &mut Canvas, sla: &SlaView) {
             vec![(CELL_BOLD, fit(c, &r.attainment_text, 3))],
             vec![(CELL, fit(c, &r.required_text, 4))],
             wrapped(c, CELL, &r.percentiles_text, SLA_COLUMNS[5].width),
-            vec![result],
-            vec![(CELL, fit(c, &r.credit_text, 7))],
+            result,
+            credit,
         ];
         table_row(c, &SLA_COLUMNS, &cells);
     }
@@ -404,6 +411,18 @@ fn sla_table(c: &mut Canvas, sla: &SlaView) {
     if let Some(cap) = &sla.cap_text {
         owed.push_str(&format!(" (cap {cap} per period)"));
     }
+    if let Some(cap) = &sla.annual_cap_text {
+        owed.push_str(&format!(" (cap {cap} per contract year)"));
+    }
     c.y += 6.0;
+    // Periods where earn-back or the contract-year cap moved what is owed: gross, earned back, net, owed.
+    for p in sla.credits.iter().filter(|p| p.earned_back != "0.00" || p.annual_capped) {
+        let year = if p.annual_capped { " (contract-year cap)" } else { "" };
+        let line = format!(
+            "{}: gross {}, earned back {}, net {}, owed {}{year}",
+            p.period, p.gross_text, p.earned_back_text, p.net_text, p.total_text
+        );
+        c.paragraph(X, CONTENT_WIDTH, MUTED, &line);
+    }
     c.paragraph(X, CONTENT_WIDTH, MUTED, &owed);
 }

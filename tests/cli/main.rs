@@ -16,6 +16,7 @@ mod report;
 mod sandbox;
 mod score;
 mod sensitivity;
+mod signed;
 mod sla;
 mod trend;
 mod validate;
@@ -40,6 +41,7 @@ pub fn vendorscore(dir: &Path) -> assert_cmd::Command {
     cmd.current_dir(dir)
         .env_remove("VENDORSCORE_WORKSPACE")
         .env_remove("VENDORSCORE_ACTOR")
+        .env_remove("VENDORSCORE_SIGNING_KEY")
         .env("SOURCE_DATE_EPOCH", "1795255200")
         .env("NO_COLOR", "1");
     cmd

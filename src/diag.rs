@@ -117,6 +117,14 @@ codes! {
     QuestionnaireLayout = "VS0702", Error, "questionnaire sheet or header is missing or unreadable";
     NoCachedValue = "VS0703", Error, "formula cell has no cached value";
     QuestionEdited = "VS0704", Warning, "question text was edited since the questionnaire was made";
+    // Signed decisions and procurement records (SPEC section 15).
+    ModerationCriterion = "VS1001", Error, "moderation names a criterion that is not a panel criterion of the rubric";
+    ModeratedOutOfScale = "VS1002", Error, "moderated value is outside the criterion's scale";
+    ModeratedTwice = "VS1003", Error, "criterion is moderated more than once";
+    ModerationPanel = "VS1004", Error, "moderation panel names someone with no evaluation of this vendor";
+    UndeclaredEvaluator = "VS1005", Error, "evaluator has no declaration of interests";
+    LateDeclaration = "VS1006", Error, "declaration of interests is dated after the evaluation, or the evaluation has no date";
+    ConflictOfInterest = "VS1007", Error, "evaluator declared an interest in the vendor evaluated";
 }
 
 impl std::fmt::Display for Code {

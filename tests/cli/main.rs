@@ -4,11 +4,13 @@
 mod audit;
 mod boundary;
 mod check;
+mod declarations;
 mod diff;
 mod docs;
 mod due;
 mod fixtures;
 mod history;
+mod moderation;
 mod output;
 mod questionnaire;
 mod references;

@@ -293,14 +293,32 @@ fn matches_pattern_list(list: &str, name: &str) -> bool {
     matched
 }
 
+/// `*` and `?` glob matching, greedy with one backtrack point (linear in
+/// practice, unlike the naive recursion on patterns like `*a*a*a*a*b`).
 fn wildcard(pattern: &[u8], name: &[u8]) -> bool {
-    match (pattern.first(), name.first()) {
-        (None, None) => true,
-        (Some(b'*'), _) => wildcard(&pattern[1..], name) || (!name.is_empty() && wildcard(pattern, &name[1..])),
-        (Some(b'?'), Some(_)) => wildcard(&pattern[1..], &name[1..]),
-        (Some(p), Some(n)) if p == n => wildcard(&pattern[1..], &name[1..]),
-        _ => false,
+    let (mut p, mut n) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while n < name.len() {
+        match pattern.get(p) {
+            Some(b'*') => {
+                star = Some((p, n));
+                p += 1;
+            }
+            Some(&c) if c == b'?' || c == name[n] => {
+                p += 1;
+                n += 1;
+            }
+            _ => match star {
+                Some((at, from)) => {
+                    p = at + 1;
+                    n = from + 1;
+                    star = Some((at, from + 1));
+                }
+                None => return false,
+            },
+        }
     }
+    pattern[p..].iter().all(|&c| c == b'*')
 }
 
 #[cfg(test)]
@@ -315,6 +333,11 @@ mod tests {
         assert!(matches_pattern_list("?@example.com", "a@example.com"));
         assert!(!matches_pattern_list("a@example.co", "a@example.com"));
         assert!(matches_pattern_list("git,vendorscore-*", NAMESPACE));
+        assert!(matches_pattern_list("a*", "a") && matches_pattern_list("*", "") && !matches_pattern_list("?", ""));
+        assert!(matches_pattern_list("*.kowalska@*.com", "a.kowalska@example.com"));
+        // Quick even where naive backtracking takes exponential time.
+        let (pattern, name) = ("*a".repeat(30) + "b", "a".repeat(60));
+        assert!(!matches_pattern_list(&pattern, &name));
     }
 
     #[test]
@@ -322,6 +345,22 @@ mod tests {
         assert_eq!(validity_time("20261121").as_deref(), Some("20261121000000"));
         assert_eq!(validity_time("202611211000Z").as_deref(), Some("20261121100000"));
         assert_eq!(validity_time("2026-11-21"), None);
+    }
+
+    proptest::proptest! {
+        /// Any text, and lines shaped like allowed_signers ones, parse or fail
+        /// at a line and column inside the text; never a panic.
+        #[test]
+        fn any_text_parses_or_is_located(
+            text in "(\\PC{0,30}|[a-z@.*!,\" =\\-]{0,24}( ssh-ed25519 AAAA[A-Za-z0-9+/=]{0,12})?)(\n[ \"a-z=,]{0,12}){0,3}",
+        ) {
+            if let Err(errors) = AllowedSigners::parse(&text) {
+                for e in errors {
+                    let line = text.lines().nth(e.line - 1).expect("the line exists");
+                    proptest::prop_assert!(e.column >= 1 && e.column <= line.len() + 1, "{e:?} in {line:?}");
+                }
+            }
+        }
     }
 
     #[test]

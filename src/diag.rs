@@ -129,6 +129,14 @@ codes! {
     BadThreshold = "VS0903", Error, "minimum, earn-back or chronic threshold contradicts the clause";
     BadExclusion = "VS0904", Error, "exclusion window is empty or ends before it starts";
     BadForecast = "VS0905", Error, "forecast or volume tolerance does not fit the clauses";
+    // Signed decisions and procurement records (SPEC section 15).
+    ModerationCriterion = "VS1001", Error, "moderation names a criterion that is not a panel criterion of the rubric";
+    ModeratedOutOfScale = "VS1002", Error, "moderated value is outside the criterion's scale";
+    ModeratedTwice = "VS1003", Error, "criterion is moderated more than once";
+    ModerationPanel = "VS1004", Error, "moderation panel names someone with no evaluation of this vendor";
+    UndeclaredEvaluator = "VS1005", Error, "evaluator has no declaration of interests";
+    LateDeclaration = "VS1006", Error, "declaration of interests is dated after the evaluation, or the evaluation has no date";
+    ConflictOfInterest = "VS1007", Error, "evaluator declared an interest in the vendor evaluated";
 }
 
 impl std::fmt::Display for Code {

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use super::hash::sha256_hex;
 use super::jcs::{CanonicalError, canonical};
+use super::sign::{KeyError, Signer};
 
 /// Where the ledger lives in a workspace.
 pub const LEDGER_PATH: &str = "audit/ledger.jsonl";
@@ -89,6 +90,9 @@ pub enum LedgerError {
     /// The record holds a floating-point number.
     #[error("the ledger entry is not canonical JSON: {0}")]
     Canonical(#[from] CanonicalError),
+    /// The signing key failed (nothing was appended).
+    #[error("the signing key {0}")]
+    Sign(#[from] KeyError),
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> LedgerError + '_ {
@@ -117,17 +121,21 @@ fn unhashed(record: &Record, seq: u64, prev: &str) -> Value {
     })
 }
 
-/// The canonical line (without newline) and hash of an entry.
-pub fn seal(record: &Record, seq: u64, prev: &str) -> Result<(Vec<u8>, String), CanonicalError> {
+/// The canonical line (without newline) and hash of an entry; with a
+/// signer, its `signature` of the hash (the hash is computed without it).
+pub fn seal(record: &Record, seq: u64, prev: &str, signer: Option<&Signer>) -> Result<(Vec<u8>, String), LedgerError> {
     let mut entry = unhashed(record, seq, prev);
     let hash = sha256_hex(&canonical(&entry)?);
     entry["hash"] = Value::String(hash.clone());
+    if let Some(signer) = signer {
+        entry["signature"] = Value::String(signer.sign(&hash)?);
+    }
     Ok((canonical(&entry)?, hash))
 }
 
-/// Append one entry to the ledger at `path`, creating it (and its folder) on first use.
+/// Append one unsigned entry to the ledger at `path`, creating it (and its folder) on first use.
 pub fn append(path: &Path, record: &Record) -> Result<Appended, LedgerError> {
-    Session::open(path)?.append(record)
+    Session::open(path)?.append(record, None)
 }
 
 /// The ledger held under an exclusive lock: the next entry's seq is known
@@ -175,9 +183,9 @@ impl Session {
         self.seq
     }
 
-    /// Append the entry, sync the file, and release the lock.
-    pub fn append(mut self, record: &Record) -> Result<Appended, LedgerError> {
-        let (mut line, hash) = seal(record, self.seq, &self.prev)?;
+    /// Append the entry (signed when a signer is given), sync the file, and release the lock.
+    pub fn append(mut self, record: &Record, signer: Option<&Signer>) -> Result<Appended, LedgerError> {
+        let (mut line, hash) = seal(record, self.seq, &self.prev, signer)?;
         line.push(b'\n');
         self.file.write_all(&line).map_err(io(&self.path))?;
         self.file.sync_data().map_err(|cause| LedgerError::NotSynced {
@@ -322,7 +330,7 @@ mod tests {
             result: json!({"vendors": [{"id": "northwind-cx", "rank": 1, "score": "78.42", "status": "qualified"}]}),
             ..record("score")
         };
-        let (line, hash) = seal(&example, 1, GENESIS).unwrap();
+        let (line, hash) = seal(&example, 1, GENESIS, None).unwrap();
         assert_eq!(hash, "a9fce535de0ad938e223245d99e5b3a277060938f08e48228e88a05be0b99360");
         let text = String::from_utf8(line).unwrap();
         assert!(text.starts_with(r#"{"action":"score","actor":"a.kowalska@example.com","hash":"a9fce535"#), "{text}");
@@ -345,7 +353,7 @@ mod tests {
 
     #[test]
     fn the_hash_is_over_the_canonical_entry_without_it() {
-        let (line, hash) = seal(&record("score"), 7, GENESIS).unwrap();
+        let (line, hash) = seal(&record("score"), 7, GENESIS, None).unwrap();
         let mut value: Value = serde_json::from_slice(&line).unwrap();
         assert_eq!(canonical(&value).unwrap(), line, "the line is canonical");
         value.as_object_mut().unwrap().remove("hash");

@@ -18,11 +18,28 @@ use sha2::{Digest, Sha256};
 use super::hash::{hash_file, hex, sha256_hex};
 use super::jcs::{canonical, canonical_into};
 use super::ledger::GENESIS;
+use super::sign::{AllowedSigners, check_signature};
 use crate::regular_file;
 
 /// The keys every entry has, in canonical order.
 const KEYS: [&str; 11] =
     ["action", "actor", "hash", "inputs", "outputs", "prev", "result", "seq", "subjects", "time", "tool"];
+
+/// The keys of a signed entry, in canonical order.
+const SIGNED_KEYS: [&str; 12] =
+    ["action", "actor", "hash", "inputs", "outputs", "prev", "result", "seq", "signature", "subjects", "time", "tool"];
+
+/// What to check beyond the chain: signatures and a quoted head.
+#[derive(Debug, Clone, Default)]
+pub struct Checks<'a> {
+    /// Check each signature's principal (the entry's `actor`) against these.
+    /// Without them a signature is still checked against the key it names.
+    pub signers: Option<&'a AllowedSigners>,
+    /// An entry without a signature is a problem.
+    pub require_signatures: bool,
+    /// `--expect-head SEQ:HASH`: the chain must hold this entry.
+    pub expect_head: Option<(u64, String)>,
+}
 
 /// A line that breaks the chain or is not a valid entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,12 +99,16 @@ pub struct Verification {
     pub files_checked: usize,
     /// Recorded files not re-hashed (they do not make the ledger fail).
     pub not_checked: Vec<NotChecked>,
+    /// Entries that carry a signature (each checked; a bad one is a problem).
+    pub signed: usize,
+    /// Why the expected head is not in the chain, when one was given and is not.
+    pub head_mismatch: Option<String>,
 }
 
 impl Verification {
     /// Whether everything holds.
     pub fn ok(&self) -> bool {
-        self.problems.is_empty() && self.torn.is_none() && self.changed.is_empty()
+        self.problems.is_empty() && self.torn.is_none() && self.changed.is_empty() && self.head_mismatch.is_none()
     }
 }
 
@@ -112,25 +133,38 @@ struct Chunk {
     track_files: bool,
     /// Reused for each line's canonical form.
     buffer: Vec<u8>,
+    signed: usize,
+    /// The hash of the entry `--expect-head` names, if this chunk holds it.
+    expected: Option<String>,
 }
 
 /// Verify the ledger at `path`; with `root`, re-hash the recorded files under it.
 pub fn verify(path: &Path, root: Option<&Path>, threads: usize) -> std::io::Result<Verification> {
+    verify_with(path, root, threads, &Checks::default())
+}
+
+/// [`verify`], also checking signatures and a quoted head.
+pub fn verify_with(path: &Path, root: Option<&Path>, threads: usize, checks: &Checks) -> std::io::Result<Verification> {
     let len = std::fs::metadata(path)?.len();
     let threads = threads.max(1) as u64;
     let bounds: Vec<(u64, u64)> = (0..threads).map(|i| (len * i / threads, len * (i + 1) / threads)).collect();
     let chunks: Vec<std::io::Result<Chunk>> = std::thread::scope(|scope| {
         let track = root.is_some();
-        let workers: Vec<_> =
-            bounds.iter().map(|&(start, end)| scope.spawn(move || read_chunk(path, start, end, track))).collect();
+        let workers: Vec<_> = bounds
+            .iter()
+            .map(|&(start, end)| scope.spawn(move || read_chunk(path, start, end, track, checks)))
+            .collect();
         workers.into_iter().map(|w| w.join().expect("verification does not panic")).collect()
     });
     let mut verification = Verification::default();
     let mut offset = 0;
     let mut previous: Option<Link> = None;
     let mut files: BTreeMap<String, (String, u64, usize)> = BTreeMap::new();
+    let mut expected = None;
     for chunk in chunks {
         let mut chunk = chunk?;
+        verification.signed += chunk.signed;
+        expected = expected.or(chunk.expected.take());
         let shift = |line: usize| line + offset;
         for problem in &mut chunk.problems {
             problem.line = shift(problem.line);
@@ -157,6 +191,18 @@ pub fn verify(path: &Path, root: Option<&Path>, threads: usize) -> std::io::Resu
     verification.entries = offset;
     verification.problems.sort_by_key(|p| p.line);
     verification.head = previous.and_then(|l| Some((l.seq?, l.hash?)));
+    if let Some((seq, want)) = &checks.expect_head {
+        verification.head_mismatch = match expected {
+            Some(hash) if hash == *want => None,
+            Some(hash) => Some(format!(
+                "entry {seq} has hash {hash}, not the expected {want}: the ledger was rewritten since that head was quoted"
+            )),
+            None => Some(format!(
+                "the ledger has no entry {seq} ({} entries): it was cut short, or the head is from another ledger",
+                verification.entries
+            )),
+        };
+    }
     if let Some(root) = root {
         for (recorded_path, (sha, seq, line)) in files {
             if recorded_path.starts_with("builtin:") {
@@ -213,7 +259,7 @@ fn check_link(previous: Option<&Link>, link: &Link, problems: &mut Vec<Problem>)
     }
 }
 
-fn read_chunk(path: &Path, start: u64, end: u64, track_files: bool) -> std::io::Result<Chunk> {
+fn read_chunk(path: &Path, start: u64, end: u64, track_files: bool, checks: &Checks) -> std::io::Result<Chunk> {
     let mut file = File::open(path)?;
     let mut chunk = Chunk { track_files, ..Chunk::default() };
     let mut position = start;
@@ -240,7 +286,7 @@ fn read_chunk(path: &Path, start: u64, end: u64, track_files: bool) -> std::io::
             break;
         }
         chunk.lines += 1;
-        let link = check_line(&buffer[..buffer.len() - 1], chunk.lines, &mut chunk);
+        let link = check_line(&buffer[..buffer.len() - 1], chunk.lines, &mut chunk, checks);
         if let Some(p) = &previous {
             check_link(Some(p), &link, &mut chunk.problems);
         }
@@ -270,7 +316,7 @@ fn hash_without_member(line: &[u8]) -> Option<String> {
     Some(hex(&hasher.finalize()))
 }
 
-fn check_line(line: &[u8], number: usize, chunk: &mut Chunk) -> Link {
+fn check_line(line: &[u8], number: usize, chunk: &mut Chunk, checks: &Checks) -> Link {
     let mut link = Link { line: number, seq: None, prev: None, hash: None };
     let mut problem = |seq: Option<u64>, message: String| chunk.problems.push(Problem { line: number, seq, message });
     let value: Value = match serde_json::from_slice(line) {
@@ -288,7 +334,8 @@ fn check_line(line: &[u8], number: usize, chunk: &mut Chunk) -> Link {
     link.prev = object.get("prev").and_then(Value::as_str).map(str::to_owned);
     link.hash = object.get("hash").and_then(Value::as_str).map(str::to_owned);
     let keys: Vec<&str> = object.keys().map(String::as_str).collect();
-    if keys != KEYS {
+    let signature = object.get("signature");
+    if keys != KEYS && keys != SIGNED_KEYS {
         let missing: Vec<&str> = KEYS.iter().copied().filter(|k| !keys.contains(k)).collect();
         let extra: Vec<&str> = keys.iter().copied().filter(|k| !KEYS.contains(k)).collect();
         problem(link.seq, format!("wrong keys: missing {missing:?}, unexpected {extra:?}"));
@@ -305,16 +352,44 @@ fn check_line(line: &[u8], number: usize, chunk: &mut Chunk) -> Link {
             false
         }
     };
-    let computed = if is_canonical {
+    let computed = if is_canonical && signature.is_none() {
         hash_without_member(line)
     } else {
         // Re-serialize without the hash to say whether the content still matches it.
         let mut unhashed = value.clone();
-        unhashed.as_object_mut().expect("checked above").remove("hash");
+        let members = unhashed.as_object_mut().expect("checked above");
+        members.remove("hash");
+        members.remove("signature");
         canonical(&unhashed).map(|bytes| sha256_hex(&bytes)).ok()
     };
     if link.hash.is_none() || link.hash != computed {
         problem(link.seq, "hash does not match the entry's content: the entry was altered".to_owned());
+    }
+    if let (Some(hash), Some((seq, _))) = (&link.hash, &checks.expect_head)
+        && link.seq == Some(*seq)
+    {
+        chunk.expected = Some(hash.clone());
+    }
+    match (signature, &link.hash) {
+        (Some(Value::String(armored)), Some(hash)) => {
+            chunk.signed += 1;
+            let checked = match checks.signers {
+                Some(signers) => {
+                    let text = |key: &str| object[key].as_str().unwrap_or("");
+                    signers.check(armored, hash, text("actor"), text("time"))
+                }
+                None => check_signature(armored, hash).map(|_| ()),
+            };
+            if let Err(why) = checked {
+                problem(link.seq, why);
+            }
+        }
+        (Some(Value::String(_)), None) => chunk.signed += 1,
+        (Some(_), _) => problem(link.seq, "signature is not a string".to_owned()),
+        (None, _) if checks.require_signatures => {
+            problem(link.seq, "the entry is not signed (--require-signatures)".to_owned())
+        }
+        (None, _) => {}
     }
     if let (Some(seq), true) = (link.seq, chunk.track_files) {
         for key in ["inputs", "outputs"] {

@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use super::{Env, GlobalOptions, Outcome, format_choice};
 use vendorscore::audit::hash::hash_files;
 use vendorscore::audit::ledger::{self, LEDGER_PATH, Recovery};
-use vendorscore::audit::verify::verify;
+use vendorscore::audit::sign::{AllowedSigners, check_signature, signer_fingerprint};
+use vendorscore::audit::verify::{Checks, verify_with};
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
@@ -28,15 +29,31 @@ pub enum AuditCommand {
         /// Do not re-hash the recorded input and output files
         #[arg(long)]
         no_files: bool,
+        /// Check each signature's principal (the entry's actor) against this OpenSSH allowed_signers file
+        #[arg(long, value_name = "FILE")]
+        allowed_signers: Option<PathBuf>,
+        /// Fail entries without a signature too
+        #[arg(long, requires = "allowed_signers")]
+        require_signatures: bool,
+        /// Fail unless the chain holds this entry with this hash (a head quoted earlier, from `audit head`)
+        #[arg(long, value_name = "SEQ:HASH", value_parser = parse_head)]
+        expect_head: Option<(u64, String)>,
     },
     /// The seq and hash of the last entry: the value to quote in a ticket or email
     Head,
     /// One line per entry
-    Log,
+    Log {
+        /// Name who signed each entry, checked against this OpenSSH allowed_signers file
+        #[arg(long, value_name = "FILE")]
+        allowed_signers: Option<PathBuf>,
+    },
     /// One whole entry
     Show {
         /// The entry's seq
         seq: u64,
+        /// Name who signed it, checked against this OpenSSH allowed_signers file
+        #[arg(long, value_name = "FILE")]
+        allowed_signers: Option<PathBuf>,
     },
     /// Move a torn last line (left by a crash mid-write) to a side file, keeping its bytes
     Recover,
@@ -58,10 +75,14 @@ pub fn run(global: &GlobalOptions, env: &Env, args: AuditArgs) -> anyhow::Result
         anyhow::bail!("{}: no ledger yet; `score`, `check`, `sla` and `report` start it", path.display());
     }
     match args.command {
-        AuditCommand::Verify { no_files } => {
+        AuditCommand::Verify { no_files, allowed_signers, require_signatures, expect_head } => {
             let format = format_choice(global, &["table", "json"])?;
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-            let v = verify(&path, (!no_files).then_some(workspace.root.as_path()), threads)?;
+            let Ok(signers) = read_allowed_signers(env, allowed_signers.as_deref()) else {
+                return Ok(Outcome::Unusable);
+            };
+            let checks = Checks { signers: signers.as_ref(), require_signatures, expect_head };
+            let v = verify_with(&path, (!no_files).then_some(workspace.root.as_path()), threads, &checks)?;
             if format == "json" {
                 let report = json!({
                     "ledger": LEDGER_PATH,
@@ -70,6 +91,8 @@ pub fn run(global: &GlobalOptions, env: &Env, args: AuditArgs) -> anyhow::Result
                     "head": v.head.as_ref().map(|(seq, hash)| json!({"seq": seq, "hash": hash})),
                     "problems": v.problems.iter().map(|p| json!({"line": p.line, "seq": p.seq, "message": p.message})).collect::<Vec<_>>(),
                     "torn": v.torn.map(|(line, bytes)| json!({"line": line, "bytes": bytes})),
+                    "signed": v.signed,
+                    "expect_head": v.head_mismatch.as_ref().map(|why| json!({"ok": false, "message": why})),
                     "files": {
                         "checked": v.files_checked,
                         "changed": v.changed.iter().map(|c| json!({
@@ -101,6 +124,9 @@ pub fn run(global: &GlobalOptions, env: &Env, args: AuditArgs) -> anyhow::Result
                 for n in &v.not_checked {
                     outln!("{n}");
                 }
+                if let Some(why) = &v.head_mismatch {
+                    outln!("{LEDGER_PATH}: {why}");
+                }
                 let head = v.head.as_ref().map_or("none".to_owned(), |(seq, hash)| format!("{seq} {hash}"));
                 let files = if no_files {
                     "files not checked".to_owned()
@@ -108,7 +134,12 @@ pub fn run(global: &GlobalOptions, env: &Env, args: AuditArgs) -> anyhow::Result
                     format!("{} recorded files checked", v.files_checked)
                 };
                 let verdict = if v.ok() { "ok" } else { "FAILED" };
-                outln!("{verdict}: {} entries, head {head}; {files}", v.entries);
+                let signed = match (v.signed, checks.signers.is_some()) {
+                    (0, _) => String::new(),
+                    (n, true) => format!(", {n} signed (signatures and principals checked)"),
+                    (n, false) => format!(", {n} signed (signatures checked; give --allowed-signers to check who)"),
+                };
+                outln!("{verdict}: {} entries{signed}, head {head}; {files}", v.entries);
             }
             Ok(if v.ok() { Outcome::Clean } else { Outcome::Problems })
         }
@@ -120,14 +151,18 @@ pub fn run(global: &GlobalOptions, env: &Env, args: AuditArgs) -> anyhow::Result
             }
             Ok(Outcome::Clean)
         }
-        AuditCommand::Log => {
+        AuditCommand::Log { allowed_signers } => {
             let format = format_choice(global, &["table", "json"])?;
+            let Ok(signers) = read_allowed_signers(env, allowed_signers.as_deref()) else {
+                return Ok(Outcome::Unusable);
+            };
             for (line, entry) in entries(&path)? {
                 let entry = entry.map_err(|e| anyhow::anyhow!("{LEDGER_PATH}:{line}: {e}"))?;
                 if format == "json" {
                     let short = json!({
                         "seq": entry["seq"], "time": entry["time"], "actor": entry["actor"], "action": entry["action"],
                         "subjects": entry["subjects"], "summary": summary(&entry), "hash": entry["hash"],
+                        "signed_by": signed_by(&entry, signers.as_ref()),
                     });
                     outln!("{short}");
                 } else {
@@ -135,8 +170,10 @@ pub fn run(global: &GlobalOptions, env: &Env, args: AuditArgs) -> anyhow::Result
                         entry["subjects"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
                     // A JSON value ignores the width: format the number itself.
                     let seq = entry["seq"].as_u64().map_or_else(|| entry["seq"].to_string(), |n| n.to_string());
+                    let signed =
+                        signed_by(&entry, signers.as_ref()).map_or(String::new(), |s| format!("  [signed: {s}]"));
                     outln!(
-                        "{seq:>5}  {}  {}  {:<7} {}  {}",
+                        "{seq:>5}  {}  {}  {:<7} {}  {}{signed}",
                         entry["time"].as_str().unwrap_or(""),
                         entry["actor"].as_str().unwrap_or(""),
                         entry["action"].as_str().unwrap_or(""),
@@ -147,12 +184,16 @@ pub fn run(global: &GlobalOptions, env: &Env, args: AuditArgs) -> anyhow::Result
             }
             Ok(Outcome::Clean)
         }
-        AuditCommand::Show { seq } => {
+        AuditCommand::Show { seq, allowed_signers } => {
+            let Ok(signers) = read_allowed_signers(env, allowed_signers.as_deref()) else {
+                return Ok(Outcome::Unusable);
+            };
             for (line, entry) in entries(&path)? {
                 let Ok(entry) = entry else { continue };
                 if entry["seq"].as_u64() == Some(seq) {
                     outln!("{}", serde_json::to_string_pretty(&entry)?);
-                    errln!("({LEDGER_PATH}, line {line})");
+                    let signed = signed_by(&entry, signers.as_ref()).unwrap_or_else(|| "not signed".to_owned());
+                    errln!("({LEDGER_PATH}, line {line}; signed: {signed})");
                     return Ok(Outcome::Clean);
                 }
             }
@@ -206,6 +247,52 @@ fn hash(env: &Env, paths: &[PathBuf]) -> anyhow::Result<Outcome> {
         }
     }
     Ok(if failed { Outcome::Unusable } else { Outcome::Clean })
+}
+
+/// `--expect-head SEQ:HASH` (also `SEQ HASH`, as `audit head` prints it).
+fn parse_head(text: &str) -> Result<(u64, String), String> {
+    let (seq, hash) = text
+        .split_once([':', ' '])
+        .ok_or_else(|| "expected SEQ:HASH, e.g. 12:3f1c… (as `vendorscore audit head` prints it)".to_owned())?;
+    let seq = seq.trim().parse::<u64>().map_err(|_| format!("`{seq}` is not an entry's seq (1, 2, …)"))?;
+    let hash = hash.trim().to_ascii_lowercase();
+    if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(format!("`{hash}` is not an entry hash (64 hex characters)"));
+    }
+    Ok((seq, hash))
+}
+
+/// The allowed signers file, read and parsed; `Err` after its problems were printed (file:line:column).
+fn read_allowed_signers(env: &Env, path: Option<&std::path::Path>) -> Result<Option<AllowedSigners>, ()> {
+    let Some(path) = path else { return Ok(None) };
+    let shown = path.display();
+    let text = std::fs::read_to_string(env.absolute(path)).map_err(|e| {
+        errln!("error: --allowed-signers {shown}: cannot be read: {e}");
+    })?;
+    AllowedSigners::parse(&text).map(Some).map_err(|errors| {
+        for e in errors {
+            errln!("error: {shown}:{e}");
+        }
+    })
+}
+
+/// Who signed an entry: the actor when the allowed signers vouch for the
+/// key, else the key's fingerprint and why it is not vouched for; `None` unsigned.
+fn signed_by(entry: &Value, signers: Option<&AllowedSigners>) -> Option<String> {
+    let armored = entry.get("signature")?.as_str().unwrap_or("");
+    let hash = entry["hash"].as_str().unwrap_or("");
+    let key = signer_fingerprint(armored).unwrap_or_else(|| "unreadable".to_owned());
+    let text = |k: &str| entry[k].as_str().unwrap_or("");
+    Some(match signers {
+        Some(signers) => match signers.check(armored, hash, text("actor"), text("time")) {
+            Ok(()) => format!("{} (key {key}, allowed)", text("actor")),
+            Err(why) => format!("NOT VALID: {why}"),
+        },
+        None => match check_signature(armored, hash) {
+            Ok(_) => format!("key {key}"),
+            Err(why) => format!("NOT VALID: {why}"),
+        },
+    })
 }
 
 /// The first 12 characters of a digest (the recorded one comes from the

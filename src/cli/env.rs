@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::{ColorChoice, GlobalOptions};
+use vendorscore::audit::sign::Signer;
 use vendorscore::pipeline::Clock;
 use vendorscore::workspace::Workspace;
 
@@ -20,6 +21,9 @@ pub struct Env {
     clock: Result<Clock, vendorscore::pipeline::ClockError>,
     actor_flag: Option<String>,
     actor: OnceCell<String>,
+    /// `--signing-key` (or `VENDORSCORE_SIGNING_KEY`, folded in by clap).
+    signing_key_flag: Option<PathBuf>,
+    signer: OnceCell<Option<Signer>>,
 }
 
 impl Env {
@@ -45,6 +49,8 @@ impl Env {
             cwd,
             actor_flag: global.actor.clone(),
             actor: OnceCell::new(),
+            signing_key_flag: global.signing_key.clone(),
+            signer: OnceCell::new(),
         })
     }
 
@@ -76,6 +82,31 @@ impl Env {
         })
     }
 
+    /// The key that signs this run's ledger entry: `--signing-key`,
+    /// `VENDORSCORE_SIGNING_KEY`, `[audit] signing_key` (loaded once); `None`: unsigned.
+    pub fn signer(&self) -> anyhow::Result<Option<&Signer>> {
+        if let Some(signer) = self.signer.get() {
+            return Ok(signer.as_ref());
+        }
+        let path = match &self.signing_key_flag {
+            Some(flag) => Some((self.absolute(&home(flag)), "--signing-key")),
+            None => {
+                let mut loader = vendorscore::load::Loader::new(self.workspace.clone());
+                let setting = loader.settings().ok().and_then(|s| s.audit).and_then(|a| a.signing_key);
+                setting.map(|key| (self.workspace.root.join(home(Path::new(key.as_str()))), "[audit] signing_key"))
+            }
+        };
+        let signer = match path {
+            None => None,
+            Some((path, from)) => {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| anyhow::anyhow!("{from} {}: cannot be read: {e}", path.display()))?;
+                Some(Signer::from_openssh(&text).map_err(|e| anyhow::anyhow!("{from} {}: {e}", path.display()))?)
+            }
+        };
+        Ok(self.signer.get_or_init(|| signer).as_ref())
+    }
+
     /// A path given on the command line, made absolute.
     pub fn absolute(&self, path: &Path) -> PathBuf {
         vendorscore::workspace::normalize(&self.cwd.join(path))
@@ -96,6 +127,16 @@ impl Env {
             clock: self.clock.clone(),
             actor_flag: self.actor_flag.clone(),
             actor: OnceCell::new(),
+            signing_key_flag: self.signing_key_flag.clone(),
+            signer: OnceCell::new(),
         }
+    }
+}
+
+/// `~/…` in the home folder (`HOME`); any other path as it is.
+fn home(path: &Path) -> PathBuf {
+    match (path.strip_prefix("~"), std::env::var_os("HOME")) {
+        (Ok(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => path.to_path_buf(),
     }
 }

@@ -106,6 +106,9 @@ pub struct GlobalOptions {
     /// Do everything but append to the ledger
     #[arg(long, global = true)]
     pub dry_run: bool,
+    /// Sign new ledger entries with this ed25519 OpenSSH private key [default: [audit] signing_key]
+    #[arg(long, global = true, env = "VENDORSCORE_SIGNING_KEY", hide_env_values = true, value_name = "FILE")]
+    pub signing_key: Option<PathBuf>,
     /// When to colour output (NO_COLOR is honoured)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -1,5 +1,5 @@
 //! Recording a run in the workspace's ledger (unless `--dry-run`), with the
-//! actor and clock the run captured.
+//! actor and clock the run captured, signed with the run's key if it has one.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -21,12 +21,14 @@ pub fn open_session(global: &GlobalOptions, env: &Env) -> anyhow::Result<Option<
     if global.dry_run {
         return Ok(None);
     }
+    // A key that cannot sign stops the run before anything is written.
+    env.signer()?;
     Ok(Some(ledger::Session::open(&env.workspace.root.join(LEDGER_PATH))?))
 }
 
 /// Append the run's entry in a session opened earlier.
 pub fn record_in(global: &GlobalOptions, env: &Env, session: ledger::Session, run: Run) -> anyhow::Result<Appended> {
-    let appended = pipeline::record(session, &env.clock()?, env.actor(), run)?;
+    let appended = pipeline::record(session, &env.clock()?, env.actor(), env.signer()?, run)?;
     RECORDED.store(appended.seq, Ordering::Relaxed);
     if !global.quiet {
         errln!("recorded as ledger entry {} ({})", appended.seq, &appended.hash[..12]);

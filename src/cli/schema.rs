@@ -21,6 +21,8 @@ pub enum Kind {
     Policy,
     Workspace,
     Tiering,
+    Moderation,
+    Declaration,
 }
 
 pub fn run(_global: &GlobalOptions, args: SchemaArgs) -> anyhow::Result<Outcome> {
@@ -32,6 +34,8 @@ pub fn run(_global: &GlobalOptions, args: SchemaArgs) -> anyhow::Result<Outcome>
         Kind::Policy => FileKind::Policy,
         Kind::Workspace => FileKind::Workspace,
         Kind::Tiering => FileKind::Tiering,
+        Kind::Moderation => FileKind::Moderation,
+        Kind::Declaration => FileKind::Declaration,
     };
     outln!("{}", serde_json::to_string_pretty(&kind.json_schema())?);
     Ok(Outcome::Clean)

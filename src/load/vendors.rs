@@ -215,22 +215,67 @@ impl Loader {
             }
             self.findings.diagnostics.extend(found);
             let mut panel = BTreeMap::new();
+            let mut excluded: BTreeMap<String, Vec<(String, crate::model::LeftOut)>> = BTreeMap::new();
             for path in evaluation_paths {
                 let Some(file) = self.file(&path) else { continue };
                 let Some(Document::Evaluation(evaluation)) = &file.document else { continue };
-                let mut found = crate::diag::Diagnostics::default();
+                let evaluation = evaluation.clone();
                 let shown = file.source.path.clone();
+                let evaluator = evaluation.evaluation.evaluator.value.clone();
+                // Under `require_declarations` an evaluation without a fitting
+                // declaration is left out, its criteria marked (not an error here).
+                let exclusion = if rubric.require_declarations {
+                    let declaration = crate::validate::declaration_path(&self.workspace.root, &evaluator)
+                        .filter(|p| p.is_file())
+                        .and_then(|p| match self.file(&p).and_then(|f| f.document.as_ref()) {
+                            Some(Document::Declaration(d)) => Some(d.declaration.clone()),
+                            _ => None,
+                        });
+                    crate::validate::declaration_problem(declaration.as_ref(), &evaluation.evaluation, vendor.id())
+                        .map(|(why, _, _)| why)
+                } else {
+                    None
+                };
+                let mut found = crate::diag::Diagnostics::default();
+                let mut scratch = BTreeMap::new();
                 crate::validate::check_scores(
                     &evaluation.scores,
                     rubric,
-                    &evaluation.evaluation.evaluator.value,
+                    &evaluator,
                     &shown,
                     &mut found,
-                    &mut panel,
+                    if exclusion.is_some() { &mut scratch } else { &mut panel },
                 );
+                if let Some(why) = exclusion {
+                    for criterion in scratch.into_keys() {
+                        excluded.entry(criterion).or_default().push((evaluator.clone(), why));
+                    }
+                }
                 self.tolerated.iter().for_each(|&code| found.downgrade(code));
                 if !found.is_empty() {
                     self.keep_vendor_source(&path);
+                }
+                self.findings.diagnostics.extend(found);
+            }
+            let mut moderated = BTreeMap::new();
+            let moderation = vendor.dir.join(MODERATION_FILE);
+            if moderation.is_file()
+                && let Some(file) = self.file(&moderation)
+                && let Some(Document::Moderation(parsed)) = &file.document
+            {
+                let evaluators: Vec<String> = panel.values().flatten().map(|v| v.evaluator.clone()).collect();
+                let mut found = crate::diag::Diagnostics::default();
+                let shown = file.source.path.clone();
+                crate::validate::check_moderation(
+                    parsed,
+                    rubric,
+                    Some(&evaluators),
+                    &shown,
+                    &mut found,
+                    &mut moderated,
+                );
+                if !found.is_empty() {
+                    self.keep_vendor_source(&moderation);
                 }
                 self.findings.diagnostics.extend(found);
             }
@@ -241,6 +286,8 @@ impl Loader {
                 folder: vendor.folder.clone(),
                 answers,
                 panel,
+                moderated,
+                excluded,
             });
         }
         if self.findings.diagnostics.count(crate::diag::Severity::Error) > errors_before {
@@ -312,6 +359,9 @@ impl Loader {
         }
     }
 }
+
+/// A vendor's agreed panel values, beside its `vendor.toml`.
+pub const MODERATION_FILE: &str = "moderation.toml";
 
 fn evaluation_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("evaluations"))

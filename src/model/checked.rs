@@ -17,6 +17,8 @@ pub struct Rubric {
     pub missing: MissingAnswers,
     pub aggregate: Aggregate,
     pub max_spread: Option<f64>,
+    /// Evaluations count only with a declaration of interests (SPEC section 15).
+    pub require_declarations: bool,
     pub categories: Vec<Category>,
     /// Where it was read from (workspace-relative path or `builtin:ID`).
     pub origin: String,
@@ -155,6 +157,28 @@ pub struct Submission {
     pub answers: BTreeMap<String, GivenAnswer>,
     /// Panel values per full criterion id, one per evaluator, in file order.
     pub panel: BTreeMap<String, Vec<PanelValue>>,
+    /// Agreed values per full criterion id (`moderation.toml`).
+    pub moderated: BTreeMap<String, Moderated>,
+    /// Panel values left out per full criterion id: who, and why.
+    pub excluded: BTreeMap<String, Vec<(String, LeftOut)>>,
+}
+
+/// Why an evaluation does not count (`[rubric.panel] require_declarations`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LeftOut {
+    /// No declaration of interests dated on or before the evaluation.
+    Undeclared,
+    /// The evaluator declared an interest in the vendor.
+    Conflict,
+}
+
+/// A value the panel agreed on, replacing the aggregate of its values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Moderated {
+    pub value: f64,
+    pub rationale: String,
+    pub date: super::Date,
+    pub panel: Vec<String>,
 }
 
 /// One answer, resolved against its criterion.

@@ -35,10 +35,12 @@ pub enum FileKind {
     Contract,
     Policy,
     Tiering,
+    Moderation,
+    Declaration,
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 7] = [
+    pub const ALL: [FileKind; 9] = [
         FileKind::Rubric,
         FileKind::Vendor,
         FileKind::Evaluation,
@@ -46,6 +48,8 @@ impl FileKind {
         FileKind::Policy,
         FileKind::Workspace,
         FileKind::Tiering,
+        FileKind::Moderation,
+        FileKind::Declaration,
     ];
 
     /// The name used on the command line and as the first table's key.
@@ -58,12 +62,22 @@ impl FileKind {
             FileKind::Contract => "contract",
             FileKind::Policy => "policy",
             FileKind::Tiering => "tiering",
+            FileKind::Moderation => "moderation",
+            FileKind::Declaration => "declaration",
+        }
+    }
+
+    /// The first table that tells the kind (`[[moderated]]` for a moderation file).
+    pub fn table(self) -> &'static str {
+        match self {
+            FileKind::Moderation => "moderated",
+            kind => kind.as_str(),
         }
     }
 
     /// The kind whose first table is `[name]`.
     pub fn from_table(name: &str) -> Option<FileKind> {
-        FileKind::ALL.into_iter().find(|k| k.as_str() == name)
+        FileKind::ALL.into_iter().find(|k| k.table() == name)
     }
 
     /// The JSON Schema (draft 2020-12) of this kind of file.
@@ -73,6 +87,8 @@ impl FileKind {
             FileKind::Rubric => schemars::schema_for!(RubricFile),
             FileKind::Vendor => schemars::schema_for!(VendorFile),
             FileKind::Evaluation => schemars::schema_for!(EvaluationFile),
+            FileKind::Moderation => schemars::schema_for!(ModerationFile),
+            FileKind::Declaration => schemars::schema_for!(DeclarationFile),
             FileKind::Contract => schemars::schema_for!(ContractFile),
             FileKind::Policy => schemars::schema_for!(PolicyFile),
             FileKind::Tiering => schemars::schema_for!(TieringFile),

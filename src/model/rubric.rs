@@ -65,6 +65,9 @@ pub struct PanelSettings {
     /// Flag `panel-disagreement` when max - min of the evaluators' values reaches this.
     #[serde(default)]
     pub max_spread: Option<Spanned<f64>>,
+    /// Every evaluator needs `evaluators/<evaluator>.toml`, a declaration of interests.
+    #[serde(default)]
+    pub require_declarations: bool,
 }
 
 /// How evaluators' values are combined.

@@ -83,6 +83,57 @@ pub struct EvaluationFile {
     pub scores: SpannedMap<SpannedMap<Spanned<Answer>>>,
 }
 
+/// `evaluators/<evaluator>.toml`: an evaluator's declaration of interests
+/// (Directive 2014/24/EU Art. 24).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    title = "vendorscore declaration",
+    description = "An evaluator's declaration of interests (SPEC section 15)."
+)]
+pub struct DeclarationFile {
+    pub declaration: Declaration,
+}
+
+/// The `[declaration]` table.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Declaration {
+    pub evaluator: Spanned<String>,
+    /// When it was signed: it covers evaluations dated on or after it.
+    pub date: Spanned<Date>,
+    /// Vendor ids the evaluator has an interest in.
+    #[serde(default)]
+    pub interests: Vec<Spanned<String>>,
+    pub statement: String,
+}
+
+/// `vendors/<id>/moderation.toml`: the values a panel agreed on after a disagreement.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    title = "vendorscore moderation",
+    description = "Values a panel agreed on for a vendor's panel criteria (SPEC section 15)."
+)]
+pub struct ModerationFile {
+    pub moderated: Vec<ModeratedEntry>,
+}
+
+/// One `[[moderated]]` table.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModeratedEntry {
+    /// The panel criterion, `category.criterion`.
+    pub criterion: Spanned<String>,
+    /// The agreed value, on the criterion's scale; it replaces the aggregate.
+    pub value: Spanned<f64>,
+    /// Why the panel agreed on it.
+    pub rationale: String,
+    pub date: Date,
+    /// The evaluators who agreed.
+    pub panel: Vec<Spanned<String>>,
+}
+
 /// The `[evaluation]` table.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -18,6 +18,18 @@ pub struct WorkspaceFile {
     pub tickets: Option<TicketSettings>,
     #[serde(default)]
     pub questionnaire: Option<QuestionnaireSettings>,
+    #[serde(default)]
+    pub audit: Option<AuditSettings>,
+}
+
+/// `[audit]`: how ledger entries are recorded.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditSettings {
+    /// An unencrypted ed25519 OpenSSH private key that signs every new entry
+    /// (`~/` is the home folder; a relative path is from the workspace).
+    #[serde(default)]
+    pub signing_key: Option<Spanned<String>>,
 }
 
 /// `[questionnaire]`: what the questionnaire's instructions tell bidders.

@@ -32,6 +32,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::audit::ledger::{self, Appended, FileRecord, Record};
+use crate::audit::sign::Signer;
 use crate::load::Findings;
 use crate::model::Date;
 use crate::workspace::Workspace;
@@ -160,8 +161,14 @@ pub struct Run {
     pub result: Value,
 }
 
-/// Append a run's entry to the ledger in an open session.
-pub fn record(session: ledger::Session, clock: &Clock, actor: &str, run: Run) -> Result<Appended, ledger::LedgerError> {
+/// Append a run's entry to the ledger in an open session, signed when a signer is given.
+pub fn record(
+    session: ledger::Session,
+    clock: &Clock,
+    actor: &str,
+    signer: Option<&Signer>,
+    run: Run,
+) -> Result<Appended, ledger::LedgerError> {
     let record = Record {
         time: clock.ledger_time(),
         actor: actor.to_owned(),
@@ -172,7 +179,7 @@ pub fn record(session: ledger::Session, clock: &Clock, actor: &str, run: Run) ->
         outputs: run.outputs,
         result: run.result,
     };
-    session.append(&record)
+    session.append(&record, signer)
 }
 
 /// Documents written to temporary files beside their destinations, synced,

@@ -7,8 +7,8 @@ mod rank;
 use std::collections::BTreeMap;
 
 use crate::model::{
-    AnswerSource, AnswerValue, Criterion, Evidence, EvidenceRule, GivenValue, MissingAnswers, PanelValue, Rubric,
-    Scoring, Submission,
+    AnswerSource, AnswerValue, Criterion, Evidence, EvidenceRule, GivenValue, LeftOut, MissingAnswers, Moderated,
+    PanelValue, Rubric, Scoring, Submission,
 };
 
 pub use normalize::{normalize, passes, price_s};
@@ -42,6 +42,12 @@ pub enum Issue {
     EvidenceMissing,
     GateFailed,
     PanelDisagreement,
+    /// A panel disagreement settled by `moderation.toml`.
+    Moderated,
+    /// An evaluation left out: no declaration of interests dated before it.
+    UndeclaredEvaluator,
+    /// An evaluation left out: the evaluator declared an interest in the vendor.
+    ConflictOfInterest,
     AbnormallyLowPrice,
 }
 
@@ -52,6 +58,9 @@ impl Issue {
             Issue::EvidenceMissing => "evidence-missing",
             Issue::GateFailed => "gate-failed",
             Issue::PanelDisagreement => "panel-disagreement",
+            Issue::Moderated => "moderated",
+            Issue::UndeclaredEvaluator => "undeclared-evaluator",
+            Issue::ConflictOfInterest => "conflict-of-interest",
             Issue::AbnormallyLowPrice => "abnormally-low-price",
         }
     }
@@ -112,6 +121,10 @@ pub struct CriterionResult {
     pub note: Option<String>,
     /// Evaluators' values for panel criteria.
     pub panel: Vec<PanelValue>,
+    /// The aggregate of `panel` and the agreed value that replaced it.
+    pub moderation: Option<(f64, Moderated)>,
+    /// Evaluators whose values were left out, and why.
+    pub left_out: Vec<(String, Issue)>,
     /// How `s` was computed, for `--explain`.
     pub reasoning: String,
 }
@@ -158,6 +171,8 @@ fn score_one(rubric: &Rubric, submission: &Submission, measured: &BTreeMap<Strin
             issues: Vec::new(),
             note: None,
             panel: Vec::new(),
+            moderation: None,
+            left_out: Vec::new(),
             reasoning: String::new(),
         };
         let mut evidence_ok = true;
@@ -179,16 +194,35 @@ fn score_one(rubric: &Rubric, submission: &Submission, measured: &BTreeMap<Strin
                 if let Some(values) = submission.panel.get(&criterion.full_id).filter(|v| !v.is_empty()) {
                     let numbers: Vec<f64> = values.iter().map(|v| v.value).collect();
                     let aggregate = rank::aggregate(&numbers, rubric.aggregate);
-                    result.value = Some(Shown::Number(aggregate));
-                    result.scored = Some(GivenValue::Number(aggregate));
+                    // An agreed value replaces the aggregate and settles the disagreement.
+                    let moderated = submission.moderated.get(&criterion.full_id);
+                    let value = moderated.map_or(aggregate, |m| m.value);
+                    result.value = Some(Shown::Number(value));
+                    result.scored = Some(GivenValue::Number(value));
                     result.panel = values.clone();
+                    result.moderation = moderated.map(|m| (aggregate, m.clone()));
                     let spread = numbers.iter().copied().fold(f64::MIN, f64::max)
                         - numbers.iter().copied().fold(f64::MAX, f64::min);
-                    if rubric.max_spread.is_some_and(|max| spread >= max) {
+                    if moderated.is_some() {
+                        result.issues.push(Issue::Moderated);
+                    } else if rubric.max_spread.is_some_and(|max| spread >= max) {
                         result.issues.push(Issue::PanelDisagreement);
                         if !flags.contains(&Issue::PanelDisagreement) {
                             flags.push(Issue::PanelDisagreement);
                         }
+                    }
+                }
+                for (evaluator, why) in submission.excluded.get(&criterion.full_id).into_iter().flatten() {
+                    let issue = match why {
+                        LeftOut::Undeclared => Issue::UndeclaredEvaluator,
+                        LeftOut::Conflict => Issue::ConflictOfInterest,
+                    };
+                    result.left_out.push((evaluator.clone(), issue));
+                    if !result.issues.contains(&issue) {
+                        result.issues.push(issue);
+                    }
+                    if !flags.contains(&issue) {
+                        flags.push(issue);
                     }
                 }
             }

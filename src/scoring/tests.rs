@@ -36,6 +36,8 @@ fn vendor(id: &str, answers: &[(&str, GivenValue)]) -> Submission {
         folder: format!("vendors/{id}"),
         answers: answers.iter().map(|(k, v)| (k.to_string(), answer(v.clone()))).collect(),
         panel: BTreeMap::new(),
+        moderated: BTreeMap::new(),
+        excluded: BTreeMap::new(),
     }
 }
 
@@ -304,6 +306,51 @@ levels = [{ score = 1, label = "Poor" }, { score = 5, label = "Excellent" }]
     let mean = rubric(&text.replace("\"median\"", "\"mean\""));
     let cards = score(&mean, &[with_panel("m", &[2.0, 4.0, 5.0])], &Measured::new());
     assert!(close(criterion(&cards[0], "c.clarity").s.unwrap(), (11.0 / 3.0 - 1.0) / 4.0));
+}
+
+#[test]
+fn a_moderated_value_replaces_the_aggregate_and_settles_the_disagreement() {
+    let text = r#"
+[rubric]
+id = "panel"
+name = "Panel"
+version = "1.0.0"
+[rubric.panel]
+max_spread = 2
+[[category]]
+id = "c"
+name = "C"
+weight = 1
+[[category.criterion]]
+id = "clarity"
+name = "Clarity"
+weight = 1
+kind = "scale"
+source = "panel"
+levels = [{ score = 1, label = "Poor" }, { score = 5, label = "Excellent" }]
+"#;
+    let r = rubric(text);
+    let mut v = vendor("v", &[]);
+    let panel =
+        [2.0, 4.0, 5.0].iter().map(|value| PanelValue { evaluator: format!("e{value}"), value: *value, note: None });
+    v.panel.insert("c.clarity".into(), panel.collect());
+    let agreed = crate::model::Moderated {
+        value: 3.0,
+        rationale: "Agreed together.".into(),
+        date: crate::model::Date::parse("2026-10-09").unwrap(),
+        panel: vec!["e2".into(), "e4".into(), "e5".into()],
+    };
+    v.moderated.insert("c.clarity".into(), agreed.clone());
+    let cards = score(&r, &[v], &Measured::new());
+    let clarity = criterion(&cards[0], "c.clarity");
+    // The median 4 would give s = 0.75; the agreed 3 gives (3 - 1) / (5 - 1) = 0.5.
+    assert_eq!(clarity.value, Some(Shown::Number(3.0)));
+    assert!(close(clarity.s.unwrap(), 0.5));
+    assert!(close(cards[0].score, 50.0));
+    assert_eq!(clarity.issues, [Issue::Moderated]);
+    assert_eq!(clarity.moderation, Some((4.0, agreed)));
+    assert_eq!(clarity.panel.len(), 3, "the individual values stay for the trace");
+    assert!(cards[0].flags.is_empty(), "no panel disagreement is left: {:?}", cards[0].flags);
 }
 
 #[test]

@@ -117,7 +117,8 @@ impl Table {
                         .iter()
                         .enumerate()
                         .filter_map(|(i, k)| {
-                            let result = find(i, &k.id).filter(|c| c.s.is_some() && c.panel.len() > 1)?;
+                            let result = find(i, &k.id)
+                                .filter(|c| c.s.is_some() && c.panel.len() > 1 && c.moderation.is_none())?;
                             let scoring = &rubric.criterion(&k.id)?.scoring;
                             let s: Option<Vec<f64>> =
                                 result.panel.iter().map(|p| normalize(scoring, &GivenValue::Number(p.value))).collect();

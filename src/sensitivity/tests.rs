@@ -38,6 +38,8 @@ fn vendor(id: &str, answers: &[(&str, GivenValue)]) -> Submission {
         folder: format!("vendors/{id}"),
         answers: answers.iter().map(|(k, v)| (k.to_string(), answer(v))).collect(),
         panel: BTreeMap::new(),
+        moderated: BTreeMap::new(),
+        excluded: BTreeMap::new(),
     }
 }
 

@@ -13,8 +13,8 @@ use super::{CheckedFile, Document};
 use crate::builtin;
 use crate::diag::{Code, Diagnostics, did_you_mean};
 use crate::model::{
-    Answer, AnswerSource, AnswerValue, Criterion, Evidence, EvidenceRule, FileKind, GivenAnswer, GivenValue,
-    PanelValue, Rubric, Scoring, Spanned, WorkspaceFile,
+    Answer, AnswerSource, AnswerValue, Criterion, Declaration, EvaluationHeader, Evidence, EvidenceRule, FileKind,
+    GivenAnswer, GivenValue, LeftOut, Moderated, ModerationFile, PanelValue, Rubric, Scoring, Spanned, WorkspaceFile,
 };
 use crate::source::SourceFile;
 use crate::workspace::{Reference, Workspace, nearest_settings_dir, normalize};
@@ -152,6 +152,17 @@ pub fn check_references(context: &Context, files: &[CheckedFile]) -> (Diagnostic
                 if let Some(rubric) = &rubric {
                     let evaluator = &evaluation.evaluation.evaluator.value;
                     check_scores(&evaluation.scores, rubric, evaluator, path, &mut out, &mut BTreeMap::new());
+                    let vendor = vendor_folder.and_then(|f| folder_vendor.get(f)).cloned().flatten();
+                    if let (true, Some(vendor)) = (rubric.require_declarations, vendor) {
+                        let declaration =
+                            declaration_path(&context.root, evaluator).and_then(|p| declaration_of(&p, files));
+                        if let Some((_, code, message)) =
+                            declaration_problem(declaration.as_ref(), &evaluation.evaluation, &vendor)
+                        {
+                            out.report(code, path, Some(evaluation.evaluation.evaluator.span.clone()), message)
+                                .add_help("see docs/panels.md, \"Declarations of interest\"");
+                        }
+                    }
                 }
             }
             Document::Contract(contract) => {
@@ -183,10 +194,44 @@ pub fn check_references(context: &Context, files: &[CheckedFile]) -> (Diagnostic
                     }
                 }
             }
+            Document::Moderation(moderation) => {
+                if let Some(rubric) = &rubric {
+                    // The evaluators among the files checked (a lone moderation file: not checked).
+                    let evaluators: Vec<String> = mine
+                        .iter()
+                        .filter(|f| f.disk_path.as_deref().and_then(Path::parent) == Some(&folder.join("evaluations")))
+                        .filter_map(|f| match &f.document {
+                            Some(Document::Evaluation(e)) => Some(e.evaluation.evaluator.value.clone()),
+                            _ => None,
+                        })
+                        .collect();
+                    let known = (!evaluators.is_empty()).then_some(evaluators.as_slice());
+                    check_moderation(moderation, rubric, known, path, &mut out, &mut BTreeMap::new());
+                }
+            }
             _ => {}
         }
     }
     (out, extra_sources)
+}
+
+/// The declaration at `path`: among the files checked, else read from disk.
+fn declaration_of(path: &Path, files: &[CheckedFile]) -> Option<Declaration> {
+    if let Some(file) = files.iter().find(|f| f.disk_path.as_deref() == Some(path)) {
+        return match &file.document {
+            Some(Document::Declaration(d)) => Some(d.declaration.clone()),
+            _ => None,
+        };
+    }
+    let text = crate::regular_file::read_text(path, super::MAX_TOML_BYTES).ok()?;
+    match super::parse_document(
+        &SourceFile::new("", text),
+        crate::validate::Expect::ByLocation(FileKind::Declaration),
+        &mut Diagnostics::default(),
+    ) {
+        Some((_, Document::Declaration(d))) => Some(d.declaration),
+        _ => None,
+    }
 }
 
 /// The id in `folder/vendor.toml` on disk: `None` when there is none,
@@ -634,6 +679,136 @@ pub(crate) fn check_evidence(
         evidence.push(Evidence { path: shown, file: Some(joined), digest: None });
     }
     evidence
+}
+
+/// Where an evaluator's declaration of interests lives; `None` for a name
+/// that cannot be a file name there (a path separator, a leading dot).
+pub fn declaration_path(root: &Path, evaluator: &str) -> Option<PathBuf> {
+    let plain = !evaluator.is_empty()
+        && !evaluator.starts_with('.')
+        && !evaluator.contains(['/', '\\', '\0', ':'])
+        && !evaluator.chars().any(char::is_control);
+    plain.then(|| root.join("evaluators").join(format!("{evaluator}.toml")))
+}
+
+/// Why an evaluation of `vendor` does not count under `require_declarations`
+/// (`None`: it counts): a declared interest in the vendor, a declaration
+/// dated after the evaluation (or an undated evaluation), or none at all.
+pub fn declaration_problem(
+    declaration: Option<&Declaration>,
+    evaluation: &EvaluationHeader,
+    vendor: &str,
+) -> Option<(LeftOut, Code, String)> {
+    let evaluator = &evaluation.evaluator.value;
+    let Some(declaration) = declaration else {
+        return Some((
+            LeftOut::Undeclared,
+            Code::UndeclaredEvaluator,
+            format!("`{evaluator}` has no declaration of interests (evaluators/{evaluator}.toml)"),
+        ));
+    };
+    if declaration.interests.iter().any(|i| i.value == vendor) {
+        return Some((
+            LeftOut::Conflict,
+            Code::ConflictOfInterest,
+            format!("`{evaluator}` declared an interest in `{vendor}`: this evaluation does not count"),
+        ));
+    }
+    let declared = declaration.date.value;
+    match evaluation.date {
+        None => Some((
+            LeftOut::Undeclared,
+            Code::LateDeclaration,
+            format!(
+                "the evaluation has no date, so it cannot be shown to follow `{evaluator}`'s declaration of {declared}"
+            ),
+        )),
+        Some(date) if declared > date => Some((
+            LeftOut::Undeclared,
+            Code::LateDeclaration,
+            format!("`{evaluator}` declared on {declared}, after this evaluation of {date}"),
+        )),
+        Some(_) => None,
+    }
+}
+
+/// Check a vendor's `moderation.toml` against the rubric's panel criteria
+/// and, when known, the evaluators who scored the vendor; collect the agreed values.
+pub fn check_moderation(
+    file: &ModerationFile,
+    rubric: &Rubric,
+    evaluators: Option<&[String]>,
+    path: &str,
+    out: &mut Diagnostics,
+    moderated: &mut BTreeMap<String, Moderated>,
+) {
+    let mut seen = std::collections::BTreeSet::new();
+    for entry in &file.moderated {
+        let id = entry.criterion.value.as_str();
+        let span = Some(entry.criterion.span.clone());
+        let Some(criterion) = rubric.criterion(id).filter(|c| c.source == AnswerSource::Panel) else {
+            let panel: Vec<&str> = rubric
+                .criteria()
+                .filter(|(_, k)| k.source == AnswerSource::Panel)
+                .map(|(_, k)| k.full_id.as_str())
+                .collect();
+            let what = if rubric.criterion(id).is_some() { "is not a panel criterion" } else { "is not a criterion" };
+            let diagnostic =
+                out.report(Code::ModerationCriterion, path, span, format!("`{id}` {what} of rubric `{}`", rubric.id));
+            match did_you_mean(id, panel.iter().copied()) {
+                Some(near) => diagnostic.add_help(format!("did you mean `{near}`?")),
+                None => diagnostic.add_help(format!("the panel criteria: {}", panel.join(", "))),
+            };
+            continue;
+        };
+        if !seen.insert(id) {
+            out.report(Code::ModeratedTwice, path, span, format!("`{id}` is moderated more than once"))
+                .add_help("keep the one agreed value; the panel's minutes can record how it was reached");
+            continue;
+        }
+        if let Scoring::Scale { levels } = &criterion.scoring {
+            let (min, max) = (levels[0].score as f64, levels[levels.len() - 1].score as f64);
+            let value = entry.value.value;
+            if !(min..=max).contains(&value) {
+                out.report(
+                    Code::ModeratedOutOfScale,
+                    path,
+                    Some(entry.value.span.clone()),
+                    format!("{value} is outside the scale of `{id}` ({min} to {max})"),
+                );
+                continue;
+            }
+        }
+        let mut panel_ok = true;
+        if let Some(evaluators) = evaluators {
+            for member in &entry.panel {
+                if !evaluators.contains(&member.value) {
+                    panel_ok = false;
+                    let diagnostic = out.report(
+                        Code::ModerationPanel,
+                        path,
+                        Some(member.span.clone()),
+                        format!("`{}` has no evaluation of this vendor", member.value),
+                    );
+                    match did_you_mean(&member.value, evaluators.iter().map(String::as_str)) {
+                        Some(near) => diagnostic.add_help(format!("did you mean `{near}`?")),
+                        None => diagnostic.add_help(format!("the evaluators: {}", evaluators.join(", "))),
+                    };
+                }
+            }
+        }
+        if panel_ok {
+            moderated.insert(
+                id.to_owned(),
+                Moderated {
+                    value: entry.value.value,
+                    rationale: entry.rationale.clone(),
+                    date: entry.date,
+                    panel: entry.panel.iter().map(|m| m.value.clone()).collect(),
+                },
+            );
+        }
+    }
 }
 
 /// Check an evaluator's scores against the rubric's panel criteria and

@@ -22,13 +22,15 @@ use serde::Deserialize;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::{
-    ContractFile, EvaluationFile, FileKind, PolicyFile, Rubric, RubricFile, TieringFile, VendorFile, WorkspaceFile,
-    is_country, is_slug,
+    ContractFile, DeclarationFile, EvaluationFile, FileKind, ModerationFile, PolicyFile, Rubric, RubricFile,
+    TieringFile, VendorFile, WorkspaceFile, is_country, is_slug,
 };
 use crate::source::SourceFile;
 use crate::workspace::Workspace;
 
-pub use crossref::{Context, check_answers, check_references, check_scores};
+pub use crossref::{
+    Context, check_answers, check_moderation, check_references, check_scores, declaration_path, declaration_problem,
+};
 pub use tiering::{TIERING_FILE, check_expression as check_tier_expression};
 
 /// A parsed file of one of the seven kinds.
@@ -38,6 +40,8 @@ pub enum Document {
     Rubric(RubricFile),
     Vendor(VendorFile),
     Evaluation(EvaluationFile),
+    Moderation(ModerationFile),
+    Declaration(DeclarationFile),
     Contract(Box<ContractFile>),
     Policy(PolicyFile),
     Tiering(TieringFile),
@@ -306,8 +310,10 @@ fn kind_by_location(path: &Path) -> Option<FileKind> {
         ("vendorscore.toml", _) => Some(FileKind::Workspace),
         ("vendor.toml", _) => Some(FileKind::Vendor),
         ("contract.toml", _) => Some(FileKind::Contract),
+        ("moderation.toml", _) => Some(FileKind::Moderation),
         (TIERING_FILE, _) | (_, "tiering") => Some(FileKind::Tiering),
         (_, "evaluations") => Some(FileKind::Evaluation),
+        (_, "evaluators") => Some(FileKind::Declaration),
         (_, "rubrics") => Some(FileKind::Rubric),
         (_, "policies") => Some(FileKind::Policy),
         _ => None,
@@ -343,7 +349,10 @@ pub fn check_source(file: &mut CheckedFile, expected: Expect, diagnostics: &mut 
         Document::Vendor(vendor) => check_vendor_header(vendor, &path, diagnostics),
         Document::Workspace(settings) => check_ticket_columns(settings, &path, diagnostics),
         Document::Tiering(tiers) => tiering::check(tiers, &path, diagnostics),
-        Document::Evaluation(_) => {}
+        Document::Declaration(declaration) => {
+            id_matches_name(&declaration.declaration.evaluator, &stem, "file", &path, diagnostics)
+        }
+        Document::Evaluation(_) | Document::Moderation(_) => {}
     }
     debug_assert_eq!(kind_of(&document), kind);
     file.document = Some(document);
@@ -355,6 +364,8 @@ fn kind_of(document: &Document) -> FileKind {
         Document::Rubric(_) => FileKind::Rubric,
         Document::Vendor(_) => FileKind::Vendor,
         Document::Evaluation(_) => FileKind::Evaluation,
+        Document::Moderation(_) => FileKind::Moderation,
+        Document::Declaration(_) => FileKind::Declaration,
         Document::Contract(_) => FileKind::Contract,
         Document::Policy(_) => FileKind::Policy,
         Document::Tiering(_) => FileKind::Tiering,
@@ -386,10 +397,10 @@ pub fn parse_document(
         // The settings file's tables are all optional.
         (None, Expect::ByLocation(FileKind::Workspace)) => FileKind::Workspace,
         (None, Expect::ByLocation(want)) => {
-            let name = want.as_str();
+            let (name, table) = (want.as_str(), want.table());
             diagnostics
-                .report(Code::MissingKey, path, Some(0..0), format!("this {name} file lacks its [{name}] table"))
-                .add_help(format!("start the file with [{name}]; see `vendorscore schema {name}`"));
+                .report(Code::MissingKey, path, Some(0..0), format!("this {name} file lacks its [{table}] table"))
+                .add_help(format!("start the file with [{table}]; see `vendorscore schema {name}`"));
             return None;
         }
         (found, Expect::Exactly(want)) => {
@@ -400,7 +411,7 @@ pub fn parse_document(
             return None;
         }
         (None, Expect::Any) => {
-            let kinds = FileKind::ALL.iter().map(|k| format!("[{}]", k.as_str())).collect::<Vec<_>>().join(", ");
+            let kinds = FileKind::ALL.iter().map(|k| format!("[{}]", k.table())).collect::<Vec<_>>().join(", ");
             diagnostics
                 .report(Code::UnknownFileKind, path, Some(0..0), "not a vendorscore file: no known first table")
                 .add_help(format!("vendorscore files start with one of {kinds}"));
@@ -419,6 +430,8 @@ pub fn parse_document(
         FileKind::Rubric => RubricFile::deserialize(deserializer).map(Document::Rubric),
         FileKind::Vendor => VendorFile::deserialize(deserializer).map(Document::Vendor),
         FileKind::Evaluation => EvaluationFile::deserialize(deserializer).map(Document::Evaluation),
+        FileKind::Moderation => ModerationFile::deserialize(deserializer).map(Document::Moderation),
+        FileKind::Declaration => DeclarationFile::deserialize(deserializer).map(Document::Declaration),
         FileKind::Contract => ContractFile::deserialize(deserializer).map(|c| Document::Contract(Box::new(c))),
         FileKind::Policy => PolicyFile::deserialize(deserializer).map(Document::Policy),
         FileKind::Tiering => TieringFile::deserialize(deserializer).map(Document::Tiering),

@@ -81,6 +81,7 @@ pub fn check(
         missing: head.missing,
         aggregate: head.panel.as_ref().map(|p| p.aggregate).unwrap_or_default(),
         max_spread: max_spread.map(|s| s.value),
+        require_declarations: head.panel.as_ref().is_some_and(|p| p.require_declarations),
         categories: categories.into_iter().collect::<Option<Vec<_>>>()?,
         origin: path.to_owned(),
         sha256: sha256.to_owned(),

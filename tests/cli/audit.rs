@@ -101,6 +101,9 @@ fn an_independent_checker_verifies_the_ledger_from_the_docs() {
         docs.split("```python\n").nth(1).and_then(|s| s.split("```").next()).expect("the docs hold a Python checker");
     let dir = sample();
     let ws = dir.path().join("ws");
+    // A signed entry too: its hash leaves the signature out, as the checker does.
+    vendorscore(&ws).args(["score", "-q", "--signing-key"]).arg(repo().join("tests/cli/keys/alice")).assert().success();
+    assert!(std::fs::read_to_string(ws.join("audit/ledger.jsonl")).unwrap().contains("\"signature\":"));
     vendorscore(&ws).args(["score", "-q"]).assert().success();
     let head = String::from_utf8(vendorscore(&ws).args(["audit", "head"]).output().unwrap().stdout).unwrap();
     let output =

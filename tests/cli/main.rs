@@ -4,11 +4,13 @@
 mod audit;
 mod boundary;
 mod check;
+mod declarations;
 mod diff;
 mod docs;
 mod due;
 mod fixtures;
 mod history;
+mod moderation;
 mod output;
 mod questionnaire;
 mod references;
@@ -17,6 +19,7 @@ mod report;
 mod sandbox;
 mod score;
 mod sensitivity;
+mod signed;
 mod sla;
 mod trend;
 mod validate;
@@ -41,6 +44,7 @@ pub fn vendorscore(dir: &Path) -> assert_cmd::Command {
     cmd.current_dir(dir)
         .env_remove("VENDORSCORE_WORKSPACE")
         .env_remove("VENDORSCORE_ACTOR")
+        .env_remove("VENDORSCORE_SIGNING_KEY")
         .env("SOURCE_DATE_EPOCH", "1795255200")
         .env("NO_COLOR", "1");
     cmd

@@ -59,6 +59,10 @@ pub fn to_json<'a>(rubric: &Rubric, cards: impl Iterator<Item = &'a Scorecard>, 
                         "path": e.path, "sha256": e.digest.as_ref().map(|d| d.sha256.as_str()),
                     })).collect::<Vec<_>>(),
                     "issues": c.issues.iter().map(|i| i.as_str()).collect::<Vec<_>>(),
+                    "moderation": c.moderation.as_ref().map(|(aggregate, m)| json!({
+                        "aggregate": round2(*aggregate), "value": m.value, "date": m.date.to_string(),
+                        "panel": m.panel, "rationale": m.rationale,
+                    })),
                 })).collect::<Vec<_>>(),
                 "flags": card.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
             })
@@ -156,6 +160,9 @@ fn notes_for(card: &Scorecard) -> Option<String> {
     for (issue, label) in [
         (scoring::Issue::EvidenceMissing, "evidence missing"),
         (scoring::Issue::PanelDisagreement, "panel disagrees"),
+        (scoring::Issue::Moderated, "moderated"),
+        (scoring::Issue::UndeclaredEvaluator, "evaluations left out, undeclared evaluator"),
+        (scoring::Issue::ConflictOfInterest, "evaluations left out, conflict of interest"),
         (scoring::Issue::AbnormallyLowPrice, "abnormally low price"),
     ] {
         let ids = with(issue);
@@ -190,6 +197,34 @@ pub fn explain(rubric: &Rubric, cards: &[&Scorecard]) -> String {
                 )
             };
             let _ = writeln!(out, "  {}: answer {answer}", c.id);
+            if !c.left_out.is_empty() {
+                let who: Vec<String> =
+                    c.left_out.iter().map(|(evaluator, why)| format!("{evaluator} ({})", why.as_str())).collect();
+                let _ = writeln!(out, "    left out: {}", who.join(", "));
+            }
+            if !c.panel.is_empty() {
+                let values: Vec<String> = c.panel.iter().map(|p| format!("{} {}", p.evaluator, fmt(p.value))).collect();
+                let how = match rubric.aggregate {
+                    vendorscore::model::Aggregate::Median => "median",
+                    vendorscore::model::Aggregate::Mean => "mean",
+                };
+                let aggregate = match (&c.moderation, &c.scored) {
+                    (Some((aggregate, _)), _) => *aggregate,
+                    (None, Some(vendorscore::model::GivenValue::Number(n))) => *n,
+                    _ => 0.0,
+                };
+                let _ = writeln!(out, "    panel: {}; {how} {}", values.join(", "), fmt(aggregate));
+                if let Some((_, m)) = &c.moderation {
+                    let _ = writeln!(
+                        out,
+                        "    moderated: {} replaces the {how} (agreed {} by {}: {})",
+                        fmt(m.value),
+                        m.date,
+                        m.panel.join(", "),
+                        m.rationale
+                    );
+                }
+            }
             let _ = writeln!(
                 out,
                 "    {}; {weight}; points = {:.4} × {:.4} = {:.4}",

@@ -117,6 +117,9 @@ codes! {
     QuestionnaireLayout = "VS0702", Error, "questionnaire sheet or header is missing or unreadable";
     NoCachedValue = "VS0703", Error, "formula cell has no cached value";
     QuestionEdited = "VS0704", Warning, "question text was edited since the questionnaire was made";
+    // Reports (SPEC section 9).
+    NoGlyph = "VS1101", Error, "no font has a glyph for a character a PDF report prints";
+    RightToLeft = "VS1102", Error, "right-to-left text cannot be set in a PDF report";
 }
 
 impl std::fmt::Display for Code {

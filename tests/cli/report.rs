@@ -1,6 +1,7 @@
 //! `vendorscore report`: PDFs parsed back for their text, PDF/A metadata,
 //! determinism, templates, atomic output and the ledger entry.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use predicates::prelude::*;
@@ -457,4 +458,197 @@ fn templates_included_by_an_override_are_recorded() {
     assert!(inputs.contains(&"templates/scorecard.md.j2") && inputs.contains(&"templates/part.j2"), "{inputs:?}");
     let part = entry["inputs"].as_array().unwrap().iter().find(|i| i["path"] == "templates/part.j2").unwrap();
     assert_eq!(part["bytes"], "Score {{ score }}\n".len());
+}
+
+/// Every fixture under tests/fixtures/report/err, reported with no installed
+/// font (an empty fontconfig configuration): exit 2, and exactly the marked
+/// diagnostics (file, line, code) on stderr.
+#[test]
+fn report_fixtures_refuse_what_no_font_can_set() {
+    let fixtures = crate::repo().join("tests/fixtures/report");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(fixtures.join("err")).unwrap() {
+        let entry = entry.unwrap().path();
+        let output = vendorscore(&entry)
+            .env("FONTCONFIG_FILE", fixtures.join("fonts.conf"))
+            .args(["report", "--out", "never-written", "--dry-run", "-q"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(2), "{}: {stderr}", entry.display());
+        assert!(!entry.join("never-written").exists(), "nothing is written");
+        // `error[VS1101]: …` followed by `┌─ file:line:column`.
+        let mut found = std::collections::BTreeSet::new();
+        let mut code = None;
+        for line in stderr.lines() {
+            if let Some(rest) = line.strip_prefix("error[").or_else(|| line.strip_prefix("warning[")) {
+                code = Some(rest[..6].to_owned());
+            } else if let (Some(at), Some(c)) = (line.split("┌─ ").nth(1), &code) {
+                let mut parts = at.split(':');
+                let file = parts.next().unwrap().to_owned();
+                found.insert((file, parts.next().unwrap().parse::<usize>().unwrap(), c.clone()));
+                code = None;
+            }
+        }
+        assert_eq!(found, crate::fixtures::marked(&entry), "{}: {stderr}", entry.display());
+        assert!(stderr.contains("[report] font") || stderr.contains("--format html"), "{stderr}");
+        checked += 1;
+    }
+    assert!(checked >= 2);
+}
+
+/// The fonts of a PDF page by resource name: (embedded, the CIDs it has widths for).
+fn page_fonts(doc: &lopdf::Document, page: lopdf::ObjectId) -> BTreeMap<Vec<u8>, (bool, BTreeSet<u32>)> {
+    let mut out = BTreeMap::new();
+    for (name, font) in doc.get_page_fonts(page).unwrap() {
+        let descendants = font.get(b"DescendantFonts").unwrap().as_array().unwrap();
+        let cid_font = doc.dereference(&descendants[0]).unwrap().1.as_dict().unwrap();
+        let descriptor = doc.dereference(cid_font.get(b"FontDescriptor").unwrap()).unwrap().1.as_dict().unwrap();
+        let embedded = [&b"FontFile2"[..], b"FontFile3"].iter().any(|k| descriptor.has(k));
+        let widths = doc.dereference(cid_font.get(b"W").unwrap()).unwrap().1.as_array().unwrap();
+        let mut cids = BTreeSet::new();
+        let mut i = 0;
+        while i + 1 < widths.len() {
+            let first = widths[i].as_i64().unwrap() as u32;
+            match &widths[i + 1] {
+                lopdf::Object::Array(list) => {
+                    cids.extend((0..list.len() as u32).map(|k| first + k));
+                    i += 2;
+                }
+                last => {
+                    cids.extend(first..=last.as_i64().unwrap() as u32);
+                    i += 3;
+                }
+            }
+        }
+        out.insert(name, (embedded, cids));
+    }
+    out
+}
+
+/// Every glyph a PDF shows, checked: set in an embedded font that has a
+/// width for its code, and never code 0 (`.notdef`, the empty box). Returns
+/// the base font names used.
+fn assert_no_notdef(path: &Path) -> BTreeSet<String> {
+    let doc = lopdf::Document::load(path).unwrap();
+    let mut used = BTreeSet::new();
+    for (number, page) in doc.get_pages() {
+        let fonts = page_fonts(&doc, page);
+        let content = lopdf::content::Content::decode(&doc.get_page_content(page)).unwrap();
+        let mut current: Option<&(bool, BTreeSet<u32>)> = None;
+        for op in content.operations {
+            match op.operator.as_str() {
+                "Tf" => {
+                    let name = op.operands[0].as_name().unwrap();
+                    current = Some(&fonts[name]);
+                    let font = doc.get_page_fonts(page).unwrap()[name].get(b"BaseFont").unwrap().as_name().unwrap();
+                    used.insert(String::from_utf8_lossy(font).into_owned());
+                }
+                "Tj" | "TJ" => {
+                    let (embedded, cids) = current.expect("text after Tf");
+                    assert!(embedded, "{}: page {number}: a font is not embedded", path.display());
+                    let strings: Vec<&[u8]> = match &op.operands[0] {
+                        lopdf::Object::String(bytes, _) => vec![bytes],
+                        lopdf::Object::Array(items) => items.iter().filter_map(|i| i.as_str().ok()).collect(),
+                        _ => Vec::new(),
+                    };
+                    for code in strings.iter().flat_map(|s| s.chunks(2)) {
+                        let code = u32::from(code[0]) << 8 | u32::from(*code.get(1).unwrap_or(&0));
+                        assert!(
+                            code != 0 && cids.contains(&code),
+                            "{}: page {number}: glyph {code} has no glyph",
+                            path.display()
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    used
+}
+
+fn pdftotext(path: &Path) -> String {
+    let output = std::process::Command::new("pdftotext").arg(path).arg("-").output().unwrap();
+    assert!(output.status.success());
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Apache PDFBox Preflight's verdict, where it is installed (`.ci/run` installs it).
+fn assert_pdfa(path: &Path) {
+    let jars = ["preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging", "javax.activation", "jaxb-api"];
+    let classpath: Vec<String> = jars.iter().map(|j| format!("/usr/share/java/{j}.jar")).collect();
+    if !crate::needs(
+        "PDFBox Preflight",
+        Path::new(&classpath[0]).exists() && crate::has_program("java"),
+        "apt-get install libpdfbox2-java default-jre-headless",
+    ) {
+        return;
+    }
+    let output = std::process::Command::new("java")
+        .args(["-cp", &classpath.join(":"), "org.apache.pdfbox.preflight.Validator_A1b"])
+        .arg(path)
+        .output()
+        .unwrap();
+    let verdict = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+    assert!(verdict.contains("is a valid PDF/A-1b file"), "{verdict}");
+}
+
+/// Whether fontconfig knows a font for a language.
+fn font_for_language(lang: &str) -> bool {
+    std::process::Command::new("fc-list")
+        .arg(format!(":lang={lang}"))
+        .output()
+        .is_ok_and(|o| o.status.success() && !o.stdout.is_empty())
+}
+
+#[test]
+fn names_in_every_script_are_set_in_installed_fonts_and_stay_pdfa() {
+    let cjk = ["ja", "ko", "zh-cn"].iter().all(|l| font_for_language(l));
+    if !crate::needs("Noto CJK fonts", cjk, "apt-get install fonts-noto-cjk")
+        || !crate::needs("poppler's pdftotext", crate::has_program("pdftotext"), "apt-get install poppler-utils")
+    {
+        return;
+    }
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    // (vendor, name, needs an installed font: DejaVu Sans has no CJK)
+    let names = [
+        ("northwind-cx", "北风客户服务有限公司", true),
+        ("mueller-fulfillment", "株式会社ミュラー・フルフィルメント", true),
+        ("aero-support", "에어로 서포트 주식회사", true),
+        ("bayanihan-cx", "Баянихан Контакт · Ελληνική Υποστήριξη", false),
+        ("atlantico-digital", "Zażółć gęślą jaźń · Søndergård Ærø ApS", false),
+    ];
+    for (id, name, _) in names {
+        let path = ws.join(format!("vendors/{id}/vendor.toml"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let old = text.lines().find(|l| l.starts_with("name = ")).unwrap().to_owned();
+        std::fs::write(&path, text.replacen(&old, &format!("name = \"{name}\""), 1)).unwrap();
+    }
+    let output = vendorscore(&ws).args(["report", "--out", "reports", "-q"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    for (id, name, installed) in names {
+        let path = ws.join(format!("reports/{id}.pdf"));
+        let fonts = assert_no_notdef(&path);
+        // Every scorecard names the winner (北风…) in its robustness sentence, so
+        // the others may use the installed font too.
+        assert!(!installed || fonts.iter().any(|f| f.starts_with("VSSYS")), "{id}: {fonts:?}");
+        assert!(pdftotext(&path).contains(name), "{id}: {name} not in the text");
+        assert_pdfa(&path);
+    }
+    let comparison = ws.join("reports/comparison.pdf");
+    assert_no_notdef(&comparison);
+    let text = pdftotext(&comparison);
+    for (_, name, _) in names {
+        // The comparison's name column may shorten a long name, never drop its script.
+        let start: String = name.chars().take(4).collect();
+        assert!(text.contains(&start), "{start} not in the comparison:\n{text}");
+    }
+    assert_pdfa(&comparison);
+    // The installed fonts are recorded: a reader can tell which font set the names.
+    let ledger = std::fs::read_to_string(ws.join("audit/ledger.jsonl")).unwrap();
+    let entry: Value = serde_json::from_str(ledger.lines().last().unwrap()).unwrap();
+    let fonts = entry["result"]["system_fonts"].as_array().unwrap();
+    assert!(fonts.iter().any(|f| f["font"].as_str().unwrap().starts_with("NotoSansCJK")), "{fonts:?}");
 }

@@ -173,7 +173,9 @@ fn xmp_packet(info: &DocumentInfo, data: Option<&str>) -> String {
 }
 
 /// Add `/CIDSet` (one bit per CID present) to the descriptor of every
-/// CIDFontType2 font, reading the CIDs from its `/W` widths.
+/// CID font (TrueType outlines, CIDFontType2, or CID-keyed CFF,
+/// CIDFontType0, whose subset keeps the original CIDs that `/W` is keyed
+/// by), reading the CIDs from its `/W` widths.
 fn add_cidsets(doc: &mut Document) {
     // Descendant fonts are top-level objects or sit inline in a Type0 font's array.
     let mut candidates: Vec<&Dictionary> = Vec::new();
@@ -191,7 +193,7 @@ fn add_cidsets(doc: &mut Document) {
     let fonts: Vec<(ObjectId, Vec<u32>)> = candidates
         .into_iter()
         .filter_map(|dict| {
-            if dict.get(b"Subtype").and_then(Object::as_name).ok()? != b"CIDFontType2" {
+            if !matches!(dict.get(b"Subtype").and_then(Object::as_name).ok()?, b"CIDFontType2" | b"CIDFontType0") {
                 return None;
             }
             let descriptor = dict.get(b"FontDescriptor").and_then(Object::as_reference).ok()?;

@@ -53,11 +53,65 @@ pub struct Prepared {
     pub formats: Vec<Format>,
     /// Per shown vendor id: its earlier `score` runs, oldest first.
     pub history: EarlierRuns,
+    /// Filed reports this run writes over (with `--force`), for the ledger.
+    pub replaced: Vec<Filed>,
     /// Installed fonts the PDFs fall back to: (file name#face, sha256).
     pub system_fonts: Vec<(String, String)>,
     fonts: FontSet,
     templates: Templates,
     workspace: Workspace,
+}
+
+/// A file about to be written over that an earlier ledger entry recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filed {
+    /// Workspace-relative path.
+    pub path: String,
+    /// The latest entry that recorded it.
+    pub seq: u64,
+    pub action: String,
+}
+
+/// The documents about to be written into `out` whose file exists and was
+/// recorded as an output by a ledger entry (the latest such entry each),
+/// unless the file already holds the very bytes about to be written.
+/// `report` refuses to replace these without `--force` (docs/reports.md).
+pub fn filed_reports(
+    workspace: &Workspace,
+    out: &std::path::Path,
+    documents: &[Rendered],
+) -> Result<Vec<Filed>, PipelineError> {
+    let mut wanted: BTreeMap<String, &Rendered> = BTreeMap::new();
+    for document in documents {
+        let path = out.join(&document.name);
+        if path.is_file() {
+            wanted.insert(workspace.display_path(&path), document);
+        }
+    }
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut filed: BTreeMap<String, Filed> = BTreeMap::new();
+    let folder = workspace.display_path(out);
+    super::history::each_line(&workspace.root.join(crate::audit::ledger::LEDGER_PATH), |line| {
+        if !line.windows(folder.len()).any(|w| w == folder.as_bytes()) {
+            return;
+        }
+        let Ok(entry) = serde_json::from_slice::<serde_json::Value>(line) else { return };
+        let (Some(seq), Some(outputs)) = (entry["seq"].as_u64(), entry["outputs"].as_array()) else { return };
+        for output in outputs {
+            let Some(path) = output["path"].as_str() else { continue };
+            if wanted.contains_key(path) {
+                let action = entry["action"].as_str().unwrap_or_default().to_owned();
+                filed.insert(path.to_owned(), Filed { path: path.to_owned(), seq, action });
+            }
+        }
+    })?;
+    // Writing the same bytes again replaces nothing.
+    filed.retain(|path, _| {
+        std::fs::read(workspace.root.join(path)).map_or(true, |bytes| bytes != wanted[path.as_str()].bytes)
+    });
+    Ok(filed.into_values().collect())
 }
 
 /// Load, score, check and measure what the reports show.
@@ -169,6 +223,7 @@ pub fn prepare(
         sla,
         formats: request.formats.clone(),
         history,
+        replaced: Vec::new(),
         system_fonts: Vec::new(),
         fonts,
         templates,
@@ -371,6 +426,9 @@ impl Prepared {
         inputs.dedup();
         let mut result = self.scored.summary(clock);
         result["formats"] = json!(self.formats.iter().map(|f| f.extension()).collect::<Vec<_>>());
+        if !self.replaced.is_empty() {
+            result["replaced"] = self.replaced.iter().map(|f| json!({"path": f.path, "recorded_by": f.seq})).collect();
+        }
         if !self.system_fonts.is_empty() {
             result["system_fonts"] =
                 self.system_fonts.iter().map(|(font, sha256)| json!({"font": font, "sha256": sha256})).collect();

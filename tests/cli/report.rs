@@ -34,25 +34,25 @@ fn pdf_scorecards_show_vendor_score_status_and_footer() {
     let dir = sample();
     let ws = dir.path().join("ws");
     let seq = ledger_len(&ws) + 1;
-    let output = vendorscore(&ws).args(["report", "--out", "reports"]).output().unwrap();
+    let output = vendorscore(&ws).args(["report", "--out", "out"]).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let listed = String::from_utf8(output.stdout).unwrap();
     assert_eq!(listed.lines().count(), 6, "five scorecards and the comparison: {listed}");
-    assert!(listed.contains("reports/comparison.pdf"));
+    assert!(listed.contains("out/comparison.pdf"));
 
-    let text = pdf_text(&ws.join("reports/northwind-cx.pdf"));
+    let text = pdf_text(&ws.join("out/northwind-cx.pdf"));
     let entry = format!("ledger entry {seq}");
     for expected in
         ["Northwind CX Sp. z o.o.", "85.15", "QUALIFIED", "1 of 5", "page 1 of", &entry, "vendorscore 0.1.0"]
     {
         assert!(text.contains(expected), "{expected:?} not in:\n{text}");
     }
-    let disqualified = pdf_text(&ws.join("reports/atlantico-digital.pdf"));
+    let disqualified = pdf_text(&ws.join("out/atlantico-digital.pdf"));
     assert!(disqualified.contains("Atlântico Digital Commerce, Lda.") && disqualified.contains("DISQUALIFIED"));
     assert!(disqualified.contains("Failed knockout gates"));
-    let aero = pdf_text(&ws.join("reports/aero-support.pdf"));
+    let aero = pdf_text(&ws.join("out/aero-support.pdf"));
     assert!(aero.contains("Ærø Support ApS"), "{aero}");
-    let comparison = pdf_text(&ws.join("reports/comparison.pdf"));
+    let comparison = pdf_text(&ws.join("out/comparison.pdf"));
     assert!(comparison.contains("Müller Fulfillment GmbH") && comparison.contains("Below pass mark"));
 }
 
@@ -60,8 +60,8 @@ fn pdf_scorecards_show_vendor_score_status_and_footer() {
 fn pdfs_carry_pdfa_metadata_and_their_data() {
     let dir = sample();
     let ws = dir.path().join("ws");
-    vendorscore(&ws).args(["report", "--out", "reports", "-q"]).assert().success();
-    let path = ws.join("reports/northwind-cx.pdf");
+    vendorscore(&ws).args(["report", "--out", "out", "-q"]).assert().success();
+    let path = ws.join("out/northwind-cx.pdf");
     let doc = lopdf::Document::load(&path).unwrap();
     assert_eq!(doc.version, "1.4");
     let packet = xmp(&path);
@@ -155,23 +155,23 @@ fn the_run_is_recorded_with_every_file_written() {
     let dir = sample();
     let ws = dir.path().join("ws");
     let seq = ledger_len(&ws) as u64 + 1;
-    vendorscore(&ws).args(["report", "--out", "reports", "-q", "--format", "pdf,json"]).assert().success();
+    vendorscore(&ws).args(["report", "--out", "out", "-q", "--format", "pdf,json"]).assert().success();
     let ledger = std::fs::read_to_string(ws.join("audit/ledger.jsonl")).unwrap();
     let entry: Value = serde_json::from_str(ledger.lines().last().unwrap()).unwrap();
     assert_eq!((entry["action"].as_str(), entry["seq"].as_u64()), (Some("report"), Some(seq)));
     let outputs = entry["outputs"].as_array().unwrap();
     assert_eq!(outputs.len(), 12);
-    let pdf = outputs.iter().find(|o| o["path"] == "reports/northwind-cx.pdf").unwrap();
-    let digest = vendorscore::audit::hash::hash_file(&ws.join("reports/northwind-cx.pdf")).unwrap();
+    let pdf = outputs.iter().find(|o| o["path"] == "out/northwind-cx.pdf").unwrap();
+    let digest = vendorscore::audit::hash::hash_file(&ws.join("out/northwind-cx.pdf")).unwrap();
     assert_eq!(pdf["sha256"], digest.sha256.as_str());
     vendorscore(&ws).args(["audit", "verify"]).assert().code(0);
     // A replaced report no longer verifies.
-    std::fs::write(ws.join("reports/northwind-cx.pdf"), b"%PDF-1.4 forged").unwrap();
+    std::fs::write(ws.join("out/northwind-cx.pdf"), b"%PDF-1.4 forged").unwrap();
     vendorscore(&ws)
         .args(["audit", "verify"])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("reports/northwind-cx.pdf: changed"));
+        .stdout(predicate::str::contains("out/northwind-cx.pdf: changed"));
 }
 
 #[test]
@@ -626,10 +626,10 @@ fn names_in_every_script_are_set_in_installed_fonts_and_stay_pdfa() {
         let old = text.lines().find(|l| l.starts_with("name = ")).unwrap().to_owned();
         std::fs::write(&path, text.replacen(&old, &format!("name = \"{name}\""), 1)).unwrap();
     }
-    let output = vendorscore(&ws).args(["report", "--out", "reports", "-q"]).output().unwrap();
+    let output = vendorscore(&ws).args(["report", "--out", "out", "-q"]).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     for (id, name, installed) in names {
-        let path = ws.join(format!("reports/{id}.pdf"));
+        let path = ws.join(format!("out/{id}.pdf"));
         let fonts = assert_no_notdef(&path);
         // Every scorecard names the winner (北风…) in its robustness sentence, so
         // the others may use the installed font too.
@@ -637,7 +637,7 @@ fn names_in_every_script_are_set_in_installed_fonts_and_stay_pdfa() {
         assert!(pdftotext(&path).contains(name), "{id}: {name} not in the text");
         assert_pdfa(&path);
     }
-    let comparison = ws.join("reports/comparison.pdf");
+    let comparison = ws.join("out/comparison.pdf");
     assert_no_notdef(&comparison);
     let text = pdftotext(&comparison);
     for (_, name, _) in names {
@@ -651,4 +651,52 @@ fn names_in_every_script_are_set_in_installed_fonts_and_stay_pdfa() {
     let entry: Value = serde_json::from_str(ledger.lines().last().unwrap()).unwrap();
     let fonts = entry["result"]["system_fonts"].as_array().unwrap();
     assert!(fonts.iter().any(|f| f["font"].as_str().unwrap().starts_with("NotoSansCJK")), "{fonts:?}");
+}
+
+#[test]
+fn a_filed_report_is_replaced_only_with_force_and_the_entry_says_so() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    // The demo's report run recorded reports/; find its entry by reading the ledger.
+    let ledger = std::fs::read_to_string(ws.join("audit/ledger.jsonl")).unwrap();
+    let filed_by = ledger
+        .lines()
+        .rev()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|e| e["outputs"].as_array().unwrap().iter().any(|o| o["path"] == "reports/northwind-cx.pdf"))
+        .unwrap()["seq"]
+        .as_u64()
+        .unwrap();
+    let before = std::fs::read(ws.join("reports/northwind-cx.pdf")).unwrap();
+    let entries = crate::ledger_entries(&ws);
+    for dry_run in [false, true] {
+        let mut command = vendorscore(&ws);
+        command.args(["report", "vendors/northwind-cx", "--out", "reports", "-q"]);
+        if dry_run {
+            command.arg("--dry-run");
+        }
+        let output = command.output().unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        let named = format!("reports/northwind-cx.pdf was recorded by ledger entry {filed_by} (report)");
+        assert!(stderr.contains(&named) && stderr.contains("--force"), "{stderr}");
+        assert_eq!(std::fs::read(ws.join("reports/northwind-cx.pdf")).unwrap(), before, "left as filed");
+        assert_eq!(crate::ledger_entries(&ws), entries, "nothing recorded");
+    }
+    // A folder no entry recorded is written freely, and so are the same bytes again.
+    for _ in 0..2 {
+        vendorscore(&ws)
+            .args(["report", "vendors/northwind-cx", "--out", "drafts", "-q", "--dry-run"])
+            .assert()
+            .success();
+    }
+    vendorscore(&ws).args(["report", "vendors/northwind-cx", "--out", "reports", "-q", "--force"]).assert().success();
+    assert_ne!(std::fs::read(ws.join("reports/northwind-cx.pdf")).unwrap(), before, "replaced");
+    let ledger = std::fs::read_to_string(ws.join("audit/ledger.jsonl")).unwrap();
+    let entry: Value = serde_json::from_str(ledger.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        entry["result"]["replaced"],
+        serde_json::json!([{"path": "reports/northwind-cx.pdf", "recorded_by": filed_by}])
+    );
+    vendorscore(&ws).args(["audit", "verify"]).assert().success();
 }

@@ -553,6 +553,17 @@ pub fn comparison(rubric: &Rubric, cards: &[Scorecard], provenance: &Provenance)
 fn answer_text(criterion: &Criterion, value: Option<&Shown>) -> String {
     let Some(value) = value else { return "—".to_owned() };
     let unit = criterion.unit.as_deref().map_or(String::new(), |u| format!(" {u}"));
+    // A time is shown as the CLI shows it (`1m41s`, `3h20m`), by the same formatter.
+    let seconds = match criterion.unit.as_deref() {
+        Some("seconds") => Some(1.0),
+        Some("minutes") => Some(60.0),
+        Some("hours") => Some(3_600.0),
+        _ => None,
+    };
+    let number = |n: f64| match seconds {
+        Some(factor) if n >= 0.0 => units::duration((n * factor).round() as u64),
+        _ => format!("{}{unit}", fmt(round2(n))),
+    };
     match (&criterion.scoring, value) {
         (Scoring::Scale { levels }, Shown::Given(AnswerValue::Integer(score))) => {
             levels.iter().find(|l| l.score == *score).map_or(score.to_string(), |l| format!("{} ({score})", l.label))
@@ -569,14 +580,14 @@ fn answer_text(criterion: &Criterion, value: Option<&Shown>) -> String {
             .collect::<Vec<_>>()
             .join(", "),
         (_, Shown::Given(AnswerValue::Bool(b))) => if *b { "yes" } else { "no" }.to_owned(),
-        (_, Shown::Given(AnswerValue::Integer(i))) => format!("{i}{unit}"),
-        (_, Shown::Given(AnswerValue::Float(f))) => format!("{}{unit}", fmt(*f)),
+        (_, Shown::Given(AnswerValue::Integer(i))) => number(*i as f64),
+        (_, Shown::Given(AnswerValue::Float(f))) => number(*f),
         (_, Shown::Given(AnswerValue::Text(t))) => t.clone(),
         (_, Shown::Given(AnswerValue::List(items))) => {
             items.iter().map(|i| i.value.as_str()).collect::<Vec<_>>().join(", ")
         }
         (Scoring::Scale { .. }, Shown::Number(n)) => format!("{} (panel)", fmt(round2(*n))),
-        (_, Shown::Number(n)) => format!("{}{unit}", fmt(round2(*n))),
+        (_, Shown::Number(n)) => number(*n),
     }
 }
 

@@ -700,3 +700,106 @@ fn a_filed_report_is_replaced_only_with_force_and_the_entry_says_so() {
     );
     vendorscore(&ws).args(["audit", "verify"]).assert().success();
 }
+
+/// Word boxes per page from poppler's `pdftotext -bbox`: (page, word, x0, y0, x1, y1).
+fn word_boxes(path: &Path) -> Vec<(usize, String, f64, f64, f64, f64)> {
+    let output = std::process::Command::new("pdftotext").arg("-bbox").arg(path).arg("-").output().unwrap();
+    let html = String::from_utf8(output.stdout).unwrap();
+    let mut words = Vec::new();
+    let mut page = 0;
+    for line in html.lines().map(str::trim) {
+        if line.starts_with("<page ") {
+            page += 1;
+        }
+        let Some(rest) = line.strip_prefix("<word ") else { continue };
+        let attr = |name: &str| -> f64 {
+            rest.split(&format!("{name}=\"")).nth(1).unwrap().split('"').next().unwrap().parse().unwrap()
+        };
+        let word = rest.split('>').nth(1).unwrap().split('<').next().unwrap().to_owned();
+        words.push((page, word, attr("xMin"), attr("yMin"), attr("xMax"), attr("yMax")));
+    }
+    words
+}
+
+#[test]
+fn layout_wraps_instead_of_cutting_and_nothing_overlaps() {
+    if !crate::needs("poppler-utils", crate::has_program("pdftotext"), "apt-get install poppler-utils")
+        || !crate::needs("qpdf", crate::has_program("qpdf"), "apt-get install qpdf")
+    {
+        return;
+    }
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    let long = "Northwind Customer Experience Outsourcing and Fulfilment Services International Holding ".repeat(3);
+    let path = ws.join("vendors/northwind-cx/vendor.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let old = text.lines().find(|l| l.starts_with("name = ")).unwrap().to_owned();
+    std::fs::write(&path, text.replacen(&old, &format!("name = \"{}\"", long.trim()), 1)).unwrap();
+    vendorscore(&ws).args(["report", "--out", "out", "-q", "--format", "pdf,md,html,json"]).assert().success();
+    for id in ["northwind-cx", "mueller-fulfillment", "aero-support", "bayanihan-cx", "atlantico-digital"] {
+        let pdf = ws.join(format!("out/{id}.pdf"));
+        // Clean for poppler and qpdf (a long name used to break the cross-reference table).
+        let info = std::process::Command::new("pdfinfo").arg(&pdf).output().unwrap();
+        assert!(info.status.success() && info.stderr.is_empty(), "{id}: {}", String::from_utf8_lossy(&info.stderr));
+        assert!(std::process::Command::new("qpdf").arg("--check").arg(&pdf).output().unwrap().status.success());
+        let text = pdftotext(&pdf);
+        assert!(!text.contains('…'), "{id}: something is cut:\n{text}");
+        assert!(!text.contains("-0.00"), "{id}");
+        for other in ["md", "html"] {
+            let doc = std::fs::read_to_string(ws.join(format!("out/{id}.{other}"))).unwrap();
+            assert!(!doc.contains("-0.00"), "{id}.{other}");
+        }
+        // No two words on a page overlap (the header's facts, table cells).
+        let words = word_boxes(&pdf);
+        for (i, a) in words.iter().enumerate() {
+            for b in &words[i + 1..] {
+                let overlap = a.0 == b.0 && a.2 < b.4 - 0.5 && b.2 < a.4 - 0.5 && a.3 < b.5 - 0.5 && b.3 < a.5 - 0.5;
+                assert!(!overlap, "{id}: page {}: {:?} overlaps {:?}", a.0, a.1, b.1);
+            }
+        }
+        // Every rule, evidence file and criterion id is whole once lines
+        // broken after a hyphen or slash are joined: nothing breaks mid-word.
+        // (-raw: content order, cells whole, and no dehyphenation by poppler.)
+        let raw = std::process::Command::new("pdftotext").arg("-raw").arg(&pdf).arg("-").output().unwrap();
+        let raw = String::from_utf8(raw.stdout).unwrap();
+        let joined = raw.replace("-\n", "-").replace("/\n", "/");
+        let json: Value =
+            serde_json::from_str(&std::fs::read_to_string(ws.join(format!("out/{id}.json"))).unwrap()).unwrap();
+        let mut names: Vec<String> = Vec::new();
+        for f in json["findings"]["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|f| f["status"] != "pass" && f["status"] != "skipped")
+        {
+            names.push(f["name"].as_str().unwrap().to_owned());
+        }
+        for k in json["criteria"].as_array().unwrap() {
+            names.extend(k["evidence"].as_array().unwrap().iter().map(|e| e["file"].as_str().unwrap().to_owned()));
+        }
+        for name in names {
+            assert!(joined.contains(&name), "{id}: {name:?} is broken inside a word:\n{text}");
+        }
+    }
+    // The disqualified vendor's header says "not ranked" in its own column.
+    assert!(pdftotext(&ws.join("out/atlantico-digital.pdf")).contains("not ranked"));
+    // Northwind's SLA table ends in totals: 3000 tickets in scope over the
+    // twelve results, one breach and EUR 2100.00 owed, as `vendorscore sla` prints.
+    let layout = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(ws.join("out/northwind-cx.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
+    let layout = String::from_utf8(layout.stdout).unwrap();
+    let total = layout.lines().find(|l| l.trim_start().starts_with("Total ")).expect("a totals row");
+    let cells: Vec<&str> = total.split_whitespace().collect();
+    assert_eq!(cells, ["Total", "3000", "1", "EUR", "2100.00"], "{total}");
+    // A measured time reads as the CLI writes durations, not "31 seconds".
+    let md = std::fs::read_to_string(ws.join("out/northwind-cx.md")).unwrap();
+    assert!(md.contains("| Median chat first response (pilot, measured) (measured) | 31s |"), "{md}");
+    // `score --explain` has no negative zero either (a set answered with no option).
+    let explain = vendorscore(&ws).args(["score", "--explain"]).output().unwrap();
+    let explain = String::from_utf8(explain.stdout).unwrap();
+    assert!(explain.contains("s = min(0, cap 5) / 5 = 0.0000") && !explain.contains("-0.0"), "{explain}");
+}

@@ -58,6 +58,10 @@ pub fn make_pdfa(doc: &mut Document, info: &DocumentInfo, id: &[u8; 16], data: O
     let hex = Object::String(id.to_vec(), StringFormat::Hexadecimal);
     doc.trailer.set("ID", Object::Array(vec![hex.clone(), hex]));
     doc.prune_objects();
+    // Without gaps in the numbering the cross-reference table is one
+    // subsection; the table lopdf writes around a pruned object made poppler
+    // report "Couldn't find trailer dictionary" for long vendor names.
+    doc.renumber_objects();
 }
 
 fn text(s: &str) -> Object {

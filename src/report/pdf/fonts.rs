@@ -168,31 +168,38 @@ impl FontSet {
         text.chars().map(|c| self.font_for(face, c).char_width(c, size)).sum()
     }
 
-    /// Break `text` into lines no wider than `width` (words longer than a line are cut).
+    /// Break `text` into lines no wider than `width`: at spaces, and within
+    /// a word only after a hyphen or a slash (`email-first-` / `response`).
+    /// Only a run without either that is wider than a whole line (a digest)
+    /// is cut between characters.
     pub fn wrap(&self, face: Face, size: f32, text: &str, width: f32) -> Vec<String> {
+        let fits = |s: &str| self.width(face, size, s) <= width;
         let mut lines = Vec::new();
         for paragraph in text.split('\n') {
             let mut line = String::new();
             for word in paragraph.split_whitespace() {
-                let candidate = if line.is_empty() { word.to_owned() } else { format!("{line} {word}") };
-                if self.width(face, size, &candidate) <= width {
-                    line = candidate;
-                    continue;
-                }
-                if !line.is_empty() {
-                    lines.push(std::mem::take(&mut line));
-                }
-                // A word wider than the line is cut into pieces that fit.
-                let mut piece = String::new();
-                for c in word.chars() {
-                    piece.push(c);
-                    if self.width(face, size, &piece) > width && piece.chars().count() > 1 {
-                        piece.pop();
-                        lines.push(std::mem::take(&mut piece));
-                        piece.push(c);
+                for (i, piece) in word.split_inclusive(['-', '/']).enumerate() {
+                    let joined = match (line.is_empty(), i) {
+                        (true, _) => piece.to_owned(),
+                        (false, 0) => format!("{line} {piece}"),
+                        (false, _) => format!("{line}{piece}"),
+                    };
+                    if fits(&joined) {
+                        line = joined;
+                        continue;
+                    }
+                    if !line.is_empty() {
+                        lines.push(std::mem::take(&mut line));
+                    }
+                    for c in piece.chars() {
+                        line.push(c);
+                        if !fits(&line) && line.chars().count() > 1 {
+                            line.pop();
+                            lines.push(std::mem::take(&mut line));
+                            line.push(c);
+                        }
                     }
                 }
-                line = piece;
             }
             lines.push(line);
         }
@@ -247,6 +254,15 @@ mod tests {
         assert!(lines.len() > 3);
         assert!(lines.iter().all(|l| fonts.width(Face::Regular, 9.0, l) <= 80.0), "{lines:?}");
         assert_eq!(lines.join(" ").replace(' ', ""), text.replace(' ', ""));
+        // Rule ids break after their hyphens, never inside a part.
+        let id = "email-first-response-attainment";
+        let lines = fonts.wrap(Face::Regular, 7.5, id, 60.0);
+        assert_eq!(lines.concat(), id);
+        assert!(lines.len() > 1 && lines[..lines.len() - 1].iter().all(|l| l.ends_with('-')), "{lines:?}");
+        assert_eq!(
+            fonts.wrap(Face::Regular, 7.5, "evidence/soc2/report-2026.pdf", 50.0).concat(),
+            "evidence/soc2/report-2026.pdf"
+        );
         let cut = fonts.ellipsize(Face::Regular, 9.0, text, 60.0);
         assert!(cut.ends_with('…') && fonts.width(Face::Regular, 9.0, &cut) <= 60.0, "{cut}");
         assert_eq!(fonts.ellipsize(Face::Regular, 9.0, "short", 60.0), "short");

@@ -379,6 +379,7 @@ impl Prepared {
                 view.history =
                     crate::report::history::history(earlier, card.score, &provenance.as_of, view.sla.as_ref());
                 view.robustness = robustness.as_ref().map(|r| r.sentence.clone());
+                view.glance = Some(view::GlanceView::of(view.findings.as_ref(), view.sla.as_ref()));
                 view
             })
             .collect();

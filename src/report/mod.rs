@@ -175,6 +175,7 @@ mod tests {
             sla: None,
             history: None,
             robustness: None,
+            glance: None,
         }
     }
 

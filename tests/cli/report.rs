@@ -803,3 +803,57 @@ fn layout_wraps_instead_of_cutting_and_nothing_overlaps() {
     let explain = String::from_utf8(explain.stdout).unwrap();
     assert!(explain.contains("s = min(0, cap 5) / 5 = 0.0000") && !explain.contains("-0.0"), "{explain}");
 }
+
+/// Page 1 of a PDF as text (poppler).
+fn first_page(path: &Path) -> String {
+    let output = std::process::Command::new("pdftotext").args(["-l", "1"]).arg(path).arg("-").output().unwrap();
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn page_one_tells_compliance_and_sla_at_a_glance_in_every_format() {
+    if !crate::needs("poppler-utils", crate::has_program("pdftotext"), "apt-get install poppler-utils") {
+        return;
+    }
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    vendorscore(&ws).args(["report", "--out", "out", "-q", "--dry-run", "--format", "pdf,md,html"]).assert().success();
+    // Expected values as `vendorscore check` and `vendorscore sla` print them for the demo
+    // (northwind: 43 pass, 1 fail, 1 missing, the missing one high; one breach,
+    // chat-first-response in 2026-09 at 70.39% against 80%, EUR 2100.00 owed).
+    let northwind = [
+        "1 high and 1 medium rules fail or are not stated (45 checked)",
+        "1 breach in 12 clause results; credits owed EUR 2100.00; worst: chat-first-response in 2026-09, 70.39% against 80%",
+    ];
+    // Bayanihan: 2 critical and 9 high failures in `check`; a contract but no tickets.csv.
+    let bayanihan =
+        ["2 critical, 9 high, 9 medium and 2 low rules fail or are not stated (44 checked)", "No ticket data"];
+    // Atlântico has no contract: absence is said, not left out.
+    let atlantico = ["No contract on file", "No contract on file, so no SLA to measure"];
+    for (id, lines) in [("northwind-cx", northwind), ("bayanihan-cx", bayanihan), ("atlantico-digital", atlantico)] {
+        let md = std::fs::read_to_string(ws.join(format!("out/{id}.md"))).unwrap();
+        let html = std::fs::read_to_string(ws.join(format!("out/{id}.html"))).unwrap();
+        let page = first_page(&ws.join(format!("out/{id}.pdf"))).split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(page.contains("At a glance") && html.contains("<section aria-labelledby=\"glance\">"), "{id}");
+        for line in lines {
+            assert!(md.contains(&format!(":** {line}")), "{id}: {line} not in the Markdown:\n{md}");
+            assert!(html.contains(line), "{id}: {line} not in the HTML");
+            assert!(page.contains(line), "{id}: {line} not on page 1:\n{page}");
+        }
+    }
+    // The critical failures are named on page 1 with the contract value they read.
+    let page = first_page(&ws.join("out/bayanihan-cx.pdf")).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        page.contains(
+            "the contract states data_protection.personal_data = true; data_protection.transfer_mechanism = none"
+        ),
+        "{page}"
+    );
+    // The findings table lists them by severity: every critical before any high, high before medium.
+    let text = pdftotext(&ws.join("out/bayanihan-cx.pdf"));
+    let table = text.split("Contract compliance\n").last().unwrap();
+    let positions = |word: &str| table.match_indices(&format!("\n{word}\n")).map(|(i, _)| i).collect::<Vec<_>>();
+    let (critical, high, medium) = (positions("critical"), positions("high"), positions("medium"));
+    assert!(!critical.is_empty() && !high.is_empty() && !medium.is_empty(), "{table}");
+    assert!(critical.iter().max() < high.iter().min() && high.iter().max() < medium.iter().min(), "{table}");
+}

@@ -30,6 +30,7 @@ pub fn draw(c: &mut Canvas, v: &ScorecardView) {
     header(c, v);
     score_panel(c, v);
     gates(c, v);
+    glance(c, v);
     categories(c, v);
     losses(c, v);
     criteria_table(c, v);
@@ -135,6 +136,31 @@ fn gates(c: &mut Canvas, v: &ScorecardView) {
         c.text(X + 10.0, y, BODY, &line);
     }
     c.y += height + 12.0;
+}
+
+/// Compliance and SLA in a few lines, on page 1: counts by severity with the
+/// critical and high failures named (and the contract values they read),
+/// breaches, credits owed and the worst clause; absence said in words.
+fn glance(c: &mut Canvas, v: &ScorecardView) {
+    let Some(g) = &v.glance else { return };
+    section(c, "At a glance", 40.0);
+    let label = Style::new(Face::Bold, 9.0, Colour::TEXT);
+    c.paragraph(X, CONTENT_WIDTH, label, "Contract compliance");
+    c.paragraph(X + 10.0, CONTENT_WIDTH - 10.0, BODY, &g.compliance_text);
+    for f in &g.serious {
+        let mut text = format!("{}: {} ({})", f.severity, f.title, f.name);
+        if !f.values_text.is_empty() {
+            text.push_str(&format!("; the contract states {}", f.values_text));
+        }
+        if !f.missing.is_empty() {
+            text.push_str(&format!("; not stated: {}", f.missing.join(", ")));
+        }
+        c.paragraph(X + 18.0, CONTENT_WIDTH - 18.0, Style::new(Face::Regular, 8.5, severity_colour(f.severity)), &text);
+    }
+    c.y += 4.0;
+    c.paragraph(X, CONTENT_WIDTH, label, "Service levels");
+    c.paragraph(X + 10.0, CONTENT_WIDTH - 10.0, BODY, &g.sla_text);
+    c.y += 4.0;
 }
 
 fn section(c: &mut Canvas, title: &str, room: f32) {
@@ -344,7 +370,9 @@ fn findings_table(c: &mut Canvas, findings: &FindingsView) {
     let text = format!("{} pass, {} fail, {} missing, {} skipped", s.pass, s.fail, s.missing, s.skipped);
     c.paragraph(X, CONTENT_WIDTH, MUTED, &text);
     c.y += 4.0;
-    let problems: Vec<&FindingView> = findings.findings.iter().filter(|f| f.is_failure()).collect();
+    let mut problems: Vec<&FindingView> = findings.findings.iter().filter(|f| f.is_failure()).collect();
+    // The most severe first (the JSON keeps `check`'s order).
+    problems.sort_by_key(|f| crate::report::view::SEVERITIES.iter().position(|s| *s == f.severity));
     if problems.is_empty() {
         c.paragraph(X, CONTENT_WIDTH, BODY, "Every applicable rule passes.");
         return;

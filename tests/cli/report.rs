@@ -74,6 +74,10 @@ fn pdfs_carry_pdfa_metadata_and_their_data() {
     let data = data.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
     let json: Value = serde_json::from_str(&data).unwrap();
     assert_eq!((json["vendor"]["id"].as_str(), json["score"].as_f64()), (Some("northwind-cx"), Some(85.15)));
+    let catalog = doc.catalog().unwrap();
+    assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"en");
+    let preferences = catalog.get(b"ViewerPreferences").unwrap().as_dict().unwrap();
+    assert!(preferences.get(b"DisplayDocTitle").unwrap().as_bool().unwrap());
     let info = doc.trailer.get(b"Info").unwrap().as_reference().unwrap();
     let info = doc.get_dictionary(info).unwrap();
     assert!(info.get(b"GTS_PDFXVersion").is_err(), "clean /Info");

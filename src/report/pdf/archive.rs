@@ -52,6 +52,13 @@ pub fn make_pdfa(doc: &mut Document, info: &DocumentInfo, id: &[u8; 16], data: O
         catalog.set("Metadata", Object::Reference(xmp_id));
         catalog.set("OutputIntents", Object::Array(vec![Object::Dictionary(intent)]));
         catalog.set("PageMode", Object::Name(b"UseNone".to_vec()));
+        // The language of the text (the reports are written in English), and
+        // viewers show the title, not the file name, in their window.
+        catalog.set("Lang", text("en"));
+        catalog.set(
+            "ViewerPreferences",
+            Object::Dictionary(Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))])),
+        );
         catalog.remove(b"PageLayout");
     }
     doc.trailer.set("Info", Object::Reference(info_id));

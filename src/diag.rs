@@ -137,6 +137,9 @@ codes! {
     UndeclaredEvaluator = "VS1005", Error, "evaluator has no declaration of interests";
     LateDeclaration = "VS1006", Error, "declaration of interests is dated after the evaluation, or the evaluation has no date";
     ConflictOfInterest = "VS1007", Error, "evaluator declared an interest in the vendor evaluated";
+    // Reports (SPEC section 9).
+    NoGlyph = "VS1101", Error, "no font has a glyph for a character a PDF report prints";
+    RightToLeft = "VS1102", Error, "right-to-left text cannot be set in a PDF report";
 }
 
 impl std::fmt::Display for Code {

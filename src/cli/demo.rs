@@ -156,6 +156,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
         score: ScoreRequest { rubric: None, selection: all },
         policies: Vec::new(),
         formats: vec![Format::Pdf],
+        font_lookup: Some(super::report::fontconfig),
     };
     let prepared = match pipeline::report::prepare(&env.workspace, &clock, &request) {
         Ok(decided) => decided,

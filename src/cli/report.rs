@@ -9,7 +9,8 @@ use clap::Args;
 
 use super::record::{open_session, record_in};
 use super::{CohortArgs, Env, GlobalOptions, Outcome, show};
-use vendorscore::pipeline::report::{ReportRequest, prepare};
+use vendorscore::pipeline::PipelineError;
+use vendorscore::pipeline::report::{ReportRequest, filed_reports, prepare};
 use vendorscore::pipeline::score::ScoreRequest;
 use vendorscore::pipeline::stage_outputs;
 use vendorscore::report::Format;
@@ -17,7 +18,9 @@ use vendorscore::report::Format;
 #[derive(Debug, Args)]
 #[command(after_help = "Formats (--format, several separated by commas): pdf (default), html, md, json.\n\
 Templates: a workspace's templates/ overrides the built-in scorecard.md.j2, scorecard.html.j2,\n\
-comparison.md.j2 and comparison.html.j2 by name.")]
+comparison.md.j2 and comparison.html.j2 by name.\n\
+A report an earlier ledger entry recorded is never replaced without --force (the run stops,\n\
+exit 2, naming the entry); writing the very same bytes again needs no --force.")]
 pub struct ReportArgs {
     /// Vendor folders to report on [default: every vendor of the cohort]. Scores and ranks
     /// come from the cohort whichever are named
@@ -25,6 +28,9 @@ pub struct ReportArgs {
     /// Folder to write the reports to
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Write over reports that an earlier ledger entry recorded (without it the run refuses)
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub cohort: CohortArgs,
 }
@@ -48,16 +54,42 @@ pub fn run(global: &GlobalOptions, env: &Env, args: ReportArgs) -> anyhow::Resul
         score: ScoreRequest { rubric: global.rubric.clone(), selection: args.cohort.selection(env, &args.vendors) },
         policies: global.policies.clone(),
         formats: formats(global)?,
+        font_lookup: Some(fontconfig),
     };
     let clock = env.clock()?;
-    let decided = match prepare(&env.workspace, &clock, &request) {
+    let mut decided = match prepare(&env.workspace, &clock, &request) {
         Ok(decided) => decided,
         Err(error) => return show::failure(error, env, global),
     };
     show::warnings(&decided, env, global);
     let session = open_session(global, env)?;
     let documents = decided.value.render(&clock, session.as_ref().map(|s| s.next_seq()))?;
-    let staged = stage_outputs(&env.workspace, &env.absolute(&args.out), &documents)?;
+    let out = env.absolute(&args.out);
+    let filed = match filed_reports(&env.workspace, &out, &documents) {
+        Ok(filed) => filed,
+        Err(error) => return show::failure(error, env, global),
+    };
+    if let (false, Some(first)) = (args.force, filed.first()) {
+        let more = match filed.len() {
+            1 => String::new(),
+            n => format!(" (and {} more filed reports)", n - 1),
+        };
+        let error = PipelineError::Unusable {
+            message: format!(
+                "{} was recorded by ledger entry {} ({}){more}; it is not replaced without --force",
+                first.path, first.seq, first.action
+            ),
+            help: Some(
+                "write into another folder with --out, or pass --force to replace it \
+                     (the new ledger entry lists what it replaced)"
+                    .to_owned(),
+            ),
+            notes: filed.iter().skip(1).map(|f| format!("{}: ledger entry {}", f.path, f.seq)).collect(),
+        };
+        return show::failure(error, env, global);
+    }
+    decided.value.replaced = filed;
+    let staged = stage_outputs(&env.workspace, &out, &documents)?;
     if let Some(session) = session {
         record_in(global, env, session, decided.value.run(&clock, decided.inputs.clone(), staged.outputs.clone()))?;
     }
@@ -66,4 +98,25 @@ pub fn run(global: &GlobalOptions, env: &Env, args: ReportArgs) -> anyhow::Resul
         outln!("{}", output.path);
     }
     Ok(Outcome::Clean)
+}
+
+/// Installed fonts that may have `chars`, best first, as fontconfig ranks
+/// them for a sans-serif face with those characters (`fc-match -s`, which
+/// honours the user's fontconfig settings). None when fontconfig is absent.
+pub fn fontconfig(chars: &[char]) -> Vec<(PathBuf, usize)> {
+    let charset: Vec<String> = chars.iter().map(|&c| format!("{:x}", u32::from(c))).collect();
+    let pattern = format!("sans-serif:charset={}", charset.join(" "));
+    let Ok(output) =
+        std::process::Command::new("fc-match").args(["-s", "--format", "%{file}\t%{index}\n", &pattern]).output()
+    else {
+        return Vec::new();
+    };
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| {
+            let (file, index) = line.split_once('\t')?;
+            Some((PathBuf::from(file), index.parse().ok()?))
+        })
+        .take(8)
+        .collect()
 }

@@ -137,6 +137,19 @@ impl Loader {
         self.findings.sources.entry(source.path.clone()).or_insert(source);
     }
 
+    /// The first place a file read so far holds `c` (files in path order):
+    /// its path and byte range, with its text kept for the diagnostic.
+    pub fn locate(&mut self, c: char) -> Option<(String, Range<usize>)> {
+        let (source, at) = self
+            .cache
+            .values()
+            .find_map(|cached| cached.file.source.text.find(c).map(|at| (&cached.file.source, at)))?;
+        let (source, span) = (source.clone(), at..at + c.len_utf8());
+        let path = source.path.clone();
+        self.keep_source(source);
+        Some((path, span))
+    }
+
     /// Read and check the files not read yet, on all cores.
     fn read_all(&mut self, paths: &[PathBuf]) {
         let wanted: Vec<&PathBuf> = paths.iter().filter(|p| !self.cache.contains_key(*p)).collect();

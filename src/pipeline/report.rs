@@ -15,6 +15,7 @@ use super::score::{ScoreRequest, Scored, score_in};
 use super::{Clock, Decided, PipelineError, Run, TOOL};
 use crate::audit::ledger::FileRecord;
 use crate::compliance::{Subject, VendorFindings};
+use crate::diag::{Code, Diagnostic};
 use crate::load::Loader;
 use crate::report::pdf::fonts::{self, FontSet};
 use crate::report::templates::{TemplateError, Templates};
@@ -30,7 +31,14 @@ pub struct ReportRequest {
     /// `--policy` (repeatable); default: the workspace's, else every built-in policy.
     pub policies: Vec<String>,
     pub formats: Vec<Format>,
+    /// Finds installed fonts for characters no configured font has (the CLI
+    /// asks fontconfig); `None`: only DejaVu and `[report] font` are used.
+    pub font_lookup: Option<FontLookup>,
 }
+
+/// Installed fonts that may have all or some of `chars`, best first: (file,
+/// face index in it). Each is parsed and checked before it is used.
+pub type FontLookup = fn(&[char]) -> Vec<(std::path::PathBuf, usize)>;
 
 /// Per vendor id: earlier `score` runs as (ledger seq, date, score), oldest first.
 pub type EarlierRuns = BTreeMap<String, Vec<(u64, String, f64)>>;
@@ -45,9 +53,65 @@ pub struct Prepared {
     pub formats: Vec<Format>,
     /// Per shown vendor id: its earlier `score` runs, oldest first.
     pub history: EarlierRuns,
+    /// Filed reports this run writes over (with `--force`), for the ledger.
+    pub replaced: Vec<Filed>,
+    /// Installed fonts the PDFs fall back to: (file name#face, sha256).
+    pub system_fonts: Vec<(String, String)>,
     fonts: FontSet,
     templates: Templates,
     workspace: Workspace,
+}
+
+/// A file about to be written over that an earlier ledger entry recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filed {
+    /// Workspace-relative path.
+    pub path: String,
+    /// The latest entry that recorded it.
+    pub seq: u64,
+    pub action: String,
+}
+
+/// The documents about to be written into `out` whose file exists and was
+/// recorded as an output by a ledger entry (the latest such entry each),
+/// unless the file already holds the very bytes about to be written.
+/// `report` refuses to replace these without `--force` (docs/reports.md).
+pub fn filed_reports(
+    workspace: &Workspace,
+    out: &std::path::Path,
+    documents: &[Rendered],
+) -> Result<Vec<Filed>, PipelineError> {
+    let mut wanted: BTreeMap<String, &Rendered> = BTreeMap::new();
+    for document in documents {
+        let path = out.join(&document.name);
+        if path.is_file() {
+            wanted.insert(workspace.display_path(&path), document);
+        }
+    }
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut filed: BTreeMap<String, Filed> = BTreeMap::new();
+    let folder = workspace.display_path(out);
+    super::history::each_line(&workspace.root.join(crate::audit::ledger::LEDGER_PATH), |line| {
+        if !line.windows(folder.len()).any(|w| w == folder.as_bytes()) {
+            return;
+        }
+        let Ok(entry) = serde_json::from_slice::<serde_json::Value>(line) else { return };
+        let (Some(seq), Some(outputs)) = (entry["seq"].as_u64(), entry["outputs"].as_array()) else { return };
+        for output in outputs {
+            let Some(path) = output["path"].as_str() else { continue };
+            if wanted.contains_key(path) {
+                let action = entry["action"].as_str().unwrap_or_default().to_owned();
+                filed.insert(path.to_owned(), Filed { path: path.to_owned(), seq, action });
+            }
+        }
+    })?;
+    // Writing the same bytes again replaces nothing.
+    filed.retain(|path, _| {
+        std::fs::read(workspace.root.join(path)).map_or(true, |bytes| bytes != wanted[path.as_str()].bytes)
+    });
+    Ok(filed.into_values().collect())
 }
 
 /// Load, score, check and measure what the reports show.
@@ -143,27 +207,75 @@ pub fn prepare(
                 .inside(std::path::Path::new(&font.value))
                 .ok_or_else(|| unusable("outside the workspace; it is not read".to_owned()))?;
             let bytes = read_font(&path).map_err(|e| unusable(e.to_string()))?;
-            let metrics = fonts::fallback(&bytes).ok_or_else(|| {
+            let metrics = fonts::fallback(&bytes, 0, "VSFALL").ok_or_else(|| {
                 PipelineError::unusable(format!("[report] font {}: not a TrueType or OpenType font", font.value))
             })?;
             loader.record_bytes(&workspace.display_path(&path), &bytes);
-            FontSet { fallback: Some(metrics) }
+            FontSet { fallbacks: vec![metrics] }
         }
-        None => FontSet { fallback: None },
+        None => FontSet::default(),
     };
     let templates = Templates::new(Some(&workspace.root.join("templates")));
     let history = earlier_runs(workspace, &scored)?;
-    let prepared = Prepared {
+    let mut prepared = Prepared {
         scored,
         findings,
         sla,
         formats: request.formats.clone(),
         history,
+        replaced: Vec::new(),
+        system_fonts: Vec::new(),
         fonts,
         templates,
         workspace: workspace.clone(),
     };
+    if prepared.formats.contains(&Format::Pdf) {
+        prepared.cover_glyphs(clock, &mut loader, request.font_lookup)?;
+    }
     Ok(Decided { value: prepared, inputs: loader.inputs(), findings: loader.findings(), notes })
+}
+
+/// A VS1101/VS1102 error per file that holds one of `chars` (at its first
+/// occurrence), or a plain error when they come from no file read.
+fn glyph_error(loader: &mut Loader, code: Code, chars: &[char], what: &str, help: &str) -> PipelineError {
+    let named = |chars: &[char]| {
+        let mut names: Vec<String> = chars.iter().take(8).map(|c| format!("\"{c}\" (U+{:04X})", *c as u32)).collect();
+        if chars.len() > 8 {
+            names.push(format!("{} more", chars.len() - 8));
+        }
+        names
+    };
+    let mut by_file: BTreeMap<String, (std::ops::Range<usize>, Vec<char>)> = BTreeMap::new();
+    let mut nowhere = Vec::new();
+    for &c in chars {
+        match loader.locate(c) {
+            Some((file, span)) => {
+                // The span runs from the first to the last of them in the file.
+                let entry = by_file.entry(file).or_insert((span.clone(), Vec::new()));
+                entry.0 = entry.0.start.min(span.start)..entry.0.end.max(span.end);
+                entry.1.push(c);
+            }
+            None => nowhere.push(c),
+        }
+    }
+    if by_file.is_empty() {
+        return PipelineError::Unusable {
+            message: format!("{what}: {}", named(&nowhere).join(", ")),
+            help: Some(help.to_owned()),
+            notes: Vec::new(),
+        };
+    }
+    let mut findings = loader.findings();
+    for (file, (span, chars)) in by_file {
+        let mut message = format!("{what}: {}", named(&chars).join(", "));
+        if !nowhere.is_empty() {
+            message.push_str(&format!("; also {}", named(&nowhere).join(", ")));
+            nowhere.clear();
+        }
+        findings.diagnostics.push(Diagnostic::new(code, file, Some(span), message).with_help(help));
+    }
+    findings.diagnostics.sort();
+    PipelineError::Invalid { findings, doing: "reporting" }
 }
 
 /// The largest font file read (Noto Sans CJK is about 20 MiB).
@@ -180,32 +292,85 @@ fn read_font(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
 }
 
 impl Prepared {
-    /// Render every shown vendor's scorecard (on all cores) and, for two or
-    /// more, the comparison, in every format; `ledger_seq` is the entry that
-    /// will record them (`None`: a dry run).
-    pub fn render(&self, clock: &Clock, ledger_seq: Option<u64>) -> Result<Vec<Rendered>, TemplateError> {
+    /// Make sure every character the PDFs print has a glyph: fall back to
+    /// installed fonts for what DejaVu and `[report] font` lack; refuse
+    /// (VS1101, at the first file that holds the character) what no font
+    /// has, and right-to-left text (VS1102), which the layout cannot set.
+    fn cover_glyphs(
+        &mut self,
+        clock: &Clock,
+        loader: &mut Loader,
+        lookup: Option<FontLookup>,
+    ) -> Result<(), PipelineError> {
+        let (cards, comparison) = self.views(&self.provenance(clock, None));
+        let mut text = String::new();
+        for card in &cards {
+            text.push_str(&serde_json::to_string(card).unwrap_or_default());
+        }
+        if let Some(comparison) = &comparison {
+            text.push_str(&serde_json::to_string(comparison).unwrap_or_default());
+        }
+        let mut rtl: Vec<char> = text.chars().filter(|&c| fonts::right_to_left(c)).collect();
+        rtl.sort_unstable();
+        rtl.dedup();
+        if !rtl.is_empty() {
+            return Err(glyph_error(
+                loader,
+                Code::RightToLeft,
+                &rtl,
+                "right-to-left script, which the PDF layout (left to right, without reordering or shaping) cannot set",
+                "write the name in a left-to-right script for the PDF, or use --format html or md, which browsers lay out",
+            ));
+        }
+        let mut missing = self.fonts.missing(&text);
+        let mut tried = std::collections::BTreeSet::new();
+        while let (false, Some(lookup)) = (missing.is_empty(), lookup) {
+            let found = lookup(&missing).into_iter().filter(|c| tried.insert(c.clone())).find_map(|(path, index)| {
+                let bytes = read_font(&path).ok()?;
+                let id = format!("VSSYS{}", char::from(b'A' + (self.fonts.fallbacks.len() % 26) as u8));
+                let metrics = fonts::fallback(&bytes, index, &id)?;
+                missing.iter().any(|&c| metrics.has(c)).then_some((path, index, bytes, metrics))
+            });
+            let Some((path, index, bytes, metrics)) = found else { break };
+            let name = path.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned());
+            self.system_fonts.push((format!("{name}#{index}"), crate::audit::hash::sha256_hex(&bytes)));
+            self.fonts.fallbacks.push(metrics);
+            missing = self.fonts.missing(&text);
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(glyph_error(
+            loader,
+            Code::NoGlyph,
+            &missing,
+            "no font has a glyph for these characters",
+            "name a font that has them with `[report] font` in vendorscore.toml, or install one fontconfig \
+             finds (e.g. apt-get install fonts-noto-cjk); a PDF never shows a character as an empty box",
+        ))
+    }
+
+    fn provenance(&self, clock: &Clock, ledger_seq: Option<u64>) -> Provenance {
         let settings = &self.scored.settings;
-        let provenance = Provenance {
+        Provenance {
             tool: TOOL.to_owned(),
             organisation: settings.workspace.organisation.clone(),
             workspace: settings.workspace.name.clone(),
             as_of: clock.as_of.to_string(),
             rubric: RubricRef::of(&self.scored.rubric),
             ledger_seq,
-        };
-        let renderer = Renderer {
-            fonts: self.fonts.clone(),
-            templates: &self.templates,
-            created: clock.document_time(),
-            author: provenance.organisation.clone().unwrap_or_else(|| TOOL.to_owned()),
-        };
+        }
+    }
+
+    /// The shown vendors' scorecards and, for two or more, the comparison.
+    fn views(&self, provenance: &Provenance) -> (Vec<view::ScorecardView>, Option<view::ComparisonView>) {
         let ranked = self.scored.cards.len();
         let robustness = super::sensitivity::robustness_view(&self.scored);
         let views: Vec<_> = self
             .scored
             .shown()
             .map(|card| {
-                let mut view = view::scorecard(&self.scored.rubric, card, ranked, &provenance);
+                let mut view = view::scorecard(&self.scored.rubric, card, ranked, provenance);
                 view.findings = self.findings.get(&card.vendor).map(FindingsView::of);
                 view.sla = self.sla.get(&card.vendor).map(|(report, terms, contract, tickets)| {
                     SlaView::new(report, contract, tickets, terms.currency.as_deref()).in_zone(&terms.timezone)
@@ -214,14 +379,33 @@ impl Prepared {
                 view.history =
                     crate::report::history::history(earlier, card.score, &provenance.as_of, view.sla.as_ref());
                 view.robustness = robustness.as_ref().map(|r| r.sentence.clone());
+                view.glance = Some(view::GlanceView::of(view.findings.as_ref(), view.sla.as_ref()));
                 view
             })
             .collect();
-        let mut documents = render_in_parallel(&renderer, &views, &self.formats)?;
-        if views.len() >= 2 {
+        let comparison = (views.len() >= 2).then(|| {
             let shown: Vec<_> = self.scored.shown().cloned().collect();
-            let mut view = view::comparison(&self.scored.rubric, &shown, &provenance);
-            view.robustness = robustness.clone();
+            let mut view = view::comparison(&self.scored.rubric, &shown, provenance);
+            view.robustness = robustness;
+            view
+        });
+        (views, comparison)
+    }
+
+    /// Render every shown vendor's scorecard (on all cores) and, for two or
+    /// more, the comparison, in every format; `ledger_seq` is the entry that
+    /// will record them (`None`: a dry run).
+    pub fn render(&self, clock: &Clock, ledger_seq: Option<u64>) -> Result<Vec<Rendered>, TemplateError> {
+        let provenance = self.provenance(clock, ledger_seq);
+        let renderer = Renderer {
+            fonts: self.fonts.clone(),
+            templates: &self.templates,
+            created: clock.document_time(),
+            author: provenance.organisation.clone().unwrap_or_else(|| TOOL.to_owned()),
+        };
+        let (views, comparison) = self.views(&provenance);
+        let mut documents = render_in_parallel(&renderer, &views, &self.formats)?;
+        if let Some(view) = comparison {
             for &format in &self.formats {
                 documents.push(renderer.comparison(&view, format)?);
             }
@@ -243,6 +427,13 @@ impl Prepared {
         inputs.dedup();
         let mut result = self.scored.summary(clock);
         result["formats"] = json!(self.formats.iter().map(|f| f.extension()).collect::<Vec<_>>());
+        if !self.replaced.is_empty() {
+            result["replaced"] = self.replaced.iter().map(|f| json!({"path": f.path, "recorded_by": f.seq})).collect();
+        }
+        if !self.system_fonts.is_empty() {
+            result["system_fonts"] =
+                self.system_fonts.iter().map(|(font, sha256)| json!({"font": font, "sha256": sha256})).collect();
+        }
         Run {
             action: "report",
             subjects: self.scored.shown().map(|c| c.vendor.clone()).collect(),

@@ -173,6 +173,7 @@ mod tests {
             sla: None,
             history: None,
             robustness: None,
+            glance: None,
         }
     }
 
@@ -180,8 +181,7 @@ mod tests {
     fn a_pdf_is_the_same_bytes_alone_and_after_other_documents() {
         let templates = Templates::new(None);
         let created = crate::model::utc_datetime(1_795_255_200).unwrap();
-        let renderer =
-            Renderer { fonts: FontSet { fallback: None }, templates: &templates, created, author: "x".into() };
+        let renderer = Renderer { fonts: FontSet::default(), templates: &templates, created, author: "x".into() };
         let first = renderer.scorecard(&view("alpha", 81.5), Format::Pdf).unwrap().bytes;
         let other = renderer.scorecard(&view("beta", 40.0), Format::Pdf).unwrap().bytes;
         let again = renderer.scorecard(&view("alpha", 81.5), Format::Pdf).unwrap().bytes;

@@ -71,6 +71,8 @@ pub struct ScorecardView {
     pub history: Option<super::history::HistoryView>,
     /// How the ranking stands up to moved weights (SPEC section 13), one sentence.
     pub robustness: Option<String>,
+    /// Compliance and SLA at a glance, for page 1 (set with `findings` and `sla`).
+    pub glance: Option<GlanceView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -594,6 +596,7 @@ pub fn scorecard(rubric: &Rubric, card: &Scorecard, ranked: usize, provenance: &
         sla: None,
         history: None,
         robustness: None,
+        glance: None,
     }
 }
 
@@ -625,6 +628,17 @@ pub fn comparison(rubric: &Rubric, cards: &[Scorecard], provenance: &Provenance)
 fn answer_text(criterion: &Criterion, value: Option<&Shown>) -> String {
     let Some(value) = value else { return "—".to_owned() };
     let unit = criterion.unit.as_deref().map_or(String::new(), |u| format!(" {u}"));
+    // A time is shown as the CLI shows it (`1m41s`, `3h20m`), by the same formatter.
+    let seconds = match criterion.unit.as_deref() {
+        Some("seconds") => Some(1.0),
+        Some("minutes") => Some(60.0),
+        Some("hours") => Some(3_600.0),
+        _ => None,
+    };
+    let number = |n: f64| match seconds {
+        Some(factor) if n >= 0.0 => units::duration((n * factor).round() as u64),
+        _ => format!("{}{unit}", fmt(round2(n))),
+    };
     match (&criterion.scoring, value) {
         (Scoring::Scale { levels }, Shown::Given(AnswerValue::Integer(score))) => {
             levels.iter().find(|l| l.score == *score).map_or(score.to_string(), |l| format!("{} ({score})", l.label))
@@ -641,14 +655,14 @@ fn answer_text(criterion: &Criterion, value: Option<&Shown>) -> String {
             .collect::<Vec<_>>()
             .join(", "),
         (_, Shown::Given(AnswerValue::Bool(b))) => if *b { "yes" } else { "no" }.to_owned(),
-        (_, Shown::Given(AnswerValue::Integer(i))) => format!("{i}{unit}"),
-        (_, Shown::Given(AnswerValue::Float(f))) => format!("{}{unit}", fmt(*f)),
+        (_, Shown::Given(AnswerValue::Integer(i))) => number(*i as f64),
+        (_, Shown::Given(AnswerValue::Float(f))) => number(*f),
         (_, Shown::Given(AnswerValue::Text(t))) => t.clone(),
         (_, Shown::Given(AnswerValue::List(items))) => {
             items.iter().map(|i| i.value.as_str()).collect::<Vec<_>>().join(", ")
         }
         (Scoring::Scale { .. }, Shown::Number(n)) => format!("{} (panel)", fmt(round2(*n))),
-        (_, Shown::Number(n)) => format!("{}{unit}", fmt(round2(*n))),
+        (_, Shown::Number(n)) => number(*n),
     }
 }
 
@@ -795,5 +809,101 @@ mod tests {
             (json["id"].as_str(), json["contract"].as_str()),
             (Some("acme"), Some("vendors/acme/contract.toml"))
         );
+    }
+}
+
+/// Page 1 of a scorecard: the compliance and SLA outcome at a glance, and
+/// their absence said in words (docs/reports.md, "At a glance").
+#[derive(Debug, Clone, Serialize)]
+pub struct GlanceView {
+    /// Rules failed or not stated, counted by severity (most severe first, counts above 0).
+    pub compliance: Vec<SeverityCount>,
+    /// The critical and high failures, critical first, with the contract values they read.
+    pub serious: Vec<FindingView>,
+    /// One line: `2 critical, 3 high and 1 medium rules fail or are not stated (47 checked)`,
+    /// `Every applicable rule passes (47 checked)`, or `No contract on file`.
+    pub compliance_text: String,
+    /// One line: `1 breach in 12 clause results; credits owed EUR 2100.00; worst: …`,
+    /// `No breach in 12 clause results`, `No ticket data` or `No contract on file`.
+    pub sla_text: String,
+    pub has_contract: bool,
+    pub has_tickets: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SeverityCount {
+    pub severity: &'static str,
+    pub count: usize,
+}
+
+/// The most severe first.
+pub const SEVERITIES: [&str; 4] = ["critical", "high", "medium", "low"];
+
+impl GlanceView {
+    pub fn of(findings: Option<&FindingsView>, sla: Option<&SlaView>) -> GlanceView {
+        let has_contract = findings.is_some_and(|f| f.contract.is_some());
+        let failing: Vec<&FindingView> = match findings {
+            Some(f) if has_contract => f.findings.iter().filter(|f| f.is_failure()).collect(),
+            _ => Vec::new(),
+        };
+        let compliance: Vec<SeverityCount> = SEVERITIES
+            .iter()
+            .map(|&severity| SeverityCount {
+                severity,
+                count: failing.iter().filter(|f| f.severity == severity).count(),
+            })
+            .filter(|c| c.count > 0)
+            .collect();
+        let mut serious: Vec<FindingView> =
+            failing.iter().filter(|f| matches!(f.severity, "critical" | "high")).map(|f| (*f).clone()).collect();
+        serious.sort_by_key(|f| SEVERITIES.iter().position(|s| *s == f.severity));
+        let checked = findings.map_or(0, |f| f.summary.pass + f.summary.fail + f.summary.missing);
+        let compliance_text = if !has_contract {
+            "No contract on file".to_owned()
+        } else if compliance.is_empty() {
+            format!("Every applicable rule passes ({checked} checked)")
+        } else {
+            let parts: Vec<String> = compliance.iter().map(|c| format!("{} {}", c.count, c.severity)).collect();
+            let total: usize = compliance.iter().map(|c| c.count).sum();
+            let verb = if total == 1 { "rule fails or is" } else { "rules fail or are" };
+            format!("{} {verb} not stated ({checked} checked)", and_list(&parts))
+        };
+        let has_tickets = sla.is_some();
+        let sla_text = match sla {
+            None if !has_contract => "No contract on file, so no SLA to measure".to_owned(),
+            None => "No ticket data".to_owned(),
+            Some(sla) if sla.results.is_empty() => "No tickets in scope of any SLA clause".to_owned(),
+            Some(sla) => {
+                let n = sla.results.len();
+                let worst = sla
+                    .results
+                    .iter()
+                    .filter(|r| r.breached)
+                    .map(|r| (r, r.required.as_f64().unwrap_or(0.0) - r.attainment))
+                    .max_by(|a, b| a.1.total_cmp(&b.1));
+                match (sla.breaches, worst) {
+                    (0, _) | (_, None) => format!("No breach in {n} clause results; no credits owed"),
+                    (b, Some((r, _))) => format!(
+                        "{b} {} in {n} clause results; credits owed {}; worst: {} in {}, {} against {}",
+                        if b == 1 { "breach" } else { "breaches" },
+                        sla.total_credit_text,
+                        r.clause,
+                        r.period,
+                        r.attainment_text,
+                        r.required_text
+                    ),
+                }
+            }
+        };
+        GlanceView { compliance, serious, compliance_text, sla_text, has_contract, has_tickets }
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }

@@ -26,7 +26,9 @@ pub fn normalize(scoring: &Scoring, value: &GivenValue) -> Option<f64> {
         }
         _ => return None,
     };
-    s.is_finite().then(|| s.clamp(0.0, 1.0))
+    // `+ 0.0` turns the -0.0 of an empty sum (a set answered with no option)
+    // into 0.0, so no report or explanation prints "-0.00".
+    s.is_finite().then(|| s.clamp(0.0, 1.0) + 0.0)
 }
 
 fn number_s(scoring: &NumberScoring, v: f64) -> f64 {

@@ -5,9 +5,9 @@ use std::cmp::Ordering;
 use super::{Scorecard, Status};
 use crate::model::Aggregate;
 
-/// Round to two decimals, as scores are compared and shown.
+/// Round to two decimals, as scores are compared and shown (never -0.0).
 pub fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    (x * 100.0).round() / 100.0 + 0.0
 }
 
 /// A score in hundredths, for exact comparisons.

@@ -49,3 +49,23 @@ pub fn vendorscore(dir: &Path) -> assert_cmd::Command {
         .env("NO_COLOR", "1");
     cmd
 }
+
+/// Whether an external tool a test needs is here. Under CI (`CI` set, as
+/// `.ci/run` does) its absence fails the test; elsewhere the test is
+/// skipped, saying so.
+pub fn needs(what: &str, present: bool, install: &str) -> bool {
+    if present {
+        return true;
+    }
+    assert!(std::env::var_os("CI").is_none(), "{what} is missing ({install}); .ci/run installs it");
+    eprintln!("SKIPPED: no {what} here ({install}); .ci/run installs it");
+    false
+}
+
+/// Whether `program` runs (found on the PATH).
+pub fn has_program(program: &str) -> bool {
+    std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}

@@ -149,16 +149,16 @@ fn the_robustness_sentence_is_on_explain_scorecards_and_the_comparison() {
     // `score --explain` and the reports say what `sensitivity` says with its defaults.
     let explain = vendorscore(&ws).args(["score", "--explain", "--dry-run", "vendors/northwind-cx"]).output().unwrap();
     assert!(String::from_utf8(explain.stdout).unwrap().contains(&sentence));
-    let output = vendorscore(&ws).args(["report", "--out", "reports", "--dry-run"]).output().unwrap();
+    let output = vendorscore(&ws).args(["report", "--out", "out", "--dry-run"]).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
     for pdf in ["northwind-cx.pdf", "bayanihan-cx.pdf", "comparison.pdf"] {
-        let text = words(&pdf_text(&ws.join("reports").join(pdf)));
+        let text = words(&pdf_text(&ws.join("out").join(pdf)));
         assert!(text.contains("stays first unless the weight of"), "{pdf}: {text}");
         assert!(text.contains("weightings (seed 1)"), "{pdf}: {text}");
     }
     // The comparison draws both charts: rank 1 per vendor, and the winner interval per category.
-    let comparison = words(&pdf_text(&ws.join("reports/comparison.pdf")));
+    let comparison = words(&pdf_text(&ws.join("out/comparison.pdf")));
     assert!(comparison.contains("How often each vendor ranks first"), "{comparison}");
     assert!(comparison.contains("How far each weight can move") && comparison.contains("Commercial terms"));
 }

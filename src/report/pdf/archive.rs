@@ -52,12 +52,23 @@ pub fn make_pdfa(doc: &mut Document, info: &DocumentInfo, id: &[u8; 16], data: O
         catalog.set("Metadata", Object::Reference(xmp_id));
         catalog.set("OutputIntents", Object::Array(vec![Object::Dictionary(intent)]));
         catalog.set("PageMode", Object::Name(b"UseNone".to_vec()));
+        // The language of the text (the reports are written in English), and
+        // viewers show the title, not the file name, in their window.
+        catalog.set("Lang", text("en"));
+        catalog.set(
+            "ViewerPreferences",
+            Object::Dictionary(Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))])),
+        );
         catalog.remove(b"PageLayout");
     }
     doc.trailer.set("Info", Object::Reference(info_id));
     let hex = Object::String(id.to_vec(), StringFormat::Hexadecimal);
     doc.trailer.set("ID", Object::Array(vec![hex.clone(), hex]));
     doc.prune_objects();
+    // Without gaps in the numbering the cross-reference table is one
+    // subsection; the table lopdf writes around a pruned object made poppler
+    // report "Couldn't find trailer dictionary" for long vendor names.
+    doc.renumber_objects();
 }
 
 fn text(s: &str) -> Object {
@@ -167,7 +178,9 @@ fn xmp_packet(info: &DocumentInfo, data: Option<&str>) -> String {
 }
 
 /// Add `/CIDSet` (one bit per CID present) to the descriptor of every
-/// CIDFontType2 font, reading the CIDs from its `/W` widths.
+/// CID font (TrueType outlines, CIDFontType2, or CID-keyed CFF,
+/// CIDFontType0, whose subset keeps the original CIDs that `/W` is keyed
+/// by), reading the CIDs from its `/W` widths.
 fn add_cidsets(doc: &mut Document) {
     // Descendant fonts are top-level objects or sit inline in a Type0 font's array.
     let mut candidates: Vec<&Dictionary> = Vec::new();
@@ -185,7 +198,7 @@ fn add_cidsets(doc: &mut Document) {
     let fonts: Vec<(ObjectId, Vec<u32>)> = candidates
         .into_iter()
         .filter_map(|dict| {
-            if dict.get(b"Subtype").and_then(Object::as_name).ok()? != b"CIDFontType2" {
+            if !matches!(dict.get(b"Subtype").and_then(Object::as_name).ok()?, b"CIDFontType2" | b"CIDFontType0") {
                 return None;
             }
             let descriptor = dict.get(b"FontDescriptor").and_then(Object::as_reference).ok()?;

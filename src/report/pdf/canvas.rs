@@ -104,12 +104,8 @@ impl Canvas {
         ops.push(Op::StartTextSection);
         ops.push(Op::SetFillColor { col: style.colour.pdf() });
         ops.push(Op::SetTextCursor { pos: Point { x: Pt(x), y: Pt(PAGE_HEIGHT - baseline) } });
-        for (use_fallback, run) in fonts.runs(style.face, text) {
-            let id = match (use_fallback, &fonts.fallback) {
-                (true, Some(fallback)) => fallback.id.clone(),
-                _ => fonts.metrics(style.face).id.clone(),
-            };
-            ops.push(Op::SetFont { font: PdfFontHandle::External(id), size: Pt(style.size) });
+        for (id, run) in fonts.runs(style.face, text) {
+            ops.push(Op::SetFont { font: PdfFontHandle::External(id.clone()), size: Pt(style.size) });
             ops.push(Op::ShowText { items: vec![TextItem::Text(run.to_owned())] });
         }
         ops.push(Op::EndTextSection);

@@ -73,22 +73,29 @@ fn ranking(c: &mut Canvas, v: &ComparisonView) {
         c.y += 15.0;
     };
     header(c);
+    let notes_style = Style::new(Face::Regular, 7.5, Colour::MUTED);
     for row in &v.vendors {
-        if c.ensure(17.0) {
+        // Names and notes wrap; the row grows to hold them.
+        let names = c.fonts.wrap(BODY.face, BODY.size, &row.name, 190.0);
+        let mut notes: Vec<String> = row.gates_failed.iter().map(|g| format!("gate {g}")).collect();
+        notes.extend(row.flags.iter().map(|f| f.replace('-', " ")));
+        let notes = c.fonts.wrap(notes_style.face, notes_style.size, &notes.join("; "), RIGHT - (X + 418.0));
+        let extra = (names.len().max(notes.len()).max(1) - 1) as f32 * BODY.leading();
+        if c.ensure(17.0 + extra) {
             header(c);
         }
         let y = c.y + 12.0;
         c.text_right(X + 24.0, y, BOLD, &row.rank.map_or("–".to_owned(), |r| r.to_string()));
-        let name = c.fonts.ellipsize(BODY.face, BODY.size, &row.name, 190.0);
-        c.text(X + 34.0, y, BODY, &name);
+        for (i, name) in names.iter().enumerate() {
+            c.text(X + 34.0, y + i as f32 * BODY.leading(), BODY, name);
+        }
         c.text_right(X + 270.0, y, BOLD, &format!("{:.2}", row.score));
         c.text(X + 282.0, y, Style::new(Face::Bold, 8.5, status_colour(row.status)), row.status_label);
         c.text_right(X + 410.0, y, BODY, &format!("{:.1} %", row.coverage));
-        let mut notes: Vec<String> = row.gates_failed.iter().map(|g| format!("gate {g}")).collect();
-        notes.extend(row.flags.iter().map(|f| f.replace('-', " ")));
-        let notes = c.fonts.ellipsize(MUTED.face, 7.5, &notes.join("; "), RIGHT - (X + 418.0));
-        c.text(X + 418.0, y, Style::new(Face::Regular, 7.5, Colour::MUTED), &notes);
-        c.y += 17.0;
+        for (i, line) in notes.iter().enumerate() {
+            c.text(X + 418.0, y + i as f32 * BODY.leading(), notes_style, line);
+        }
+        c.y += 17.0 + extra;
         c.rule(X, c.y, CONTENT_WIDTH, Colour::RULE, 0.4);
     }
 }

@@ -1,7 +1,10 @@
 //! The fonts reports embed: DejaVu Sans (regular and bold, free licence in
-//! `assets/fonts/`), compiled in and parsed once per process, plus an
-//! optional fallback font (`[report] font`) for glyphs DejaVu lacks.
-//! Text is measured here, so layout can wrap and align it.
+//! `assets/fonts/`), compiled in and parsed once per process, plus fallback
+//! fonts for glyphs DejaVu lacks: the workspace's `[report] font` first,
+//! then installed fonts found for the missing characters (see
+//! `pipeline::report`). Text is measured here, so layout can wrap and align
+//! it; [`FontSet::missing`] names what no font can draw, so nothing is ever
+//! set as `.notdef`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -29,8 +32,8 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    fn new(bytes: &[u8], id: &str) -> Option<Metrics> {
-        let parsed = ParsedFont::from_bytes(bytes, 0, &mut Vec::new())?;
+    fn new(bytes: &[u8], index: usize, id: &str) -> Option<Metrics> {
+        let parsed = ParsedFont::from_bytes(bytes, index, &mut Vec::new())?;
         let units_per_em = f32::from(parsed.font_metrics.units_per_em.max(1));
         let ascii = (0..0x600u32)
             .map(|cp| parsed.lookup_glyph_index(cp).map_or(0, |gid| parsed.get_horizontal_advance(gid)))
@@ -63,28 +66,46 @@ pub fn builtin(face: Face) -> &'static Metrics {
     static REGULAR: OnceLock<Metrics> = OnceLock::new();
     static BOLD: OnceLock<Metrics> = OnceLock::new();
     match face {
-        Face::Regular => REGULAR.get_or_init(|| Metrics::new(REGULAR_BYTES, "VSREGU").expect("DejaVu Sans parses")),
-        Face::Bold => BOLD.get_or_init(|| Metrics::new(BOLD_BYTES, "VSBOLD").expect("DejaVu Sans Bold parses")),
+        Face::Regular => REGULAR.get_or_init(|| Metrics::new(REGULAR_BYTES, 0, "VSREGU").expect("DejaVu Sans parses")),
+        Face::Bold => BOLD.get_or_init(|| Metrics::new(BOLD_BYTES, 0, "VSBOLD").expect("DejaVu Sans Bold parses")),
     }
 }
 
-/// A fallback font loaded from the workspace (`[report] font`).
-pub fn fallback(bytes: &[u8]) -> Option<Arc<Metrics>> {
-    static CACHE: OnceLock<std::sync::Mutex<HashMap<[u8; 32], Arc<Metrics>>>> = OnceLock::new();
-    let key: [u8; 32] = <sha2::Sha256 as sha2::Digest>::digest(bytes).into();
+/// A fallback font: face `index` of `bytes` (a `.ttc` holds several),
+/// named `id` in the PDF (six capitals: it is also the subset tag).
+/// Parsed once per process.
+pub fn fallback(bytes: &[u8], index: usize, id: &str) -> Option<Arc<Metrics>> {
+    type Cache = std::sync::Mutex<HashMap<([u8; 32], usize, String), Arc<Metrics>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let key: ([u8; 32], usize, String) = (<sha2::Sha256 as sha2::Digest>::digest(bytes).into(), index, id.to_owned());
     let cache = CACHE.get_or_init(Default::default);
     if let Some(found) = cache.lock().ok()?.get(&key) {
         return Some(found.clone());
     }
-    let metrics = Arc::new(Metrics::new(bytes, "VSFALL")?);
+    let metrics = Arc::new(Metrics::new(bytes, index, id)?);
     cache.lock().ok()?.insert(key, metrics.clone());
     Some(metrics)
 }
 
+/// Characters that need no glyph: they are never drawn (the layout turns
+/// them into line breaks and spaces).
+fn invisible(c: char) -> bool {
+    c.is_whitespace() || c.is_control()
+}
+
+/// Whether `c` is written right to left (Hebrew, Arabic, Syriac, Thaana,
+/// N'Ko, Samaritan, Mandaic and their presentation forms, and the
+/// right-to-left scripts outside the Basic Multilingual Plane). The layout
+/// sets text left to right without shaping, so such text is refused.
+pub fn right_to_left(c: char) -> bool {
+    matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF | 0x10800..=0x10FFF | 0x1E800..=0x1EFFF)
+}
+
 /// The fonts one document uses.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct FontSet {
-    pub fallback: Option<Arc<Metrics>>,
+    /// Tried in order for a character DejaVu lacks.
+    pub fallbacks: Vec<Arc<Metrics>>,
 }
 
 impl FontSet {
@@ -92,23 +113,48 @@ impl FontSet {
         builtin(face)
     }
 
-    /// Split text into runs: (use the fallback font, text).
-    pub fn runs<'t>(&self, face: Face, text: &'t str) -> Vec<(bool, &'t str)> {
+    /// The font that draws `c` in `face`: DejaVu, else the first fallback
+    /// that has it (DejaVu again when none has: [`FontSet::missing`] keeps
+    /// that from being rendered).
+    pub fn font_for(&self, face: Face, c: char) -> &Metrics {
         let main = self.metrics(face);
-        let Some(fallback) = &self.fallback else { return vec![(false, text)] };
-        let mut runs: Vec<(bool, &str)> = Vec::new();
+        if invisible(c) || main.has(c) {
+            return main;
+        }
+        self.fallbacks.iter().find(|f| f.has(c)).map_or(main, |f| f)
+    }
+
+    /// The characters of `text` that no font of the set can draw (in either
+    /// face), each once, in order of code point.
+    pub fn missing(&self, text: &str) -> Vec<char> {
+        let mut missing: Vec<char> = text
+            .chars()
+            .filter(|&c| !c.is_ascii() && !invisible(c))
+            .filter(|&c| {
+                let dejavu = builtin(Face::Regular).has(c) && builtin(Face::Bold).has(c);
+                !dejavu && !self.fallbacks.iter().any(|f| f.has(c))
+            })
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        missing
+    }
+
+    /// Split text into runs set in one font each: (the font's id, text).
+    pub fn runs<'t>(&self, face: Face, text: &'t str) -> Vec<(&FontId, &'t str)> {
+        let mut runs: Vec<(&FontId, &str)> = Vec::new();
         let mut start = 0;
-        let mut current: Option<bool> = None;
+        let mut current: Option<&FontId> = None;
         for (i, c) in text.char_indices() {
-            let use_fallback = !main.has(c) && fallback.has(c);
+            let id = &self.font_for(face, c).id;
             match current {
-                Some(f) if f == use_fallback => {}
+                Some(f) if f == id => {}
                 Some(f) => {
                     runs.push((f, &text[start..i]));
                     start = i;
-                    current = Some(use_fallback);
+                    current = Some(id);
                 }
-                None => current = Some(use_fallback),
+                None => current = Some(id),
             }
         }
         if let Some(f) = current {
@@ -119,40 +165,41 @@ impl FontSet {
 
     /// Width of `text` in points.
     pub fn width(&self, face: Face, size: f32, text: &str) -> f32 {
-        let main = self.metrics(face);
-        text.chars()
-            .map(|c| match &self.fallback {
-                Some(fallback) if !main.has(c) && fallback.has(c) => fallback.char_width(c, size),
-                _ => main.char_width(c, size),
-            })
-            .sum()
+        text.chars().map(|c| self.font_for(face, c).char_width(c, size)).sum()
     }
 
-    /// Break `text` into lines no wider than `width` (words longer than a line are cut).
+    /// Break `text` into lines no wider than `width`: at spaces, and within
+    /// a word only after a hyphen or a slash (`email-first-` / `response`).
+    /// Only a run without either that is wider than a whole line (a digest)
+    /// is cut between characters.
     pub fn wrap(&self, face: Face, size: f32, text: &str, width: f32) -> Vec<String> {
+        let fits = |s: &str| self.width(face, size, s) <= width;
         let mut lines = Vec::new();
         for paragraph in text.split('\n') {
             let mut line = String::new();
             for word in paragraph.split_whitespace() {
-                let candidate = if line.is_empty() { word.to_owned() } else { format!("{line} {word}") };
-                if self.width(face, size, &candidate) <= width {
-                    line = candidate;
-                    continue;
-                }
-                if !line.is_empty() {
-                    lines.push(std::mem::take(&mut line));
-                }
-                // A word wider than the line is cut into pieces that fit.
-                let mut piece = String::new();
-                for c in word.chars() {
-                    piece.push(c);
-                    if self.width(face, size, &piece) > width && piece.chars().count() > 1 {
-                        piece.pop();
-                        lines.push(std::mem::take(&mut piece));
-                        piece.push(c);
+                for (i, piece) in word.split_inclusive(['-', '/']).enumerate() {
+                    let joined = match (line.is_empty(), i) {
+                        (true, _) => piece.to_owned(),
+                        (false, 0) => format!("{line} {piece}"),
+                        (false, _) => format!("{line}{piece}"),
+                    };
+                    if fits(&joined) {
+                        line = joined;
+                        continue;
+                    }
+                    if !line.is_empty() {
+                        lines.push(std::mem::take(&mut line));
+                    }
+                    for c in piece.chars() {
+                        line.push(c);
+                        if !fits(&line) && line.chars().count() > 1 {
+                            line.pop();
+                            lines.push(std::mem::take(&mut line));
+                            line.push(c);
+                        }
                     }
                 }
-                line = piece;
             }
             lines.push(line);
         }
@@ -182,11 +229,16 @@ mod tests {
 
     #[test]
     fn dejavu_covers_the_names_we_print_and_measures_them() {
-        let fonts = FontSet { fallback: None };
-        for c in "Łódź Müller Ærø € ≤ ñ ß Ω".chars() {
-            assert!(builtin(Face::Regular).has(c), "{c}");
+        let fonts = FontSet::default();
+        // Polish, German, Danish, Cyrillic and Greek need no other font.
+        for c in "Łódź Zażółć gęślą jaźń Müller Ærø Søndergård € ≤ ñ ß Ω Баянихан Ελληνική".chars()
+        {
+            assert!(builtin(Face::Regular).has(c) && builtin(Face::Bold).has(c), "{c}");
         }
+        assert_eq!(fonts.missing("Баянихан Ελληνική Łódź"), []);
+        assert_eq!(fonts.missing("北风 a 北"), ['北', '风']);
         assert!(!builtin(Face::Regular).has('漢'));
+        assert!(right_to_left('ש') && right_to_left('ع') && !right_to_left('Ł') && !right_to_left('北'));
         let narrow = fonts.width(Face::Regular, 10.0, "iiii");
         let wide = fonts.width(Face::Regular, 10.0, "WWWW");
         assert!(narrow > 0.0 && wide > 2.0 * narrow);
@@ -195,13 +247,22 @@ mod tests {
 
     #[test]
     fn wrapping_and_ellipsis_keep_text_inside_its_width() {
-        let fonts = FontSet { fallback: None };
+        let fonts = FontSet::default();
         let text =
             "Northwind CX Sp. z o.o. delivers Shopify Plus stores with a supercalifragilisticexpialidocious word";
         let lines = fonts.wrap(Face::Regular, 9.0, text, 80.0);
         assert!(lines.len() > 3);
         assert!(lines.iter().all(|l| fonts.width(Face::Regular, 9.0, l) <= 80.0), "{lines:?}");
         assert_eq!(lines.join(" ").replace(' ', ""), text.replace(' ', ""));
+        // Rule ids break after their hyphens, never inside a part.
+        let id = "email-first-response-attainment";
+        let lines = fonts.wrap(Face::Regular, 7.5, id, 60.0);
+        assert_eq!(lines.concat(), id);
+        assert!(lines.len() > 1 && lines[..lines.len() - 1].iter().all(|l| l.ends_with('-')), "{lines:?}");
+        assert_eq!(
+            fonts.wrap(Face::Regular, 7.5, "evidence/soc2/report-2026.pdf", 50.0).concat(),
+            "evidence/soc2/report-2026.pdf"
+        );
         let cut = fonts.ellipsize(Face::Regular, 9.0, text, 60.0);
         assert!(cut.ends_with('…') && fonts.width(Face::Regular, 9.0, &cut) <= 60.0, "{cut}");
         assert_eq!(fonts.ellipsize(Face::Regular, 9.0, "short", 60.0), "short");

@@ -64,7 +64,7 @@ fn document(pages: Vec<Vec<Op>>, fonts: &FontSet, info: &DocumentInfo, data: &st
         let metrics = fonts.metrics(face);
         doc.resources.fonts.map.insert(metrics.id.clone(), PdfFont::new(metrics.parsed.clone()));
     }
-    if let Some(fallback) = &fonts.fallback {
+    for fallback in &fonts.fallbacks {
         let used = pages.iter().flatten().any(
             |op| matches!(op, Op::SetFont { font: printpdf::PdfFontHandle::External(f), .. } if *f == fallback.id),
         );

@@ -30,6 +30,7 @@ pub fn draw(c: &mut Canvas, v: &ScorecardView) {
     header(c, v);
     score_panel(c, v);
     gates(c, v);
+    glance(c, v);
     categories(c, v);
     losses(c, v);
     criteria_table(c, v);
@@ -81,7 +82,7 @@ fn score_panel(c: &mut Canvas, v: &ScorecardView) {
     // Facts to the right.
     let rank = match v.rank {
         Some(rank) => format!("{rank} of {}", v.of),
-        None => format!("not ranked ({} vendors)", v.of),
+        None => "not ranked".to_owned(),
     };
     let pass = v.pass_mark.map_or("none".to_owned(), |m| format!("{m}"));
     let facts = [("Rank", rank), ("Coverage", format!("{:.1} %", v.coverage)), ("Pass mark", pass)];
@@ -89,7 +90,12 @@ fn score_panel(c: &mut Canvas, v: &ScorecardView) {
     for (i, (name, value)) in facts.iter().enumerate() {
         let x = RIGHT - column * (facts.len() - i) as f32;
         c.text(x, top + 14.0, Style::new(Face::Regular, 8.0, Colour::MUTED), name);
-        c.text(x, top + 30.0, Style::new(Face::Bold, 12.0, Colour::TEXT), value);
+        // A value never runs into the next column: it is set smaller until it fits.
+        let mut value_style = Style::new(Face::Bold, 12.0, Colour::TEXT);
+        while value_style.size > 6.0 && c.fonts.width(value_style.face, value_style.size, value) > column - 8.0 {
+            value_style.size -= 0.5;
+        }
+        c.text(x, top + 30.0, value_style, value);
     }
     c.y = top + 60.0;
     if !v.flags.is_empty() {
@@ -132,6 +138,31 @@ fn gates(c: &mut Canvas, v: &ScorecardView) {
     c.y += height + 12.0;
 }
 
+/// Compliance and SLA in a few lines, on page 1: counts by severity with the
+/// critical and high failures named (and the contract values they read),
+/// breaches, credits owed and the worst clause; absence said in words.
+fn glance(c: &mut Canvas, v: &ScorecardView) {
+    let Some(g) = &v.glance else { return };
+    section(c, "At a glance", 40.0);
+    let label = Style::new(Face::Bold, 9.0, Colour::TEXT);
+    c.paragraph(X, CONTENT_WIDTH, label, "Contract compliance");
+    c.paragraph(X + 10.0, CONTENT_WIDTH - 10.0, BODY, &g.compliance_text);
+    for f in &g.serious {
+        let mut text = format!("{}: {} ({})", f.severity, f.title, f.name);
+        if !f.values_text.is_empty() {
+            text.push_str(&format!("; the contract states {}", f.values_text));
+        }
+        if !f.missing.is_empty() {
+            text.push_str(&format!("; not stated: {}", f.missing.join(", ")));
+        }
+        c.paragraph(X + 18.0, CONTENT_WIDTH - 18.0, Style::new(Face::Regular, 8.5, severity_colour(f.severity)), &text);
+    }
+    c.y += 4.0;
+    c.paragraph(X, CONTENT_WIDTH, label, "Service levels");
+    c.paragraph(X + 10.0, CONTENT_WIDTH - 10.0, BODY, &g.sla_text);
+    c.y += 4.0;
+}
+
 fn section(c: &mut Canvas, title: &str, room: f32) {
     c.ensure(28.0 + room);
     c.y += 16.0;
@@ -143,10 +174,13 @@ fn categories(c: &mut Canvas, v: &ScorecardView) {
     section(c, "Categories", 18.0);
     let (name_width, bar_x, bar_width) = (180.0, X + 190.0, 200.0);
     for category in &v.categories {
-        c.ensure(18.0);
+        let names = c.fonts.wrap(BODY.face, BODY.size, &category.name, name_width);
+        let extra = (names.len().max(1) - 1) as f32 * BODY.leading();
+        c.ensure(18.0 + extra);
         let baseline = c.y + 11.0;
-        let name = c.fonts.ellipsize(BODY.face, BODY.size, &category.name, name_width);
-        c.text(X, baseline, BODY, &name);
+        for (i, name) in names.iter().enumerate() {
+            c.text(X, baseline + i as f32 * BODY.leading(), BODY, name);
+        }
         c.rect(bar_x, c.y + 3.0, bar_width, 9.0, Colour::TRACK);
         if category.included {
             c.rect(bar_x, c.y + 3.0, bar_width * (category.score / 100.0).clamp(0.0, 1.0) as f32, 9.0, Colour::ACCENT);
@@ -160,7 +194,7 @@ fn categories(c: &mut Canvas, v: &ScorecardView) {
             c.text_right(bar_x + bar_width + 38.0, baseline, MUTED, "left out");
         }
         c.text_right(RIGHT, baseline, MUTED, &format!("weight {:.1}", category.effective_weight));
-        c.y += 17.0;
+        c.y += 17.0 + extra;
     }
 }
 
@@ -170,7 +204,10 @@ fn losses(c: &mut Canvas, v: &ScorecardView) {
     }
     section(c, "Where the most points were lost", 16.0);
     for loss in &v.losses {
-        c.ensure(15.0);
+        let text = format!("{}  ({}: {:.2} of {:.2} points)", loss.name, loss.id, loss.points, loss.effective_weight);
+        let lines = c.fonts.wrap(BODY.face, BODY.size, &text, CONTENT_WIDTH - 62.0);
+        let extra = (lines.len().max(1) - 1) as f32 * BODY.leading();
+        c.ensure(15.0 + extra);
         let baseline = c.y + 11.0;
         c.text_right(
             X + 52.0,
@@ -178,10 +215,10 @@ fn losses(c: &mut Canvas, v: &ScorecardView) {
             Style::new(Face::Bold, 9.0, Colour::DISQUALIFIED),
             &format!("−{:.2}", loss.lost),
         );
-        let text = format!("{}  ({}: {:.2} of {:.2} points)", loss.name, loss.id, loss.points, loss.effective_weight);
-        let text = c.fonts.ellipsize(BODY.face, BODY.size, &text, CONTENT_WIDTH - 62.0);
-        c.text(X + 62.0, baseline, BODY, &text);
-        c.y += 15.0;
+        for (i, line) in lines.iter().enumerate() {
+            c.text(X + 62.0, baseline + i as f32 * BODY.leading(), BODY, line);
+        }
+        c.y += 15.0 + extra;
     }
 }
 
@@ -226,8 +263,7 @@ fn table_header(c: &mut Canvas, columns: &[Column]) {
 /// One row of cells (each a list of styled lines); breaks the page and repeats the header.
 fn table_row(c: &mut Canvas, columns: &[Column], cells: &[Vec<(Style, String)>]) {
     let leading = CELL.leading();
-    let lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
-    let height = lines as f32 * leading + 2.0 * PAD;
+    let height = row_height(cells);
     if c.ensure(height) {
         table_header(c, columns);
     }
@@ -247,6 +283,12 @@ fn table_row(c: &mut Canvas, columns: &[Column], cells: &[Vec<(Style, String)>])
     c.rule(X, c.y, CONTENT_WIDTH, Colour::RULE, 0.4);
 }
 
+/// The height of a table row of `cells`.
+fn row_height(cells: &[Vec<(Style, String)>]) -> f32 {
+    let lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    lines as f32 * CELL.leading() + 2.0 * PAD
+}
+
 fn wrapped(c: &Canvas, style: Style, text: &str, width: f32) -> Vec<(Style, String)> {
     c.fonts.wrap(style.face, style.size, text, width - 2.0 * PAD).into_iter().map(|l| (style, l)).collect()
 }
@@ -256,16 +298,17 @@ fn criteria_table(c: &mut Canvas, v: &ScorecardView) {
     table_header(c, &CRITERIA_COLUMNS);
     let mut category = String::new();
     for criterion in &v.criteria {
+        let cells = criterion_cells(c, criterion);
         if criterion.category != category {
             category = criterion.category.clone();
             let name = v.categories.iter().find(|k| k.id == category).map_or(category.clone(), |k| k.name.clone());
-            if c.ensure(16.0 + CELL.leading() * 2.0) {
+            // The heading goes to the next page with its first row, never alone at a page foot.
+            if c.ensure(15.0 + row_height(&cells)) {
                 table_header(c, &CRITERIA_COLUMNS);
             }
             c.text(X + PAD, c.y + 11.0, Style::new(Face::Bold, 8.0, Colour::ACCENT), &name);
             c.y += 15.0;
         }
-        let cells = criterion_cells(c, criterion);
         table_row(c, &CRITERIA_COLUMNS, &cells);
     }
 }
@@ -283,8 +326,7 @@ fn criterion_cells(c: &Canvas, k: &CriterionView) -> Vec<Vec<(Style, String)>> {
     let points = vec![(CELL_BOLD, format!("{:.2}", k.points))];
     let mut evidence = Vec::new();
     for e in &k.evidence {
-        let file = c.fonts.ellipsize(CELL.face, CELL.size, &e.file, w(5) - 2.0 * PAD);
-        evidence.push((CELL, file));
+        evidence.extend(wrapped(c, CELL, &e.file, w(5)));
         let hash = e.short.clone().unwrap_or_else(|| "missing".to_owned());
         let style = if e.short.is_some() { CELL_MUTED } else { Style::new(Face::Bold, 7.5, Colour::DISQUALIFIED) };
         evidence.push((style, hash));
@@ -328,7 +370,9 @@ fn findings_table(c: &mut Canvas, findings: &FindingsView) {
     let text = format!("{} pass, {} fail, {} missing, {} skipped", s.pass, s.fail, s.missing, s.skipped);
     c.paragraph(X, CONTENT_WIDTH, MUTED, &text);
     c.y += 4.0;
-    let problems: Vec<&FindingView> = findings.findings.iter().filter(|f| f.is_failure()).collect();
+    let mut problems: Vec<&FindingView> = findings.findings.iter().filter(|f| f.is_failure()).collect();
+    // The most severe first (the JSON keeps `check`'s order).
+    problems.sort_by_key(|f| crate::report::view::SEVERITIES.iter().position(|s| *s == f.severity));
     if problems.is_empty() {
         c.paragraph(X, CONTENT_WIDTH, BODY, "Every applicable rule passes.");
         return;
@@ -377,36 +421,48 @@ fn sla_table(c: &mut Canvas, sla: &SlaView) {
         return;
     }
     table_header(c, &SLA_COLUMNS);
-    let fit = |c: &Canvas, text: &str, column: usize| {
-        c.fonts.ellipsize(CELL.face, CELL.size, text, SLA_COLUMNS[column].width - 2.0 * PAD)
-    };
+    let fit = |c: &Canvas, text: &str, column: usize| wrapped(c, CELL, text, SLA_COLUMNS[column].width);
     for r in &sla.results {
-        let mut result = vec![match r.status {
-            "breached" => (Style::new(Face::Bold, 7.5, Colour::DISQUALIFIED), "breached".to_owned()),
-            "met" => (Style::new(Face::Bold, 7.5, Colour::QUALIFIED), "met".to_owned()),
-            _ => (CELL_MUTED, fit(c, &r.status_text, 6)),
-        }];
+        let mut result = match r.status {
+            "breached" => vec![(Style::new(Face::Bold, 7.5, Colour::DISQUALIFIED), "breached".to_owned())],
+            "met" => vec![(Style::new(Face::Bold, 7.5, Colour::QUALIFIED), "met".to_owned())],
+            _ => wrapped(c, CELL_MUTED, &r.status_text, SLA_COLUMNS[6].width),
+        };
         if r.chronic {
             result.push((Style::new(Face::Bold, 7.5, Colour::DISQUALIFIED), "chronic".to_owned()));
         }
-        let mut credit = vec![(CELL, fit(c, &r.credit_text, 7))];
+        let mut credit = fit(c, &r.credit_text, 7);
         if !r.earned_back_text.is_empty() {
-            credit.push((CELL_MUTED, fit(c, &r.earned_back_text, 7)));
+            credit.extend(wrapped(c, CELL_MUTED, &r.earned_back_text, SLA_COLUMNS[7].width));
         }
         let mut clause = wrapped(c, CELL, &r.clause, SLA_COLUMNS[1].width);
         clause.push((CELL_MUTED, r.metric.replace('_', " ")));
         let cells = vec![
             vec![(CELL, r.period.clone())],
             clause,
-            vec![(CELL, fit(c, &r.in_scope.to_string(), 2))],
-            vec![(CELL_BOLD, fit(c, &r.attainment_text, 3))],
-            vec![(CELL, fit(c, &r.required_text, 4))],
+            fit(c, &r.in_scope.to_string(), 2),
+            wrapped(c, CELL_BOLD, &r.attainment_text, SLA_COLUMNS[3].width),
+            fit(c, &r.required_text, 4),
             wrapped(c, CELL, &r.percentiles_text, SLA_COLUMNS[5].width),
             result,
             credit,
         ];
         table_row(c, &SLA_COLUMNS, &cells);
     }
+    // Totals: tickets in scope, the number of breached results and the credits owed (after each period's cap).
+    let in_scope: u64 = sla.results.iter().map(|r| r.in_scope).sum();
+    let bold = |text: &str, column: usize| wrapped(c, CELL_BOLD, text, SLA_COLUMNS[column].width);
+    let totals = vec![
+        bold("Total", 0),
+        Vec::new(),
+        bold(&in_scope.to_string(), 2),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        bold(&sla.breaches.to_string(), 6),
+        bold(&sla.total_credit_text, 7),
+    ];
+    table_row(c, &SLA_COLUMNS, &totals);
     let mut owed = format!("Credits owed in total: {}", sla.total_credit_text);
     if let Some(cap) = &sla.cap_text {
         owed.push_str(&format!(" (cap {cap} per period)"));

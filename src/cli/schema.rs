@@ -37,6 +37,6 @@ pub fn run(_global: &GlobalOptions, args: SchemaArgs) -> anyhow::Result<Outcome>
         Kind::Moderation => FileKind::Moderation,
         Kind::Declaration => FileKind::Declaration,
     };
-    outln!("{}", serde_json::to_string_pretty(&kind.json_schema())?);
+    outln!("{}", serde_json::to_string_pretty(&vendorscore::model::editor_schema(kind))?);
     Ok(Outcome::Clean)
 }

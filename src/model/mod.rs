@@ -7,6 +7,7 @@
 
 mod checked;
 mod contract;
+mod editor_schema;
 mod policy;
 mod rubric;
 mod scalar;
@@ -17,6 +18,7 @@ mod workspace;
 
 pub use checked::*;
 pub use contract::*;
+pub use editor_schema::editor_schema;
 pub use policy::*;
 pub use rubric::*;
 pub use scalar::*;

@@ -193,9 +193,9 @@ impl fmt::Display for Duration {
 
 /// The ISO 3166-1 alpha-2 codes (249, from the ISO 3166 Maintenance Agency's
 /// list as packaged by pycountry 26.2.16).
-const COUNTRIES: &str = include_str!("iso3166.txt");
+pub(super) const COUNTRIES: &str = include_str!("iso3166.txt");
 /// The ISO 4217 alphabetic currency codes (same source).
-const CURRENCIES: &str = include_str!("iso4217.txt");
+pub(super) const CURRENCIES: &str = include_str!("iso4217.txt");
 
 /// Whether `code` is an assigned ISO 3166-1 alpha-2 country code.
 pub fn is_country(code: &str) -> bool {

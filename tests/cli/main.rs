@@ -17,6 +17,7 @@ mod references;
 mod regimes;
 mod report;
 mod sandbox;
+mod schemas;
 mod score;
 mod sensitivity;
 mod signed;

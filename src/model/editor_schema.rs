@@ -72,7 +72,10 @@ fn rules(kind: FileKind) -> Vec<(&'static str, Value)> {
             ("/$defs/SlaClause/properties/attainment", percent.clone()),
             ("/$defs/SlaClause/properties/credit_pct", percent.clone()),
             ("/$defs/SlaTarget/anyOf/0", json!({ "pattern": DURATION })),
-            ("/$defs/ServiceCredits/properties/cap_pct", percent),
+            ("/$defs/ServiceCredits/properties/cap_pct", percent.clone()),
+            ("/$defs/ServiceCredits/properties/annual_cap_pct", percent.clone()),
+            ("/$defs/ServiceCredits/properties/at_risk_pct", percent.clone()),
+            ("/$defs/SlaClause/properties/minimum", percent),
         ],
         FileKind::Policy => vec![
             ("/$defs/PolicyHeader/properties/id", slug.clone()),
@@ -85,7 +88,8 @@ fn rules(kind: FileKind) -> Vec<(&'static str, Value)> {
             ("/$defs/TierDef/properties/id", slug),
             ("/$defs/TierDef/properties/reassess", json!({ "pattern": PERIOD, "minLength": 3 })),
         ],
-        FileKind::Workspace => Vec::new(),
+        FileKind::Declaration => vec![("/$defs/Declaration/properties/interests", json!({ "items": slug }))],
+        FileKind::Workspace | FileKind::Moderation => Vec::new(),
     }
 }
 

@@ -11,7 +11,7 @@ use crate::vendorscore;
 
 fn last_entry(ws: &Path, action: &str) -> Value {
     let ledger = std::fs::read_to_string(ws.join("audit/ledger.jsonl")).unwrap();
-    ledger.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()).filter(|e| e["action"] == action).last().unwrap()
+    ledger.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()).rfind(|e| e["action"] == action).unwrap()
 }
 
 fn recorded_score(run: &Value, vendor: &str) -> String {

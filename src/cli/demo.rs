@@ -173,6 +173,18 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
         outln!("{}", output.path);
     }
 
+    outln!("\n== vendorscore notice --winner northwind-cx --out notices");
+    let request = vendorscore::pipeline::notice::NoticeRequest {
+        winner: "northwind-cx".to_owned(),
+        standstill_days: vendorscore::pipeline::notice::DEFAULT_STANDSTILL_DAYS,
+        entry: None,
+        rubric: None,
+        formats: vec![Format::Pdf],
+    };
+    if super::notice::write(&quiet, &env, &request, &root.join("notices"))? != Outcome::Clean {
+        return Ok(Outcome::Unusable);
+    }
+
     outln!("\n== vendorscore sensitivity");
     let request = SensitivityRequest {
         score: ScoreRequest { rubric: None, selection: Selection::default() },

@@ -50,6 +50,7 @@ mod env;
 mod init;
 mod list;
 mod man;
+mod notice;
 mod questionnaire;
 mod record;
 mod render;
@@ -148,6 +149,8 @@ pub enum Command {
     Trend(trend::TrendArgs),
     /// Write scorecards (PDF, HTML, Markdown, JSON) and the comparison
     Report(report::ReportArgs),
+    /// Award notices to the vendors that did not win a recorded score run, with the standstill end
+    Notice(notice::NoticeArgs),
     /// Export the questionnaire workbook; import returned answers into vendor.toml
     Questionnaire(questionnaire::QuestionnaireArgs),
     /// Verify and read the audit ledger
@@ -232,6 +235,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Questionnaire(args) => questionnaire::run(&cli.global, &env, args),
         Command::Audit(args) => audit::run(&cli.global, &env, args),
         Command::Report(args) => report::run(&cli.global, &env, args),
+        Command::Notice(args) => notice::run(&cli.global, &env, args),
         Command::Schema(args) => schema::run(&cli.global, args),
         Command::List => list::run(&cli.global),
         Command::Man(args) => man::run(&env, args),

@@ -20,6 +20,18 @@ pub struct WorkspaceFile {
     pub questionnaire: Option<QuestionnaireSettings>,
     #[serde(default)]
     pub audit: Option<AuditSettings>,
+    #[serde(default)]
+    pub notice: Option<NoticeSettings>,
+}
+
+/// `[notice]`: award notices (SPEC section 15).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeSettings {
+    /// Days that are not working days besides Saturdays and Sundays: a
+    /// standstill period ending on one ends on the next working day.
+    #[serde(default)]
+    pub holidays: Vec<super::Date>,
 }
 
 /// `[audit]`: how ledger entries are recorded.

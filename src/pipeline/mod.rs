@@ -13,12 +13,14 @@
 //! - [`sensitivity`]: how the ranking stands up to moved weights and a removed bidder;
 //! - [`due`]: tiers and the dates that fall due (SPEC section 14);
 //! - [`trend`]: score and SLA history from the ledger, changes attributed;
+//! - [`notice`]: award notices to the vendors that did not win a recorded run;
 //! - [`questionnaire`]: a rubric as a questionnaire workbook, and a returned one as `vendor.toml`.
 
 pub mod check;
 pub mod diff;
 pub mod due;
 mod history;
+pub mod notice;
 pub mod questionnaire;
 pub mod report;
 pub mod score;

@@ -89,6 +89,33 @@ impl Renderer<'_> {
         Ok(Rendered { name: format!("{stem}.{}", format.extension()), bytes })
     }
 
+    /// An award notice in `format` (Markdown, or that Markdown typeset as PDF).
+    pub fn notice(
+        &self,
+        view: &crate::pipeline::notice::NoticeView,
+        format: Format,
+    ) -> Result<Rendered, TemplateError> {
+        let text = self.templates.render(crate::pipeline::notice::TEMPLATE, view)?;
+        let bytes = match format {
+            Format::Pdf => {
+                let info = DocumentInfo {
+                    title: format!("Award notice: {}", view.recipient.name),
+                    author: self.author.clone(),
+                    subject: format!(
+                        "Award notice to {}: contract awarded to {}; standstill ends {} {}",
+                        view.recipient.name, view.winner.name, view.standstill_end, view.standstill_end_time
+                    ),
+                    keywords: vec!["award notice".to_owned(), view.recipient.id.clone(), view.winner.id.clone()],
+                    creator: view.provenance.tool.clone(),
+                    created: self.created,
+                };
+                pdf::notice_pdf(&text, &view.provenance, &self.fonts, &info, &json_text(view))
+            }
+            _ => text.into_bytes(),
+        };
+        Ok(Rendered { name: format!("notice-{}.{}", view.recipient.id, format.extension()), bytes })
+    }
+
     /// The comparison of all vendors in `format`.
     pub fn comparison(&self, view: &ComparisonView, format: Format) -> Result<Rendered, TemplateError> {
         let bytes = match format {

@@ -11,6 +11,7 @@ mod due;
 mod fixtures;
 mod history;
 mod moderation;
+mod notice;
 mod output;
 mod questionnaire;
 mod references;

@@ -7,6 +7,7 @@ mod canvas;
 mod comparison;
 pub mod fonts;
 mod history;
+mod notice;
 mod robustness;
 mod scorecard;
 
@@ -31,6 +32,13 @@ pub fn comparison_pdf(view: &ComparisonView, fonts: &FontSet, info: &DocumentInf
     let mut canvas = Canvas::new(fonts.clone());
     comparison::draw(&mut canvas, view);
     finish(canvas, &view.provenance, info, data)
+}
+
+/// Typeset an award notice from the text its template rendered.
+pub fn notice_pdf(text: &str, provenance: &Provenance, fonts: &FontSet, info: &DocumentInfo, data: &str) -> Vec<u8> {
+    let mut canvas = Canvas::new(fonts.clone());
+    notice::draw(&mut canvas, text);
+    finish(canvas, provenance, info, data)
 }
 
 /// Footers ("page N of M" needs the page count), then the document.

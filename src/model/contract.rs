@@ -397,6 +397,8 @@ pub struct Chronic {
 pub enum Excusal {
     /// The breach earns no credit and is reported excused.
     Waive,
+    /// Only the first forecast × (1 + tolerance) contacts of the period are in scope.
+    Cap,
 }
 
 /// `[[exclusion]]`: contacts created in `[from, to)` leave the scope of the matching clauses.

@@ -276,6 +276,8 @@ pub struct SlaRowView {
     pub abandoned: u64,
     pub short_abandoned: u64,
     pub excluded: u64,
+    /// Contacts past a forecast cap (`excusal = "cap"`), out of scope.
+    pub over_forecast: u64,
     pub not_measured: bool,
     pub below_target: bool,
     /// `"volume"` when volume above the forecast excused the breach.
@@ -401,6 +403,7 @@ impl SlaRowView {
             abandoned: r.abandoned,
             short_abandoned: r.short_abandoned,
             excluded: r.excluded,
+            over_forecast: r.over_forecast,
             not_measured: r.status == SlaStatus::NotMeasured,
             below_target: r.status == SlaStatus::BelowTarget,
             excused: (r.status == SlaStatus::Excused).then_some("volume"),
@@ -696,6 +699,7 @@ mod tests {
             short_abandoned: 0,
             unanswered: 0,
             excluded: 0,
+            over_forecast: 0,
             status: crate::sla::Status::Breached,
             forecast: None,
             chronic: false,

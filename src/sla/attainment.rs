@@ -20,7 +20,7 @@ use super::money::{Decimal, Money};
 use super::period::PeriodKey;
 use super::tally::{Tallies, Tally};
 use super::terms::{Clause, Credit, Target, Terms};
-use crate::model::{Abandons, Date, Metric, SlaKind};
+use crate::model::{Abandons, Date, Excusal, Metric, SlaKind};
 
 /// How a clause stood in a period, in the order a reader needs to know it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +69,8 @@ pub struct ClauseResult {
     pub unanswered: u64,
     /// Contacts in an `[[exclusion]]` window, out of scope.
     pub excluded: u64,
+    /// Contacts after the first forecast × (1 + tolerance) of the period (`excusal = "cap"`), out of scope.
+    pub over_forecast: u64,
     /// Percent to two decimals (csat: the mean score; asa: the mean wait in seconds).
     pub attainment: Decimal,
     /// Percent (csat: the target score; reopen_rate, abandon_rate: 100 − target; asa: the target seconds).
@@ -225,7 +227,7 @@ fn decide(
     let measured = clause.min_volume.is_none_or(|min| in_scope >= min);
     let breached = breached && measured;
     let forecast = clause.volume_tolerance_pct.and(terms.forecast(&period.to_string(), clause.channel));
-    let over_forecast = match (forecast, clause.volume_tolerance_pct) {
+    let over_forecast = match (forecast, clause.volume_tolerance_pct.filter(|_| clause.excusal == Excusal::Waive)) {
         // in scope > volume × (1 + tolerance / 100)  ⇔  in scope × 100 > volume × (100 + tolerance)
         (Some(volume), Some(tolerance)) => {
             let allowed = Decimal::from_int(100)
@@ -268,6 +270,7 @@ fn decide(
         short_abandoned: tally.short_abandoned,
         unanswered: if answering { tally.missing } else { 0 },
         excluded: tally.excluded,
+        over_forecast: tally.over_forecast,
         attainment,
         required,
         breached,

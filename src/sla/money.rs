@@ -146,6 +146,11 @@ impl Decimal {
         if self.units.rem_euclid(divisor) == 0 { q } else { q + 1 }
     }
 
+    /// The largest integer at or below `self`.
+    pub fn floor(self) -> i128 {
+        self.units.div_euclid(10i128.pow(self.scale.min(38)))
+    }
+
     /// Whether the number is whole.
     pub fn is_integer(self) -> bool {
         self.units % 10i128.pow(self.scale.min(38)) == 0

@@ -71,6 +71,22 @@ impl PeriodKey {
         }
     }
 
+    /// The period of `kind` labelled `label` (`2026-03`, `2026-W09`), as [`Display`](fmt::Display) writes it.
+    pub fn parse(kind: PeriodKind, label: &str) -> Option<PeriodKey> {
+        let (year, rest) = label.split_once('-')?;
+        let year: i64 = year.parse().ok()?;
+        let key = match kind {
+            PeriodKind::Month => PeriodKey { kind, index: month_index(year, rest.parse().ok()?) },
+            PeriodKind::Week => {
+                let week: i64 = rest.strip_prefix('W')?.parse().ok()?;
+                // Week 1 holds 4 January.
+                PeriodKey { kind, index: week_index(days_from_civil(year, 1, 4)) + week - 1 }
+            }
+            PeriodKind::Whole => return None,
+        };
+        (key.to_string() == label).then_some(key)
+    }
+
     /// Whether the period is over on the day `as_of` (its end is at or before `as_of`'s midnight).
     pub fn ended_by(self, as_of_day: i64) -> bool {
         self.end_day() <= as_of_day
@@ -163,6 +179,19 @@ pub fn days_in_month(year: i64, month: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_parse_back_to_their_periods() {
+        // 2026-W01 starts Monday 2025-12-29 (4 January 2026 is a Sunday).
+        let week = PeriodKey::parse(PeriodKind::Week, "2026-W01").unwrap();
+        assert_eq!(week.start_day(), days_from_civil(2025, 12, 29));
+        let march = PeriodKey::parse(PeriodKind::Month, "2026-03").unwrap();
+        assert_eq!(march.start_day(), days_from_civil(2026, 3, 1));
+        for bad in ["2026-13", "2026-3", "2026-W54", "2026-03x"] {
+            assert_eq!(PeriodKey::parse(PeriodKind::Month, bad).filter(|k| k.to_string() == bad), None, "{bad}");
+        }
+        assert_eq!(PeriodKey::parse(PeriodKind::Week, "2026-03"), None);
+    }
 
     fn day(y: i64, m: u32, d: u32) -> i64 {
         days_from_civil(y, m, d)

@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::records::{Next, Records};
 use super::row::Layout;
-use super::tally::{Accumulator, Rule, Tallies};
+use super::tally::{Accumulator, Rule, Tallies, cuts, settle_ties, splice_cuts};
 use super::timestamp::DayCache;
 use super::{Rejected, RowCounts};
 
@@ -121,7 +121,32 @@ pub fn read_file(path: &Path, rules: &[Rule], options: &ReadOptions) -> Result<T
 
 /// Read an export from a file opened once: every part reads the same
 /// handle at its own offset, so the file is never opened again by name.
+/// A forecast cap that bites takes a second pass (see [`Cap`](super::tally::Cap)).
 pub fn read_open(file: &File, rules: &[Rule], options: &ReadOptions) -> Result<TicketData, ReadError> {
+    capped(rules, read_pass(file, rules, options)?, |again| read_pass(file, again, options))
+}
+
+/// A first pass's data with the cut periods of capped clauses counted again by `pass`.
+fn capped(
+    rules: &[Rule],
+    mut data: TicketData,
+    pass: impl FnOnce(&[Rule]) -> Result<TicketData, ReadError>,
+) -> Result<TicketData, ReadError> {
+    if rules.iter().all(|rule| rule.caps.is_empty()) {
+        return Ok(data);
+    }
+    let again = cuts(rules, &data.tallies);
+    let recount = if again.is_empty() {
+        Tallies::default()
+    } else {
+        pass(&again.iter().map(|(_, rule)| rule.clone()).collect::<Vec<_>>())?.tallies
+    };
+    splice_cuts(&mut data.tallies, &again, recount);
+    Ok(data)
+}
+
+/// One pass over the file.
+fn read_pass(file: &File, rules: &[Rule], options: &ReadOptions) -> Result<TicketData, ReadError> {
     let metadata = file.metadata()?;
     let mut records = Records::new(At::new(file, 0));
     let layout = read_header(&mut records, rules, options)?;
@@ -150,7 +175,15 @@ pub fn read_open(file: &File, rules: &[Rule], options: &ReadOptions) -> Result<T
     // One part, or a split that landed inside a quoted field: one pass from the header on.
     let mut accumulator = Accumulator::new(rules);
     let part = read_part(&mut records, 0, None, &layout, &mut accumulator)?;
-    Ok(TicketData { tallies: accumulator.finish(), rows: rows_of(vec![part], 1) })
+    Ok(finish(rules, accumulator, part))
+}
+
+/// The data of a file read as one part.
+fn finish(rules: &[Rule], mut accumulator: Accumulator, part: Part) -> TicketData {
+    let ties = accumulator.take_ties();
+    let mut tallies = accumulator.finish();
+    settle_ties(rules, &mut tallies, ties);
+    TicketData { tallies, rows: rows_of(vec![part], 1) }
 }
 
 /// Read the parts starting at `starts` (the first on line `first_line`) on
@@ -177,6 +210,7 @@ fn read_parts(
                         let Some(&start) = starts.get(i) else { break };
                         let end = starts.get(i + 1).copied();
                         let mut records = Records::new(At::new(file, start));
+                        accumulator.set_part(i);
                         parts.push((i, read_part(&mut records, start, end, layout, &mut accumulator)?));
                     }
                     Ok((accumulator, parts))
@@ -186,9 +220,11 @@ fn read_parts(
         workers.into_iter().map(|w| w.join().expect("reading a part does not panic")).collect()
     });
     let mut tallies = Tallies::default();
+    let mut ties = Vec::new();
     let mut parts: Vec<(usize, Part)> = Vec::with_capacity(starts.len());
     for result in done {
-        let (accumulator, mine) = result?;
+        let (mut accumulator, mine) = result?;
+        ties.extend(accumulator.take_ties());
         tallies.merge(accumulator.finish());
         parts.extend(mine);
     }
@@ -199,16 +235,22 @@ fn read_parts(
         Ending::End => *i == last,
         Ending::Overshot => false,
     });
+    if chained {
+        settle_ties(rules, &mut tallies, ties);
+    }
     Ok(chained.then(|| TicketData { tallies, rows: rows_of(parts.into_iter().map(|(_, p)| p).collect(), first_line) }))
 }
 
 /// Read an export held in memory, on one thread.
 pub fn read_slice(bytes: &[u8], rules: &[Rule], options: &ReadOptions) -> Result<TicketData, ReadError> {
-    let mut records = Records::new(bytes);
-    let layout = read_header(&mut records, rules, options)?;
-    let mut accumulator = Accumulator::new(rules);
-    let part = read_part(&mut records, 0, None, &layout, &mut accumulator)?;
-    Ok(TicketData { tallies: accumulator.finish(), rows: rows_of(vec![part], 1) })
+    let pass = |rules: &[Rule]| -> Result<TicketData, ReadError> {
+        let mut records = Records::new(bytes);
+        let layout = read_header(&mut records, rules, options)?;
+        let mut accumulator = Accumulator::new(rules);
+        let part = read_part(&mut records, 0, None, &layout, &mut accumulator)?;
+        Ok(finish(rules, accumulator, part))
+    };
+    capped(rules, pass(rules)?, pass)
 }
 
 /// Renames from the workspace settings' `[tickets.columns]`.

@@ -249,6 +249,74 @@ fn forecast_volume_waives_a_breach() {
     assert_eq!(april.status, Status::Breached);
 }
 
+/// Rows for the forecast cap: by created_at 1 + 5 + 5 contacts come before
+/// 10:00:02, so a cap of 12 admits one of the four created then, the first
+/// in file order (a late answer), even though the earliest call is the last row.
+fn cap_rows() -> String {
+    let row =
+        |created: &str, answer: &str, abandon: &str| format!("T,voice,2026-03-02T{created}Z,{answer},,{abandon}\n");
+    let answered = |created: &str, after: &str| row(created, &format!("2026-03-02T{after}Z"), "");
+    [
+        // A short abandon: out of scope, and not one of the forecast's contacts.
+        row("09:00:00", "", "2026-03-02T09:00:02Z"),
+        answered("10:00:00", "10:00:10").repeat(5),
+        row("10:00:01", "", "2026-03-02T10:01:01Z").repeat(5),
+        answered("10:00:02", "10:05:00"),
+        answered("10:00:02", "10:00:05").repeat(3),
+        answered("10:00:30", "10:00:31").repeat(2),
+        answered("09:59:59", "10:05:00"),
+    ]
+    .concat()
+}
+
+#[test]
+fn forecast_cap_keeps_the_first_contacts_by_creation_then_file_order() {
+    let t = voice(
+        "miss",
+        "credit_pct = 5\nshort_abandon = \"5s\"\nvolume_tolerance_pct = 20\nexcusal = \"cap\"\n\
+         [[forecast]]\nperiod = \"2026-03\"\nchannel = \"voice\"\nvolume = 10\n",
+    );
+    // floor(10 × 1.2) = 12 in scope: 09:59:59 (late), 5 × 10:00:00 (met), 5 ×
+    // 10:00:01 (abandoned: misses), the first 10:00:02 row (late). Over
+    // forecast: the other three 10:00:02 rows and both 10:00:30 ones = 5.
+    // Met 5 / 12 = 41.67 % < 80 %: breached, not excused.
+    let got = one(&report(&t, &cap_rows(), "2026-11-21")).clone();
+    assert_eq!((got.in_scope, got.met, got.over_forecast, got.short_abandoned), (12, 5, 5, 1));
+    assert_eq!((got.answered, got.abandoned), (7, 5));
+    assert_eq!(got.attainment, Decimal::new(4167, 2));
+    assert_eq!((got.status, got.credit.to_string(), got.forecast), (Status::Breached, "5000.00".into(), Some(10)));
+    // Under the cap nothing is left out; no forecast for April: no cap.
+    let few = one(&report(&t, &calls(12, "2026-03-02", Some(5), None), "2026-11-21")).clone();
+    assert_eq!((few.in_scope, few.over_forecast), (12, 0));
+    let april = one(&report(&t, &calls(50, "2026-04-01", Some(5), None), "2026-11-21")).clone();
+    assert_eq!((april.in_scope, april.over_forecast), (50, 0));
+}
+
+#[test]
+fn forecast_cap_is_the_same_read_in_parallel_parts() {
+    let t = voice(
+        "miss",
+        "credit_pct = 5\nvolume_tolerance_pct = 0\nexcusal = \"cap\"\n\
+         [[forecast]]\nperiod = \"2026-03\"\nchannel = \"voice\"\nvolume = 700\n",
+    );
+    // 1,000 calls all created in one second, answered within target only
+    // from row 650 on: the cap admits the first 700 rows, 50 of them met.
+    let rows: String = (0..1000)
+        .map(|i| format!("T,voice,2026-03-02T10:00:00Z,2026-03-02T10:00:{:02}Z,,\n", if i < 650 { 59 } else { 1 }))
+        .collect();
+    let bytes = format!("{VOICE}{rows}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tickets.csv");
+    std::fs::write(&path, &bytes).unwrap();
+    for threads in [1, 2, 3, 7] {
+        let options = ReadOptions { threads, min_part_bytes: 997, ..ReadOptions::default() };
+        let data = crate::sla::read_file(&path, &t.rules(), &options).unwrap();
+        let report = evaluate(&t, &data.tallies, data.rows, Date::parse("2026-11-21").unwrap()).unwrap();
+        let got = one(&report);
+        assert_eq!((got.in_scope, got.met, got.over_forecast), (700, 50, 300), "{threads} threads");
+    }
+}
+
 #[test]
 fn small_samples_are_not_measured() {
     let t = voice("miss", "credit_pct = 5\nmin_volume = 30\n");

@@ -31,6 +31,44 @@ pub struct Rule {
     pub needs_abandoned: bool,
     /// Windows whose contacts are counted as excluded instead.
     pub exclusions: Vec<Window>,
+    /// Periods whose scope is capped at a forecast (`excusal = "cap"`).
+    pub caps: Vec<Cap>,
+}
+
+/// At most `limit` contacts of one period are in scope: the first by
+/// `created_at`, ties by file order; the rest count as over forecast.
+///
+/// Reading takes two passes when a cap bites, both streaming and parallel.
+/// The first counts the capped periods' contacts per creation second (an
+/// exact histogram: memory grows with distinct seconds, as for the times);
+/// from it the [`Cut`] follows. The second recounts only the capped
+/// clauses: contacts before the cut's second are in scope, after it over
+/// forecast, and only the contacts created in that one second are held (in
+/// file order per part) until the parts are put back in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cap {
+    /// The period's index (of the rule's period kind).
+    pub period: i64,
+    pub limit: u64,
+    /// Where the cap falls, once the first pass has found it.
+    pub cut: Option<Cut>,
+}
+
+/// The contact where a cap falls: `admitted` of those created in `second` are still in scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cut {
+    pub second: i64,
+    pub admitted: u64,
+}
+
+/// A contact created in a cut's second, held until file order is known.
+#[derive(Debug, Clone, Copy)]
+pub struct Tie {
+    /// The part of the file it was read in (parts are in file order).
+    pub part: usize,
+    pub rule: usize,
+    pub period: i64,
+    pub ticket: Ticket<'static>,
 }
 
 /// An `[[exclusion]]` window: contacts created in `[from, to)` on its channels.
@@ -66,6 +104,7 @@ impl Default for Rule {
             needs_abandoned: false,
             exclusions: Vec::new(),
             clock: RuleClock::default(),
+            caps: Vec::new(),
         }
     }
 }
@@ -132,6 +171,11 @@ pub struct Tally {
     pub short_abandoned: u64,
     /// Contacts in an `[[exclusion]]` window: out of scope.
     pub excluded: u64,
+    /// Contacts after the first `floor(forecast × (1 + tolerance))` of the period: out of scope.
+    pub over_forecast: u64,
+    /// Contacts that count towards a forecast cap, per second since the
+    /// period's start (the first pass over a capped period only).
+    pub created: Histogram,
     /// Sum of the csat scores.
     pub score_sum: u64,
     /// Sum of the answered contacts' waits in seconds (asa).
@@ -144,28 +188,50 @@ impl Tally {
     /// Count one ticket that falls under `rule`.
     #[inline]
     pub fn record(&mut self, rule: &Rule, ticket: &Ticket<'_>) {
+        if !self.left_out(rule, ticket) {
+            self.record_contact(rule, ticket);
+        }
+    }
+
+    /// Count the ticket as excluded or a short abandon if it is one (it then
+    /// leaves the scope, and does not count towards a forecast).
+    #[inline]
+    pub fn left_out(&mut self, rule: &Rule, ticket: &Ticket<'_>) -> bool {
+        if !rule.exclusions.is_empty() && rule.exclusions.iter().any(|w| w.covers(ticket)) {
+            self.excluded += 1;
+            return true;
+        }
+        let waiting = matches!(rule.metric, Metric::FirstResponse | Metric::Asa | Metric::AbandonRate);
+        // Answered wins over an abandoned_at the same row may also carry.
+        let short = waiting
+            && ticket.first_response.is_none()
+            && ticket
+                .abandoned
+                .is_some_and(|at| (at.saturating_sub(ticket.created).max(0) as u64) < rule.short_abandon);
+        self.short_abandoned += u64::from(short);
+        short
+    }
+
+    /// Count a contact neither excluded nor a short abandon.
+    #[inline]
+    pub fn record_contact(&mut self, rule: &Rule, ticket: &Ticket<'_>) {
         let time = |end: Option<i64>| {
             end.map(|end| match &rule.clock.business {
                 Some(calendar) => calendar.business_seconds(ticket.created, end),
                 None => end.saturating_sub(ticket.created).max(0) as u64,
             })
         };
-        if !rule.exclusions.is_empty() && rule.exclusions.iter().any(|w| w.covers(ticket)) {
-            self.excluded += 1;
-            return;
-        }
+        let within =
+            |seconds: u64| if rule.clock.strict { seconds < rule.threshold } else { seconds <= rule.threshold };
         match rule.metric {
             Metric::FirstResponse | Metric::Asa | Metric::AbandonRate => {
-                // Answered wins over an abandoned_at the same row may also carry.
                 match (time(ticket.first_response), time(ticket.abandoned)) {
                     (Some(seconds), _) => {
                         self.measured += 1;
-                        let met = if rule.clock.strict { seconds < rule.threshold } else { seconds <= rule.threshold };
-                        self.within += u64::from(met);
+                        self.within += u64::from(within(seconds));
                         self.wait_sum = self.wait_sum.saturating_add(seconds);
                         self.values.add(seconds);
                     }
-                    (None, Some(wait)) if wait < rule.short_abandon => self.short_abandoned += 1,
                     (None, Some(wait)) => {
                         self.abandoned += 1;
                         self.abandoned_within += u64::from(wait <= rule.threshold);
@@ -176,7 +242,7 @@ impl Tally {
             Metric::Resolution => match time(ticket.resolved) {
                 Some(seconds) => {
                     self.measured += 1;
-                    self.within += u64::from(seconds <= rule.threshold);
+                    self.within += u64::from(within(seconds));
                     self.values.add(seconds);
                 }
                 None => self.missing += 1,
@@ -208,6 +274,8 @@ impl Tally {
         self.abandoned_within += other.abandoned_within;
         self.short_abandoned += other.short_abandoned;
         self.excluded += other.excluded;
+        self.over_forecast += other.over_forecast;
+        self.created.merge(&other.created);
         self.score_sum += other.score_sum;
         self.wait_sum = self.wait_sum.saturating_add(other.wait_sum);
         self.values.merge(&other.values);
@@ -274,6 +342,10 @@ pub struct Accumulator {
     buckets: Vec<Buckets>,
     /// The day last seen, with its month and week index.
     day: Option<(i64, i64, i64)>,
+    /// The part of the file being read.
+    part: usize,
+    /// Contacts created in a cut's second, in the order read.
+    ties: Vec<Tie>,
     /// The zone of the rules with local periods, and the local day last seen.
     zone: Option<jiff::tz::TimeZone>,
     local_day: Option<(i64, i64, i64)>,
@@ -294,7 +366,19 @@ impl Accumulator {
             day: None,
             zone: rules.iter().find_map(|r| r.clock.zone.clone()),
             local_day: None,
+            part: 0,
+            ties: Vec::new(),
         }
+    }
+
+    /// The rows that follow are of part `part` of the file (parts numbered in file order).
+    pub fn set_part(&mut self, part: usize) {
+        self.part = part;
+    }
+
+    /// The contacts held at cuts, for [`settle_ties`] once every part is read.
+    pub fn take_ties(&mut self) -> Vec<Tie> {
+        std::mem::take(&mut self.ties)
     }
 
     /// Count one ticket under every rule it falls under.
@@ -321,7 +405,7 @@ impl Accumulator {
                 }
             }
         });
-        for (rule, buckets) in self.rules.iter().zip(&mut self.buckets) {
+        for (index, (rule, buckets)) in self.rules.iter().zip(&mut self.buckets).enumerate() {
             if !rule.matches(ticket) {
                 continue;
             }
@@ -334,7 +418,32 @@ impl Accumulator {
                 PeriodKind::Week => week,
                 PeriodKind::Whole => 0,
             };
-            buckets.get(key).record(rule, ticket);
+            let tally = buckets.get(key);
+            let cap = if rule.caps.is_empty() { None } else { rule.caps.iter().find(|c| c.period == key) };
+            let Some(cap) = cap else {
+                tally.record(rule, ticket);
+                continue;
+            };
+            if tally.left_out(rule, ticket) {
+                continue;
+            }
+            match cap.cut {
+                None => {
+                    let start = PeriodKey { kind: rule.period, index: key }.start_day() * DAY;
+                    tally.created.add(ticket.created.saturating_sub(start).max(0) as u64);
+                    tally.record_contact(rule, ticket);
+                }
+                Some(cut) => match ticket.created.cmp(&cut.second) {
+                    std::cmp::Ordering::Less => tally.record_contact(rule, ticket),
+                    std::cmp::Ordering::Greater => tally.over_forecast += 1,
+                    std::cmp::Ordering::Equal => self.ties.push(Tie {
+                        part: self.part,
+                        rule: index,
+                        period: key,
+                        ticket: Ticket { priority: b"", ..*ticket },
+                    }),
+                },
+            }
         }
     }
 
@@ -353,6 +462,75 @@ impl Accumulator {
             })
             .collect();
         Tallies { per_rule }
+    }
+}
+
+/// Where each cap bites, from a first pass's tallies: the rules (by index)
+/// to count again with their cuts, only the caps that bite kept.
+pub fn cuts(rules: &[Rule], tallies: &Tallies) -> Vec<(usize, Rule)> {
+    let mut again = Vec::new();
+    for (index, rule) in rules.iter().enumerate() {
+        let caps: Vec<Cap> = rule
+            .caps
+            .iter()
+            .filter(|cap| cap.cut.is_none())
+            .filter_map(|cap| {
+                let key = PeriodKey { kind: rule.period, index: cap.period };
+                let created = &tallies.per_rule.get(index)?.get(&key)?.created;
+                let mut before = 0u64;
+                for (offset, n) in created.counts() {
+                    if before + n > cap.limit {
+                        let second = key.start_day() * DAY + offset as i64;
+                        return Some(Cap { cut: Some(Cut { second, admitted: cap.limit - before }), ..cap.clone() });
+                    }
+                    before += n;
+                }
+                None
+            })
+            .collect();
+        if !caps.is_empty() {
+            again.push((index, Rule { caps, ..rule.clone() }));
+        }
+    }
+    again
+}
+
+/// Count the contacts held at cuts in file order: the first `admitted` of
+/// each cut are in scope, the rest over forecast.
+pub fn settle_ties(rules: &[Rule], tallies: &mut Tallies, mut ties: Vec<Tie>) {
+    if ties.is_empty() {
+        return;
+    }
+    // Stable: within a part, the order read.
+    ties.sort_by_key(|tie| tie.part);
+    let mut admitted: HashMap<(usize, i64), u64> = HashMap::new();
+    for tie in ties {
+        let rule = &rules[tie.rule];
+        let Some(cut) = rule.caps.iter().find(|c| c.period == tie.period).and_then(|c| c.cut) else { continue };
+        let key = PeriodKey { kind: rule.period, index: tie.period };
+        let tally = tallies.per_rule[tie.rule].entry(key).or_default();
+        let n = admitted.entry((tie.rule, tie.period)).or_default();
+        if *n < cut.admitted {
+            *n += 1;
+            tally.record_contact(rule, &tie.ticket);
+        } else {
+            tally.over_forecast += 1;
+        }
+    }
+}
+
+/// Put the second pass's counts of the cut periods in place of the first's,
+/// and drop the creation-second counts.
+pub fn splice_cuts(tallies: &mut Tallies, again: &[(usize, Rule)], recount: Tallies) {
+    for ((index, rule), periods) in again.iter().zip(recount.per_rule) {
+        let mut periods = periods;
+        for cap in &rule.caps {
+            let key = PeriodKey { kind: rule.period, index: cap.period };
+            tallies.per_rule[*index].insert(key, periods.remove(&key).unwrap_or_default());
+        }
+    }
+    for tally in tallies.per_rule.iter_mut().flat_map(|periods| periods.values_mut()) {
+        tally.created = Histogram::default();
     }
 }
 

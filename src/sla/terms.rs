@@ -7,11 +7,11 @@ use std::sync::Arc;
 
 use super::calendar::{self, Calendar, CalendarError};
 use super::money::{Decimal, DecimalError};
-use super::period::PeriodKind;
-use super::tally::{Rule, RuleClock, Window};
+use super::period::{PeriodKey, PeriodKind};
+use super::tally::{Cap, Rule, RuleClock, Window};
 use crate::model::{
-    Abandons, Boundary, Channel, ClockKind, ContractFile, CreditModelKind, Date, Duration, Metric, SlaClause, SlaKind,
-    SlaTarget,
+    Abandons, Boundary, Channel, ClockKind, ContractFile, CreditModelKind, Date, Duration, Excusal, Metric, SlaClause,
+    SlaKind, SlaTarget,
 };
 
 /// A clause's target.
@@ -59,6 +59,8 @@ pub struct Clause {
     pub chronic: Option<(u32, u32)>,
     /// Volume above the forecast by more than this percent excuses a breach.
     pub volume_tolerance_pct: Option<Decimal>,
+    /// What volume above the forecast does: waive the breach, or cap the scope.
+    pub excusal: Excusal,
 }
 
 /// What a breach earns (SPEC section 12).
@@ -109,6 +111,7 @@ impl Clause {
             short_abandon: self.short_abandon,
             needs_abandoned: self.abandons_stated || self.metric == Metric::AbandonRate,
             exclusions: Vec::new(),
+            caps: Vec::new(),
         }
     }
 }
@@ -263,6 +266,7 @@ impl Terms {
                 volume_tolerance_pct: optional(clause.volume_tolerance_pct.as_ref().map(|v| v.value), || {
                     format!("clause `{id}`: volume_tolerance_pct")
                 })?,
+                excusal: clause.excusal.as_ref().map_or(Excusal::Waive, |e| e.value),
             });
         }
         Ok(Terms {
@@ -310,15 +314,35 @@ impl Terms {
     }
 
     /// One counting rule per clause, in clause order, with the exclusion
-    /// windows, periods in the contract's zone.
+    /// windows, (`excusal = "cap"`) the forecast caps, and periods in the
+    /// contract's zone.
     pub fn rules(&self) -> Vec<Rule> {
         let windows: Vec<Window> = self.exclusions.iter().map(|e| e.window.clone()).collect();
         let mut rules: Vec<Rule> =
-            self.clauses.iter().map(|c| Rule { exclusions: windows.clone(), ..c.rule() }).collect();
+            self.clauses.iter().map(|c| Rule { exclusions: windows.clone(), caps: self.caps(c), ..c.rule() }).collect();
         for rule in &mut rules {
             rule.clock.zone.clone_from(&self.zone);
         }
         rules
+    }
+
+    /// A capping clause's limit per period with a forecast on its channel:
+    /// `floor(volume × (100 + tolerance) / 100)` contacts.
+    fn caps(&self, clause: &Clause) -> Vec<Cap> {
+        let Some(tolerance) = clause.volume_tolerance_pct.filter(|_| clause.excusal == Excusal::Cap) else {
+            return Vec::new();
+        };
+        let factor = Decimal::from_int(100).checked_add(tolerance).unwrap_or(Decimal::ZERO);
+        self.forecasts
+            .iter()
+            .filter(|f| f.channel == clause.channel)
+            .filter_map(|f| {
+                let period = PeriodKey::parse(clause.period, &f.period)?;
+                let scaled = factor.checked_mul_int(f.volume)?;
+                let limit = u64::try_from(scaled.shift_left(2).floor()).unwrap_or(u64::MAX);
+                Some(Cap { period: period.index, limit, cut: None })
+            })
+            .collect()
     }
 
     /// The forecast volume of a period on a channel.

@@ -93,7 +93,7 @@ fn json_and_table_show_abandons_and_earn_back() {
     );
     let csv = String::from_utf8(run(&["--format", "csv"]).stdout).unwrap();
     let march = csv.lines().nth(1).unwrap();
-    assert!(march.ends_with(",2000.00,breached,1000,60,0,0,false,true,0.00"), "{csv}");
+    assert!(march.ends_with(",2000.00,breached,1000,60,0,0,false,true,0.00,0"), "{csv}");
     let table = String::from_utf8(run(&[]).stdout).unwrap();
     assert!(table.contains("earned back"), "{table}");
     assert!(table.contains("answered 1000, abandoned 60"), "{table}");

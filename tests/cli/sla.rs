@@ -117,7 +117,8 @@ fn csv_lists_one_row_per_clause_and_period() {
             "excluded",
             "chronic",
             "earned_back",
-            "net"
+            "net",
+            "over_forecast"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();

@@ -47,6 +47,7 @@ pub fn to_json(report: &Report, terms: &Terms, contract: &str, tickets: &str) ->
             "abandoned": r.abandoned,
             "short_abandoned": r.short_abandoned,
             "excluded": r.excluded,
+            "over_forecast": r.over_forecast,
             "not_measured": r.status == Status::NotMeasured,
             "below_target": r.status == Status::BelowTarget,
             "excused": (r.status == Status::Excused).then_some("volume"),
@@ -88,6 +89,7 @@ pub fn to_csv(report: &Report) -> anyhow::Result<String> {
         "chronic",
         "earned_back",
         "net",
+        "over_forecast",
     ])?;
     let optional = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_default();
     for r in &report.results {
@@ -112,6 +114,7 @@ pub fn to_csv(report: &Report) -> anyhow::Result<String> {
             r.chronic.to_string(),
             r.earned_back.map(|e| e.to_string()).unwrap_or_default(),
             r.net.to_string(),
+            r.over_forecast.to_string(),
         ])?;
     }
     Ok(String::from_utf8(writer.into_inner()?)?)
@@ -177,6 +180,9 @@ pub fn table(report: &Report, terms: &Terms, contract: &str, tickets: &str, as_o
             }
             if let Some(volume) = r.forecast {
                 counts.push(format!("forecast {volume}"));
+            }
+            if r.over_forecast > 0 {
+                counts.push(format!("over forecast {} left out", r.over_forecast));
             }
             if !counts.is_empty() {
                 let _ = writeln!(out, "  {}", counts.join(", "));
@@ -248,6 +254,14 @@ pub fn explain(report: &Report, terms: &Terms) -> String {
             if r.excluded > 0 {
                 let reasons: Vec<&str> = terms.exclusions.iter().map(|e| e.reason.as_str()).collect();
                 left_out.push(format!("{} in exclusion windows ({})", r.excluded, reasons.join("; ")));
+            }
+            if r.over_forecast > 0 {
+                let volume = r.forecast.unwrap_or_default();
+                let tolerance = clause.volume_tolerance_pct.unwrap_or(Decimal::ZERO);
+                left_out.push(format!(
+                    "{} after the first floor({volume} × (1 + {tolerance} %)) contacts of the period (forecast cap)",
+                    r.over_forecast
+                ));
             }
             if !left_out.is_empty() {
                 let _ = writeln!(out, "    left out of scope: {}", left_out.join(", "));

@@ -169,7 +169,8 @@ impl FontSet {
     }
 
     /// Break `text` into lines no wider than `width`: at spaces, and within
-    /// a word only after a hyphen or a slash (`email-first-` / `response`).
+    /// a word only after a hyphen or a slash (`email-first-` / `response`),
+    /// never between digits (`2026-12-01` stays whole).
     /// Only a run without either that is wider than a whole line (a digest)
     /// is cut between characters.
     pub fn wrap(&self, face: Face, size: f32, text: &str, width: f32) -> Vec<String> {
@@ -178,7 +179,7 @@ impl FontSet {
         for paragraph in text.split('\n') {
             let mut line = String::new();
             for word in paragraph.split_whitespace() {
-                for (i, piece) in word.split_inclusive(['-', '/']).enumerate() {
+                for (i, piece) in word_pieces(word).into_iter().enumerate() {
                     let joined = match (line.is_empty(), i) {
                         (true, _) => piece.to_owned(),
                         (false, 0) => format!("{line} {piece}"),
@@ -221,6 +222,26 @@ impl FontSet {
         }
         format!("{}…", out.trim_end())
     }
+}
+
+/// A word cut after each hyphen or slash that does not stand between two digits.
+fn word_pieces(word: &str) -> Vec<&str> {
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for (k, &(at, c)) in chars.iter().enumerate() {
+        let between_digits = k > 0
+            && chars[k - 1].1.is_ascii_digit()
+            && chars.get(k + 1).is_some_and(|&(_, next)| next.is_ascii_digit());
+        if matches!(c, '-' | '/') && !between_digits {
+            pieces.push(&word[start..at + 1]);
+            start = at + 1;
+        }
+    }
+    if start < word.len() {
+        pieces.push(&word[start..]);
+    }
+    pieces
 }
 
 #[cfg(test)]
@@ -266,5 +287,13 @@ mod tests {
         let cut = fonts.ellipsize(Face::Regular, 9.0, text, 60.0);
         assert!(cut.ends_with('…') && fonts.width(Face::Regular, 9.0, &cut) <= 60.0, "{cut}");
         assert_eq!(fonts.ellipsize(Face::Regular, 9.0, "short", 60.0), "short");
+    }
+
+    #[test]
+    fn words_break_after_hyphens_and_slashes_but_not_inside_numbers() {
+        assert_eq!(word_pieces("email-first-response"), ["email-", "first-", "response"]);
+        assert_eq!(word_pieces("2026-12-01"), ["2026-12-01"]);
+        assert_eq!(word_pieces("a/b-"), ["a/", "b-"]);
+        assert_eq!(word_pieces("v1-2/x"), ["v1-2/", "x"]);
     }
 }

@@ -125,6 +125,7 @@ pub fn read_open(file: &File, rules: &[Rule], options: &ReadOptions) -> Result<T
     let metadata = file.metadata()?;
     let mut records = Records::new(At::new(file, 0));
     let layout = read_header(&mut records, rules, options)?;
+    let delimiter = records.delimiter();
     let data_start = records.consumed;
     let threads = match options.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -143,7 +144,7 @@ pub fn read_open(file: &File, rules: &[Rule], options: &ReadOptions) -> Result<T
         starts.extend(part_starts(file, data_start, metadata.len(), wanted)?);
     }
     if starts.len() > 1
-        && let Some(data) = read_parts(file, &starts, records.line, threads, &layout, rules)?
+        && let Some(data) = read_parts(file, &starts, records.line, threads, &layout, rules, delimiter)?
     {
         return Ok(data);
     }
@@ -163,6 +164,7 @@ fn read_parts(
     threads: usize,
     layout: &Layout,
     rules: &[Rule],
+    delimiter: u8,
 ) -> Result<Option<TicketData>, ReadError> {
     let next = AtomicUsize::new(0);
     type Done = Result<(Accumulator, Vec<(usize, Part)>), ReadError>;
@@ -176,7 +178,7 @@ fn read_parts(
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&start) = starts.get(i) else { break };
                         let end = starts.get(i + 1).copied();
-                        let mut records = Records::new(At::new(file, start));
+                        let mut records = Records::new(At::new(file, start)).with_delimiter(delimiter);
                         parts.push((i, read_part(&mut records, start, end, layout, &mut accumulator)?));
                     }
                     Ok((accumulator, parts))
@@ -241,6 +243,7 @@ impl ReadOptions {
 }
 
 fn read_header<R: Read>(records: &mut Records<R>, rules: &[Rule], options: &ReadOptions) -> Result<Layout, ReadError> {
+    records.detect_delimiter()?;
     match records.next()? {
         Next::End => Err(ReadError::Empty),
         Next::Overflow => Err(ReadError::NotCsv(format!(

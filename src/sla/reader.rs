@@ -206,7 +206,13 @@ fn read_parts(
 
 /// Read an export held in memory, on one thread.
 pub fn read_slice(bytes: &[u8], rules: &[Rule], options: &ReadOptions) -> Result<TicketData, ReadError> {
-    let mut records = Records::new(bytes);
+    read_stream(bytes, rules, options)
+}
+
+/// Read an export from a stream (a gzip decoder, say) in one pass, through
+/// the same fixed buffers.
+pub fn read_stream<R: Read>(source: R, rules: &[Rule], options: &ReadOptions) -> Result<TicketData, ReadError> {
+    let mut records = Records::new(source);
     let layout = read_header(&mut records, rules, options)?;
     let mut accumulator = Accumulator::new(rules);
     let part = read_part(&mut records, 0, None, &layout, &mut accumulator)?;

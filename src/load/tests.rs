@@ -97,3 +97,44 @@ fn a_dry_run_counts_an_export_without_hashing_or_listing_it() {
     assert_eq!(data.rows.read, 1);
     assert!(loader.inputs().is_empty());
 }
+
+fn gzip(text: &str) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(text.as_bytes()).unwrap();
+    encoder.finish().unwrap()
+}
+
+#[test]
+fn a_gzip_export_is_counted_decompressed_and_recorded_as_the_bytes_on_disk() {
+    // Two gzip members one after the other (`cat a.gz b.gz`, as log rotation writes them) are one export.
+    let header = "ticket_id;channel;created_at;first_response_at;resolved_at\r\n";
+    let rows =
+        "1;chat;2026-10-01T10:00:00Z;2026-10-01T10:00:30Z;\r\n2;chat;2026-10-01T11:00:00Z;2026-10-01T11:05:00Z;\r\n";
+    let mut compressed = gzip(header);
+    compressed.extend(gzip(rows));
+    let dir = workspace(&[]);
+    let path = dir.path().join("tickets.csv.gz");
+    std::fs::write(&path, &compressed).unwrap();
+    let mut loader = Loader::new(Workspace { root: dir.path().to_path_buf() });
+    let data = loader.tickets(&path, &first_response(), &ReadOptions::default()).unwrap();
+    let plain =
+        crate::sla::read_slice(format!("{header}{rows}").as_bytes(), &first_response(), &ReadOptions::default());
+    assert_eq!(data, plain.unwrap());
+    assert_eq!((data.rows.read, data.rows.rejected), (2, 0));
+    let inputs = loader.inputs();
+    assert_eq!((inputs[0].path.as_str(), inputs[0].bytes), ("tickets.csv.gz", compressed.len() as u64));
+    assert_eq!(inputs[0].sha256, crate::audit::hash::hex(&sha2::Sha256::digest(&compressed)));
+    let mut dry = Loader::new(Workspace { root: dir.path().to_path_buf() }).without_digests();
+    assert_eq!(dry.tickets(&path, &first_response(), &ReadOptions::default()).unwrap(), data);
+}
+
+#[test]
+fn a_gz_file_that_is_not_gzip_is_refused_by_name() {
+    let dir = workspace(&[("tickets.csv.gz", "ticket_id,channel,created_at,first_response_at,resolved_at\n")]);
+    let mut loader = Loader::new(Workspace { root: dir.path().to_path_buf() });
+    let error = loader.tickets(&dir.path().join("tickets.csv.gz"), &first_response(), &ReadOptions::default());
+    let error = error.unwrap_err();
+    assert!(matches!(error, super::tickets::TicketError::NotGzip(_)), "{error:?}");
+    assert!(error.to_string().starts_with("it is named .gz but is not a valid gzip file"), "{error}");
+}

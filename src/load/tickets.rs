@@ -15,6 +15,7 @@ use std::path::Path;
 use super::Loader;
 use crate::audit::hash::{FileDigest, hash_read, sha256_hex};
 use crate::audit::ledger::FileRecord;
+use crate::sla::reader::read_stream;
 use crate::sla::reader::{At, read_open};
 use crate::sla::{ReadError, ReadOptions, Rule, TicketData, read_slice};
 
@@ -36,6 +37,9 @@ pub enum TicketError {
     /// The operating system refused.
     #[error("cannot read it: {0}")]
     Io(#[from] std::io::Error),
+    /// A `.gz` file that is not valid gzip.
+    #[error("it is named .gz but is not a valid gzip file ({0})")]
+    NotGzip(String),
     /// The contents are not a usable export.
     #[error(transparent)]
     Read(#[from] ReadError),
@@ -60,14 +64,32 @@ impl Loader {
             _ => TicketError::Io(e),
         })?;
         let before = file.metadata()?;
+        let gzip = is_gzip(path);
         if !self.digests {
-            return Ok(read_open(&file, rules, options)?);
+            return Ok(if gzip {
+                read_gzip(|| At::new(&file, 0), rules, options)?
+            } else {
+                read_open(&file, rules, options)?
+            });
         }
         let (data, digest) = if before.len() <= IN_MEMORY_BYTES {
             let mut bytes = Vec::with_capacity(before.len() as usize);
             (&file).read_to_end(&mut bytes)?;
             let digest = FileDigest { bytes: bytes.len() as u64, sha256: sha256_hex(&bytes) };
-            (read_slice(&bytes, rules, options)?, digest)
+            let data =
+                if gzip { read_gzip(|| &bytes[..], rules, options)? } else { read_slice(&bytes, rules, options)? };
+            (data, digest)
+        } else if gzip {
+            // Decompressed as it is read (one pass: a gzip stream cannot be split),
+            // the file's own bytes hashed alongside.
+            let (data, digest) = std::thread::scope(|scope| {
+                let hashing = scope.spawn(|| hash_read(At::new(&file, 0)));
+                let data = read_gzip(|| At::new(&file, 0), rules, options);
+                (data, hashing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            });
+            let (data, digest) = (data?, digest?);
+            unchanged(&file, &before, &digest)?;
+            (data, digest)
         } else {
             let (data, digest) = std::thread::scope(|scope| {
                 let hashing = scope.spawn(|| hash_read(At::new(&file, 0)));
@@ -75,17 +97,37 @@ impl Loader {
                 (data, hashing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
             });
             let (data, digest) = (data?, digest?);
-            let after = file.metadata()?;
-            let same = after.len() == before.len()
-                && digest.bytes == before.len()
-                && after.modified().ok() == before.modified().ok();
-            if !same {
-                return Err(TicketError::Changed);
-            }
+            unchanged(&file, &before, &digest)?;
             (data, digest)
         };
         let shown = self.workspace.display_path(path);
         self.record(FileRecord { path: shown, bytes: digest.bytes, sha256: digest.sha256 });
         Ok(data)
     }
+}
+
+/// Whether an export is gzip-compressed: its name ends in `.gz`.
+fn is_gzip(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+}
+
+/// Count a gzip-compressed export as it is decompressed; data that is not
+/// gzip is an error naming the file's form, not rows of noise.
+fn read_gzip<R: Read>(open: impl Fn() -> R, rules: &[Rule], options: &ReadOptions) -> Result<TicketData, TicketError> {
+    read_stream(|| flate2::read::MultiGzDecoder::new(open()), rules, options).map_err(|e| match e {
+        ReadError::Io(io)
+            if io.kind() == std::io::ErrorKind::InvalidInput || io.kind() == std::io::ErrorKind::InvalidData =>
+        {
+            TicketError::NotGzip(io.to_string())
+        }
+        other => TicketError::Read(other),
+    })
+}
+
+/// Refuse a file whose size or modification time moved while it was read.
+fn unchanged(file: &File, before: &std::fs::Metadata, digest: &FileDigest) -> Result<(), TicketError> {
+    let after = file.metadata()?;
+    let same =
+        after.len() == before.len() && digest.bytes == before.len() && after.modified().ok() == before.modified().ok();
+    if same { Ok(()) } else { Err(TicketError::Changed) }
 }

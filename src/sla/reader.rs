@@ -150,6 +150,7 @@ fn read_pass(file: &File, rules: &[Rule], options: &ReadOptions) -> Result<Ticke
     let metadata = file.metadata()?;
     let mut records = Records::new(At::new(file, 0));
     let layout = read_header(&mut records, rules, options)?;
+    let delimiter = records.delimiter();
     let data_start = records.consumed;
     let threads = match options.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -168,7 +169,7 @@ fn read_pass(file: &File, rules: &[Rule], options: &ReadOptions) -> Result<Ticke
         starts.extend(part_starts(file, data_start, metadata.len(), wanted)?);
     }
     if starts.len() > 1
-        && let Some(data) = read_parts(file, &starts, records.line, threads, &layout, rules)?
+        && let Some(data) = read_parts(file, &starts, records.line, threads, &layout, rules, delimiter)?
     {
         return Ok(data);
     }
@@ -196,6 +197,7 @@ fn read_parts(
     threads: usize,
     layout: &Layout,
     rules: &[Rule],
+    delimiter: u8,
 ) -> Result<Option<TicketData>, ReadError> {
     let next = AtomicUsize::new(0);
     type Done = Result<(Accumulator, Vec<(usize, Part)>), ReadError>;
@@ -209,7 +211,7 @@ fn read_parts(
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&start) = starts.get(i) else { break };
                         let end = starts.get(i + 1).copied();
-                        let mut records = Records::new(At::new(file, start));
+                        let mut records = Records::new(At::new(file, start)).with_delimiter(delimiter);
                         accumulator.set_part(i);
                         parts.push((i, read_part(&mut records, start, end, layout, &mut accumulator)?));
                     }
@@ -243,8 +245,19 @@ fn read_parts(
 
 /// Read an export held in memory, on one thread.
 pub fn read_slice(bytes: &[u8], rules: &[Rule], options: &ReadOptions) -> Result<TicketData, ReadError> {
+    read_stream(|| bytes, rules, options)
+}
+
+/// Read an export from a stream (a gzip decoder, say), one pass through the
+/// same fixed buffers; `open` gives the stream from its start, and is called
+/// again only when a forecast cap falls inside a period (`excusal = "cap"`).
+pub fn read_stream<R: Read>(
+    open: impl Fn() -> R,
+    rules: &[Rule],
+    options: &ReadOptions,
+) -> Result<TicketData, ReadError> {
     let pass = |rules: &[Rule]| -> Result<TicketData, ReadError> {
-        let mut records = Records::new(bytes);
+        let mut records = Records::new(open());
         let layout = read_header(&mut records, rules, options)?;
         let mut accumulator = Accumulator::new(rules);
         let part = read_part(&mut records, 0, None, &layout, &mut accumulator)?;
@@ -283,6 +296,7 @@ impl ReadOptions {
 }
 
 fn read_header<R: Read>(records: &mut Records<R>, rules: &[Rule], options: &ReadOptions) -> Result<Layout, ReadError> {
+    records.detect_delimiter()?;
     match records.next()? {
         Next::End => Err(ReadError::Empty),
         Next::Overflow => Err(ReadError::NotCsv(format!(

@@ -258,19 +258,19 @@ fn parallel_parts_agree_with_one_pass_even_across_quoted_newlines() {
 #[test]
 fn plain_lines_split_in_place_and_others_fall_back() {
     let mut ends = vec![0usize; 8];
-    assert_eq!(plain_line(b"a,bb,,c\nx", &mut ends), Some((8, 7, 4)));
+    assert_eq!(plain_line(b"a,bb,,c\nx", &mut ends, b','), Some((8, 7, 4)));
     assert_eq!(&ends[..4], [1, 4, 5, 7]);
-    assert_eq!(plain_line(b"a,b\r\n", &mut ends), Some((5, 3, 2)));
-    assert_eq!(plain_line(b"\n", &mut ends), Some((1, 0, 1)));
-    assert_eq!(plain_line(b"0123456789abcdef,x\n", &mut ends), Some((19, 18, 2)));
+    assert_eq!(plain_line(b"a,b\r\n", &mut ends, b','), Some((5, 3, 2)));
+    assert_eq!(plain_line(b"\n", &mut ends, b','), Some((1, 0, 1)));
+    assert_eq!(plain_line(b"0123456789abcdef,x\n", &mut ends, b','), Some((19, 18, 2)));
     for fallback in [&b"a,\"b\"\n"[..], b"a\rb\n", b"no line end", b"a,b,c,d,e,f,g,h,i\n"] {
-        assert_eq!(plain_line(fallback, &mut ends), None, "{:?}", String::from_utf8_lossy(fallback));
+        assert_eq!(plain_line(fallback, &mut ends, b','), None, "{:?}", String::from_utf8_lossy(fallback));
     }
 }
 
 /// Every record as field lists, the way `Records` reads them.
-fn records_of(bytes: &[u8]) -> Vec<Vec<Vec<u8>>> {
-    let mut records = Records::new(bytes);
+fn records_of(bytes: &[u8], delimiter: u8) -> Vec<Vec<Vec<u8>>> {
+    let mut records = Records::new(bytes).with_delimiter(delimiter);
     let mut out = Vec::new();
     // csv-core ends an unclosed quote at the end of the input as a record, and so does `Records`.
     while let Next::Row | Next::Unterminated = records.next().unwrap() {
@@ -283,14 +283,19 @@ fn records_of(bytes: &[u8]) -> Vec<Vec<Vec<u8>>> {
 proptest::proptest! {
     #[test]
     fn the_plain_path_reads_what_csv_core_reads(bytes in proptest::collection::vec(
-        proptest::sample::select(vec![b'a', b'b', b',', b'"', b'\r', b'\n', b'\n', b',']), 0..200)) {
+        proptest::sample::select(vec![b'a', b'b', b',', b'"', b'\r', b'\n', b'\n', b',', b';', b'\t']), 0..200),
+        delimiter in proptest::sample::select(vec![b',', b';', b'\t'])) {
         let mut expected = Vec::new();
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&bytes[..]);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(&bytes[..]);
         let mut record = csv::ByteRecord::new();
         while reader.read_byte_record(&mut record).unwrap() {
             expected.push(record.iter().map(<[u8]>::to_vec).collect::<Vec<_>>());
         }
-        proptest::prop_assert_eq!(records_of(&bytes), expected);
+        proptest::prop_assert_eq!(records_of(&bytes, delimiter), expected);
     }
 }
 
@@ -327,7 +332,7 @@ fn parallel_parts_of_a_plain_export_hand_over_exactly() {
         let ends: Vec<usize> =
             header.iter().enumerate().filter(|(_, b)| **b == b',').map(|(i, _)| i).chain([header.len()]).collect();
         let layout = Layout::new(&Row::delimited(&header, &ends), &rules, &BTreeMap::new()).unwrap();
-        let parts = read_parts(&File::open(&path).unwrap(), &starts, 2, 3, &layout, &rules).unwrap();
+        let parts = read_parts(&File::open(&path).unwrap(), &starts, 2, 3, &layout, &rules, b',').unwrap();
         assert_eq!(parts.as_ref(), Some(&one), "every split stands ({ending:?})");
         assert_eq!(read_file(&path, &rules, &options).unwrap(), one);
     }
@@ -402,4 +407,50 @@ fn reopened_is_a_boolean_or_a_count() {
     let tally = data.tallies.per_rule[0].values().next().unwrap();
     // Reopened: 1, 2, 017, TRUE; not: 0, 000, false, empty.
     assert_eq!((tally.measured, tally.within), (8, 4));
+}
+
+#[test]
+fn semicolon_and_tab_exports_are_detected_from_the_header() {
+    // A comma export and the same rows as a European spreadsheet writes
+    // them (semicolons, BOM, CRLF, a decimal comma in a note) and as TSV.
+    let comma = "ticket_id,channel,created_at,first_response_at,resolved_at\n\
+                 T1,chat,2026-03-01T08:00:00Z,2026-03-01T08:00:30Z,\n\
+                 T2,email,2026-03-01T08:00:00Z,2026-03-01T09:00:00Z,\n\
+                 T3,fax,2026-03-01T08:00:00Z,,\n";
+    let semicolon = "\u{feff}ticket_id;channel;note;created_at;first_response_at;resolved_at\r\n\
+                     T1;chat;\"1,5 h; \"\"quoted\"\"\nover two lines\";2026-03-01T08:00:00Z;2026-03-01T08:00:30Z;\r\n\
+                     T2;email;2,0;2026-03-01T08:00:00Z;2026-03-01T09:00:00Z;\r\n\
+                     T3;fax;;2026-03-01T08:00:00Z;;\r\n";
+    let tab = "ticket_id\tchannel\tcreated_at\tfirst_response_at\tresolved_at\n\
+               T1\tchat\t2026-03-01T08:00:00Z\t2026-03-01T08:00:30Z\t\n\
+               T2\temail\t2026-03-01T08:00:00Z\t2026-03-01T09:00:00Z\t\n\
+               T3\tfax\t2026-03-01T08:00:00Z\t\t\n";
+    let rules = first_response();
+    let one = read(comma, &rules).unwrap();
+    assert_eq!((one.rows.read, one.rows.rejected), (3, 1));
+    let semi = read(semicolon, &rules).unwrap();
+    assert_eq!(semi.tallies, one.tallies);
+    assert_eq!((semi.rows.read, semi.rows.rejected), (3, 1));
+    assert_eq!(semi.rows.first_rejected[0].line, 5, "the quoted line break counts");
+    assert_eq!(read(tab, &rules).unwrap(), one);
+    // Commas inside quotes do not outvote the header's semicolons.
+    let quoted = "\"ticket_id\";\"channel, as sent\";created_at;first_response_at;resolved_at\n";
+    let renames = BTreeMap::from([("channel".to_owned(), "channel, as sent".to_owned())]);
+    let options = ReadOptions { renames, ..ReadOptions::default() };
+    assert_eq!(read_slice(quoted.as_bytes(), &rules, &options).unwrap().rows.read, 0);
+}
+
+#[test]
+fn parallel_parts_of_a_semicolon_export_agree_with_one_pass() {
+    let bytes: Vec<u8> = awkward_export(3000).iter().map(|&b| if b == b',' { b';' } else { b }).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tickets.csv");
+    std::fs::write(&path, &bytes).unwrap();
+    let rules = first_response();
+    let one = read_slice(&bytes, &rules, &ReadOptions::default()).unwrap();
+    assert_eq!((one.rows.read, one.rows.rejected), (3000, 600), "every fifth row is a fax");
+    let comma = read_slice(&awkward_export(3000), &rules, &ReadOptions::default()).unwrap();
+    assert_eq!(one, comma);
+    let options = ReadOptions { threads: 3, min_part_bytes: 997, ..ReadOptions::default() };
+    assert_eq!(read_file(&path, &rules, &options).unwrap(), one);
 }

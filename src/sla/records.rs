@@ -55,6 +55,8 @@ pub(super) struct Records<R> {
     last_byte: u8,
     /// For [`Next::Unterminated`]: (line of the opening quote, lines after it swallowed).
     unterminated: Option<(u64, u64)>,
+    /// The field separator: `,`, `;` or a tab.
+    delimiter: u8,
 }
 
 impl<R: Read> Records<R> {
@@ -77,12 +79,54 @@ impl<R: Read> Records<R> {
             dropped_newlines: 0,
             last_byte: 0,
             unterminated: None,
+            delimiter: b',',
         }
+    }
+
+    /// The same reader, fields separated by `delimiter`.
+    pub(super) fn with_delimiter(mut self, delimiter: u8) -> Records<R> {
+        self.core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+        self.delimiter = delimiter;
+        self
+    }
+
+    pub(super) fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    /// Before the first record: take the separator from the header line
+    /// (SPEC 11) — whichever of `,`, `;` and tab occurs most outside quotes
+    /// (`,` when none does) — and read the rest with it.
+    pub(super) fn detect_delimiter(&mut self) -> io::Result<u8> {
+        while !self.eof && self.len < self.input.len() && !self.input[..self.len].contains(&b'\n') {
+            match self.source.read(&mut self.input[self.len..]) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+                Ok(0) => self.eof = true,
+                Ok(n) => self.len += n,
+            }
+        }
+        let (mut counts, mut quoted) = ([0usize; 3], false);
+        for &b in &self.input[..self.len] {
+            match b {
+                b'\n' if !quoted => break,
+                b'"' => quoted = !quoted,
+                b',' if !quoted => counts[0] += 1,
+                b';' if !quoted => counts[1] += 1,
+                b'\t' if !quoted => counts[2] += 1,
+                _ => {}
+            }
+        }
+        let best = (0..3).max_by_key(|&i| (counts[i], std::cmp::Reverse(i))).unwrap_or(0);
+        let delimiter = if counts[best] == 0 { b',' } else { [b',', b';', b'\t'][best] };
+        self.core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+        self.delimiter = delimiter;
+        Ok(delimiter)
     }
 
     pub(super) fn next(&mut self) -> io::Result<Next> {
         while self.plain {
-            match plain_line(&self.input[self.at..self.len], &mut self.ends) {
+            match plain_line(&self.input[self.at..self.len], &mut self.ends, self.delimiter) {
                 Some((used, content, fields)) => {
                     let start = self.at;
                     self.at += used;
@@ -114,7 +158,7 @@ impl<R: Read> Records<R> {
         self.unterminated = None;
         // Quote parity over the raw bytes, to tell a record that ended at
         // the end of the input inside a quoted field (csv-core accepts it).
-        let mut quotes = QuoteTracker { line: self.line, ..QuoteTracker::default() };
+        let mut quotes = QuoteTracker { line: self.line, delimiter: self.delimiter, ..QuoteTracker::default() };
         let result = loop {
             if self.at == self.len && !self.eof {
                 self.len = loop {
@@ -204,6 +248,7 @@ struct QuoteTracker {
     /// The line of the last opening quote.
     opened: u64,
     last: u8,
+    delimiter: u8,
 }
 
 #[derive(Default, PartialEq)]
@@ -230,7 +275,8 @@ impl QuoteTracker {
                 }
                 (Quoted, b'"') => QuoteInQuoted,
                 (Quoted, _) | (QuoteInQuoted, b'"') => Quoted,
-                (_, b',' | b'\n' | b'\r') => FieldStart,
+                (_, b'\n' | b'\r') => FieldStart,
+                (_, b) if b == self.delimiter => FieldStart,
                 _ => Unquoted,
             };
         }
@@ -255,19 +301,19 @@ fn bytes_equal(word: u64, byte: u8) -> u64 {
     !(((v & LOW7) + LOW7) | v | LOW7)
 }
 
-/// Split one plain line at the start of `input`: a line feed ends it, no
+/// Split one plain line at the start of `input` at `delimiter`: a line feed ends it, no
 /// quote occurs in it and a carriage return only right before the line
 /// feed. Writes the field ends (relative to the line's start) to `ends` and
 /// gives (bytes used with the line end, content length, fields); `None`
 /// when the line is not plain or not complete in `input`.
 #[inline]
-pub(super) fn plain_line(input: &[u8], ends: &mut [usize]) -> Option<(usize, usize, usize)> {
+pub(super) fn plain_line(input: &[u8], ends: &mut [usize], delimiter: u8) -> Option<(usize, usize, usize)> {
     let mut fields = 0usize;
     let mut at = 0usize;
     let mut carriage_return = false;
     let mut special = |i: usize, fields: &mut usize| -> Option<bool> {
         match input[i] {
-            b',' => {
+            b if b == delimiter => {
                 // Keep one slot for the last field.
                 *ends.get_mut(*fields + 1)? = 0;
                 ends[*fields] = i;
@@ -285,8 +331,10 @@ pub(super) fn plain_line(input: &[u8], ends: &mut [usize]) -> Option<(usize, usi
     let newline = 'scan: {
         for word in input.chunks_exact(8) {
             let word = u64::from_le_bytes([word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7]]);
-            let mut mask =
-                bytes_equal(word, b',') | bytes_equal(word, b'\n') | bytes_equal(word, b'"') | bytes_equal(word, b'\r');
+            let mut mask = bytes_equal(word, delimiter)
+                | bytes_equal(word, b'\n')
+                | bytes_equal(word, b'"')
+                | bytes_equal(word, b'\r');
             while mask != 0 {
                 let i = at + (mask.trailing_zeros() / 8) as usize;
                 if special(i, &mut fields)? {
@@ -297,7 +345,7 @@ pub(super) fn plain_line(input: &[u8], ends: &mut [usize]) -> Option<(usize, usi
             at += 8;
         }
         for (i, byte) in input.iter().enumerate().skip(at) {
-            if matches!(byte, b',' | b'\n' | b'"' | b'\r') && special(i, &mut fields)? {
+            if (*byte == delimiter || matches!(byte, b'\n' | b'"' | b'\r')) && special(i, &mut fields)? {
                 break 'scan i;
             }
         }

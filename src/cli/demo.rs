@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::record::{open_session, record, record_in};
+use super::fonts::fontconfig;
+use super::record::{file, open_session, record};
 use super::{Env, GlobalOptions, Outcome, diagnostics, render, show};
 use vendorscore::audit::hash::sha256_hex;
 use vendorscore::audit::ledger::FileRecord;
@@ -23,7 +24,7 @@ use vendorscore::pipeline::report::ReportRequest;
 use vendorscore::pipeline::score::ScoreRequest;
 use vendorscore::pipeline::sensitivity::SensitivityRequest;
 use vendorscore::pipeline::sla::SlaRequest;
-use vendorscore::pipeline::{self, Selection, stage_outputs};
+use vendorscore::pipeline::{self, Selection};
 use vendorscore::report::Format;
 use vendorscore::sensitivity::{Level, Renormalize};
 use vendorscore::validate::validate_paths;
@@ -156,7 +157,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
         score: ScoreRequest { rubric: None, selection: all },
         policies: Vec::new(),
         formats: vec![Format::Pdf],
-        font_lookup: Some(super::report::fontconfig),
+        font_lookup: Some(fontconfig),
     };
     let prepared = match pipeline::report::prepare(&env.workspace, &clock, &request) {
         Ok(decided) => decided,
@@ -164,14 +165,9 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
     };
     let session = open_session(&quiet, &env)?;
     let documents = prepared.value.render(&clock, session.as_ref().map(|s| s.next_seq()))?;
-    let staged = stage_outputs(&env.workspace, &root.join("reports"), &documents)?;
-    if let Some(session) = session {
-        record_in(&quiet, &env, session, prepared.value.run(&clock, prepared.inputs.clone(), staged.outputs.clone()))?;
-    }
-    let outputs = staged.commit()?;
-    for output in &outputs {
-        outln!("{}", output.path);
-    }
+    file(&quiet, &env, session, &root.join("reports"), &documents, |outputs| {
+        prepared.value.run(&clock, prepared.inputs.clone(), outputs)
+    })?;
 
     outln!("\n== vendorscore notice --winner northwind-cx --out notices");
     let request = vendorscore::pipeline::notice::NoticeRequest {
@@ -181,9 +177,15 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
         rubric: None,
         formats: vec![Format::Pdf],
     };
-    if super::notice::write(&quiet, &env, &request, &root.join("notices"))? != Outcome::Clean {
-        return Ok(Outcome::Unusable);
-    }
+    let noticed = match pipeline::notice::notices(&env.workspace, &clock, &request) {
+        Ok(decided) => decided,
+        Err(error) => return show::failure(error, &env, &quiet),
+    };
+    let session = open_session(&quiet, &env)?;
+    let documents = noticed.value.render(&clock, session.as_ref().map(|s| s.next_seq()))?;
+    file(&quiet, &env, session, &root.join("notices"), &documents, |outputs| {
+        noticed.value.run(noticed.inputs.clone(), outputs)
+    })?;
 
     outln!("\n== vendorscore sensitivity");
     let request = SensitivityRequest {

@@ -47,6 +47,7 @@ mod diagnostics;
 mod diff;
 mod due;
 mod env;
+mod fonts;
 mod init;
 mod list;
 mod man;

@@ -7,10 +7,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::record::{open_session, record_in};
+use super::record::{file, open_session};
 use super::{Env, GlobalOptions, Outcome, show};
 use vendorscore::pipeline::notice::{DEFAULT_STANDSTILL_DAYS, NoticeRequest, notices};
-use vendorscore::pipeline::stage_outputs;
 use vendorscore::report::Format;
 
 #[derive(Debug, Args)]
@@ -60,12 +59,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: NoticeArgs) -> anyhow::Resul
 }
 
 /// Decide, render, stage, record, rename (the demo's notice step too).
-pub fn write(
-    global: &GlobalOptions,
-    env: &Env,
-    request: &NoticeRequest,
-    out: &std::path::Path,
-) -> anyhow::Result<Outcome> {
+fn write(global: &GlobalOptions, env: &Env, request: &NoticeRequest, out: &std::path::Path) -> anyhow::Result<Outcome> {
     let clock = env.clock()?;
     let decided = match notices(&env.workspace, &clock, request) {
         Ok(decided) => decided,
@@ -74,12 +68,6 @@ pub fn write(
     show::warnings(&decided, env, global);
     let session = open_session(global, env)?;
     let documents = decided.value.render(&clock, session.as_ref().map(|s| s.next_seq()))?;
-    let staged = stage_outputs(&env.workspace, out, &documents)?;
-    if let Some(session) = session {
-        record_in(global, env, session, decided.value.run(decided.inputs.clone(), staged.outputs.clone()))?;
-    }
-    for output in &staged.commit()? {
-        outln!("{}", output.path);
-    }
+    file(global, env, session, out, &documents, |outputs| decided.value.run(decided.inputs.clone(), outputs))?;
     Ok(Outcome::Clean)
 }

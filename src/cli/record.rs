@@ -4,8 +4,9 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{Env, GlobalOptions};
-use vendorscore::audit::ledger::{self, Appended, LEDGER_PATH};
-use vendorscore::pipeline::{self, Run};
+use vendorscore::audit::ledger::{self, Appended, FileRecord, LEDGER_PATH};
+use vendorscore::pipeline::{self, Run, stage_outputs};
+use vendorscore::report::Rendered;
 
 /// Append the run's entry, unless `--dry-run`.
 pub fn record(global: &GlobalOptions, env: &Env, run: Run) -> anyhow::Result<Option<Appended>> {
@@ -34,6 +35,27 @@ pub fn record_in(global: &GlobalOptions, env: &Env, session: ledger::Session, ru
         errln!("recorded as ledger entry {} ({})", appended.seq, &appended.hash[..12]);
     }
     Ok(appended)
+}
+
+/// File rendered documents under `out`: staged beside their targets, the
+/// run's entry (built from the staged outputs) appended in `session`, then
+/// moved into place, each path printed (docs/architecture.md, write order).
+pub fn file(
+    global: &GlobalOptions,
+    env: &Env,
+    session: Option<ledger::Session>,
+    out: &std::path::Path,
+    documents: &[Rendered],
+    run: impl FnOnce(Vec<FileRecord>) -> Run,
+) -> anyhow::Result<()> {
+    let staged = stage_outputs(&env.workspace, out, documents)?;
+    if let Some(session) = session {
+        record_in(global, env, session, run(staged.outputs.clone()))?;
+    }
+    for output in &staged.commit()? {
+        outln!("{}", output.path);
+    }
+    Ok(())
 }
 
 static RECORDED: AtomicU64 = AtomicU64::new(0);

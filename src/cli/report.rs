@@ -7,12 +7,12 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::record::{open_session, record_in};
+use super::fonts::fontconfig;
+use super::record::{file, open_session};
 use super::{CohortArgs, Env, GlobalOptions, Outcome, show};
 use vendorscore::pipeline::PipelineError;
 use vendorscore::pipeline::report::{ReportRequest, filed_reports, prepare};
 use vendorscore::pipeline::score::ScoreRequest;
-use vendorscore::pipeline::stage_outputs;
 use vendorscore::report::Format;
 
 #[derive(Debug, Args)]
@@ -89,34 +89,6 @@ pub fn run(global: &GlobalOptions, env: &Env, args: ReportArgs) -> anyhow::Resul
         return show::failure(error, env, global);
     }
     decided.value.replaced = filed;
-    let staged = stage_outputs(&env.workspace, &out, &documents)?;
-    if let Some(session) = session {
-        record_in(global, env, session, decided.value.run(&clock, decided.inputs.clone(), staged.outputs.clone()))?;
-    }
-    let outputs = staged.commit()?;
-    for output in &outputs {
-        outln!("{}", output.path);
-    }
+    file(global, env, session, &out, &documents, |outputs| decided.value.run(&clock, decided.inputs.clone(), outputs))?;
     Ok(Outcome::Clean)
-}
-
-/// Installed fonts that may have `chars`, best first, as fontconfig ranks
-/// them for a sans-serif face with those characters (`fc-match -s`, which
-/// honours the user's fontconfig settings). None when fontconfig is absent.
-pub fn fontconfig(chars: &[char]) -> Vec<(PathBuf, usize)> {
-    let charset: Vec<String> = chars.iter().map(|&c| format!("{:x}", u32::from(c))).collect();
-    let pattern = format!("sans-serif:charset={}", charset.join(" "));
-    let Ok(output) =
-        std::process::Command::new("fc-match").args(["-s", "--format", "%{file}\t%{index}\n", &pattern]).output()
-    else {
-        return Vec::new();
-    };
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| {
-            let (file, index) = line.split_once('\t')?;
-            Some((PathBuf::from(file), index.parse().ok()?))
-        })
-        .take(8)
-        .collect()
 }

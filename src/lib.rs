@@ -16,6 +16,7 @@ pub mod lifecycle;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod parallel;
 pub mod pipeline;
 pub mod questionnaire;
 pub mod regular_file;

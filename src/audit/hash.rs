@@ -5,9 +5,9 @@
 //! hashed ([`crate::regular_file`]), so a file swapped for a link or a FIFO
 //! mid-run is refused rather than read.
 
+use std::cell::RefCell;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use sha2::{Digest, Sha256};
 
@@ -65,44 +65,16 @@ fn hash_reader(reader: &mut impl Read, buffer: &mut [u8]) -> std::io::Result<Fil
 
 /// Hash many regular files on `threads` threads (0: all cores); results in input order.
 pub fn hash_files(paths: &[PathBuf], threads: usize) -> Vec<std::io::Result<FileDigest>> {
-    let threads = match threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
+    thread_local! {
+        /// One read buffer per thread, however many files it hashes.
+        static BUFFERS: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     }
-    .min(paths.len())
-    .max(1);
-    if threads == 1 {
-        let mut buffer = vec![0u8; BUFFER];
-        return paths
-            .iter()
-            .map(|p| regular_file::open(p).and_then(|mut f| hash_reader(&mut f, &mut buffer)))
-            .collect();
-    }
-    // Work stealing by index: small and large files balance across threads.
-    let next = AtomicUsize::new(0);
-    let mut results: Vec<Option<std::io::Result<FileDigest>>> = (0..paths.len()).map(|_| None).collect();
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut buffer = vec![0u8; BUFFER];
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(path) = paths.get(i) else { break };
-                        done.push((i, regular_file::open(path).and_then(|mut f| hash_reader(&mut f, &mut buffer))));
-                    }
-                    done
-                })
-            })
-            .collect();
-        for worker in workers {
-            for (i, result) in worker.join().expect("hashing does not panic") {
-                results[i] = Some(result);
-            }
-        }
-    });
-    results.into_iter().map(|r| r.expect("every index was hashed")).collect()
+    crate::parallel::map(paths, threads, |path| {
+        BUFFERS.with_borrow_mut(|buffer| {
+            buffer.resize(BUFFER, 0);
+            regular_file::open(path).and_then(|mut f| hash_reader(&mut f, buffer))
+        })
+    })
 }
 
 #[cfg(test)]

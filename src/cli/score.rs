@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use serde_json::json;
 
 use super::record::record;
 use super::render::score as render;
@@ -57,11 +56,11 @@ fn score_and_show(
     }
     match format {
         "json" => {
-            let mut json = render::to_json(&scored.rubric, shown.iter().copied(), &as_of);
-            if let Some(entry) = entry {
-                json["ledger"] = json!({ "seq": entry.seq });
-            }
-            outln!("{}", serde_json::to_string_pretty(&json)?);
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let ledger = entry.map(|e| e.seq);
+            let written = render::write_json(&mut out, &scored.rubric, &shown, &as_of, ledger)
+                .and_then(|()| std::io::Write::flush(&mut out));
+            crate::cli::terminal::closed_pipe_is_fine(written)?;
         }
         "csv" => out!("{}", render::to_csv(&scored.rubric, &shown)?),
         _ => out!("{}", render::table(&scored.rubric, &shown, scored.cards.len(), &as_of, env.color_stdout)),

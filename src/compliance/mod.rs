@@ -42,30 +42,8 @@ pub fn check<P>(policies: &[P], subjects: &[Subject], as_of: Date, workers: usiz
 where
     P: Borrow<Policy> + Sync,
 {
-    let workers = workers.clamp(1, subjects.len().max(1));
-    let results: Vec<Evaluated> = if workers == 1 {
-        subjects.iter().map(|s| check_one(policies, s, as_of)).collect()
-    } else {
-        let chunk = subjects.len().div_ceil(workers);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = subjects
-                .chunks(chunk)
-                .map(|part| {
-                    let work = move || part.iter().map(|s| check_one(policies, s, as_of)).collect::<Vec<_>>();
-                    std::thread::Builder::new().stack_size(STACK_BYTES).spawn_scoped(scope, work)
-                })
-                .collect();
-            let mut all = Vec::with_capacity(subjects.len());
-            for (handle, part) in handles.into_iter().zip(subjects.chunks(chunk)) {
-                match handle {
-                    Ok(handle) => all.extend(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))),
-                    // No thread to be had: do the part here.
-                    Err(_) => all.extend(part.iter().map(|s| check_one(policies, s, as_of))),
-                }
-            }
-            all
-        })
-    };
+    let results: Vec<Evaluated> =
+        crate::parallel::map_with_stack(subjects, workers.max(1), Some(STACK_BYTES), |s| check_one(policies, s, as_of));
     let mut checked = Checked::default();
     let mut errors: BTreeMap<(usize, usize, usize), (RuleError, String, usize)> = BTreeMap::new();
     for (vendor, rule_errors) in results {

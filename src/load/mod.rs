@@ -15,7 +15,7 @@ pub mod tickets;
 mod tiering;
 pub mod vendors;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -61,11 +61,20 @@ struct Cached {
     table: Option<Arc<toml::Table>>,
 }
 
+/// One file as a reading thread hands it over.
+struct Read {
+    file: CheckedFile,
+    diagnostics: Diagnostics,
+    table: Option<Arc<toml::Table>>,
+    /// What the ledger records of it; `None` when it could not be read.
+    record: Option<FileRecord>,
+}
+
 /// Reads, validates and remembers a run's inputs.
 #[derive(Debug)]
 pub struct Loader {
     workspace: Workspace,
-    cache: BTreeMap<PathBuf, Cached>,
+    cache: HashMap<PathBuf, Cached>,
     inputs: BTreeMap<String, FileRecord>,
     findings: Findings,
     settings: Option<WorkspaceFile>,
@@ -80,7 +89,7 @@ impl Loader {
     pub fn new(workspace: Workspace) -> Loader {
         Loader {
             workspace,
-            cache: BTreeMap::new(),
+            cache: HashMap::new(),
             inputs: BTreeMap::new(),
             findings: Findings::default(),
             settings: None,
@@ -140,21 +149,24 @@ impl Loader {
     /// The first place a file read so far holds `c` (files in path order):
     /// its path and byte range, with its text kept for the diagnostic.
     pub fn locate(&mut self, c: char) -> Option<(String, Range<usize>)> {
-        let (source, at) = self
-            .cache
-            .values()
-            .find_map(|cached| cached.file.source.text.find(c).map(|at| (&cached.file.source, at)))?;
+        let mut read: Vec<(&PathBuf, &Cached)> = self.cache.iter().collect();
+        read.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let (source, at) = read
+            .into_iter()
+            .find_map(|(_, cached)| cached.file.source.text.find(c).map(|at| (&cached.file.source, at)))?;
         let (source, span) = (source.clone(), at..at + c.len_utf8());
         let path = source.path.clone();
         self.keep_source(source);
         Some((path, span))
     }
 
-    /// Read and check the files not read yet, on all cores.
+    /// Read and check the files not read yet, on all cores: each is read,
+    /// validated, hashed and (a vendor or contract file) parsed as plain
+    /// TOML on the thread that read it.
     fn read_all(&mut self, paths: &[PathBuf]) {
         let wanted: Vec<&PathBuf> = paths.iter().filter(|p| !self.cache.contains_key(*p)).collect();
         let workspace = &self.workspace;
-        let read = |path: &PathBuf| {
+        let read = |path: &&PathBuf| {
             let (file, diagnostics) = check_disk_file(workspace, path);
             let table = match &file.document {
                 Some(Document::Vendor(_) | Document::Contract(_)) if !diagnostics.has_errors() => {
@@ -162,38 +174,26 @@ impl Loader {
                 }
                 _ => None,
             };
-            (file, diagnostics, table)
+            let unreadable = diagnostics.iter().any(|d| d.code == Code::Unreadable);
+            let text = file.source.text.as_bytes();
+            let record = (!unreadable).then(|| FileRecord {
+                path: file.source.path.clone(),
+                bytes: text.len() as u64,
+                sha256: sha256_hex(text),
+            });
+            Read { file, diagnostics, table, record }
         };
-        let checked: Vec<(CheckedFile, Diagnostics, Option<Arc<toml::Table>>)> = if wanted.len() < 8 {
-            wanted.iter().map(|p| read(p)).collect()
-        } else {
-            let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(wanted.len());
-            let chunk = wanted.len().div_ceil(workers);
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = wanted
-                    .chunks(chunk)
-                    .map(|part| {
-                        let read = &read;
-                        scope.spawn(move || part.iter().map(|p| read(p)).collect::<Vec<_>>())
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-                    .collect()
-            })
-        };
-        for (path, (file, diagnostics, table)) in wanted.into_iter().zip(checked) {
-            let path = path.clone();
-            self.admit(path, file, diagnostics, table);
+        let threads = if wanted.len() < 8 { 1 } else { 0 };
+        for (path, read) in wanted.iter().zip(crate::parallel::map(&wanted, threads, read)) {
+            self.admit((*path).clone(), read);
         }
     }
 
-    fn admit(&mut self, path: PathBuf, file: CheckedFile, diagnostics: Diagnostics, table: Option<Arc<toml::Table>>) {
+    fn admit(&mut self, path: PathBuf, read: Read) {
+        let Read { file, diagnostics, table, record } = read;
         let errors = diagnostics.has_errors();
-        let unreadable = diagnostics.iter().any(|d| d.code == Code::Unreadable);
-        if !unreadable {
-            self.record_bytes(&file.source.path.clone(), file.source.text.as_bytes());
+        if let Some(record) = record {
+            self.record(record);
         }
         if !diagnostics.is_empty() {
             self.keep_source(file.source.clone());

@@ -193,8 +193,9 @@ impl Loader {
         let errors_before = self.findings.diagnostics.count(crate::diag::Severity::Error);
         let evaluations: Vec<Vec<PathBuf>> = vendors.iter().map(|v| evaluation_files(&v.dir)).collect();
         self.read_all(&evaluations.concat());
-        let mut submissions = Vec::with_capacity(vendors.len());
-        for (vendor, evaluation_paths) in vendors.iter().zip(evaluations) {
+        // Each vendor's answers against the rubric, on all cores.
+        let workspace = &self.workspace;
+        let checked = crate::parallel::map(vendors, if vendors.len() < 16 { 1 } else { 0 }, |vendor| {
             let mut answers = BTreeMap::new();
             let mut found = crate::diag::Diagnostics::default();
             crate::validate::check_answers(
@@ -202,10 +203,14 @@ impl Loader {
                 Some(rubric),
                 &vendor.dir,
                 &vendor.path,
-                &self.workspace,
+                workspace,
                 &mut found,
                 &mut answers,
             );
+            (answers, found)
+        });
+        let mut submissions = Vec::with_capacity(vendors.len());
+        for ((vendor, evaluation_paths), (answers, mut found)) in vendors.iter().zip(evaluations).zip(checked) {
             // A cited file that is missing is the vendor's problem, not an input
             // error: the answer scores as unevidenced (`evidence-missing`).
             found.downgrade(Code::EvidenceNotFound);

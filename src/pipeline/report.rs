@@ -464,24 +464,8 @@ fn render_in_parallel(
     views: &[view::ScorecardView],
     formats: &[Format],
 ) -> Result<Vec<Rendered>, TemplateError> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(views.len()).max(1);
-    let chunk = views.len().div_ceil(threads).max(1);
-    let parts: Vec<Result<Vec<Rendered>, TemplateError>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = views
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    let mut out = Vec::new();
-                    for view in part {
-                        for &format in formats {
-                            out.push(renderer.scorecard(view, format)?);
-                        }
-                    }
-                    Ok(out)
-                })
-            })
-            .collect();
-        workers.into_iter().map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    let parts = crate::parallel::map(views, 0, |view| {
+        formats.iter().map(|&format| renderer.scorecard(view, format)).collect::<Result<Vec<Rendered>, TemplateError>>()
     });
     let mut documents = Vec::new();
     for part in parts {

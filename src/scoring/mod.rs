@@ -139,8 +139,11 @@ pub enum Shown {
 /// Score every submission against the rubric and rank them.
 pub fn score(rubric: &Rubric, submissions: &[Submission], measured: &Measured) -> Vec<Scorecard> {
     let empty = BTreeMap::new();
-    let mut cards: Vec<Scorecard> =
-        submissions.iter().map(|sub| score_one(rubric, sub, measured.get(&sub.id).unwrap_or(&empty))).collect();
+    // A few vendors are scored here; a workspace of them on all cores.
+    let threads = if submissions.len() < 64 { 1 } else { 0 };
+    let mut cards: Vec<Scorecard> = crate::parallel::map(submissions, threads, |sub| {
+        score_one(rubric, sub, measured.get(&sub.id).unwrap_or(&empty))
+    });
     apply_prices(rubric, &mut cards);
     for card in &mut cards {
         finish(rubric, card);

@@ -196,34 +196,9 @@ pub fn not_a_vendor(workspace: &Workspace, dir: &Path) -> Option<Diagnostic> {
     Some(Diagnostic::new(Code::NotAVendorFolder, &shown, None, message).with_help(help))
 }
 
-/// Check files on all cores; each worker takes the next file when it is
-/// free, so a slow file or a busy core does not hold the others up.
+/// Check files on all cores, in order.
 fn check_files_in_parallel(workspace: &Workspace, files: &[PathBuf]) -> Vec<(CheckedFile, Diagnostics)> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
-    let next = AtomicUsize::new(0);
-    let mut results: Vec<Option<(CheckedFile, Diagnostics)>> = (0..files.len()).map(|_| None).collect();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    while let Some(path) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        done.push(check_disk_file(workspace, path));
-                    }
-                    done
-                })
-            })
-            .collect();
-        for handle in handles {
-            for checked in handle.join().expect("file checks do not panic") {
-                let index =
-                    files.binary_search(checked.0.disk_path.as_ref().expect("read from disk")).expect("one of ours");
-                results[index] = Some(checked);
-            }
-        }
-    });
-    results.into_iter().map(|r| r.expect("every file was checked")).collect()
+    crate::parallel::map(files, 0, |path| check_disk_file(workspace, path))
 }
 
 /// The largest TOML file or template read (a rubric of a thousand criteria is

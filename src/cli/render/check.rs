@@ -11,15 +11,6 @@ use crate::cli::text::{self, fit, wrap};
 use vendorscore::compliance::{Finding, Policy, ReadValue, VendorFindings};
 use vendorscore::model::RuleSeverity;
 
-/// `check --format json` (SPEC section 5), serialized as it is written.
-#[derive(Serialize)]
-struct CheckJson<'a> {
-    as_of: &'a str,
-    vendors: Each<'a, VendorFindings, VendorJson<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ledger: Option<LedgerJson>,
-}
-
 #[derive(Serialize)]
 struct LedgerJson {
     seq: u64,
@@ -109,14 +100,25 @@ impl<'a> FindingJson<'a> {
 
 /// Write the JSON of SPEC section 5 to stdout as it is serialized.
 pub fn write_json(vendors: &[VendorFindings], as_of: &str, ledger: Option<u64>) -> std::io::Result<()> {
-    let document =
-        CheckJson { as_of, vendors: Each(vendors, VendorJson::of), ledger: ledger.map(|seq| LedgerJson { seq }) };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let written = serde_json::to_writer_pretty(&mut out, &document)
-        .map_err(std::io::Error::from)
-        .and_then(|()| out.write_all(b"\n"))
-        .and_then(|()| out.flush());
-    closed_pipe_is_fine(written)
+    closed_pipe_is_fine(json_document(&mut out, vendors, as_of, ledger).and_then(|()| out.flush()))
+}
+
+/// `check --format json` (SPEC section 5): `{ as_of, vendors, ledger? }`,
+/// the vendors serialized on all cores.
+fn json_document(
+    out: &mut impl std::io::Write,
+    vendors: &[VendorFindings],
+    as_of: &str,
+    ledger: Option<u64>,
+) -> std::io::Result<()> {
+    let mut document = super::json::Object::new(out);
+    document.field("as_of", &as_of)?;
+    document.array("vendors", vendors, VendorJson::of)?;
+    if let Some(seq) = ledger {
+        document.field("ledger", &LedgerJson { seq })?;
+    }
+    document.end()
 }
 
 /// Write one CSV row per finding to stdout.
@@ -299,5 +301,34 @@ fn finding_lines(out: &mut String, f: &Finding) {
         let lead = format!("{indent}{label:<11} ");
         out.push_str(&lead);
         out.push_str(&wrap(&text, lead.chars().count(), WIDTH));
+    }
+}
+
+#[cfg(test)]
+mod json_tests {
+    use super::*;
+
+    /// The document's frame is what serde_json writes for the same struct.
+    #[test]
+    fn the_frame_is_serde_jsons() {
+        #[derive(Serialize)]
+        struct Document<'a> {
+            as_of: &'a str,
+            vendors: [u8; 0],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            ledger: Option<Ledger>,
+        }
+        #[derive(Serialize)]
+        struct Ledger {
+            seq: u64,
+        }
+        for ledger in [None, Some(0), Some(12_345)] {
+            let mut ours = Vec::new();
+            json_document(&mut ours, &[], "2026-12-01 \"q\"", ledger).unwrap();
+            let document =
+                Document { as_of: "2026-12-01 \"q\"", vendors: [], ledger: ledger.map(|seq| Ledger { seq }) };
+            let theirs = serde_json::to_string_pretty(&document).unwrap() + "\n";
+            assert_eq!(String::from_utf8(ours).unwrap(), theirs);
+        }
     }
 }

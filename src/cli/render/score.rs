@@ -32,46 +32,57 @@ fn shown(value: &Shown) -> Value {
     }
 }
 
-/// The JSON of SPEC section 2 (the `ledger` key comes with the audit ledger).
-pub fn to_json<'a>(rubric: &Rubric, cards: impl Iterator<Item = &'a Scorecard>, as_of: &str) -> Value {
-    let vendors: Vec<Value> = cards
-        .map(|card| {
-            json!({
-                "id": card.vendor,
-                "name": card.name,
-                "score": number(card.score),
-                "status": card.status.as_str(),
-                "rank": card.rank,
-                "coverage": number(card.coverage),
-                "gates_failed": card.gates_failed,
-                "categories": card.categories.iter().map(|c| json!({
-                    "id": c.id, "score": number(c.score), "effective_weight": number(c.effective_weight), "points": number(c.points),
-                })).collect::<Vec<_>>(),
-                "criteria": card.criteria.iter().map(|c| json!({
-                    "id": c.id,
-                    "kind": c.kind.as_str(),
-                    "source": c.source.as_str(),
-                    "value": c.value.as_ref().map(shown),
-                    "s": c.s.map(number),
-                    "effective_weight": number(c.effective_weight),
-                    "points": number(c.points),
-                    "evidence": c.evidence.iter().map(|e| json!({
-                        "path": e.path, "sha256": e.digest.as_ref().map(|d| d.sha256.as_str()),
-                    })).collect::<Vec<_>>(),
-                    "issues": c.issues.iter().map(|i| i.as_str()).collect::<Vec<_>>(),
-                    "moderation": c.moderation.as_ref().map(|(aggregate, m)| json!({
-                        "aggregate": round2(*aggregate), "value": m.value, "date": m.date.to_string(),
-                        "panel": m.panel, "rationale": m.rationale,
-                    })),
-                })).collect::<Vec<_>>(),
-                "flags": card.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
+/// `score --format json` (SPEC section 2): `{ as_of, ledger?, rubric,
+/// vendors }` (keys in the order serde_json sorts them; `ledger` when an
+/// entry was written), the vendors serialized on all cores.
+pub fn write_json(
+    out: &mut impl std::io::Write,
+    rubric: &Rubric,
+    cards: &[&Scorecard],
+    as_of: &str,
+    ledger: Option<u64>,
+) -> std::io::Result<()> {
+    let mut document = super::json::Object::new(out);
+    document.field("as_of", &as_of)?;
+    if let Some(seq) = ledger {
+        document.field("ledger", &json!({ "seq": seq }))?;
+    }
+    document.field("rubric", &json!({ "id": rubric.id, "version": rubric.version, "sha256": rubric.sha256 }))?;
+    document.array("vendors", cards, |card| vendor_json(card))?;
+    document.end()
+}
+
+/// One vendor of `score --format json`.
+fn vendor_json(card: &Scorecard) -> Value {
     json!({
-        "rubric": { "id": rubric.id, "version": rubric.version, "sha256": rubric.sha256 },
-        "as_of": as_of,
-        "vendors": vendors,
+        "id": card.vendor,
+        "name": card.name,
+        "score": number(card.score),
+        "status": card.status.as_str(),
+        "rank": card.rank,
+        "coverage": number(card.coverage),
+        "gates_failed": card.gates_failed,
+        "categories": card.categories.iter().map(|c| json!({
+            "id": c.id, "score": number(c.score), "effective_weight": number(c.effective_weight), "points": number(c.points),
+        })).collect::<Vec<_>>(),
+        "criteria": card.criteria.iter().map(|c| json!({
+            "id": c.id,
+            "kind": c.kind.as_str(),
+            "source": c.source.as_str(),
+            "value": c.value.as_ref().map(shown),
+            "s": c.s.map(number),
+            "effective_weight": number(c.effective_weight),
+            "points": number(c.points),
+            "evidence": c.evidence.iter().map(|e| json!({
+                "path": e.path, "sha256": e.digest.as_ref().map(|d| d.sha256.as_str()),
+            })).collect::<Vec<_>>(),
+            "issues": c.issues.iter().map(|i| i.as_str()).collect::<Vec<_>>(),
+            "moderation": c.moderation.as_ref().map(|(aggregate, m)| json!({
+                "aggregate": round2(*aggregate), "value": m.value, "date": m.date.to_string(),
+                "panel": m.panel, "rationale": m.rationale,
+            })),
+        })).collect::<Vec<_>>(),
+        "flags": card.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
     })
 }
 

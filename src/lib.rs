@@ -17,6 +17,7 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod progress;
 pub mod questionnaire;
 pub mod regular_file;
 pub mod report;

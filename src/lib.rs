@@ -18,6 +18,7 @@ pub mod model;
 pub mod output;
 pub mod parallel;
 pub mod pipeline;
+pub mod progress;
 pub mod questionnaire;
 pub mod regular_file;
 pub mod report;

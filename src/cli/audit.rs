@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
-use super::{Env, GlobalOptions, Outcome, format_choice};
+use super::{Env, Format, GlobalOptions, Outcome};
 use vendorscore::audit::hash::hash_files;
 use vendorscore::audit::ledger::{self, LEDGER_PATH, Recovery};
 use vendorscore::audit::sign::{AllowedSigners, check_signature, signer_fingerprint};
@@ -22,9 +22,7 @@ pub struct AuditArgs {
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Check every entry's canonical form, hash, prev and seq, and re-hash the files recorded
-    #[command(
-        after_help = "Formats (--format): table (default), json. Exit status: 0 all holds, 1 a problem was found."
-    )]
+    #[command(after_help = "Exit status: 0 all holds, 1 a problem was found.")]
     Verify {
         /// Do not re-hash the recorded input and output files
         #[arg(long)]
@@ -76,14 +74,14 @@ pub fn run(global: &GlobalOptions, env: &Env, args: AuditArgs) -> anyhow::Result
     }
     match args.command {
         AuditCommand::Verify { no_files, allowed_signers, require_signatures, expect_head } => {
-            let format = format_choice(global, &["table", "json"])?;
+            let format = global.format();
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
             let Ok(signers) = read_allowed_signers(env, allowed_signers.as_deref()) else {
                 return Ok(Outcome::Unusable);
             };
             let checks = Checks { signers: signers.as_ref(), require_signatures, expect_head };
             let v = verify_with(&path, (!no_files).then_some(workspace.root.as_path()), threads, &checks)?;
-            if format == "json" {
+            if format == Format::Json {
                 let report = json!({
                     "ledger": LEDGER_PATH,
                     "ok": v.ok(),
@@ -152,13 +150,14 @@ pub fn run(global: &GlobalOptions, env: &Env, args: AuditArgs) -> anyhow::Result
             Ok(Outcome::Clean)
         }
         AuditCommand::Log { allowed_signers } => {
-            let format = format_choice(global, &["table", "json"])?;
+            let format = global.format();
             let Ok(signers) = read_allowed_signers(env, allowed_signers.as_deref()) else {
                 return Ok(Outcome::Unusable);
             };
+            let mut rows: Vec<[String; 6]> = Vec::new();
             for (line, entry) in entries(&path)? {
                 let entry = entry.map_err(|e| anyhow::anyhow!("{LEDGER_PATH}:{line}: {e}"))?;
-                if format == "json" {
+                if format == Format::Json {
                     let short = json!({
                         "seq": entry["seq"], "time": entry["time"], "actor": entry["actor"], "action": entry["action"],
                         "subjects": entry["subjects"], "summary": summary(&entry), "hash": entry["hash"],
@@ -172,16 +171,18 @@ pub fn run(global: &GlobalOptions, env: &Env, args: AuditArgs) -> anyhow::Result
                     let seq = entry["seq"].as_u64().map_or_else(|| entry["seq"].to_string(), |n| n.to_string());
                     let signed =
                         signed_by(&entry, signers.as_ref()).map_or(String::new(), |s| format!("  [signed: {s}]"));
-                    outln!(
-                        "{seq:>5}  {}  {}  {:<7} {}  {}{signed}",
-                        entry["time"].as_str().unwrap_or(""),
-                        entry["actor"].as_str().unwrap_or(""),
-                        entry["action"].as_str().unwrap_or(""),
-                        super::text::fit(&subjects.join(","), 30).trim_end(),
-                        summary(&entry)
-                    );
+                    let text = |key: &str| entry[key].as_str().unwrap_or("").to_owned();
+                    rows.push([
+                        seq,
+                        text("time"),
+                        text("actor"),
+                        text("action"),
+                        super::text::fit(&subjects.join(","), 30).trim_end().to_owned(),
+                        format!("{}{signed}", summary(&entry)),
+                    ]);
                 }
             }
+            out!("{}", log_table(&rows));
             Ok(Outcome::Clean)
         }
         AuditCommand::Show { seq, allowed_signers } => {
@@ -317,6 +318,27 @@ fn entries(path: &PathBuf) -> anyhow::Result<impl Iterator<Item = (usize, Result
 }
 
 /// A one-line summary of an entry's result, by its `action`.
+/// `audit log` for people: every column as wide as its widest cell, so the
+/// rows line up however many entries (seq 9, 99, 999, …) and whoever ran them.
+fn log_table(rows: &[[String; 6]]) -> String {
+    let width = |column: usize| rows.iter().map(|r| r[column].chars().count()).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..5).map(width).collect();
+    let mut out = String::new();
+    for [seq, time, actor, action, subjects, summary] in rows {
+        let line = format!(
+            "{seq:>w0$}  {time:<w1$}  {actor:<w2$}  {action:<w3$}  {subjects:<w4$}  {summary}",
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3],
+            w4 = widths[4]
+        );
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 fn summary(entry: &Value) -> String {
     let result = &entry["result"];
     let vendors = result["vendors"].as_array().map(Vec::as_slice).unwrap_or_default();

@@ -7,15 +7,16 @@ use clap::{Args, ValueEnum};
 
 use super::record::record;
 use super::render::check as render;
-use super::{Env, GlobalOptions, Outcome, format_choice, show};
+use super::{Env, Format, GlobalOptions, Outcome, show};
 use vendorscore::model::RuleSeverity;
 use vendorscore::pipeline::Selection;
 use vendorscore::pipeline::check::{CheckRequest, check};
 
 #[derive(Debug, Args)]
-#[command(after_help = "Formats (--format): table (default), json, csv.\n\
-Exit status: 0 no rule fails at or above --fail-on; 1 one does (a missing term counts as a failure); \
-2 the inputs could not be used (an invalid policy or contract, or a rule that cannot be evaluated).")]
+#[command(
+    after_help = "Exit status: 0 no rule fails at or above --fail-on; 1 one does (a missing term counts as a failure); \
+2 the inputs could not be used (an invalid policy or contract, or a rule that cannot be evaluated)."
+)]
 pub struct CheckArgs {
     /// Vendor folders to check [default: every folder under the workspace's vendors/]
     pub vendors: Vec<PathBuf>,
@@ -45,7 +46,7 @@ impl FailOn {
 }
 
 pub fn run(global: &GlobalOptions, env: &Env, args: CheckArgs) -> anyhow::Result<Outcome> {
-    let format = format_choice(global, &["table", "json", "csv"])?;
+    let format = global.format();
     let fail_on = args.fail_on.severity();
     let clock = env.clock()?;
     let request = CheckRequest {
@@ -61,8 +62,8 @@ pub fn run(global: &GlobalOptions, env: &Env, args: CheckArgs) -> anyhow::Result
     let entry = record(global, env, checked.run(&clock, fail_on, decided.inputs.clone()))?;
     let as_of = clock.as_of.to_string();
     match format {
-        "json" => render::write_json(&checked.vendors, &as_of, entry.map(|e| e.seq))?,
-        "csv" => render::write_csv(&checked.vendors)?,
+        Format::Json => render::write_json(&checked.vendors, &as_of, entry.map(|e| e.seq))?,
+        Format::Csv | Format::CsvExcel => render::write_csv(&checked.vendors, format == Format::CsvExcel)?,
         _ => out!("{}", render::table(&checked.policies, &checked.vendors, &as_of, fail_on, env.color_stdout)),
     }
     Ok(if checked.failing(fail_on) { Outcome::Problems } else { Outcome::Clean })

@@ -74,7 +74,14 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
     let cards: Vec<_> = scored.value.shown().collect();
     out!(
         "{}",
-        render::score::table(&scored.value.rubric, &cards, cards.len(), &clock.as_of.to_string(), env.color_stdout)
+        render::score::table(
+            &scored.value.rubric,
+            &cards,
+            cards.len(),
+            &clock.as_of.to_string(),
+            env.color_stdout,
+            env.columns,
+        )
     );
 
     outln!("\n== vendorscore check");

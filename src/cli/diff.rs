@@ -11,13 +11,12 @@ use serde_json::json;
 
 use super::record::record;
 use super::render::diff as render;
-use super::{Env, GlobalOptions, Outcome, format_choice, show};
+use super::{Env, Format, GlobalOptions, Outcome, show};
 use vendorscore::pipeline::Selection;
 use vendorscore::pipeline::diff::{DiffRequest, RubricSource, diff, entries};
 
 #[derive(Debug, Args)]
-#[command(after_help = "Formats (--format): table (default), json, csv.\n\
-A rubric version is a path, builtin:ID, or REV:path (read with `git show` in the workspace). \
+#[command(after_help = "A rubric version is a path, builtin:ID, or REV:path (read with `git show` in the workspace). \
 Answers to criteria one version lacks are left out with a warning.")]
 pub struct DiffArgs {
     /// Vendor folders compared [default: every vendor of the workspace]
@@ -54,12 +53,12 @@ fn source(env: &Env, given: &str) -> anyhow::Result<RubricSource> {
 }
 
 pub fn run(global: &GlobalOptions, env: &Env, args: DiffArgs) -> anyhow::Result<Outcome> {
-    let format = format_choice(global, &["table", "json", "csv"])?;
+    let format = global.format();
     let clock = env.clock()?;
     let as_of = clock.as_of.to_string();
     if let Some(seqs) = &args.entries {
-        if format == "csv" {
-            bail!("--format csv is not available with --entries; use table or json");
+        if matches!(format, Format::Csv | Format::CsvExcel) {
+            bail!("diff --entries cannot print {}; use table or json", format.name());
         }
         let diffed = match entries(&env.workspace, seqs[0], seqs[1]) {
             Ok(diffed) => diffed,
@@ -67,7 +66,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DiffArgs) -> anyhow::Result<
         };
         let entry = record(global, env, diffed.run(&clock))?;
         match format {
-            "json" => {
+            Format::Json => {
                 let mut json = render::entries_json(&diffed);
                 if let Some(entry) = entry {
                     json["ledger"] = json!({ "seq": entry.seq });
@@ -94,14 +93,14 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DiffArgs) -> anyhow::Result<
     let diffed = &decided.value;
     let entry = record(global, env, diffed.run(&clock, decided.inputs.clone()))?;
     match format {
-        "json" => {
+        Format::Json => {
             let mut json = render::to_json(diffed, &as_of);
             if let Some(entry) = entry {
                 json["ledger"] = json!({ "seq": entry.seq });
             }
             outln!("{}", serde_json::to_string_pretty(&json)?);
         }
-        "csv" => out!("{}", render::to_csv(diffed)?),
+        Format::Csv | Format::CsvExcel => out!("{}", format.csv(render::to_csv(diffed)?)),
         _ => out!("{}", render::table(diffed, &as_of)),
     }
     Ok(Outcome::Clean)

@@ -8,12 +8,12 @@ use clap::Args;
 
 use super::record::record;
 use super::render::due as render;
-use super::{Env, GlobalOptions, Outcome, format_choice, show};
+use super::{Env, Format, GlobalOptions, Outcome, show};
 use vendorscore::pipeline::due::{DEFAULT_WITHIN_DAYS, DueRequest, due};
 
 #[derive(Debug, Args)]
-#[command(after_help = "Formats (--format): table (default), json, csv, ics (RFC 5545: one all-day event per item, \
-with stable UIDs so that re-importing updates the events).\n\
+#[command(after_help = "ics: RFC 5545, one all-day event per item, \
+with stable UIDs so that re-importing updates the events.\n\
 Exit status: 0 nothing is overdue; 1 an item is overdue (a CI or cron gate); 2 the inputs could not be used.")]
 pub struct DueArgs {
     /// Vendor folders [default: every folder under the workspace's vendors/]
@@ -24,7 +24,7 @@ pub struct DueArgs {
 }
 
 pub fn run(global: &GlobalOptions, env: &Env, args: DueArgs) -> anyhow::Result<Outcome> {
-    let format = format_choice(global, &["table", "json", "csv", "ics"])?;
+    let format = global.format();
     let clock = env.clock()?;
     let request = DueRequest { vendors: env.absolute_all(&args.vendors), within_days: args.within };
     let decided = match due(&env.workspace, &clock, &request) {
@@ -35,9 +35,9 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DueArgs) -> anyhow::Result<O
     let dated = &decided.value;
     let entry = record(global, env, dated.run(&clock, decided.inputs.clone()))?;
     match format {
-        "json" => out!("{}", render::json(dated, clock.as_of, entry.map(|e| e.seq))?),
-        "csv" => out!("{}", render::csv(dated)?),
-        "ics" => {
+        Format::Json => out!("{}", render::json(dated, clock.as_of, entry.map(|e| e.seq))?),
+        Format::Csv | Format::CsvExcel => out!("{}", format.csv(render::csv(dated)?)),
+        Format::Ics => {
             let stamp = vendorscore::model::utc_datetime(clock.now)
                 .ok_or_else(|| anyhow::anyhow!("the clock is outside the years -9999 to 9999"))?;
             out!("{}", render::ics(dated, clock.as_of, stamp))

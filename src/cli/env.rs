@@ -16,6 +16,9 @@ pub struct Env {
     pub cwd: PathBuf,
     pub color_stderr: bool,
     pub color_stdout: bool,
+    /// Columns tables may use: the terminal's width when stdout is one, else
+    /// `COLUMNS`, else 80.
+    pub columns: usize,
     pub workspace: Workspace,
     /// `--as-of` and `SOURCE_DATE_EPOCH`, checked when a command needs the clock.
     clock: Result<Clock, vendorscore::pipeline::ClockError>,
@@ -44,6 +47,7 @@ impl Env {
         Ok(Env {
             color_stderr: wants(std::io::stderr().is_terminal()),
             color_stdout: wants(std::io::stdout().is_terminal()),
+            columns: table_columns(),
             clock: Clock::new(epoch.as_deref(), global.as_of.as_deref(), system_now),
             workspace,
             cwd,
@@ -123,6 +127,7 @@ impl Env {
             cwd: self.cwd.clone(),
             color_stderr: self.color_stderr,
             color_stdout: self.color_stdout,
+            columns: self.columns,
             workspace: Workspace { root },
             clock: self.clock.clone(),
             actor_flag: self.actor_flag.clone(),
@@ -131,6 +136,19 @@ impl Env {
             signer: OnceCell::new(),
         }
     }
+}
+
+/// The width tables are laid out for: the terminal's when stdout is one,
+/// else `COLUMNS`, else 80 (so piped output does not change with the window).
+fn table_columns() -> usize {
+    use std::io::IsTerminal;
+    let stdout = std::io::stdout();
+    let terminal = if stdout.is_terminal() { terminal_size::terminal_size_of(&stdout) } else { None };
+    terminal
+        .map(|(width, _)| usize::from(width.0))
+        .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok())
+        .filter(|&columns| columns > 0)
+        .unwrap_or(80)
 }
 
 /// `~/…` in the home folder (`HOME`); any other path as it is.

@@ -1,48 +1,86 @@
-//! `vendorscore list`: the built-in rubrics, policies and templates, with
-//! the name to give them (`builtin:ID`, or the template's file name to
-//! override in a workspace's `templates/`).
+//! `vendorscore list`: the content compiled into the binary (rubrics,
+//! policies, the tiering, templates), each with the name to give it
+//! (`builtin:ID`, or the template's file name to override in a workspace's
+//! `templates/`).
 
-use super::{GlobalOptions, Outcome, format_choice};
-use vendorscore::builtin;
+use super::{Format, GlobalOptions, Outcome};
+use vendorscore::builtin::{self, BuiltinFile};
+
+/// One kind of built-in content and how a workspace uses it. A new kind
+/// (ticket presets, say) is one more entry in [`GROUPS`]: its shipped
+/// folder, its key in the JSON, and the heading that says how to use it.
+struct Group {
+    /// The shipped folder (`rubrics`), also the JSON key.
+    folder: &'static str,
+    /// The heading in the table, saying how the files are named.
+    heading: &'static str,
+    /// The TOML table holding `name` and `version` (`None`: files listed by name).
+    table: Option<&'static str>,
+}
+
+const GROUPS: &[Group] = &[
+    Group {
+        folder: "rubrics",
+        heading: "Rubrics (--rubric, or rubric = \"…\" in vendorscore.toml):",
+        table: Some("rubric"),
+    },
+    Group { folder: "policies", heading: "Policies (--policy, or policies = [\"…\"]):", table: Some("policy") },
+    Group {
+        folder: "tiering",
+        heading: "Tiering (used when the workspace has no tiering.toml):",
+        table: Some("tiering"),
+    },
+    Group {
+        folder: "templates",
+        heading: "Templates (a workspace's templates/NAME overrides the built-in one):",
+        table: None,
+    },
+];
+
+/// "E-commerce outsourcing 1.0.0": the file's name (or description) and version.
+fn title(file: &BuiltinFile, table: &str) -> String {
+    let parsed: Option<toml::Table> = toml::from_str(file.text()).ok();
+    let head = parsed.as_ref().and_then(|t| t.get(table)).and_then(toml::Value::as_table);
+    let field = |key: &str| head.and_then(|h| h.get(key)).and_then(toml::Value::as_str).unwrap_or("");
+    let name = if field("name").is_empty() { field("description") } else { field("name") };
+    format!("{name} {}", field("version")).trim().to_owned()
+}
 
 pub fn run(global: &GlobalOptions) -> anyhow::Result<Outcome> {
-    let format = format_choice(global, &["table", "json"])?;
-    let title = |file: &builtin::BuiltinFile| -> String {
-        let text = file.text();
-        let table: Option<toml::Table> = toml::from_str(text).ok();
-        let kind = if file.path.starts_with("rubrics/") { "rubric" } else { "policy" };
-        let head = table.as_ref().and_then(|t| t.get(kind)).and_then(toml::Value::as_table);
-        let field = |key: &str| head.and_then(|h| h.get(key)).and_then(toml::Value::as_str).unwrap_or("").to_owned();
-        format!("{} {}", field("name"), field("version")).trim().to_owned()
-    };
-    let group = |dir: &str| -> Vec<(String, String)> { builtin::under(dir).map(|f| (f.name(), title(&f))).collect() };
-    let rubrics = group("rubrics");
-    let policies = group("policies");
-    let templates: Vec<String> =
-        builtin::under("templates").map(|f| f.path.trim_start_matches("templates/").to_owned()).collect();
-    if format == "json" {
-        let entries = |list: &[(String, String)]| {
-            list.iter().map(|(id, title)| serde_json::json!({ "id": id, "title": title })).collect::<Vec<_>>()
-        };
-        let json = serde_json::json!({
-            "rubrics": entries(&rubrics),
-            "policies": entries(&policies),
-            "templates": templates,
-        });
+    // (group, [(name to give, title)]), titles empty for files listed by name.
+    let listed: Vec<(&Group, Vec<(String, String)>)> = GROUPS
+        .iter()
+        .map(|group| {
+            let prefix = format!("{}/", group.folder);
+            let files = builtin::under(group.folder).map(|f| match group.table {
+                Some(table) => (f.name(), title(&f, table)),
+                None => (f.path.trim_start_matches(&prefix).to_owned(), String::new()),
+            });
+            (group, files.collect())
+        })
+        .collect();
+    if global.format() == Format::Json {
+        let mut json = serde_json::Map::new();
+        for (group, files) in &listed {
+            let entries: Vec<serde_json::Value> = match group.table {
+                Some(_) => files.iter().map(|(id, title)| serde_json::json!({ "id": id, "title": title })).collect(),
+                None => files.iter().map(|(name, _)| serde_json::json!(name)).collect(),
+            };
+            json.insert(group.folder.to_owned(), entries.into());
+        }
         outln!("{}", serde_json::to_string_pretty(&json)?);
         return Ok(Outcome::Clean);
     }
-    outln!("Rubrics (--rubric, or rubric = \"…\" in vendorscore.toml):");
-    for (id, title) in &rubrics {
-        outln!("  {id:<36} {title}");
-    }
-    outln!("\nPolicies (--policy, or policies = [\"…\"]):");
-    for (id, title) in &policies {
-        outln!("  {id:<36} {title}");
-    }
-    outln!("\nTemplates (a workspace's templates/NAME overrides the built-in one):");
-    for name in &templates {
-        outln!("  {name}");
+    for (i, (group, files)) in listed.iter().enumerate() {
+        if i > 0 {
+            outln!();
+        }
+        outln!("{}", group.heading);
+        let width = files.iter().map(|(name, _)| name.chars().count()).max().unwrap_or(0);
+        for (name, title) in files {
+            let line = format!("  {name:<width$}  {title}");
+            outln!("{}", line.trim_end());
+        }
     }
     Ok(Outcome::Clean)
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{Cli, Env, Outcome};
+use super::{Env, Outcome};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Install: vendorscore man > ~/.local/share/man/man1/vendorscore.1 (then `man vendorscore`),\n\
@@ -17,7 +17,7 @@ pub struct ManArgs {
 }
 
 pub fn run(env: &Env, args: ManArgs) -> anyhow::Result<Outcome> {
-    let command = <Cli as clap::CommandFactory>::command();
+    let command = super::command();
     match args.out {
         Some(dir) => {
             let dir = env.absolute(&dir);

@@ -42,16 +42,19 @@ macro_rules! err {
 
 mod audit;
 mod check;
+mod completions;
 mod demo;
 mod diagnostics;
 mod diff;
 mod due;
 mod env;
 mod fonts;
+mod formats;
 mod init;
 mod list;
 mod man;
 mod notice;
+mod progress;
 mod questionnaire;
 mod record;
 mod render;
@@ -69,9 +72,10 @@ mod validate;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 pub use env::Env;
+pub use formats::Format;
 use vendorscore::pipeline::Selection;
 
 /// Score, check and audit outsourcing partners against TOML rubrics and policies.
@@ -96,9 +100,9 @@ pub struct GlobalOptions {
     /// Policy: a path or builtin:ID; repeatable [default: the workspace's]
     #[arg(long = "policy", global = true, value_name = "POLICY")]
     pub policies: Vec<String>,
-    /// Output format; which ones a command takes is in its help
-    #[arg(long, global = true, value_name = "FORMAT")]
-    pub format: Option<String>,
+    /// Output format; the ones a command prints are listed at the end of its help
+    #[arg(long, global = true, value_enum, value_delimiter = ',', hide_possible_values = true, value_name = "FORMAT")]
+    pub format: Vec<Format>,
     /// The date decisions are made as of (YYYY-MM-DD) [default: SOURCE_DATE_EPOCH, else today]
     #[arg(long, global = true, value_name = "DATE")]
     pub as_of: Option<String>,
@@ -158,7 +162,7 @@ pub enum Command {
     Audit(audit::AuditArgs),
     /// Print the JSON Schema of a file kind
     Schema(schema::SchemaArgs),
-    /// List the built-in rubrics, policies and templates
+    /// List the built-in rubrics, policies, tiering and templates
     List,
     /// Print the manual page (roff), or write one per command with --out
     Man(man::ManArgs),
@@ -195,17 +199,38 @@ impl CohortArgs {
     }
 }
 
+/// The command line as clap sees it: the derived definitions, each
+/// command's help naming the formats it prints (for `--help`, `man` and
+/// the completions alike).
+pub fn command() -> clap::Command {
+    formats::with_format_help(<Cli as clap::CommandFactory>::command())
+}
+
+/// "audit log": the command and subcommand names given.
+fn command_path(matches: &clap::ArgMatches) -> String {
+    let mut names = Vec::new();
+    let mut at = matches;
+    while let Some((name, sub)) = at.subcommand() {
+        names.push(name);
+        at = sub;
+    }
+    names.join(" ")
+}
+
 /// Run the command line; the exit code is 0, 1 or 2.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = command()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches).map(|cli| (cli, command_path(&matches))));
+    let (cli, path) = match parsed {
+        Ok(parsed) => parsed,
         Err(err) => {
             let code = if err.use_stderr() { 2 } else { 0 };
             let _ = err.print();
             return ExitCode::from(code);
         }
     };
-    let outcome = run(cli).and_then(|outcome| terminal::flush().map(|()| outcome).map_err(anyhow::Error::new));
+    let outcome = run(cli, &path).and_then(|outcome| terminal::flush().map(|()| outcome).map_err(anyhow::Error::new));
     match outcome {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Problems) => ExitCode::from(1),
@@ -220,7 +245,9 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<Outcome> {
+fn run(mut cli: Cli, path: &str) -> anyhow::Result<Outcome> {
+    // Checked before any work: a format this command cannot print is refused.
+    cli.global.format = formats::choose(path, &cli.global.format).map_err(anyhow::Error::msg)?;
     let env = Env::capture(&cli.global)?;
     match cli.command {
         Command::Init(args) => init::run(&cli.global, &env, args),
@@ -240,22 +267,14 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Schema(args) => schema::run(&cli.global, args),
         Command::List => list::run(&cli.global),
         Command::Man(args) => man::run(&env, args),
-        Command::Completions { shell } => {
-            let mut command = <Cli as clap::CommandFactory>::command();
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut command, "vendorscore", &mut script);
-            out!("{}", String::from_utf8_lossy(&script));
-            Ok(Outcome::Clean)
-        }
+        Command::Completions { shell } => completions::run(shell),
     }
 }
 
-/// The `--format` value, checked against what a command takes.
-pub fn format_choice<'a>(global: &GlobalOptions, allowed: &[&'a str]) -> anyhow::Result<&'a str> {
-    match &global.format {
-        None => Ok(allowed[0]),
-        Some(format) => allowed.iter().find(|a| **a == format.as_str()).copied().ok_or_else(|| {
-            anyhow::anyhow!("--format {format} is not available here; use one of: {}", allowed.join(", "))
-        }),
+impl GlobalOptions {
+    /// The format to print: the one given, else the command's default (`run`
+    /// checked it against what the command prints).
+    pub fn format(&self) -> Format {
+        self.format.first().copied().unwrap_or(Format::Table)
     }
 }

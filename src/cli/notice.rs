@@ -13,8 +13,7 @@ use vendorscore::pipeline::notice::{DEFAULT_STANDSTILL_DAYS, NoticeRequest, noti
 use vendorscore::report::Format;
 
 #[derive(Debug, Args)]
-#[command(after_help = "Formats (--format, several separated by commas): pdf (default), md.\n\
-Template: a workspace's templates/notice.md.j2 replaces the built-in letter (both formats).\n\
+#[command(after_help = "Template: a workspace's templates/notice.md.j2 replaces the built-in letter (both formats).\n\
 Holidays: [notice] holidays = [2026-12-25, …] in vendorscore.toml; weekends never end a standstill.")]
 pub struct NoticeArgs {
     /// The vendor id awarded the contract
@@ -31,20 +30,9 @@ pub struct NoticeArgs {
     pub out: PathBuf,
 }
 
-/// The `--format` list.
-fn formats(global: &GlobalOptions) -> anyhow::Result<Vec<Format>> {
-    let mut formats = Vec::new();
-    for part in global.format.as_deref().unwrap_or("pdf").split(',').map(str::trim) {
-        let format = match part {
-            "pdf" => Format::Pdf,
-            "md" => Format::Md,
-            _ => anyhow::bail!("--format {part} is not a notice format; use pdf or md"),
-        };
-        if !formats.contains(&format) {
-            formats.push(format);
-        }
-    }
-    Ok(formats)
+/// The `--format` list (`run` checked it against the notice formats).
+fn formats(global: &GlobalOptions) -> Vec<Format> {
+    global.format.iter().filter_map(|f| Format::parse(f.name())).collect()
 }
 
 pub fn run(global: &GlobalOptions, env: &Env, args: NoticeArgs) -> anyhow::Result<Outcome> {
@@ -53,7 +41,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: NoticeArgs) -> anyhow::Resul
         standstill_days: args.standstill_days,
         entry: args.entry,
         rubric: global.rubric.clone(),
-        formats: formats(global)?,
+        formats: formats(global),
     };
     write(global, env, &request, &env.absolute(&args.out))
 }

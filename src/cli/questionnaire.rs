@@ -6,8 +6,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
+use super::Format as Printed;
 use super::record::record;
-use super::{Env, GlobalOptions, Outcome, diagnostics, format_choice, show};
+use super::{Env, GlobalOptions, Outcome, diagnostics, show};
 use vendorscore::load::Findings;
 use vendorscore::pipeline::PipelineError;
 use vendorscore::pipeline::questionnaire::{Change, ExportRequest, ImportRequest, export, import};
@@ -20,13 +21,11 @@ pub struct QuestionnaireArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Action {
-    /// Write the questionnaire: an xlsx workbook (--format xlsx, default) or an offline HTML form (--format html)
+    /// Write the questionnaire: an xlsx workbook (default) or an offline HTML form (--format html)
     Export(ExportArgs),
     /// Read a returned workbook (.xlsx) or answers file (.json) into vendors/<id>/vendor.toml
-    #[command(
-        after_help = "Formats (--format) of the diagnostics: human (default, on stderr), json, github, sarif (on stdout).\n\
-An existing vendor.toml is never replaced without --force: the import stops (exit 1) and shows what would change."
-    )]
+    #[command(after_help = "The formats are those of the diagnostics: human on stderr, the others on stdout.\n\
+An existing vendor.toml is never replaced without --force: the import stops (exit 1) and shows what would change.")]
     Import(ImportArgs),
 }
 
@@ -66,12 +65,11 @@ pub fn run(global: &GlobalOptions, env: &Env, args: QuestionnaireArgs) -> anyhow
 }
 
 fn run_export(global: &GlobalOptions, env: &Env, args: ExportArgs) -> anyhow::Result<Outcome> {
-    let format = format_choice(global, &["xlsx", "html"])?;
     let clock = env.clock()?;
     let request = ExportRequest {
         rubric: global.rubric.clone(),
         vendor: args.vendor.clone(),
-        html: format == "html",
+        html: global.format() == Printed::Html,
         evaluator: args.evaluator.clone(),
     };
     let decided = match export(&env.workspace, &clock, &request) {
@@ -96,7 +94,7 @@ fn run_export(global: &GlobalOptions, env: &Env, args: ExportArgs) -> anyhow::Re
 }
 
 fn run_import(global: &GlobalOptions, env: &Env, args: ImportArgs) -> anyhow::Result<Outcome> {
-    let format = format_choice(global, &["human", "json", "github", "sarif"])?;
+    let format = global.format();
     let clock = env.clock()?;
     let request = ImportRequest { rubric: global.rubric.clone(), file: env.absolute(&args.file), vendor: args.vendor };
     let decided = match import(&env.workspace, &request) {
@@ -134,21 +132,21 @@ fn run_import(global: &GlobalOptions, env: &Env, args: ImportArgs) -> anyhow::Re
     }
     // Machine formats keep stdout for the diagnostics.
     match format {
-        "human" => outln!("{} ({} answers)", written.path, imported.answers),
+        Printed::Human => outln!("{} ({} answers)", written.path, imported.answers),
         _ => errln!("{} ({} answers)", written.path, imported.answers),
     }
     Ok(Outcome::Clean)
 }
 
 /// Diagnostics in the chosen format: human on stderr, the others on stdout.
-fn emit(findings: &Findings, format: &str, env: &Env, global: &GlobalOptions) -> anyhow::Result<()> {
+fn emit(findings: &Findings, format: Printed, env: &Env, global: &GlobalOptions) -> anyhow::Result<()> {
     let list: Vec<_> = findings.diagnostics.iter().cloned().collect();
     match format {
-        "json" => outln!("{}", serde_json::to_string_pretty(&diagnostics::json(&list, &findings.sources, 1))?),
-        "github" => {
+        Printed::Json => outln!("{}", serde_json::to_string_pretty(&diagnostics::json(&list, &findings.sources, 1))?),
+        Printed::Github => {
             out!("{}", diagnostics::github(&list, &findings.sources, &diagnostics::Place::of(&env.workspace.root)))
         }
-        "sarif" => outln!(
+        Printed::Sarif => outln!(
             "{}",
             serde_json::to_string_pretty(&diagnostics::sarif(
                 &list,

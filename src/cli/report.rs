@@ -16,11 +16,12 @@ use vendorscore::pipeline::score::ScoreRequest;
 use vendorscore::report::Format;
 
 #[derive(Debug, Args)]
-#[command(after_help = "Formats (--format, several separated by commas): pdf (default), html, md, json.\n\
-Templates: a workspace's templates/ overrides the built-in scorecard.md.j2, scorecard.html.j2,\n\
+#[command(
+    after_help = "Templates: a workspace's templates/ overrides the built-in scorecard.md.j2, scorecard.html.j2,\n\
 comparison.md.j2 and comparison.html.j2 by name.\n\
 A report an earlier ledger entry recorded is never replaced without --force (the run stops,\n\
-exit 2, naming the entry); writing the very same bytes again needs no --force.")]
+exit 2, naming the entry); writing the very same bytes again needs no --force."
+)]
 pub struct ReportArgs {
     /// Vendor folders to report on [default: every vendor of the cohort]. Scores and ranks
     /// come from the cohort whichever are named
@@ -35,25 +36,16 @@ pub struct ReportArgs {
     pub cohort: CohortArgs,
 }
 
-/// The `--format` list.
-fn formats(global: &GlobalOptions) -> anyhow::Result<Vec<Format>> {
-    let text = global.format.as_deref().unwrap_or("pdf");
-    let mut formats = Vec::new();
-    for part in text.split(',').map(str::trim) {
-        let format = Format::parse(part)
-            .ok_or_else(|| anyhow::anyhow!("--format {part} is not a report format; use pdf, html, md or json"))?;
-        if !formats.contains(&format) {
-            formats.push(format);
-        }
-    }
-    Ok(formats)
+/// The `--format` list (`run` checked it against the report formats).
+fn formats(global: &GlobalOptions) -> Vec<Format> {
+    global.format.iter().filter_map(|f| Format::parse(f.name())).collect()
 }
 
 pub fn run(global: &GlobalOptions, env: &Env, args: ReportArgs) -> anyhow::Result<Outcome> {
     let request = ReportRequest {
         score: ScoreRequest { rubric: global.rubric.clone(), selection: args.cohort.selection(env, &args.vendors) },
         policies: global.policies.clone(),
-        formats: formats(global)?,
+        formats: formats(global),
         font_lookup: Some(fontconfig),
     };
     let clock = env.clock()?;
@@ -63,7 +55,8 @@ pub fn run(global: &GlobalOptions, env: &Env, args: ReportArgs) -> anyhow::Resul
     };
     show::warnings(&decided, env, global);
     let session = open_session(global, env)?;
-    let documents = decided.value.render(&clock, session.as_ref().map(|s| s.next_seq()))?;
+    let progress = super::progress::observer(global);
+    let documents = decided.value.render_observed(&clock, session.as_ref().map(|s| s.next_seq()), &*progress)?;
     let out = env.absolute(&args.out);
     let filed = match filed_reports(&env.workspace, &out, &documents) {
         Ok(filed) => filed,

@@ -6,14 +6,15 @@ use clap::Args;
 
 use super::record::record;
 use super::render::score as render;
-use super::{CohortArgs, Env, GlobalOptions, Outcome, format_choice, show};
+use super::{CohortArgs, Env, Format, GlobalOptions, Outcome, show};
 use vendorscore::pipeline::score::Scored;
 use vendorscore::pipeline::score::{ScoreRequest, score};
 
 #[derive(Debug, Args)]
-#[command(after_help = "Formats (--format): table (default), json, csv.\n\
-Vendors are scored and ranked within the cohort (every vendor of the workspace, or --cohort); \
-the folders named select which are shown.")]
+#[command(
+    after_help = "Vendors are scored and ranked within the cohort (every vendor of the workspace, or --cohort); \
+the folders named select which are shown."
+)]
 pub struct ScoreArgs {
     /// Vendor folders to show [default: every vendor of the cohort]
     pub vendors: Vec<PathBuf>,
@@ -25,9 +26,8 @@ pub struct ScoreArgs {
 }
 
 pub fn run(global: &GlobalOptions, env: &Env, args: ScoreArgs) -> anyhow::Result<Outcome> {
-    let format = format_choice(global, &["table", "json", "csv"])?;
     let request = ScoreRequest { rubric: global.rubric.clone(), selection: args.cohort.selection(env, &args.vendors) };
-    score_and_show(global, env, &request, format, args.explain)
+    score_and_show(global, env, &request, global.format(), args.explain)
 }
 
 /// Score, record, print in `format` (the demo's score step too).
@@ -35,7 +35,7 @@ fn score_and_show(
     global: &GlobalOptions,
     env: &Env,
     request: &ScoreRequest,
-    format: &str,
+    format: Format,
     explain: bool,
 ) -> anyhow::Result<Outcome> {
     let clock = env.clock()?;
@@ -55,15 +55,17 @@ fn score_and_show(
         }
     }
     match format {
-        "json" => {
+        Format::Json => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             let ledger = entry.map(|e| e.seq);
             let written = render::write_json(&mut out, &scored.rubric, &shown, &as_of, ledger)
                 .and_then(|()| std::io::Write::flush(&mut out));
             crate::cli::terminal::closed_pipe_is_fine(written)?;
         }
-        "csv" => out!("{}", render::to_csv(&scored.rubric, &shown)?),
-        _ => out!("{}", render::table(&scored.rubric, &shown, scored.cards.len(), &as_of, env.color_stdout)),
+        Format::Csv | Format::CsvExcel => out!("{}", format.csv(render::to_csv(&scored.rubric, &shown)?)),
+        _ => {
+            out!("{}", render::table(&scored.rubric, &shown, scored.cards.len(), &as_of, env.color_stdout, env.columns))
+        }
     }
     Ok(Outcome::Clean)
 }

@@ -8,10 +8,10 @@ use serde_json::json;
 
 use super::record::record;
 use super::render::sensitivity as render;
-use super::{Env, GlobalOptions, Outcome, format_choice, show};
+use super::{Env, Format, GlobalOptions, Outcome, show};
 use vendorscore::pipeline::Selection;
 use vendorscore::pipeline::score::ScoreRequest;
-use vendorscore::pipeline::sensitivity::{SensitivityRequest, sensitivity};
+use vendorscore::pipeline::sensitivity::{SensitivityRequest, sensitivity_observed};
 use vendorscore::sensitivity::{Level, Renormalize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -28,9 +28,10 @@ pub enum RenormalizeArg {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Formats (--format): table (default), json, csv (one row per weight).\n\
-Shares and boundaries are in percent. The same --seed gives the same output byte for byte, \
-on any number of cores. See docs/sensitivity.md.")]
+#[command(
+    after_help = "CSV has one row per weight. Shares and boundaries are in percent. The same --seed gives the same output byte for byte, \
+on any number of cores. See docs/sensitivity.md."
+)]
 pub struct SensitivityArgs {
     /// Vendor folders compared (scored and ranked together) [default: every vendor of the workspace]
     pub vendors: Vec<PathBuf>,
@@ -62,7 +63,7 @@ fn spread(text: &str) -> Result<f64, String> {
 }
 
 pub fn run(global: &GlobalOptions, env: &Env, args: SensitivityArgs) -> anyhow::Result<Outcome> {
-    let format = format_choice(global, &["table", "json", "csv"])?;
+    let format = global.format();
     let clock = env.clock()?;
     let request = SensitivityRequest {
         score: ScoreRequest {
@@ -84,7 +85,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: SensitivityArgs) -> anyhow::
         panel: args.panel_samples,
         threads: 0,
     };
-    let decided = match sensitivity(&env.workspace, &clock, &request) {
+    let decided = match sensitivity_observed(&env.workspace, &clock, &request, &*super::progress::observer(global)) {
         Ok(decided) => decided,
         Err(error) => return show::failure(error, env, global),
     };
@@ -93,14 +94,14 @@ pub fn run(global: &GlobalOptions, env: &Env, args: SensitivityArgs) -> anyhow::
     let entry = record(global, env, result.run(&clock, args.samples, decided.inputs.clone()))?;
     let as_of = clock.as_of.to_string();
     match format {
-        "json" => {
+        Format::Json => {
             let mut json = render::to_json(result, &as_of);
             if let Some(entry) = entry {
                 json["ledger"] = json!({ "seq": entry.seq });
             }
             outln!("{}", serde_json::to_string_pretty(&json)?);
         }
-        "csv" => out!("{}", render::to_csv(result)?),
+        Format::Csv | Format::CsvExcel => out!("{}", format.csv(render::to_csv(result)?)),
         _ => out!("{}", render::table(result, &as_of)),
     }
     Ok(Outcome::Clean)

@@ -1,23 +1,25 @@
-//! `vendorscore sla TICKETS.csv --contract FILE` (or `vendorscore sla
-//! VENDOR_DIR`): SLA attainment and service credits from a ticket export.
+//! `vendorscore sla TICKETS.csv --contract FILE`, `vendorscore sla
+//! VENDOR_DIR`, or `vendorscore sla` (every vendor with a contract and
+//! tickets): SLA attainment and service credits from ticket exports.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use super::record::record;
 use super::render::sla as render;
-use super::{Env, GlobalOptions, Outcome, format_choice, show};
-use vendorscore::pipeline::sla::{SlaRequest, sla};
+use super::{Env, Format, GlobalOptions, Outcome, show};
+use vendorscore::load::Loader;
+use vendorscore::pipeline::sla::{Measured, SlaRequest, sla};
 
 #[derive(Debug, Args)]
-#[command(after_help = "Formats (--format): table (default), json, csv.\n\
-Exit status: 0 done; 1 a clause was breached and --fail-on-breach was given; \
+#[command(after_help = "Exit status: 0 done; 1 a clause was breached and --fail-on-breach was given; \
 2 the inputs could not be used (with --strict: also any row that could not be read).")]
 pub struct SlaArgs {
     /// A ticket export (CSV), or a vendor folder with tickets.csv and contract.toml
+    /// [default: every vendor folder holding both]
     #[arg(value_name = "TICKETS.csv|VENDOR_DIR")]
-    pub tickets: PathBuf,
+    pub tickets: Option<PathBuf>,
     /// The contract whose [[sla]] clauses apply [default: the vendor folder's contract.toml]
     #[arg(long, value_name = "FILE")]
     pub contract: Option<PathBuf>,
@@ -34,8 +36,8 @@ pub struct SlaArgs {
 
 impl SlaArgs {
     /// The export and the contract, from a vendor folder or named.
-    fn request(&self, env: &Env) -> anyhow::Result<SlaRequest> {
-        let given = env.absolute(&self.tickets);
+    fn request(&self, env: &Env, tickets: &Path) -> anyhow::Result<SlaRequest> {
+        let given = env.absolute(tickets);
         let shown = env.workspace.display_path(&given);
         if !given.exists() {
             anyhow::bail!(
@@ -64,30 +66,90 @@ impl SlaArgs {
     }
 }
 
-pub fn run(global: &GlobalOptions, env: &Env, args: SlaArgs) -> anyhow::Result<Outcome> {
-    let format = format_choice(global, &["table", "json", "csv"])?;
-    let clock = env.clock()?;
-    let request = SlaRequest { dry_run: global.dry_run, ..args.request(env)? };
-    let decided = match sla(&env.workspace, &clock, &request) {
-        Ok(decided) => decided,
-        Err(error) => return show::failure(error, env, global),
-    };
-    show::warnings(&decided, env, global);
-    let measured = &decided.value;
-    record(global, env, measured.run(&clock, decided.inputs.clone()))?;
-    let (report, contract, tickets) = (&measured.report, &measured.contract, &measured.tickets);
-    if args.explain {
-        out!("{}", render::explain(report, &measured.terms));
+/// Every vendor folder holding a contract.toml and a tickets.csv; the
+/// folders holding only one of the two are named on stderr.
+fn every_vendor(env: &Env, global: &GlobalOptions, args: &SlaArgs) -> anyhow::Result<Vec<SlaRequest>> {
+    if args.contract.is_some() {
+        anyhow::bail!("--contract applies to a ticket export: name the export (TICKETS.csv) too");
     }
-    match format {
-        "json" => {
-            outln!("{}", serde_json::to_string_pretty(&render::to_json(report, &measured.terms, contract, tickets))?)
+    let mut requests = Vec::new();
+    for dir in Loader::new(env.workspace.clone()).vendor_dirs() {
+        let (contract, tickets) = (dir.join("contract.toml"), dir.join("tickets.csv"));
+        let shown = env.workspace.display_path(&dir);
+        match (contract.is_file(), tickets.is_file()) {
+            (true, true) => requests.push(SlaRequest { tickets, contract, strict: args.strict, dry_run: false }),
+            (true, false) if !global.quiet => errln!("note: {shown} has a contract but no tickets.csv: not measured"),
+            (false, true) if !global.quiet => {
+                errln!("note: {shown} has a tickets.csv but no contract.toml: not measured")
+            }
+            _ => {}
         }
-        "csv" => out!("{}", render::to_csv(report)?),
-        _ => out!(
-            "{}",
-            render::table(report, &measured.terms, contract, tickets, &clock.as_of.to_string(), env.color_stdout)
-        ),
     }
-    Ok(if args.fail_on_breach && report.breached() { Outcome::Problems } else { Outcome::Clean })
+    if requests.is_empty() {
+        anyhow::bail!(
+            "no folder under vendors/ holds both contract.toml and tickets.csv: name a ticket export and --contract FILE"
+        );
+    }
+    Ok(requests)
+}
+
+pub fn run(global: &GlobalOptions, env: &Env, args: SlaArgs) -> anyhow::Result<Outcome> {
+    let format = global.format();
+    let clock = env.clock()?;
+    let every = args.tickets.is_none();
+    let requests = match &args.tickets {
+        Some(tickets) => vec![args.request(env, tickets)?],
+        None => every_vendor(env, global, &args)?,
+    };
+    let mut outcome = Outcome::Clean;
+    let mut measured: Vec<Measured> = Vec::new();
+    for request in requests {
+        let request = SlaRequest { dry_run: global.dry_run, ..request };
+        let decided = match sla(&env.workspace, &clock, &request) {
+            Ok(decided) => decided,
+            Err(error) => {
+                // Measuring every vendor, one that cannot be measured does not stop the others.
+                outcome = show::failure(error, env, global)?;
+                continue;
+            }
+        };
+        show::warnings(&decided, env, global);
+        record(global, env, decided.value.run(&clock, decided.inputs.clone()))?;
+        measured.push(decided.value);
+    }
+    if args.explain {
+        for m in &measured {
+            out!("{}", render::explain(&m.report, &m.terms));
+        }
+    }
+    let as_of = clock.as_of.to_string();
+    match format {
+        Format::Json => {
+            let json: Vec<_> =
+                measured.iter().map(|m| render::to_json(&m.report, &m.terms, &m.contract, &m.tickets)).collect();
+            match json.as_slice() {
+                _ if every => outln!("{}", serde_json::to_string_pretty(&json)?),
+                [one] => outln!("{}", serde_json::to_string_pretty(one)?),
+                _ => {}
+            }
+        }
+        Format::Csv | Format::CsvExcel if every || !measured.is_empty() => {
+            let reports: Vec<_> = measured.iter().map(|m| (m.terms.vendor.as_str(), &m.report)).collect();
+            out!("{}", format.csv(render::to_csv(&reports, every)?))
+        }
+        Format::Csv | Format::CsvExcel => {}
+        _ => {
+            for (i, m) in measured.iter().enumerate() {
+                if i > 0 {
+                    outln!();
+                }
+                out!("{}", render::table(&m.report, &m.terms, &m.contract, &m.tickets, &as_of, env.color_stdout));
+            }
+        }
+    }
+    if outcome != Outcome::Clean {
+        return Ok(outcome);
+    }
+    let breached = measured.iter().any(|m| m.report.breached());
+    Ok(if args.fail_on_breach && breached { Outcome::Problems } else { Outcome::Clean })
 }

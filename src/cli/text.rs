@@ -10,6 +10,11 @@ pub fn fit(text: &str, width: usize) -> String {
     format!("{cut}…")
 }
 
+/// A stable snake_case value (`below_pass_mark`) in words for a table.
+pub fn words(value: &str) -> String {
+    value.replace('_', " ")
+}
+
 /// Wrap `text` on whitespace to `width` columns; the first line starts at
 /// column `at` (already written), the others are indented to it.
 pub fn wrap(text: &str, at: usize, width: usize) -> String {

@@ -8,21 +8,22 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::render::trend as render;
-use super::{Env, GlobalOptions, Outcome, format_choice, show};
+use super::{Env, Format, GlobalOptions, Outcome, show};
 use vendorscore::pipeline::trend::{TrendRequest, trend};
 
 #[derive(Debug, Args)]
-#[command(after_help = "Formats (--format): table (default), json, csv.\n\
-A change of score is attributed to the inputs whose recorded digests differ from the run before: \
+#[command(
+    after_help = "A change of score is attributed to the inputs whose recorded digests differ from the run before: \
 rubric, answers (the vendor's files), measured (its CSV exports), cohort (other vendors' files), other.\n\
-Exit status: 0 the history was read; 2 it could not be (an invalid vendor folder, an unreadable ledger).")]
+Exit status: 0 the history was read; 2 it could not be (an invalid vendor folder, an unreadable ledger)."
+)]
 pub struct TrendArgs {
     /// Vendor folders [default: every folder under the workspace's vendors/]
     pub vendors: Vec<PathBuf>,
 }
 
 pub fn run(global: &GlobalOptions, env: &Env, args: TrendArgs) -> anyhow::Result<Outcome> {
-    let format = format_choice(global, &["table", "json", "csv"])?;
+    let format = global.format();
     let request = TrendRequest { vendors: env.absolute_all(&args.vendors) };
     let decided = match trend(&env.workspace, &request) {
         Ok(decided) => decided,
@@ -30,8 +31,8 @@ pub fn run(global: &GlobalOptions, env: &Env, args: TrendArgs) -> anyhow::Result
     };
     show::warnings(&decided, env, global);
     match format {
-        "json" => out!("{}", render::json(&decided.value)?),
-        "csv" => out!("{}", render::csv(&decided.value)?),
+        Format::Json => out!("{}", render::json(&decided.value)?),
+        Format::Csv | Format::CsvExcel => out!("{}", format.csv(render::csv(&decided.value)?)),
         _ => out!("{}", render::table(&decided.value, env.color_stdout)),
     }
     Ok(Outcome::Clean)

@@ -4,12 +4,12 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{Env, GlobalOptions, Outcome, diagnostics, format_choice};
+use super::{Env, Format, GlobalOptions, Outcome, diagnostics};
 use vendorscore::diag::Severity;
-use vendorscore::validate::validate_paths;
+use vendorscore::validate::validate_paths_observed;
 
 #[derive(Debug, Args)]
-#[command(after_help = "Formats (--format): human (default, on stderr), json, github, sarif (on stdout).\n\
+#[command(after_help = "human is written to stderr, the other formats to stdout.\n\
 Exit status: 0 no errors, 1 errors found (or warnings with --deny-warnings), 2 could not run.")]
 pub struct ValidateArgs {
     /// Files or folders to check [default: the workspace]
@@ -20,10 +20,10 @@ pub struct ValidateArgs {
 }
 
 pub fn run(global: &GlobalOptions, env: &Env, args: ValidateArgs) -> anyhow::Result<Outcome> {
-    let format = format_choice(global, &["human", "json", "github", "sarif"])?;
+    let format = global.format();
     let workspace = env.workspace.clone();
     let paths: Vec<PathBuf> = args.paths.iter().map(|p| env.absolute(p)).collect();
-    let mut validation = validate_paths(&workspace, &paths)?;
+    let mut validation = validate_paths_observed(&workspace, &paths, &*super::progress::observer(global))?;
     if validation.files == 0 {
         let looked: Vec<String> = if paths.is_empty() {
             vec![workspace.root.display().to_string()]
@@ -43,14 +43,14 @@ pub fn run(global: &GlobalOptions, env: &Env, args: ValidateArgs) -> anyhow::Res
     let warnings = validation.diagnostics.count(Severity::Warning);
     let list = validation.diagnostics.into_vec();
     match format {
-        "json" => outln!(
+        Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&diagnostics::json(&list, &validation.sources, validation.files))?
         ),
-        "github" => {
+        Format::Github => {
             out!("{}", diagnostics::github(&list, &validation.sources, &diagnostics::Place::of(&workspace.root)))
         }
-        "sarif" => {
+        Format::Sarif => {
             let place = diagnostics::Place::of(&workspace.root);
             outln!("{}", serde_json::to_string_pretty(&diagnostics::sarif(&list, &validation.sources, &place))?)
         }

@@ -396,6 +396,16 @@ impl Prepared {
     /// more, the comparison, in every format; `ledger_seq` is the entry that
     /// will record them (`None`: a dry run).
     pub fn render(&self, clock: &Clock, ledger_seq: Option<u64>) -> Result<Vec<Rendered>, TemplateError> {
+        self.render_observed(clock, ledger_seq, &crate::progress::Unobserved)
+    }
+
+    /// [`Prepared::render`], telling `progress` each document rendered.
+    pub fn render_observed(
+        &self,
+        clock: &Clock,
+        ledger_seq: Option<u64>,
+        progress: &dyn crate::progress::Progress,
+    ) -> Result<Vec<Rendered>, TemplateError> {
         let provenance = self.provenance(clock, ledger_seq);
         let renderer = Renderer {
             fonts: self.fonts.clone(),
@@ -404,12 +414,16 @@ impl Prepared {
             author: provenance.organisation.clone().unwrap_or_else(|| TOOL.to_owned()),
         };
         let (views, comparison) = self.views(&provenance);
-        let mut documents = render_in_parallel(&renderer, &views, &self.formats)?;
+        let comparisons = if comparison.is_some() { self.formats.len() } else { 0 };
+        progress.start("rendering reports", (views.len() * self.formats.len() + comparisons) as u64);
+        let mut documents = render_in_parallel(&renderer, &views, &self.formats, progress)?;
         if let Some(view) = comparison {
             for &format in &self.formats {
                 documents.push(renderer.comparison(&view, format)?);
+                progress.advance(1);
             }
         }
+        progress.finish();
         Ok(documents)
     }
 
@@ -463,9 +477,13 @@ fn render_in_parallel(
     renderer: &Renderer<'_>,
     views: &[view::ScorecardView],
     formats: &[Format],
+    progress: &dyn crate::progress::Progress,
 ) -> Result<Vec<Rendered>, TemplateError> {
     let parts = crate::parallel::map(views, 0, |view| {
-        formats.iter().map(|&format| renderer.scorecard(view, format)).collect::<Result<Vec<Rendered>, TemplateError>>()
+        let rendered: Result<Vec<Rendered>, TemplateError> =
+            formats.iter().map(|&format| renderer.scorecard(view, format)).collect();
+        progress.advance(formats.len() as u64);
+        rendered
     });
     let mut documents = Vec::new();
     for part in parts {

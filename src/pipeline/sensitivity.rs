@@ -262,15 +262,25 @@ pub fn sensitivity(
     clock: &Clock,
     request: &SensitivityRequest,
 ) -> Result<Decided<Sensitivity>, PipelineError> {
+    sensitivity_observed(workspace, clock, request, &crate::progress::Unobserved)
+}
+
+/// [`sensitivity`], telling `progress` the SMAA weightings sampled.
+pub fn sensitivity_observed(
+    workspace: &Workspace,
+    clock: &Clock,
+    request: &SensitivityRequest,
+    progress: &dyn crate::progress::Progress,
+) -> Result<Decided<Sensitivity>, PipelineError> {
     let mut loader = Loader::new(workspace.clone());
     let mut notes = Vec::new();
     let (scored, _) = score_in(&mut loader, clock, &request.score, &mut notes, |_, _| None)?;
-    let value = analyse(scored, request);
+    let value = analyse(scored, request, progress);
     Ok(Decided { value, inputs: loader.inputs(), findings: loader.findings(), notes })
 }
 
-/// The analyses of a scored cohort.
-pub fn analyse(scored: Scored, request: &SensitivityRequest) -> Sensitivity {
+/// The analyses of a scored cohort; `progress` hears of the SMAA samples.
+pub fn analyse(scored: Scored, request: &SensitivityRequest, progress: &dyn crate::progress::Progress) -> Sensitivity {
     let table = Table::new(&scored.rubric, &scored.cards);
     let weights = sensitivity::one_at_a_time(&table, request.level, request.renormalize);
     let smaa = (request.samples > 0 && !table.rows.is_empty()).then(|| {
@@ -283,7 +293,7 @@ pub fn analyse(scored: Scored, request: &SensitivityRequest) -> Sensitivity {
             pairwise: true,
             threads: request.threads,
         };
-        sensitivity::smaa(&table, &options)
+        sensitivity::smaa_observed(&table, &options, progress)
     });
     let leave_one_out =
         sensitivity::leave_one_out(&scored.rubric, &scored.submissions, &scored.measured, &scored.cards);

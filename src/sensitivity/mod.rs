@@ -19,7 +19,7 @@ pub mod table;
 
 pub use loo::{LeftOut, leave_one_out};
 pub use oat::{Crossing, Flip, Level, Renormalize, Weight, WeightSensitivity, one_at_a_time};
-pub use smaa::{Smaa, SmaaOptions, smaa};
+pub use smaa::{Smaa, SmaaOptions, smaa, smaa_observed};
 pub use table::{Row, Shares, Table};
 
 #[cfg(test)]

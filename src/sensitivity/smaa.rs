@@ -117,6 +117,12 @@ fn draw(rng: &mut ChaCha8Rng, base: &[f64], spread: Option<f64>, out: &mut [f64]
 
 /// Run SMAA-2 on a table.
 pub fn smaa(table: &Table, options: &SmaaOptions) -> Smaa {
+    smaa_observed(table, options, &crate::progress::Unobserved)
+}
+
+/// Run SMAA-2 on a table, telling `progress` the samples drawn.
+pub fn smaa_observed(table: &Table, options: &SmaaOptions, progress: &dyn crate::progress::Progress) -> Smaa {
+    progress.start("sampling weightings", options.samples as u64);
     let n = table.rows.len();
     let m = table.columns.len();
     let chunks = options.samples.div_ceil(CHUNK);
@@ -133,7 +139,9 @@ pub fn smaa(table: &Table, options: &SmaaOptions) -> Smaa {
                         .step_by(threads)
                         .map(|k| {
                             let count = CHUNK.min(options.samples - k * CHUNK);
-                            (k, chunk(table, options, k as u64, count))
+                            let tally = chunk(table, options, k as u64, count);
+                            progress.advance(count as u64);
+                            (k, tally)
                         })
                         .collect::<Vec<_>>()
                 })
@@ -141,6 +149,7 @@ pub fn smaa(table: &Table, options: &SmaaOptions) -> Smaa {
             .collect();
         handles.into_iter().flat_map(|h| h.join().expect("a sampling thread panicked")).collect()
     });
+    progress.finish();
     partials.sort_by_key(|p| p.0);
     let mut total = Tally::new(n, m, options.pairwise);
     for (_, tally) in &partials {

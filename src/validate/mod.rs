@@ -88,6 +88,15 @@ pub enum ValidateError {
 
 /// Validate every `*.toml` and `*.j2` file under `paths` (default: the workspace).
 pub fn validate_paths(workspace: &Workspace, paths: &[PathBuf]) -> Result<Validation, ValidateError> {
+    validate_paths_observed(workspace, paths, &crate::progress::Unobserved)
+}
+
+/// [`validate_paths`], telling `progress` each file checked.
+pub fn validate_paths_observed(
+    workspace: &Workspace,
+    paths: &[PathBuf],
+    progress: &dyn crate::progress::Progress,
+) -> Result<Validation, ValidateError> {
     let roots: Vec<PathBuf> = if paths.is_empty() { vec![workspace.root.clone()] } else { paths.to_vec() };
     let mut files = Vec::new();
     let mut vendor_folders = Vec::new();
@@ -117,7 +126,9 @@ pub fn validate_paths(workspace: &Workspace, paths: &[PathBuf]) -> Result<Valida
     vendor_folders.sort();
     vendor_folders.dedup();
 
-    let checked = check_files_in_parallel(workspace, &files);
+    progress.start("checking files", files.len() as u64);
+    let checked = check_files_in_parallel(workspace, &files, progress);
+    progress.finish();
     let mut validation = Validation { files: checked.len(), ..Validation::default() };
     let mut all = Vec::with_capacity(checked.len());
     for (file, diagnostics) in checked {
@@ -197,8 +208,16 @@ pub fn not_a_vendor(workspace: &Workspace, dir: &Path) -> Option<Diagnostic> {
 }
 
 /// Check files on all cores, in order.
-fn check_files_in_parallel(workspace: &Workspace, files: &[PathBuf]) -> Vec<(CheckedFile, Diagnostics)> {
-    crate::parallel::map(files, 0, |path| check_disk_file(workspace, path))
+fn check_files_in_parallel(
+    workspace: &Workspace,
+    files: &[PathBuf],
+    progress: &dyn crate::progress::Progress,
+) -> Vec<(CheckedFile, Diagnostics)> {
+    crate::parallel::map(files, 0, |path| {
+        let checked = check_disk_file(workspace, path);
+        progress.advance(1);
+        checked
+    })
 }
 
 /// The largest TOML file or template read (a rubric of a thousand criteria is

@@ -10,6 +10,7 @@ mod docs;
 mod due;
 mod fixtures;
 mod history;
+mod manners;
 mod moderation;
 mod notice;
 mod output;

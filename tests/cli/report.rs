@@ -183,10 +183,10 @@ fn bad_formats_and_fonts_are_refused() {
     let dir = sample();
     let ws = dir.path().join("ws");
     vendorscore(&ws)
-        .args(["report", "--out", "r", "--format", "docx"])
+        .args(["report", "--out", "r", "--format", "xlsx"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("pdf, html, md or json"));
+        .stderr(predicate::str::contains("report cannot print xlsx; use pdf, html, md or json"));
     let settings = std::fs::read_to_string(ws.join("vendorscore.toml")).unwrap();
     std::fs::write(ws.join("vendorscore.toml"), format!("{settings}\n[report]\nfont = \"fonts/missing.ttf\"\n"))
         .unwrap();

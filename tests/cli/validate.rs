@@ -171,10 +171,11 @@ fn usage_errors_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("nope: no such file"));
     vendorscore(dir.path())
-        .args(["validate", "--format", "xml"])
+        .args(["validate", "--format", "csv"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("human, json, github, sarif"));
+        .stderr(predicate::str::contains("validate cannot print csv; use human, json, github or sarif"));
+    vendorscore(dir.path()).args(["validate", "--format", "xml"]).assert().code(2);
     vendorscore(dir.path()).args(["frobnicate"]).assert().code(2);
 }
 

@@ -121,17 +121,24 @@ fn json_document(
     document.end()
 }
 
-/// Write one CSV row per finding to stdout.
-pub fn write_csv(vendors: &[VendorFindings]) -> std::io::Result<()> {
-    closed_pipe_is_fine(csv_rows(vendors))
+/// Write one CSV row per finding to stdout; for Excel, after a byte-order
+/// mark and with CRLF line ends.
+pub fn write_csv(vendors: &[VendorFindings], excel: bool) -> std::io::Result<()> {
+    closed_pipe_is_fine(csv_rows(vendors, excel))
 }
 
-fn csv_rows(vendors: &[VendorFindings]) -> std::io::Result<()> {
+fn csv_rows(vendors: &[VendorFindings], excel: bool) -> std::io::Result<()> {
     let into_io = |e: csv::Error| match e.into_kind() {
         csv::ErrorKind::Io(io) => io,
         other => std::io::Error::other(format!("{other:?}")),
     };
-    let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(std::io::stdout().lock()));
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut builder = csv::WriterBuilder::new();
+    if excel {
+        out.write_all(crate::cli::formats::EXCEL_BOM.as_bytes())?;
+        builder.terminator(csv::Terminator::CRLF);
+    }
+    let mut writer = builder.from_writer(out);
     writer
         .write_record([
             "vendor",

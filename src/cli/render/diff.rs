@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use crate::cli::text::fit;
+use crate::cli::text::{fit, words};
 use vendorscore::pipeline::diff::{Diffed, EntriesDiffed, Recorded, Side};
 use vendorscore::scoring::round2;
 use vendorscore::sensitivity::diff::{RubricChange, Standing, VendorChange};
@@ -91,14 +91,14 @@ pub fn table(diffed: &Diffed, as_of: &str) -> String {
     let _ = writeln!(out, "{:<24} {:>7} {:>7} {:>7}  {:<34} Rank", "Vendor", "Before", "After", "Change", "Status");
     for v in &diffed.vendors {
         let score = |s: &Option<Standing>| s.as_ref().map_or("–".to_owned(), |s| format!("{:.2}", s.score));
-        let status = match (&v.before, &v.after) {
+        let status = words(&match (&v.before, &v.after) {
             (Some(a), Some(b)) if a.status == b.status => a.status.as_str().to_owned(),
             (a, b) => format!(
                 "{} → {}",
                 a.as_ref().map_or("–", |s| s.status.as_str()),
                 b.as_ref().map_or("–", |s| s.status.as_str())
             ),
-        };
+        });
         let rank = format!(
             "{} → {}",
             rank_text(v.before.as_ref().and_then(|s| s.rank)),
@@ -178,14 +178,14 @@ pub fn entries_table(diffed: &EntriesDiffed) -> String {
     let _ = writeln!(out, "{:<24} {:>7} {:>7} {:>7}  {:<34} Rank", "Vendor", "Before", "After", "Change", "Status");
     for (id, a, b) in &diffed.vendors {
         let score = |r: &Option<Recorded>| r.as_ref().map_or("–".to_owned(), |r| r.score.clone());
-        let status = match (a, b) {
+        let status = words(&match (a, b) {
             (Some(x), Some(y)) if x.status == y.status => x.status.clone(),
             _ => format!(
                 "{} → {}",
                 a.as_ref().map_or("–", |r| r.status.as_str()),
                 b.as_ref().map_or("–", |r| r.status.as_str())
             ),
-        };
+        });
         let rank = |r: &Option<Recorded>| r.as_ref().and_then(|r| r.rank).map_or("–".to_owned(), |r| r.to_string());
         let change = recorded_change(a, b).map_or("–".to_owned(), |c| format!("{c:+.2}"));
         let _ = writeln!(

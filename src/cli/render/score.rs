@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use crate::cli::text::{csv_text, fit, paint, wrap};
+use crate::cli::text::{csv_text, fit, paint, words, wrap};
 use vendorscore::model::{AnswerValue, Rubric};
 use vendorscore::scoring::{self, Scorecard, Shown, Status, fmt, round2};
 
@@ -109,25 +109,38 @@ pub fn to_csv(rubric: &Rubric, cards: &[&Scorecard]) -> anyhow::Result<String> {
     Ok(String::from_utf8(writer.into_inner()?)?)
 }
 
-/// The ranking for people, readable at 100 columns; `cohort` vendors were ranked.
-pub fn table(rubric: &Rubric, cards: &[&Scorecard], cohort: usize, as_of: &str, color: bool) -> String {
+/// The narrowest a vendor name or a category heading is cut to.
+const NAME_AT_LEAST: usize = 18;
+const HEADING_AT_LEAST: usize = 5;
+
+/// The ranking for people in `columns`: names get the room the other columns
+/// leave (never cut below 18 characters), then category headings grow from
+/// five characters towards the whole id; `cohort` vendors were ranked.
+pub fn table(rubric: &Rubric, cards: &[&Scorecard], cohort: usize, as_of: &str, color: bool, columns: usize) -> String {
     let mut out = String::new();
     let noun = if cohort == 1 { "vendor" } else { "vendors" };
     let count =
         if cards.len() < cohort { format!("{} of {cohort} {noun}", cards.len()) } else { format!("{cohort} {noun}") };
     let _ = writeln!(out, "{} {} · as of {as_of} · {count}\n", rubric.id, rubric.version);
-    let _ = write!(out, "{:>3}  {:<18} {:>6}  {:<15} {:>4}", "#", "Vendor", "Score", "Status", "Cov.");
-    for category in &rubric.categories {
-        let _ = write!(out, " {:>5}", abbreviation(&category.id));
+    let ids: Vec<&str> = rubric.categories.iter().map(|c| c.id.as_str()).collect();
+    let (name_width, headings) = layout(cards, &ids, columns);
+    let _ = write!(out, "{:>3}  {:<name_width$} {:>6}  {:<15} {:>4}", "#", "Vendor", "Score", "Status", "Cov.");
+    for heading in &headings {
+        let _ = write!(out, " {heading:>w$}", w = heading.chars().count().max(HEADING_AT_LEAST));
     }
     out.push('\n');
     for card in cards {
         let rank = card.rank.map_or("–".to_owned(), |r| r.to_string());
-        let status = paint(&format!("{:<15}", card.status.as_str()), status_colour(card.status), color);
-        let _ = write!(out, "{rank:>3}  {} {:>6.2}  {status} {:>3.0}%", fit(&card.name, 18), card.score, card.coverage);
-        for category in &card.categories {
-            let _ =
-                if category.included { write!(out, " {:>5.1}", category.score) } else { write!(out, " {:>5}", "–") };
+        let status = paint(&format!("{:<15}", words(card.status.as_str())), status_colour(card.status), color);
+        let name = fit(&card.name, name_width);
+        let _ = write!(out, "{rank:>3}  {name} {:>6.2}  {status} {:>3.0}%", card.score, card.coverage);
+        for (category, heading) in card.categories.iter().zip(&headings) {
+            let w = heading.chars().count().max(HEADING_AT_LEAST);
+            let _ = if category.included {
+                write!(out, " {:>w$.1}", category.score)
+            } else {
+                write!(out, " {:>w$}", "–")
+            };
         }
         out.push('\n');
     }
@@ -139,21 +152,35 @@ pub fn table(rubric: &Rubric, cards: &[&Scorecard], cohort: usize, as_of: &str, 
         }
     }
     let mut legend = String::from("Category scores are out of 100:");
-    for category in &rubric.categories {
-        let _ =
-            write!(legend, " {} = {} (weight {});", abbreviation(&category.id), category.name, fmt(category.weight));
+    for (category, heading) in rubric.categories.iter().zip(&headings) {
+        let _ = write!(legend, " {heading} = {} (weight {});", category.name, fmt(category.weight));
     }
     legend.pop();
     out.push('\n');
-    out.push_str(&wrap(&legend, 0, 100));
+    out.push_str(&wrap(&legend, 0, columns.max(100)));
     if let Some(mark) = rubric.pass_mark {
         let _ = writeln!(out, "Pass mark {}.", fmt(mark));
     }
     out
 }
 
-fn abbreviation(id: &str) -> String {
-    id.chars().take(5).collect()
+/// The vendor column's width and the category headings that fit `columns`.
+fn layout(cards: &[&Scorecard], ids: &[&str], columns: usize) -> (usize, Vec<String>) {
+    // "  #  " + name + " Score  Status          Cov." and " " before each category.
+    let fixed = 3 + 2 + 1 + 6 + 2 + 15 + 1 + 4;
+    let longest = cards.iter().map(|c| c.name.chars().count()).max().unwrap_or(0);
+    let narrow = ids.len() * (1 + HEADING_AT_LEAST);
+    let name_width = longest.min(columns.saturating_sub(fixed + narrow)).max(NAME_AT_LEAST);
+    let room = columns.saturating_sub(fixed + name_width);
+    let longest_id = ids.iter().map(|id| id.chars().count()).max().unwrap_or(0);
+    let headings = |cut: usize| -> Vec<String> { ids.iter().map(|id| id.chars().take(cut).collect()).collect() };
+    let width =
+        |headings: &[String]| -> usize { headings.iter().map(|h| 1 + h.chars().count().max(HEADING_AT_LEAST)).sum() };
+    let cut = (HEADING_AT_LEAST..=longest_id.max(HEADING_AT_LEAST))
+        .rev()
+        .find(|&cut| width(&headings(cut)) <= room)
+        .unwrap_or(HEADING_AT_LEAST);
+    (name_width, headings(cut))
 }
 
 fn notes_for(card: &Scorecard) -> Option<String> {

@@ -66,9 +66,12 @@ pub fn to_json(report: &Report, terms: &Terms, contract: &str, tickets: &str) ->
     })
 }
 
-pub fn to_csv(report: &Report) -> anyhow::Result<String> {
+/// `sla --format csv`: one row per clause and period; measuring every vendor
+/// (`with_vendor`), the vendor id is the first column.
+pub fn to_csv(reports: &[(&str, &Report)], with_vendor: bool) -> anyhow::Result<String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record([
+    let lead: &[&str] = if with_vendor { &["vendor"] } else { &[] };
+    writer.write_record(lead.iter().copied().chain([
         "period",
         "clause",
         "metric",
@@ -90,10 +93,11 @@ pub fn to_csv(report: &Report) -> anyhow::Result<String> {
         "earned_back",
         "net",
         "over_forecast",
-    ])?;
+    ]))?;
     let optional = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_default();
-    for r in &report.results {
-        writer.write_record([
+    for (vendor, r) in reports.iter().flat_map(|(vendor, report)| report.results.iter().map(move |r| (vendor, r))) {
+        let lead = with_vendor.then(|| csv_text(vendor).into_owned());
+        writer.write_record(lead.into_iter().chain([
             r.period.to_string(),
             csv_text(&r.clause).into_owned(),
             r.metric.as_str().to_owned(),
@@ -115,7 +119,7 @@ pub fn to_csv(report: &Report) -> anyhow::Result<String> {
             r.earned_back.map(|e| e.to_string()).unwrap_or_default(),
             r.net.to_string(),
             r.over_forecast.to_string(),
-        ])?;
+        ]))?;
     }
     Ok(String::from_utf8(writer.into_inner()?)?)
 }

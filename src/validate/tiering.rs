@@ -125,7 +125,7 @@ pub fn check_expression(
             let detail = error.detail().unwrap_or("syntax error");
             diagnostics
                 .report(Code::ExpressionSyntax, path, span, format!("expression does not compile: {detail}"))
-                .add_help("tier rules are policy expressions, e.g. `intake.regulated or intake.b1 >= 3`");
+                .add_help("tier rules are policy expressions, e.g. `intake.regulated == 'yes' or intake.b1 >= 3`");
             return;
         }
     };

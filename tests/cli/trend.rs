@@ -156,12 +156,12 @@ fn tier_changes_between_runs_are_visible() {
     rescore(&ws, "1795260000", &[]);
     let path = ws.join("vendors/aero-support/vendor.toml");
     let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, text.replacen("regulated = false", "regulated = true", 1)).unwrap();
+    std::fs::write(&path, text.replacen("regulated = \"no\"", "regulated = \"yes\"", 1)).unwrap();
     rescore(&ws, "1795300000", &[]);
     let aero = trend_json(&ws, "vendors/aero-support");
     let tiers: Vec<&str> = aero["runs"].as_array().unwrap().iter().map(|r| r["tier"].as_str().unwrap()).collect();
-    assert_eq!(tiers, ["medium", "medium", "critical"], "a regulated function is critical");
+    assert_eq!(tiers, ["standard", "standard", "critical"], "a regulated function is critical");
     let table = vendorscore(&ws).args(["trend", "vendors/aero-support"]).output().unwrap();
     let text = String::from_utf8(table.stdout).unwrap();
-    assert!(text.contains("critical") && text.contains("medium"), "{text}");
+    assert!(text.contains("critical") && text.contains("standard"), "{text}");
 }

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod diff;
 pub mod due;
+mod json;
 pub mod score;
 pub mod sensitivity;
 pub mod sla;

@@ -79,7 +79,8 @@ for i in range(500):
     d = [1 + (i * k) % 4 for k in (2, 7, 11)]
     intake = "".join(f"{key} = {value}\n" for key, value in zip(["b1", "b2", "b3", "d1", "d2", "d3"], b + d))
     with open(os.path.join(sys.argv[1], "vendors", v, "vendor.toml"), "w") as f:
-        f.write(f'[vendor]\nid = "{v}"\nname = "{v}"\n\n[intake]\n{intake}regulated = {str(i % 10 == 0).lower()}\n')
+        regulated = "yes" if i % 10 == 0 else "no"
+        f.write(f'[vendor]\nid = "{v}"\nname = "{v}"\n\n[intake]\n{intake}regulated = "{regulated}"\n')
 EOF_VENDORS
 set +e
 out="$(cd "$WS" && "$VS" due --dry-run --as-of 2026-12-01 -q 2>&1 | tail -1)"; rc=$?

@@ -1,7 +1,8 @@
 //! `vendorscore trend [VENDOR_DIR...]`: each vendor's recorded score runs
 //! (score, rank, status, rubric, tier) with every change of score attributed
-//! to what changed, and SLA attainment per clause and period over the runs.
-//! Reads the ledger only: nothing is decided or written, so nothing is recorded.
+//! to what changed, and SLA attainment per clause and period over the runs,
+//! written in ledger order as the ledger is read. Reads the ledger only:
+//! nothing is decided or written, so nothing is recorded.
 
 use std::path::PathBuf;
 
@@ -31,9 +32,9 @@ pub fn run(global: &GlobalOptions, env: &Env, args: TrendArgs) -> anyhow::Result
     };
     show::warnings(&decided, env, global);
     match format {
-        Format::Json => out!("{}", render::json(&decided.value)?),
-        Format::Csv | Format::CsvExcel => out!("{}", format.csv(render::csv(&decided.value)?)),
-        _ => out!("{}", render::table(&decided.value, env.color_stdout)),
+        Format::Json => render::write_json(&decided.value)?,
+        Format::Csv | Format::CsvExcel => render::write_csv(&decided.value, format == Format::CsvExcel)?,
+        _ => render::write_table(&decided.value, env.color_stdout)?,
     }
     Ok(Outcome::Clean)
 }

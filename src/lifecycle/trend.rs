@@ -147,11 +147,6 @@ impl Point {
         }
     }
 
-    /// The same run without the digests of its files (kept only to compare).
-    pub fn without_files(&self) -> Point {
-        Point { own: BTreeMap::new(), ..self.clone() }
-    }
-
     /// What changed since `previous`, when the score did.
     pub fn change_from(&self, previous: &Point) -> Option<Change> {
         let delta = self.score? - previous.score?;

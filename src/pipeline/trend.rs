@@ -1,8 +1,9 @@
-//! History over time: stream the ledger once and collect, per selected
-//! vendor, every `score` run (score, rank, status, rubric, tier) with each
-//! change of score attributed, and per clause and period every `sla` run.
+//! History over time: stream the ledger once and hand on, in ledger order,
+//! each selected vendor's `score` runs (score, rank, status, rubric, tier)
+//! with each change of score attributed, and each clause and period of its
+//! `sla` runs. Memory is the vendors' last runs and one batch of lines.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::{Decided, PipelineError, Selection, cohort_and_shown};
@@ -20,13 +21,6 @@ pub struct TrendRequest {
     pub vendors: Vec<PathBuf>,
 }
 
-/// One score run and its change from the run before.
-#[derive(Debug, Clone)]
-pub struct ScorePoint {
-    pub point: Point,
-    pub change: Option<Change>,
-}
-
 /// One clause in one period, as one `sla` run found it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SlaPoint {
@@ -39,125 +33,149 @@ pub struct SlaPoint {
     pub tickets: String,
 }
 
-/// One vendor's history.
+/// One vendor of the selection.
 #[derive(Debug, Clone)]
-pub struct VendorTrend {
+pub struct TrendVendor {
     pub id: String,
     pub name: String,
-    pub runs: Vec<ScorePoint>,
-    /// (clause, period) → every `sla` run's result for it, in ledger order.
-    pub sla: BTreeMap<(String, String), Vec<SlaPoint>>,
 }
 
-/// Every selected vendor's history.
+/// One record of the history, in ledger order.
+#[derive(Debug)]
+pub enum Record<'a> {
+    /// A score run of the vendor at this index, and its change from the run before.
+    Score { vendor: usize, point: &'a Point, change: Option<Change> },
+    /// One clause in one period, as one `sla` run of the vendor found it.
+    Sla { vendor: usize, clause: &'a str, period: &'a str, point: &'a SlaPoint },
+}
+
+/// The selected vendors, ready to stream their history from the ledger.
 #[derive(Debug)]
 pub struct Trend {
-    pub vendors: Vec<VendorTrend>,
-    /// Complete ledger lines read.
-    pub entries: u64,
+    pub vendors: Vec<TrendVendor>,
+    folders: Vec<String>,
+    index: HashMap<String, usize>,
+    ledger: PathBuf,
 }
 
-/// What one byte range of the ledger holds for each vendor (by index).
-struct Part {
-    runs: Vec<Vec<ScorePoint>>,
-    /// The first and last run of each vendor in the range, with their files' digests.
-    first: Vec<Option<Point>>,
-    last: Vec<Option<Point>>,
-    sla: Vec<BTreeMap<(String, String), Vec<SlaPoint>>>,
-    entries: u64,
+/// A line read, parsed but not yet compared with the run before.
+enum Parsed {
+    Score(usize, Point),
+    Sla(usize, Vec<(String, String, SlaPoint)>),
 }
 
-/// Read the lines that start in `start..end`. Only the last run of each
-/// vendor keeps its files' digests to compare the next one with; the runs
-/// kept for showing drop them.
-fn read_part(
-    path: &std::path::Path,
-    start: u64,
-    end: u64,
-    index: &HashMap<String, usize>,
-    folders: &[&str],
-) -> std::io::Result<Part> {
-    let n = folders.len();
-    let mut part = Part {
-        runs: vec![Vec::new(); n],
-        first: vec![None; n],
-        last: vec![None; n],
-        sla: vec![BTreeMap::new(); n],
-        entries: 0,
-    };
-    let mut texts = Interner::default();
-    super::history::each_line_in(path, start, end, |line| {
-        part.entries += 1;
-        if history::is_score(line) {
-            for run in history::score_runs(line) {
-                let Some(&i) = index.get(&run.vendor) else { continue };
-                let point = Point::new(run, folders[i], &mut texts);
-                let change = part.last[i].as_ref().and_then(|before| point.change_from(before));
-                part.runs[i].push(ScorePoint { point: point.without_files(), change });
-                if part.first[i].is_none() {
-                    part.first[i] = Some(point.clone());
-                }
-                part.last[i] = Some(point);
-            }
-        } else if let Some(run) = history::sla_run(line) {
-            let Some(&i) = index.get(&run.vendor) else { return };
-            for result in run.results {
-                part.sla[i].entry((result.clause, result.period)).or_default().push(SlaPoint {
-                    seq: run.seq,
-                    date: run.date,
-                    attainment: result.attainment,
-                    required: result.required,
-                    breached: result.breached,
-                    tickets: run.tickets.clone(),
-                });
-            }
-        }
-    })?;
-    Ok(part)
-}
+/// Lines parsed at once, split between the threads.
+const BATCH: usize = 4096;
 
-/// Each vendor's runs and SLA points, from `threads` byte ranges read at once.
-type Histories = Vec<(Vec<ScorePoint>, BTreeMap<(String, String), Vec<SlaPoint>>)>;
-
-fn collect(
-    path: &std::path::Path,
-    index: &HashMap<String, usize>,
-    folders: &[&str],
-    threads: usize,
-) -> std::io::Result<(Histories, u64)> {
-    let len = super::history::length(path)?;
-    let parts: Vec<std::io::Result<Part>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = super::history::chunks(len, threads as u64)
-            .into_iter()
-            .map(|(start, end)| scope.spawn(move || read_part(path, start, end, index, folders)))
-            .collect();
-        workers.into_iter().map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
-    });
-    let mut histories: Histories = vec![(Vec::new(), BTreeMap::new()); folders.len()];
-    let mut previous: Vec<Option<Point>> = vec![None; folders.len()];
-    let mut entries = 0;
-    for part in parts {
-        let part = part?;
-        entries += part.entries;
-        let each = part.runs.into_iter().zip(part.first.into_iter().zip(part.last)).zip(part.sla);
-        for (i, ((mut runs, (first, last)), sla)) in each.enumerate() {
-            // The first run of a part follows the last run of the parts before.
-            if let (Some(first), Some(before), Some(run)) = (&first, &previous[i], runs.first_mut()) {
-                run.change = first.change_from(before);
-            }
-            histories[i].0.append(&mut runs);
-            if last.is_some() {
-                previous[i] = last;
-            }
-            for (key, mut points) in sla {
-                histories[i].1.entry(key).or_default().append(&mut points);
-            }
-        }
+impl Trend {
+    /// Read the ledger once, in order, and hand each record to `each` as it
+    /// is found; returns the number of complete ledger lines read. Only the
+    /// last run of each vendor is kept (with its files' digests) to
+    /// attribute the next change to; nothing else outlives its batch of
+    /// lines. A large ledger's batches are parsed on all cores and handed
+    /// on in ledger order, so the records are the same on any number.
+    pub fn stream(&self, each: impl FnMut(Record<'_>) -> std::io::Result<()>) -> std::io::Result<u64> {
+        let len = super::history::length(&self.ledger)?;
+        let threads = if len < 16 << 20 { 1 } else { std::thread::available_parallelism().map_or(1, |n| n.get()) };
+        self.stream_on(threads, each)
     }
-    Ok((histories, entries))
+
+    fn stream_on(
+        &self,
+        threads: usize,
+        mut each: impl FnMut(Record<'_>) -> std::io::Result<()>,
+    ) -> std::io::Result<u64> {
+        let mut previous: Vec<Option<Point>> = vec![None; self.folders.len()];
+        let mut batch: Vec<Vec<u8>> = Vec::with_capacity(BATCH);
+        let mut spare: Vec<Vec<u8>> = Vec::new();
+        let (mut entries, mut failed) = (0u64, None);
+        let mut flush = |batch: &mut Vec<Vec<u8>>, spare: &mut Vec<Vec<u8>>| -> std::io::Result<()> {
+            let parsed = self.parse(batch, threads);
+            spare.append(batch);
+            for record in parsed.into_iter().flatten() {
+                match record {
+                    Parsed::Score(i, point) => {
+                        let change = previous[i].as_ref().and_then(|before| point.change_from(before));
+                        each(Record::Score { vendor: i, point: &point, change })?;
+                        previous[i] = Some(point);
+                    }
+                    Parsed::Sla(i, results) => {
+                        for (clause, period, point) in &results {
+                            each(Record::Sla { vendor: i, clause, period, point })?;
+                        }
+                    }
+                }
+            }
+            Ok(())
+        };
+        super::history::each_line(&self.ledger, |line| {
+            if failed.is_some() {
+                return;
+            }
+            entries += 1;
+            let mut buffer = spare.pop().unwrap_or_default();
+            buffer.clear();
+            buffer.extend_from_slice(line);
+            batch.push(buffer);
+            if batch.len() == BATCH {
+                failed = flush(&mut batch, &mut spare).err();
+            }
+        })?;
+        if let Some(error) = failed {
+            return Err(error);
+        }
+        flush(&mut batch, &mut spare)?;
+        Ok(entries)
+    }
+
+    /// Parse a batch of lines, in `threads` consecutive slices at once.
+    fn parse(&self, lines: &[Vec<u8>], threads: usize) -> Vec<Vec<Parsed>> {
+        if threads <= 1 || lines.len() < 2 * threads {
+            return vec![self.parse_slice(lines)];
+        }
+        let size = lines.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> =
+                lines.chunks(size).map(|slice| scope.spawn(move || self.parse_slice(slice))).collect();
+            workers.into_iter().map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        })
+    }
+
+    fn parse_slice(&self, lines: &[Vec<u8>]) -> Vec<Parsed> {
+        let mut texts = Interner::default();
+        let mut parsed = Vec::new();
+        for line in lines {
+            if history::is_score(line) {
+                for run in history::score_runs(line) {
+                    let Some(&i) = self.index.get(&run.vendor) else { continue };
+                    parsed.push(Parsed::Score(i, Point::new(run, &self.folders[i], &mut texts)));
+                }
+            } else if let Some(run) = history::sla_run(line) {
+                let Some(&i) = self.index.get(&run.vendor) else { continue };
+                let results = run
+                    .results
+                    .into_iter()
+                    .map(|result| {
+                        let point = SlaPoint {
+                            seq: run.seq,
+                            date: run.date,
+                            attainment: result.attainment,
+                            required: result.required,
+                            breached: result.breached,
+                            tickets: run.tickets.clone(),
+                        };
+                        (result.clause, result.period, point)
+                    })
+                    .collect();
+                parsed.push(Parsed::Sla(i, results));
+            }
+        }
+        parsed
+    }
 }
 
-/// Read the history of the selected vendors from the workspace's ledger.
+/// Load the selected vendors; [`Trend::stream`] then reads their history
+/// from the workspace's ledger.
 pub fn trend(workspace: &Workspace, request: &TrendRequest) -> Result<Decided<Trend>, PipelineError> {
     let mut loader = Loader::new(workspace.clone());
     let (_, dirs) = cohort_and_shown(&loader, &Selection { cohort: request.vendors.clone(), ..Default::default() })?;
@@ -170,32 +188,16 @@ pub fn trend(workspace: &Workspace, request: &TrendRequest) -> Result<Decided<Tr
             workspace.root.display()
         )));
     }
-    let index: HashMap<String, usize> = vendors.iter().enumerate().map(|(i, v)| (v.id().to_owned(), i)).collect();
-    let folders: Vec<&str> = vendors.iter().map(|v| v.folder.as_str()).collect();
-    let path = workspace.root.join(LEDGER_PATH);
-    let len = super::history::length(&path)?;
-    // A large ledger is read in byte ranges on all cores; the parts are joined in order.
-    let threads = if len < 16 << 20 { 1 } else { std::thread::available_parallelism().map_or(1, |n| n.get()) };
-    let (histories, entries) = collect(&path, &index, &folders, threads)?;
-    let mut trends: Vec<VendorTrend> = vendors
-        .iter()
-        .map(|v| VendorTrend {
-            id: v.id().to_owned(),
-            name: v.file.vendor.name.value.clone(),
-            runs: Vec::new(),
-            sla: BTreeMap::new(),
-        })
-        .collect();
-    for (trend, (runs, sla)) in trends.iter_mut().zip(histories) {
-        trend.runs = runs;
-        trend.sla = sla;
-    }
-    Ok(Decided {
-        value: Trend { vendors: trends, entries },
-        inputs: loader.inputs(),
-        findings: loader.findings(),
-        notes: Vec::new(),
-    })
+    let trend = Trend {
+        vendors: vendors
+            .iter()
+            .map(|v| TrendVendor { id: v.id().to_owned(), name: v.file.vendor.name.value.clone() })
+            .collect(),
+        folders: vendors.iter().map(|v| v.folder.clone()).collect(),
+        index: vendors.iter().enumerate().map(|(i, v)| (v.id().to_owned(), i)).collect(),
+        ledger: workspace.root.join(LEDGER_PATH),
+    };
+    Ok(Decided { value: trend, inputs: loader.inputs(), findings: loader.findings(), notes: Vec::new() })
 }
 
 #[cfg(test)]
@@ -210,11 +212,12 @@ mod tests {
     }
 
     #[test]
-    fn ranges_read_on_many_threads_give_the_same_history_as_one() {
+    fn batches_parsed_on_many_threads_give_the_same_history_as_one() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledger.jsonl");
         let mut text = String::new();
-        for seq in 1..=40u64 {
+        // 4,200 lines: more than one batch.
+        for seq in 1..=2100u64 {
             let (score, answers, rubric) = match seq % 4 {
                 0 => (format!("{}.00", 60 + seq), "A1", "R1"),
                 1 => (format!("{}.00", 60 + seq), "A2", "R1"),
@@ -227,28 +230,29 @@ mod tests {
             text.push('\n');
         }
         std::fs::write(&path, text).unwrap();
-        let index: HashMap<String, usize> = [("v".to_owned(), 0), ("w".to_owned(), 1)].into_iter().collect();
-        let folders = ["vendors/v", "vendors/w"];
+        let trend = Trend {
+            vendors: Vec::new(),
+            folders: vec!["vendors/v".into(), "vendors/w".into()],
+            index: [("v".to_owned(), 0), ("w".to_owned(), 1)].into_iter().collect(),
+            ledger: path,
+        };
+        type Run = (u64, Option<(i64, Vec<&'static str>)>);
         let summary = |threads| {
-            let (histories, entries) = collect(&path, &index, &folders, threads).unwrap();
-            type Run = (u64, Option<(i64, Vec<&'static str>)>);
-            let runs: Vec<Vec<Run>> = histories
-                .iter()
-                .map(|(runs, _)| {
-                    runs.iter()
-                        .map(|r| {
-                            let change =
-                                r.change.as_ref().map(|c| (c.delta, c.causes.iter().map(|c| c.as_str()).collect()));
-                            (r.point.seq, change)
-                        })
-                        .collect()
+            let mut runs: Vec<Vec<Run>> = vec![Vec::new(), Vec::new()];
+            let entries = trend
+                .stream_on(threads, |record| {
+                    if let Record::Score { vendor, point, change } = record {
+                        let change = change.map(|c| (c.delta, c.causes.iter().map(|c| c.as_str()).collect()));
+                        runs[vendor].push((point.seq, change));
+                    }
+                    Ok(())
                 })
-                .collect();
+                .unwrap();
             (runs, entries)
         };
         let one = summary(1);
-        assert_eq!(one.1, 80);
-        assert_eq!(one.0[0].len(), 40);
+        assert_eq!(one.1, 4200);
+        assert_eq!(one.0[0].len(), 2100);
         // seq 2: +1.00 (60+2 after 60+1), answers A2 -> A2, rubric R1 -> R2.
         assert_eq!(one.0[0][1], (2, Some((100, vec!["rubric"]))));
         // seq 4: 64 after 62 (seq 3 scored 62), answers A2 -> A1 and rubric R2 -> R1.

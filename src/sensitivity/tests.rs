@@ -812,3 +812,52 @@ fn smaa_matches_the_analytic_three_vendor_case() {
         }
     }
 }
+
+/// JSMAA (tommite/jsmaa), `lib/src/test/java/fi/smaa/jsmaa/simulator/SMAA2SimulationTest.java`,
+/// `testCorrectResults`: two alternatives on three criteria with exact measurements,
+/// alt1 = (1, 0, 1) and alt2 = (0, 1, 0), no weight information, 10,000 iterations.
+/// JSMAA asserts that alt1's central weight is above alt2's on c1 and c3 and below
+/// it on c2. As a rubric: three categories of one number criterion from 0 to 1
+/// (JSMAA's scale criteria are linear between the measured extremes).
+///
+/// Closed form on top: alt1 ranks first when w2 < 1/2. Uniform shares on the
+/// 3-simplex give w2 the density 2(1 − w2), so that has probability 3/4. Given
+/// w2 > 1/2, E[w2] = 2/3 and the other two split the rest: alt2's central weights
+/// are (1/6, 2/3, 1/6); from E[w2] = 1/3 overall, alt1's are (7/18, 2/9, 7/18).
+/// Tolerances: four standard errors, with a share's variance bounded by 1/4.
+#[test]
+fn smaa_agrees_with_jsmaas_published_two_alternative_case() {
+    let mut text = String::from("[rubric]\nid = \"jsmaa\"\nname = \"JSMAA\"\nversion = \"1.0.0\"\n");
+    for id in ["c1", "c2", "c3"] {
+        text.push_str(&format!(
+            "[[category]]\nid = \"{id}\"\nname = \"{id}\"\nweight = 1\n[[category.criterion]]\nid = \"v\"\nname = \"v\"\nweight = 1\nkind = \"number\"\nworst = 0\nbest = 1\n"
+        ));
+    }
+    let subs = vec![
+        vendor("alt1", &[("c1.v", number(1.0)), ("c2.v", number(0.0)), ("c3.v", number(1.0))]),
+        vendor("alt2", &[("c1.v", number(0.0)), ("c2.v", number(1.0)), ("c3.v", number(0.0))]),
+    ];
+    let (table, _) = table_of(&rubric(&text), &subs);
+    let n = 40_000;
+    let result = smaa(&table, &options(n, 3, 2));
+    let alt1 = table.rows.iter().position(|r| r.id == "alt1").unwrap();
+    let alt2 = 1 - alt1;
+    let (cw1, cw2) = (result.central[alt1].as_ref().unwrap(), result.central[alt2].as_ref().unwrap());
+    // JSMAA's assertions.
+    assert!(cw1[0] > cw2[0] && cw1[1] < cw2[1] && cw1[2] > cw2[2], "{cw1:?} {cw2:?}");
+    // The closed form.
+    let sigma = (0.75 * 0.25 / n as f64).sqrt();
+    assert!(close(result.acceptability[alt1][0], 0.75, 4.0 * sigma), "{:?}", result.acceptability);
+    assert!(close(result.acceptability[alt2][1], 0.75, 4.0 * sigma), "{:?}", result.acceptability);
+    let firsts = result.acceptability[alt1][0] * n as f64;
+    for (central, want, count) in [
+        (cw1, [7.0 / 18.0, 2.0 / 9.0, 7.0 / 18.0], firsts),
+        (cw2, [1.0 / 6.0, 2.0 / 3.0, 1.0 / 6.0], n as f64 - firsts),
+    ] {
+        let tolerance = 4.0 * (0.25 / count).sqrt();
+        for (share, want) in central.iter().zip(want) {
+            assert!(close(*share, want, tolerance), "{central:?} against {want}");
+        }
+    }
+    assert_eq!(result.confidence, vec![1, 1], "exact measurements: each wins at its own central weights");
+}

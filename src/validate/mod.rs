@@ -7,6 +7,7 @@
 
 mod contract;
 mod crossref;
+mod header;
 mod policy;
 mod regimes;
 mod rubric;

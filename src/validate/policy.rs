@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use crate::compliance::rules::{Compiled, Policy, trial};
 use crate::diag::{Code, Diagnostics};
 use crate::expr;
-use crate::model::{PolicyFile, Spanned, is_semver, is_slug};
+use crate::model::{PolicyFile, Spanned};
 use crate::source::SourceFile;
 
 /// Check a parsed policy, compiling each expression once; the compiled
@@ -15,41 +15,12 @@ pub fn check(file: &PolicyFile, source: &SourceFile, diagnostics: &mut Diagnosti
     let path = source.path.as_str();
     let errors_before = diagnostics.count(crate::diag::Severity::Error);
     let head = &file.policy;
-    if !is_slug(&head.id) {
-        diagnostics.report(
-            Code::InvalidId,
-            path,
-            Some(head.id.span.clone()),
-            format!("policy id `{}` is not of the form [a-z0-9][a-z0-9-]*", *head.id),
-        );
-    }
-    if !is_semver(&head.version) {
-        diagnostics.report(
-            Code::InvalidVersion,
-            path,
-            Some(head.version.span.clone()),
-            format!("version `{}` is not MAJOR.MINOR.PATCH", *head.version),
-        );
-    }
+    super::header::check_head("policy", &head.id, &head.version, path, diagnostics);
     let env = expr::shared();
     let mut ids = HashSet::new();
     let mut compiled = Vec::with_capacity(file.rule.len());
     for rule in &file.rule {
-        if !is_slug(&rule.id) {
-            diagnostics.report(
-                Code::InvalidId,
-                path,
-                Some(rule.id.span.clone()),
-                format!("rule id `{}` is not of the form [a-z0-9][a-z0-9-]*", *rule.id),
-            );
-        } else if !ids.insert(rule.id.value.as_str()) {
-            diagnostics.report(
-                Code::DuplicateId,
-                path,
-                Some(rule.id.span.clone()),
-                format!("rule id `{}` is used twice in this policy", *rule.id),
-            );
-        }
+        super::header::check_listed("rule", &rule.id, "this policy", &mut ids, path, diagnostics);
         let when = rule.when.as_ref().map(|w| check_expression(env, w, path, diagnostics));
         let require = check_expression(env, &rule.require, path, diagnostics);
         let (Some(require), Some(when)) = (require, when.map_or(Some(None), |w| w.map(Some))) else { continue };

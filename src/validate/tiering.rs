@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use crate::diag::{Code, Diagnostics};
 use crate::expr;
-use crate::model::{IsoPeriod, Spanned, TieringFile, VendorHeader, is_semver, is_slug};
+use crate::model::{IsoPeriod, Spanned, TieringFile, VendorHeader};
 use crate::source::SourceFile;
 use crate::workspace::Workspace;
 
@@ -22,22 +22,7 @@ pub const TIER_VARIABLES: &[&str] = &["intake", "vendor", "contract", "answers"]
 /// Check a parsed tiering file.
 pub fn check(file: &TieringFile, path: &str, diagnostics: &mut Diagnostics) {
     let head = &file.tiering;
-    if !is_slug(&head.id) {
-        diagnostics.report(
-            Code::InvalidId,
-            path,
-            Some(head.id.span.clone()),
-            format!("tiering id `{}` is not of the form [a-z0-9][a-z0-9-]*", *head.id),
-        );
-    }
-    if !is_semver(&head.version) {
-        diagnostics.report(
-            Code::InvalidVersion,
-            path,
-            Some(head.version.span.clone()),
-            format!("version `{}` is not MAJOR.MINOR.PATCH", *head.version),
-        );
-    }
+    super::header::check_head("tiering", &head.id, &head.version, path, diagnostics);
     let Some(last) = file.tier.len().checked_sub(1) else {
         diagnostics
             .report(Code::BadTiers, path, Some(head.id.span.clone()), "the tiering file lists no [[tier]]")
@@ -47,21 +32,7 @@ pub fn check(file: &TieringFile, path: &str, diagnostics: &mut Diagnostics) {
     let env = expr::environment();
     let mut ids = HashSet::new();
     for (i, tier) in file.tier.iter().enumerate() {
-        if !is_slug(&tier.id) {
-            diagnostics.report(
-                Code::InvalidId,
-                path,
-                Some(tier.id.span.clone()),
-                format!("tier id `{}` is not of the form [a-z0-9][a-z0-9-]*", *tier.id),
-            );
-        } else if !ids.insert(tier.id.value.as_str()) {
-            diagnostics.report(
-                Code::DuplicateId,
-                path,
-                Some(tier.id.span.clone()),
-                format!("tier id `{}` is used twice in this file", *tier.id),
-            );
-        }
+        super::header::check_listed("tier", &tier.id, "this file", &mut ids, path, diagnostics);
         if IsoPeriod::parse(&tier.reassess).is_none() {
             diagnostics
                 .report(
@@ -125,7 +96,7 @@ pub fn check_expression(
             let detail = error.detail().unwrap_or("syntax error");
             diagnostics
                 .report(Code::ExpressionSyntax, path, span, format!("expression does not compile: {detail}"))
-                .add_help("tier rules are policy expressions, e.g. `intake.regulated or intake.b1 >= 3`");
+                .add_help("tier rules are policy expressions, e.g. `intake.regulated == 'yes' or intake.b1 >= 3`");
             return;
         }
     };

@@ -54,14 +54,14 @@ fn json_has_the_spec_shape_with_tiers_by_rule_hand_and_sources() {
     assert_eq!(item(mueller, "pentest")["date"], "2026-12-08");
     assert_eq!(item(mueller, "pentest")["status"], "due");
     let northwind = vendor(&json, "northwind-cx");
-    assert_eq!(northwind["tier"], "high");
+    assert_eq!(northwind["tier"], "important");
     assert_eq!(item(northwind, "reassessment")["date"], "2028-05-21", "2026-11-21 + P18M");
     assert_eq!(item(northwind, "certificate")["date"], "2027-01-15");
     // start 2027-01-01 + 24 months = 2029-01-01; minus 90 days of notice: 31 + 30 + 29 = 2028-10-03.
     assert_eq!(item(northwind, "contract_end")["date"], "2029-01-01");
     assert_eq!(item(northwind, "termination_notice")["date"], "2028-10-03");
     let bayanihan = vendor(&json, "bayanihan-cx");
-    assert_eq!((bayanihan["tier"].as_str(), bayanihan["tier_source"].as_str()), (Some("medium"), Some("override")));
+    assert_eq!((bayanihan["tier"].as_str(), bayanihan["tier_source"].as_str()), (Some("standard"), Some("override")));
 }
 
 #[test]
@@ -96,7 +96,7 @@ fn month_ends_and_leap_days_follow_the_calendar() {
     std::fs::write(
         ws.join("tiering.toml"),
         "[tiering]\nid = \"monthly\"\nversion = \"1.0.0\"\n\n[[tier]]\nid = \"critical\"\nreassess = \"P1M\"\n\
-         when = \"intake.regulated\"\n\n[[tier]]\nid = \"medium\"\nreassess = \"P1M\"\n\
+         when = \"intake.regulated == 'yes'\"\n\n[[tier]]\nid = \"standard\"\nreassess = \"P1M\"\n\
          when = \"intake.d1 > 4\"\n\n[[tier]]\nid = \"monthly\"\nreassess = \"P1M\"\n",
     )
     .unwrap();
@@ -121,7 +121,7 @@ fn a_vendor_never_scored_is_due_now_and_a_bad_override_stops_the_run() {
     assert_eq!(reassess["source"], "never scored: due now");
 
     let path = ws.join("vendors/bayanihan-cx/vendor.toml");
-    let text = std::fs::read_to_string(&path).unwrap().replace("tier = \"medium\"", "tier = \"severe\"");
+    let text = std::fs::read_to_string(&path).unwrap().replace("tier = \"standard\"", "tier = \"severe\"");
     std::fs::write(&path, text).unwrap();
     vendorscore(&ws)
         .args(["due", "--dry-run"])

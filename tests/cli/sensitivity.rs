@@ -161,6 +161,27 @@ fn the_robustness_sentence_is_on_explain_scorecards_and_the_comparison() {
     let comparison = words(&pdf_text(&ws.join("out/comparison.pdf")));
     assert!(comparison.contains("How often each vendor ranks first"), "{comparison}");
     assert!(comparison.contains("How far each weight can move") && comparison.contains("Commercial terms"));
+    // The Markdown and HTML reports carry the same sentence, and the comparisons the share
+    // of weightings in which each ranked vendor comes first (they add up to 100 %).
+    let output =
+        vendorscore(&ws).args(["report", "--out", "text", "--dry-run", "--format", "md,html"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    for file in ["northwind-cx.md", "bayanihan-cx.md", "comparison.md", "northwind-cx.html", "comparison.html"] {
+        let text = std::fs::read_to_string(ws.join("text").join(file)).unwrap();
+        assert!(text.contains(&sentence), "{file}: {sentence}\n{text}");
+    }
+    let markdown = std::fs::read_to_string(ws.join("text/comparison.md")).unwrap();
+    let shares: Vec<f64> = markdown
+        .lines()
+        .skip_while(|l| !l.starts_with("| Vendor | Ranks first in"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| l.trim_end_matches(" % |").rsplit("| ").next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(shares.len(), 4, "{markdown}");
+    assert!((shares.iter().sum::<f64>() - 100.0).abs() <= 0.2, "{shares:?}");
+    let html = std::fs::read_to_string(ws.join("text/comparison.html")).unwrap();
+    assert_eq!(html.matches("<section aria-labelledby=\"robustness\">").count(), 1, "{html}");
 }
 
 #[test]

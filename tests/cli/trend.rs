@@ -15,11 +15,27 @@ fn rescore(ws: &Path, epoch: &str, args: &[&str]) {
     vendorscore(ws).env("SOURCE_DATE_EPOCH", epoch).args(["score", "-q"]).args(args).assert().success();
 }
 
+/// One vendor's history from `trend --format json`, regrouped: its score records in
+/// ledger order as `runs`, and its sla records per clause and period as `sla`.
 fn trend_json(ws: &Path, vendor: &str) -> Value {
     let output = vendorscore(ws).args(["trend", "--format", "json", vendor]).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let json: Value = serde_json::from_slice(&output.stdout).unwrap();
-    json["vendors"][0].clone()
+    assert_eq!(json["entries"].as_u64(), Some(crate::ledger_entries(ws) as u64));
+    let id = json["vendors"][0]["id"].as_str().unwrap().to_owned();
+    let records = json["records"].as_array().unwrap();
+    assert!(records.iter().all(|r| r["vendor"] == id.as_str()), "only the vendor asked for");
+    let seqs: Vec<u64> = records.iter().map(|r| r["seq"].as_u64().unwrap()).collect();
+    assert!(seqs.windows(2).all(|w| w[0] <= w[1]), "ledger order: {seqs:?}");
+    let runs: Vec<&Value> = records.iter().filter(|r| r["record"] == "score").collect();
+    let mut sla: Vec<Value> = Vec::new();
+    for r in records.iter().filter(|r| r["record"] == "sla") {
+        match sla.iter_mut().find(|s| s["clause"] == r["clause"] && s["period"] == r["period"]) {
+            Some(group) => group["runs"].as_array_mut().unwrap().push(r.clone()),
+            None => sla.push(serde_json::json!({ "clause": r["clause"], "period": r["period"], "runs": [r] })),
+        }
+    }
+    serde_json::json!({ "id": id, "runs": runs, "sla": sla })
 }
 
 fn last_change(vendor: &Value) -> Value {
@@ -156,12 +172,24 @@ fn tier_changes_between_runs_are_visible() {
     rescore(&ws, "1795260000", &[]);
     let path = ws.join("vendors/aero-support/vendor.toml");
     let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, text.replacen("regulated = false", "regulated = true", 1)).unwrap();
+    std::fs::write(&path, text.replacen("regulated = \"no\"", "regulated = \"yes\"", 1)).unwrap();
     rescore(&ws, "1795300000", &[]);
     let aero = trend_json(&ws, "vendors/aero-support");
     let tiers: Vec<&str> = aero["runs"].as_array().unwrap().iter().map(|r| r["tier"].as_str().unwrap()).collect();
-    assert_eq!(tiers, ["medium", "medium", "critical"], "a regulated function is critical");
+    assert_eq!(tiers, ["standard", "standard", "critical"], "a regulated function is critical");
     let table = vendorscore(&ws).args(["trend", "vendors/aero-support"]).output().unwrap();
     let text = String::from_utf8(table.stdout).unwrap();
-    assert!(text.contains("critical") && text.contains("medium"), "{text}");
+    assert!(text.contains("critical") && text.contains("standard"), "{text}");
+    assert!(text.lines().any(|l| l.contains(" aero-support ") && l.contains(" critical ")), "{text}");
+    // CSV: a header and one row per JSON record, in the same order.
+    let output = vendorscore(&ws).args(["trend", "--format", "csv", "vendors/aero-support"]).output().unwrap();
+    let csv = String::from_utf8(output.stdout).unwrap();
+    let output = vendorscore(&ws).args(["trend", "--format", "json", "vendors/aero-support"]).output().unwrap();
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let records = json["records"].as_array().unwrap();
+    assert_eq!(csv.lines().count(), records.len() + 1, "{csv}");
+    for (line, record) in csv.lines().skip(1).zip(records) {
+        let seq = record["seq"].to_string();
+        assert!(line.starts_with(&format!("{},aero-support,{seq},", record["record"].as_str().unwrap())), "{line}");
+    }
 }

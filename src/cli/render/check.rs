@@ -6,15 +6,11 @@ use std::io::Write as _;
 
 use serde::Serialize;
 
+use super::json::{Each, LedgerJson};
 use crate::cli::terminal::closed_pipe_is_fine;
 use crate::cli::text::{self, fit, wrap};
 use vendorscore::compliance::{Finding, Policy, ReadValue, VendorFindings};
 use vendorscore::model::RuleSeverity;
-
-#[derive(Serialize)]
-struct LedgerJson {
-    seq: u64,
-}
 
 /// One vendor in the shape of SPEC section 5.
 #[derive(Serialize)]
@@ -46,27 +42,12 @@ struct ValueJson<'a> {
     value: &'a str,
 }
 
-impl<T, V> Each<'_, T, V> {
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
 #[derive(Serialize)]
 struct SummaryJson {
     pass: usize,
     fail: usize,
     missing: usize,
     skipped: usize,
-}
-
-/// A list serialized item by item through a view, without collecting the views.
-struct Each<'a, T, V>(&'a [T], fn(&'a T) -> V);
-
-impl<'a, T, V: Serialize> Serialize for Each<'a, T, V> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(self.1))
-    }
 }
 
 impl<'a> VendorJson<'a> {

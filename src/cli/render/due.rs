@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::json::{Each, LedgerJson};
 use crate::cli::text::{self, fit};
 use vendorscore::lifecycle::{DueItem, Status, TierSource};
 use vendorscore::model::Date;
@@ -13,14 +14,9 @@ use vendorscore::pipeline::due::{Due, DueVendor};
 #[derive(Serialize)]
 struct DueJson<'a> {
     as_of: String,
-    vendors: Vec<VendorJson<'a>>,
+    vendors: Each<'a, DueVendor, VendorJson<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     ledger: Option<LedgerJson>,
-}
-
-#[derive(Serialize)]
-struct LedgerJson {
-    seq: u64,
 }
 
 #[derive(Serialize)]
@@ -28,7 +24,18 @@ struct VendorJson<'a> {
     id: &'a str,
     tier: &'a str,
     tier_source: &'static str,
-    items: Vec<ItemJson<'a>>,
+    items: Each<'a, DueItem, ItemJson<'a>>,
+}
+
+impl<'a> VendorJson<'a> {
+    fn of(v: &'a DueVendor) -> VendorJson<'a> {
+        VendorJson {
+            id: &v.id,
+            tier: &v.tier,
+            tier_source: v.tier_source.as_str(),
+            items: Each(&v.items, ItemJson::of),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -39,29 +46,17 @@ struct ItemJson<'a> {
     source: &'a str,
 }
 
+impl<'a> ItemJson<'a> {
+    fn of(i: &'a DueItem) -> ItemJson<'a> {
+        ItemJson { kind: i.kind.as_str(), date: i.date.to_string(), status: i.status.as_str(), source: &i.source }
+    }
+}
+
 /// `due --format json` (SPEC section 14).
 pub fn json(due: &Due, as_of: Date, ledger: Option<u64>) -> serde_json::Result<String> {
     let document = DueJson {
         as_of: as_of.to_string(),
-        vendors: due
-            .vendors
-            .iter()
-            .map(|v| VendorJson {
-                id: &v.id,
-                tier: &v.tier,
-                tier_source: v.tier_source.as_str(),
-                items: v
-                    .items
-                    .iter()
-                    .map(|i| ItemJson {
-                        kind: i.kind.as_str(),
-                        date: i.date.to_string(),
-                        status: i.status.as_str(),
-                        source: &i.source,
-                    })
-                    .collect(),
-            })
-            .collect(),
+        vendors: Each(&due.vendors, VendorJson::of),
         ledger: ledger.map(|seq| LedgerJson { seq }),
     };
     serde_json::to_string_pretty(&document).map(|mut s| {

@@ -1,8 +1,10 @@
-//! Long JSON arrays written as `serde_json::to_writer_pretty` would write
-//! them, but serialized on all cores a block at a time: a 10,000-vendor
-//! `check` writes 430 MB of JSON, which one thread would take longer to
-//! format than the rules take to evaluate. Memory stays bounded by the
-//! block, and the bytes are the same as the single-threaded writer's.
+//! Pieces shared by the commands' JSON: lists serialized item by item
+//! through a view (nothing collected), the recorded ledger entry, and long
+//! arrays written as `serde_json::to_writer_pretty` would write them but
+//! serialized on all cores a block at a time (a 10,000-vendor `check`
+//! writes 430 MB of JSON, which one thread would take longer to format than
+//! the rules take to evaluate). Memory stays bounded by the block, and the
+//! bytes are the same as the single-threaded writer's.
 
 use std::io::{self, Write};
 
@@ -157,6 +159,27 @@ impl serde_json::ser::Formatter for Nested {
         self.has_value = true;
         Ok(())
     }
+}
+
+/// A list serialized item by item through a view, without collecting the views.
+pub struct Each<'a, T, V>(pub &'a [T], pub fn(&'a T) -> V);
+
+impl<T, V> Each<'_, T, V> {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'a, T, V: Serialize> Serialize for Each<'a, T, V> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(self.1))
+    }
+}
+
+/// `"ledger": {"seq": N}`: the entry a run appended.
+#[derive(Serialize)]
+pub struct LedgerJson {
+    pub seq: u64,
 }
 
 #[cfg(test)]

@@ -1,14 +1,16 @@
-//! How `trend` shows history: per vendor a table of score runs with the
-//! change and its causes, then SLA attainment per clause and period; the
-//! same as JSON, or one CSV row per run.
+//! How `trend` shows history, written as the ledger is read: one row per
+//! score run (with the change and its causes) and per clause, period and
+//! `sla` run, in ledger order; as a table, as JSON (the records one to a
+//! line inside one document) or as CSV.
 
-use std::fmt::Write as _;
+use std::io::Write;
 
 use serde_json::{Value, json};
 
+use crate::cli::terminal::closed_pipe_is_fine;
 use crate::cli::text::{self, fit};
-use vendorscore::lifecycle::trend::{Change, signed};
-use vendorscore::pipeline::trend::{ScorePoint, Trend};
+use vendorscore::lifecycle::trend::{Change, Point, signed};
+use vendorscore::pipeline::trend::{Record, Trend};
 
 fn score_text(hundredths: Option<i64>) -> String {
     hundredths.map_or_else(String::new, |h| format!("{}.{:02}", h / 100, (h % 100).abs()))
@@ -24,193 +26,234 @@ fn causes_text(change: &Change) -> String {
     }
     let mut text = parts.join(", ");
     if !change.files.is_empty() {
-        let _ = write!(text, ": {}", change.files.iter().map(|f| &**f).collect::<Vec<_>>().join(", "));
+        text.push_str(": ");
+        text.push_str(&change.files.iter().map(|f| &**f).collect::<Vec<_>>().join(", "));
     }
     text
 }
 
-fn run_json(run: &ScorePoint) -> Value {
-    let p = &run.point;
+fn change_json(change: &Change) -> Value {
     json!({
-        "seq": p.seq,
-        "date": p.date.to_string(),
-        "score": p.score.map(|s| score_text(Some(s))),
-        "rank": p.rank,
-        "cohort": p.cohort,
-        "status": p.status.as_deref(),
-        "tier": p.tier.as_deref(),
-        "rubric": { "id": &*p.rubric_id, "version": &*p.rubric_version },
-        "change": run.change.as_ref().map(|c| json!({
-            "delta": signed(c.delta),
-            "causes": c.causes.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
-            "files": c.files.iter().map(|f| &**f).collect::<Vec<&str>>(),
-            "rubric_from": c.rubric_from.as_ref().map(|(id, version)| format!("{id} {version}")),
-        })),
+        "delta": signed(change.delta),
+        "causes": change.causes.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        "files": change.files.iter().map(|f| &**f).collect::<Vec<&str>>(),
+        "rubric_from": change.rubric_from.as_ref().map(|(id, version)| format!("{id} {version}")),
     })
 }
 
-/// `trend --format json`.
-pub fn json(trend: &Trend) -> serde_json::Result<String> {
-    let vendors: Vec<Value> = trend
-        .vendors
-        .iter()
-        .map(|v| {
-            json!({
-                "id": v.id,
-                "name": v.name,
-                "runs": v.runs.iter().map(run_json).collect::<Vec<_>>(),
-                "sla": v.sla.iter().map(|((clause, period), runs)| json!({
-                    "clause": clause,
-                    "period": period,
-                    "runs": runs.iter().map(|r| json!({
-                        "seq": r.seq, "date": r.date.to_string(), "attainment": r.attainment,
-                        "required": r.required, "breached": r.breached, "tickets": r.tickets,
-                    })).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let mut text = serde_json::to_string_pretty(&json!({ "entries": trend.entries, "vendors": vendors }))?;
-    text.push('\n');
-    Ok(text)
+fn record_json(trend: &Trend, record: &Record<'_>) -> Value {
+    match record {
+        Record::Score { vendor, point: p, change } => json!({
+            "record": "score",
+            "vendor": trend.vendors[*vendor].id,
+            "seq": p.seq,
+            "date": p.date.to_string(),
+            "score": p.score.map(|s| score_text(Some(s))),
+            "rank": p.rank,
+            "cohort": p.cohort,
+            "status": p.status.as_deref(),
+            "tier": p.tier.as_deref(),
+            "rubric": { "id": &*p.rubric_id, "version": &*p.rubric_version },
+            "change": change.as_ref().map(change_json),
+        }),
+        Record::Sla { vendor, clause, period, point: r } => json!({
+            "record": "sla",
+            "vendor": trend.vendors[*vendor].id,
+            "seq": r.seq,
+            "date": r.date.to_string(),
+            "clause": clause,
+            "period": period,
+            "attainment": r.attainment,
+            "required": r.required,
+            "breached": r.breached,
+            "tickets": r.tickets,
+        }),
+    }
+}
+
+/// `trend --format json`: `{"vendors": [...], "records": [...], "entries": N}`,
+/// each record on a line of its own as it is read; `entries` comes last,
+/// once the whole ledger has been.
+pub fn write_json(trend: &Trend) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = (|| {
+        let vendors: Vec<Value> = trend.vendors.iter().map(|v| json!({ "id": v.id, "name": v.name })).collect();
+        out.write_all(b"{\n  \"vendors\": ")?;
+        serde_json::to_writer(&mut out, &vendors)?;
+        out.write_all(b",\n  \"records\": [")?;
+        let mut first = true;
+        let entries = trend.stream(|record| {
+            out.write_all(if first { &b"\n    "[..] } else { &b",\n    "[..] })?;
+            first = false;
+            serde_json::to_writer(&mut out, &record_json(trend, &record)).map_err(std::io::Error::from)
+        })?;
+        out.write_all(if first { &b"],\n"[..] } else { &b"\n  ],\n"[..] })?;
+        writeln!(out, "  \"entries\": {entries}\n}}")?;
+        out.flush()
+    })();
+    closed_pipe_is_fine(written)
 }
 
 /// `trend --format csv`: one row per score run and per clause, period and sla run.
-pub fn csv(trend: &Trend) -> Result<String, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "record",
-        "vendor",
-        "seq",
-        "date",
-        "score",
-        "rank",
-        "status",
-        "tier",
-        "rubric",
-        "delta",
-        "causes",
-        "files",
-        "clause",
-        "period",
-        "attainment",
-        "required",
-        "breached",
-    ])?;
-    for v in &trend.vendors {
-        for run in &v.runs {
-            let p = &run.point;
-            let (delta, causes, files) = match &run.change {
-                Some(c) => (
-                    signed(c.delta),
-                    c.causes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(" "),
-                    c.files.iter().map(|f| &**f).collect::<Vec<_>>().join(" "),
-                ),
-                None => Default::default(),
+/// With `excel`, after a byte-order mark and with CRLF line ends (`csv-excel`).
+pub fn write_csv(trend: &Trend, excel: bool) -> std::io::Result<()> {
+    let into_io = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => std::io::Error::other(format!("{other:?}")),
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut builder = csv::WriterBuilder::new();
+    let written = (|| {
+        if excel {
+            out.write_all(crate::cli::formats::EXCEL_BOM.as_bytes())?;
+            builder.terminator(csv::Terminator::CRLF);
+        }
+        let mut w = builder.from_writer(&mut out);
+        w.write_record([
+            "record",
+            "vendor",
+            "seq",
+            "date",
+            "score",
+            "rank",
+            "status",
+            "tier",
+            "rubric",
+            "delta",
+            "causes",
+            "files",
+            "clause",
+            "period",
+            "attainment",
+            "required",
+            "breached",
+        ])
+        .map_err(into_io)?;
+        trend.stream(|record| {
+            let row = match record {
+                Record::Score { vendor, point: p, change } => {
+                    let (delta, causes, files) = match &change {
+                        Some(c) => (
+                            signed(c.delta),
+                            c.causes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(" "),
+                            c.files.iter().map(|f| &**f).collect::<Vec<_>>().join(" "),
+                        ),
+                        None => Default::default(),
+                    };
+                    [
+                        "score".to_owned(),
+                        trend.vendors[vendor].id.clone(),
+                        p.seq.to_string(),
+                        p.date.to_string(),
+                        score_text(p.score),
+                        p.rank.map(|r| r.to_string()).unwrap_or_default(),
+                        p.status.as_deref().unwrap_or("").to_owned(),
+                        p.tier.as_deref().unwrap_or("").to_owned(),
+                        format!("{} {}", p.rubric_id, p.rubric_version),
+                        delta,
+                        causes,
+                        files,
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                    ]
+                }
+                Record::Sla { vendor, clause, period, point: r } => [
+                    "sla".to_owned(),
+                    trend.vendors[vendor].id.clone(),
+                    r.seq.to_string(),
+                    r.date.to_string(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    clause.to_owned(),
+                    period.to_owned(),
+                    r.attainment.clone(),
+                    r.required.clone(),
+                    r.breached.map(|b| b.to_string()).unwrap_or_default(),
+                ],
             };
-            w.write_record([
-                "score",
-                &v.id,
-                &p.seq.to_string(),
-                &p.date.to_string(),
-                &score_text(p.score),
-                &p.rank.map(|r| r.to_string()).unwrap_or_default(),
-                p.status.as_deref().unwrap_or(""),
-                p.tier.as_deref().unwrap_or(""),
-                &format!("{} {}", p.rubric_id, p.rubric_version),
-                &delta,
-                &causes,
-                &files,
-                "",
-                "",
-                "",
-                "",
-                "",
-            ])?;
-        }
-        for ((clause, period), runs) in &v.sla {
-            for r in runs {
-                let breached = r.breached.map(|b| b.to_string()).unwrap_or_default();
-                w.write_record([
-                    "sla",
-                    &v.id,
-                    &r.seq.to_string(),
-                    &r.date.to_string(),
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    clause,
-                    period,
-                    &r.attainment,
-                    &r.required,
-                    &breached,
-                ])?;
-            }
-        }
-    }
-    let bytes = w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+            w.write_record(&row).map_err(into_io)
+        })?;
+        w.flush()
+    })();
+    closed_pipe_is_fine(written)
 }
 
-/// The history for people.
-pub fn table(trend: &Trend, color: bool) -> String {
-    let mut out = String::new();
-    for v in &trend.vendors {
-        let _ = writeln!(out, "{} ({})", text::paint(&v.id, "1", color), v.name);
-        if v.runs.is_empty() {
-            let _ = writeln!(out, "  never scored");
-        } else {
-            let _ = writeln!(
-                out,
-                "  {:>6} {:<10} {:>6} {:>5} {:<16} {:<9} {:<28} change",
-                "entry", "date", "score", "rank", "status", "tier", "rubric"
-            );
-        }
-        for run in &v.runs {
-            let p = &run.point;
-            let rank = match (p.rank, p.cohort) {
-                (Some(r), Some(c)) => format!("{r}/{c}"),
-                (Some(r), None) => r.to_string(),
-                _ => String::new(),
-            };
-            let change = run.change.as_ref().map_or_else(String::new, |c| {
-                let delta = signed(c.delta);
-                let delta = text::paint(&delta, if c.delta < 0 { "31" } else { "32" }, color);
-                format!("{delta} {}", causes_text(c))
-            });
-            let _ = writeln!(
-                out,
-                "  {:>6} {} {:>6} {:>5} {} {} {} {}",
-                p.seq,
-                p.date,
-                score_text(p.score),
-                rank,
-                fit(p.status.as_deref().unwrap_or("-"), 16),
-                fit(p.tier.as_deref().unwrap_or("-"), 9),
-                fit(&format!("{} {}", p.rubric_id, p.rubric_version), 28),
-                change
-            );
-        }
-        if !v.sla.is_empty() {
-            let _ = writeln!(out, "  SLA attainment % (required; * breached), oldest run first");
-            for ((clause, period), runs) in &v.sla {
-                let values: Vec<String> = runs
-                    .iter()
-                    .map(|r| {
-                        let mark = if r.breached == Some(true) { "*" } else { "" };
-                        format!("{}{mark} ({})", r.attainment, r.required)
-                    })
-                    .collect();
-                let _ = writeln!(out, "  {} {period}  {}", fit(clause, 28), values.join(" → "));
+fn score_row(trend: &Trend, vendor: usize, p: &Point, change: Option<&Change>, color: bool) -> String {
+    let rank = match (p.rank, p.cohort) {
+        (Some(r), Some(c)) => format!("{r}/{c}"),
+        (Some(r), None) => r.to_string(),
+        _ => String::new(),
+    };
+    let change = change.map_or_else(String::new, |c| {
+        let delta = signed(c.delta);
+        let delta = text::paint(&delta, if c.delta < 0 { "31" } else { "32" }, color);
+        format!("{delta} {}", causes_text(c))
+    });
+    format!(
+        "{:>7} {} {} {:>6} {:>5} {} {} {} {}",
+        p.seq,
+        p.date,
+        fit(&trend.vendors[vendor].id, 24),
+        score_text(p.score),
+        rank,
+        fit(p.status.as_deref().unwrap_or("-"), 16),
+        fit(p.tier.as_deref().unwrap_or("-"), 10),
+        fit(&format!("{} {}", p.rubric_id, p.rubric_version), 28),
+        change
+    )
+}
+
+/// The history for people: a row per record as it is read, then the
+/// vendors never scored and the number of ledger entries read.
+pub fn write_table(trend: &Trend, color: bool) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = (|| {
+        let mut scored = vec![false; trend.vendors.len()];
+        let mut header = false;
+        let entries = trend.stream(|record| {
+            if !header {
+                header = true;
+                let title = format!(
+                    "{:>7} {:<10} {:<24} {:>6} {:>5} {:<16} {:<10} {:<28} change",
+                    "entry", "date", "vendor", "score", "rank", "status", "tier", "rubric"
+                );
+                writeln!(out, "{}", text::paint(&title, "1", color))?;
             }
+            match record {
+                Record::Score { vendor, point, change } => {
+                    scored[vendor] = true;
+                    writeln!(out, "{}", score_row(trend, vendor, point, change.as_ref(), color).trim_end())
+                }
+                Record::Sla { vendor, clause, period, point: r } => {
+                    let mark = if r.breached == Some(true) { ", breached" } else { "" };
+                    writeln!(
+                        out,
+                        "{:>7} {} {} sla {clause} {period}: {} % (required {}){mark}",
+                        r.seq,
+                        r.date,
+                        fit(&trend.vendors[vendor].id, 24),
+                        r.attainment,
+                        r.required
+                    )
+                }
+            }
+        })?;
+        let never: Vec<&str> =
+            trend.vendors.iter().zip(&scored).filter(|(_, s)| !**s).map(|(v, _)| v.id.as_str()).collect();
+        if !never.is_empty() {
+            writeln!(out, "never scored: {}", never.join(", "))?;
         }
-        out.push('\n');
-    }
-    let _ = writeln!(out, "{} ledger entries read", trend.entries);
-    out
+        writeln!(out, "{entries} ledger entries read")?;
+        out.flush()
+    })();
+    closed_pipe_is_fine(written)
 }

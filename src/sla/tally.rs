@@ -50,6 +50,8 @@ pub struct Cap {
     /// The period's index (of the rule's period kind).
     pub period: i64,
     pub limit: u64,
+    /// The instant the period starts (local midnight in the contract's zone).
+    pub start: i64,
     /// Where the cap falls, once the first pass has found it.
     pub cut: Option<Cut>,
 }
@@ -429,8 +431,7 @@ impl Accumulator {
             }
             match cap.cut {
                 None => {
-                    let start = PeriodKey { kind: rule.period, index: key }.start_instant(rule.clock.zone.as_ref());
-                    tally.created.add(ticket.created.saturating_sub(start).max(0) as u64);
+                    tally.created.add(ticket.created.saturating_sub(cap.start).max(0) as u64);
                     tally.record_contact(rule, ticket);
                 }
                 Some(cut) => match ticket.created.cmp(&cut.second) {
@@ -480,7 +481,7 @@ pub fn cuts(rules: &[Rule], tallies: &Tallies) -> Vec<(usize, Rule)> {
                 let mut before = 0u64;
                 for (offset, n) in created.counts() {
                     if before + n > cap.limit {
-                        let second = key.start_instant(rule.clock.zone.as_ref()) + offset as i64;
+                        let second = cap.start + offset as i64;
                         return Some(Cap { cut: Some(Cut { second, admitted: cap.limit - before }), ..cap.clone() });
                     }
                     before += n;

@@ -2,6 +2,7 @@
 """Generate a realistic ticket export (SPEC section 7) for benchmarks.
 
     python3 bench/gen_tickets.py ROWS OUT.csv [--seed N] [--start 2026-01-01] [--days 365]
+        [--local ZONE] [--renamed]
 
 Deterministic for a given seed (standard library only): the same arguments
 give the same file byte for byte. Tickets are created in time order over
@@ -22,6 +23,14 @@ give the same file byte for byte. Tickets are created in time order over
   with an offset (`+02:00`, `-05:00`; local time, so some tickets fall in a
   different UTC month than their local date says) and `YYYY-MM-DD HH:MM:SS`
   (UTC). One ticket uses one form for all its timestamps.
+
+`--local Europe/Berlin` writes the same tickets with every timestamp as the
+local wall-clock time in that zone without an offset (`YYYY-MM-DD
+HH:MM:SS`), as a helpdesk set to the account's zone exports them: a time in
+the autumn's repeated hour reads back as its first occurrence, so a few
+tickets there come out an hour earlier (and some of them answered "before"
+they were created). `--renamed` writes a header of helpdesk-style names
+(RENAMED) instead of the canonical ones.
 """
 
 from __future__ import annotations
@@ -33,6 +42,14 @@ import random
 import sys
 
 HEADER = "ticket_id,vendor,channel,created_at,first_response_at,resolved_at,csat,reopened,tier,priority,abandoned_at\n"
+# --renamed: the canonical name -> the header written.
+RENAMED = {
+    "ticket_id": "Ticket ID",
+    "created_at": "Created at",
+    "first_response_at": "First reply at",
+    "resolved_at": "Solved at",
+    "priority": "Priority",
+}
 
 CHANNELS = ("chat", "email", "voice", "social")
 CHANNEL_WEIGHTS = (40, 30, 20, 10)
@@ -71,6 +88,32 @@ RESOLUTION = {
 }
 
 
+def offsets(name: str):
+    """The UTC offset (seconds) of the zone `name` at an instant, from its
+    transitions of 1990-2100 found hour by hour with zoneinfo."""
+    import bisect
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(name)
+
+    def at(t: int) -> int:
+        return int(dt.datetime.fromtimestamp(t, zone).utcoffset().total_seconds())
+
+    t = int(dt.datetime(1990, 1, 1, tzinfo=dt.timezone.utc).timestamp())
+    end = int(dt.datetime(2101, 1, 1, tzinfo=dt.timezone.utc).timestamp())
+    starts, values = [-(1 << 62)], [at(t)]
+    while t < end:
+        if at(t + 3600) != at(t):
+            lo, hi = t, t + 3600
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                lo, hi = (mid, hi) if at(mid) == at(t) else (lo, mid)
+            starts.append(hi)
+            values.append(at(hi))
+        t += 3600
+    return lambda seconds: values[bisect.bisect_right(starts, seconds) - 1]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("rows", type=int, help="number of tickets")
@@ -78,6 +121,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=20260301)
     parser.add_argument("--start", default="2026-01-01", help="first day (UTC)")
     parser.add_argument("--days", type=int, default=365, help="days the tickets span")
+    parser.add_argument("--local", metavar="ZONE", help="write local times in this IANA zone, without offsets")
+    parser.add_argument("--renamed", action="store_true", help="write helpdesk-style column names")
     args = parser.parse_args()
     if args.rows < 0 or args.days < 1:
         parser.error("rows must be >= 0 and days >= 1")
@@ -93,9 +138,11 @@ def main() -> int:
     block = 65536
     days: dict[int, str] = {}
 
+    local_offset = offsets(args.local) if args.local else None
+
     def stamp(seconds: int, form: tuple) -> str:
-        offset, suffix = form
-        local = seconds + (offset or 0)
+        offset, suffix = (None, "") if local_offset else form
+        local = seconds + (local_offset(seconds) if local_offset else offset or 0)
         day, rest = divmod(local, 86400)
         date = days.get(day)
         if date is None:
@@ -111,7 +158,10 @@ def main() -> int:
         return min(cap, max(0, int(rng.lognormvariate(math.log(median), sigma))))
 
     with open(args.out, "w", encoding="utf-8", newline="") as out:
-        out.write(HEADER)
+        header = HEADER
+        if args.renamed:
+            header = ",".join(RENAMED.get(name, name) for name in HEADER.rstrip("\n").split(",")) + "\n"
+        out.write(header)
         done = 0
         while done < args.rows:
             n = min(block, args.rows - done)

@@ -10,6 +10,7 @@ the files byte for byte.
 
 Columns (SPEC section 7):
     ticket_id,channel,created_at,first_response_at,resolved_at,csat,reopened,tier,priority
+and, for northwind-cx, abandoned_at (SPEC section 12).
 
 What the data is built to show, against each vendor's contract.toml:
 - about 1 % of tickets never answered (empty first_response_at: a miss),
@@ -18,7 +19,12 @@ What the data is built to show, against each vendor's contract.toml:
   the `YYYY-MM-DD HH:MM:SS` (UTC) form;
 - northwind-cx breaches its chat clause (80 % within 60 s) in 2026-09 only;
 - aero-support breaches its tier-1 voice clause (80 % within 20 s) in 2026-08;
-- mueller-fulfillment meets every clause in every month.
+- mueller-fulfillment meets every clause in every month;
+- about 6 % of northwind-cx's voice calls were abandoned in the queue (empty
+  first_response_at, an abandoned_at after a wait of 1-180 s, a fifth of
+  them under 5 s), for its voice clause's `abandons` and `short_abandon`.
+  A second random.Random(7) picks them after the rows are drawn, so every
+  other row is what it was before the column existed.
 """
 
 from __future__ import annotations
@@ -80,6 +86,7 @@ VENDORS = [
             "social": 0.91,
         },
         "p_urgent_email": 0.95,
+        "p_abandoned": 0.06,
     },
     {
         "id": "mueller-fulfillment",
@@ -186,12 +193,40 @@ def generate(rng: random.Random, vendor: dict) -> list[list[str]]:
     return rows
 
 
+def abandon(rng: random.Random, rows: list[list[str]], p: float) -> None:
+    """Turn about `p` of the voice calls into calls abandoned in the queue: no
+    answer, resolution or rating, and an abandoned_at column after a wait of
+    1-4 s (a fifth), 5-20 s (a third) or 21-180 s (the rest)."""
+    for row in rows:
+        abandoned = ""
+        if row[1] == "voice" and rng.random() < p:
+            band = rng.random()
+            wait = rng.randint(1, 4) if band < 0.2 else rng.randint(5, 20) if band < 0.53 else rng.randint(21, 180)
+            created, style = parse_time(row[2])
+            abandoned = fmt_time(created + dt.timedelta(seconds=wait), style)
+            row[3:7] = ["", "", "", "false"]
+        row.append(abandoned)
+
+
+def parse_time(text: str) -> tuple[dt.datetime, str]:
+    """A timestamp written by fmt_time, and its style."""
+    if "T" not in text:
+        return dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.timezone.utc), "naive"
+    t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    style = "Z" if text.endswith("Z") else text[-6:]
+    return t.astimezone(dt.timezone.utc), style
+
+
 def main() -> None:
     rng = random.Random(42)
-    header = ["ticket_id", "channel", "created_at", "first_response_at", "resolved_at",
-              "csat", "reopened", "tier", "priority"]
+    abandons = random.Random(7)
     for vendor in VENDORS:
+        header = ["ticket_id", "channel", "created_at", "first_response_at", "resolved_at",
+                  "csat", "reopened", "tier", "priority"]
         rows = generate(rng, vendor)
+        if "p_abandoned" in vendor:
+            abandon(abandons, rows, vendor["p_abandoned"])
+            header.append("abandoned_at")
         out = HERE / "vendors" / vendor["id"] / "tickets.csv"
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", newline="", encoding="utf-8") as f:

@@ -129,3 +129,168 @@ fn intervals_are_read_strictly() {
     assert_eq!(first_overlap(&[(0, 10), (20, 30), (5, 15)]), Some((0, 2)));
     assert_eq!(first_overlap(&[(0, 10), (10, 20)]), None, "touching is not overlapping");
 }
+
+// Published values, taken as values only. Each case names its source.
+
+/// The default schedule of the `biz` gem's own specs (zendesk/biz,
+/// spec/support/time.rb: `schedule`, time zone Etc/UTC), holidays as the spec gives them.
+fn biz_spec(holidays: &str) -> Calendar {
+    calendar(&format!(
+        r#"
+[[calendar]]
+id = "biz-spec"
+timezone = "Etc/UTC"
+hours = {{ mon = ["09:00-17:00"], tue = ["10:00-16:00"], wed = ["09:00-17:00"],
+          thu = ["10:00-16:00"], fri = ["09:00-17:00"], sat = ["11:00-14:30"] }}
+holidays = [{holidays}]
+"#
+    ))
+}
+
+/// `at` is the first instant at which `minutes` of open time have passed since `from`.
+fn reached(calendar: &Calendar, from: &str, minutes: u64, at: &str) {
+    let (from, at) = (self::at(from), self::at(at));
+    assert_eq!(calendar.business_seconds(from, at), minutes * 60, "{minutes} min by {at}");
+    assert_eq!(calendar.business_seconds(from, at - 1), minutes * 60 - 1, "not before");
+}
+
+#[test]
+fn a_whole_week_and_durations_as_the_biz_specs_give_them() {
+    let biz = biz_spec("");
+    // spec/calculation/duration_within_spec.rb: 2006-01-01 to 2006-01-08 (Sunday to Sunday) is 39.5 h.
+    assert_eq!(biz.business_seconds(at("2006-01-01T00:00:00Z"), at("2006-01-08T00:00:00Z")), 39 * 3600 + 1800);
+    // spec/calculation/for_duration_spec.rb: 19 h after Monday 2006-01-02 11:00 is Wednesday 16:00.
+    reached(&biz, "2006-01-02T11:00:00Z", 19 * 60, "2006-01-04T16:00:00Z");
+}
+
+#[test]
+fn holidays_as_the_biz_specs_give_them() {
+    // spec/periods/after_spec.rb, holidays 2006-01-16 and 2006-01-18: the periods after
+    // Saturday 2006-01-14 are that Saturday 11:00-14:30, Tuesday 10-16 and Thursday 10-16.
+    let biz = biz_spec("2006-01-16, 2006-01-18");
+    assert_eq!(biz.business_seconds(at("2006-01-14T00:00:00Z"), at("2006-01-19T16:00:00Z")), 15 * 3600 + 1800);
+    assert_eq!(biz.business_seconds(at("2006-01-16T00:00:00Z"), at("2006-01-17T10:00:00Z")), 0);
+    assert_eq!(biz.business_seconds(at("2006-01-18T00:00:00Z"), at("2006-01-19T10:00:00Z")), 0);
+    // spec/biz_spec.rb: Sundays 11:00-12:00 in Africa/Abidjan, holiday 2015-12-25:
+    // `within(2006-01-01 11:30, 2006-01-08 11:30)` is one hour.
+    let abidjan = calendar(
+        "[[calendar]]\nid = \"biz\"\ntimezone = \"Africa/Abidjan\"\nhours = { sun = [\"11:00-12:00\"] }\nholidays = [2015-12-25]\n",
+    );
+    assert_eq!(abidjan.business_seconds(at("2006-01-01T11:30:00Z"), at("2006-01-08T11:30:00Z")), 3600);
+}
+
+#[test]
+fn an_interval_that_vanishes_at_spring_forward_as_the_biz_specs_give_it() {
+    // spec/periods/after_spec.rb, "when an empty interval is generated": Sunday
+    // 02:30-03:15 in America/Los_Angeles on 2006-04-02, when 02:00 became 03:00.
+    // 02:30 moves forward to 03:30, after 03:15: the interval is dropped, and the first
+    // period after that Sunday's midnight is Monday 09:00-17:00 PDT.
+    let la = calendar(
+        "[[calendar]]\nid = \"biz\"\ntimezone = \"America/Los_Angeles\"\n\
+         hours = { sun = [\"02:30-03:15\"], mon = [\"09:00-17:00\"] }\n",
+    );
+    assert_eq!(la.business_seconds(at("2006-04-02T00:00:00-08:00"), at("2006-04-03T09:00:00-07:00")), 0);
+    assert_eq!(la.business_seconds(at("2006-04-02T00:00:00-08:00"), at("2006-04-03T17:00:00-07:00")), 8 * 3600);
+    // The Sunday before, without a gap, the same interval is 45 minutes.
+    assert_eq!(la.business_seconds(at("2006-03-26T00:00:00-08:00"), at("2006-03-27T00:00:00-08:00")), 45 * 60);
+}
+
+/// Zammad's calendars in test/unit/ticket_sla_test.rb (zammad/zammad): Europe/Berlin,
+/// `hours` on the days given, and the holidays that test marks active.
+fn zammad(days: &[&str], hours: &str, holidays: &str) -> Calendar {
+    let week: Vec<String> = days.iter().map(|d| format!("{d} = [\"{hours}\"]")).collect();
+    calendar(&format!(
+        "[[calendar]]\nid = \"zammad\"\ntimezone = \"Europe/Berlin\"\nhours = {{ {} }}\nholidays = [{holidays}]\n",
+        week.join(", ")
+    ))
+}
+
+const WEEKDAYS: [&str; 5] = ["mon", "tue", "wed", "thu", "fri"];
+const EVERY_DAY: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+#[test]
+fn berlin_winter_as_zammads_sla_tests_give_it() {
+    // "ticket sla", calendar "EU 2" (Mon-Fri 08:00-18:00): a ticket created Thursday
+    // 2013-03-21 09:30 UTC (10:30 CET). First response at 10:00 UTC: 30 min; at
+    // 14:00 UTC: 270 min; closed at 11:30 UTC: 120 min; at 13:00 UTC: 210 min.
+    let eu2 = zammad(&WEEKDAYS, "08:00-18:00", "");
+    let created = at("2013-03-21T09:30:00Z");
+    for (end, minutes) in [
+        ("2013-03-21T10:00:00Z", 30),
+        ("2013-03-21T14:00:00Z", 270),
+        ("2013-03-21T11:30:00Z", 120),
+        ("2013-03-21T13:00:00Z", 210),
+    ] {
+        assert_eq!(eu2.business_seconds(created, at(end)), minutes * 60, "{end}");
+    }
+    // "ticket sla + timezone + holiday", calendar "EU 3" (every day 08:00-17:00, "UTC
+    // times are 7:00-16:00" in winter): escalations 120, 180 and 240 min after creation.
+    let eu3 = zammad(&EVERY_DAY, "08:00-17:00", "");
+    reached(&eu3, "2013-03-21T09:30:00Z", 120, "2013-03-21T11:30:00Z");
+    reached(&eu3, "2013-03-21T09:30:00Z", 180, "2013-03-21T12:30:00Z");
+    reached(&eu3, "2013-03-21T09:30:00Z", 240, "2013-03-21T13:30:00Z");
+}
+
+#[test]
+fn created_outside_hours_as_zammads_sla_tests_give_it() {
+    // "ticket sla", calendar "EU 2": created Thursday 2013-03-28 23:49 UTC (Friday
+    // 00:49 CET, closed), answered 2013-03-29 07:00:03 UTC, three seconds after the
+    // 08:00 CET opening. Zammad reports whole minutes: first_response_in_min 0.
+    let eu2 = zammad(&WEEKDAYS, "08:00-18:00", "");
+    assert_eq!(eu2.business_seconds(at("2013-03-28T23:49:00Z"), at("2013-03-29T07:00:03Z")), 3);
+    // "ticket sla + timezone + holiday", calendar "EU 4" (every day 08:00-17:00, "UTC
+    // times are 6:00-15:00" in summer): created 2013-10-21 05:30 UTC, before the
+    // opening, escalates at 08:00, 09:00 and 10:00 UTC for 120, 180 and 240 min.
+    let eu4 = zammad(&EVERY_DAY, "08:00-17:00", "2015-09-22");
+    for (minutes, escalation) in
+        [(120, "2013-10-21T08:00:00Z"), (180, "2013-10-21T09:00:00Z"), (240, "2013-10-21T10:00:00Z")]
+    {
+        reached(&eu4, "2013-10-21T05:30:00Z", minutes, escalation);
+    }
+}
+
+#[test]
+fn berlin_summer_and_a_holiday_as_zammads_sla_tests_give_them() {
+    // "ticket sla + timezone + holiday", calendar "EU 4": holidays 2015-09-22 (active)
+    // and 2015-09-23 (inactive, so an ordinary day). Created 2013-10-21 09:30 UTC
+    // (CEST): 120 min later is 11:30 UTC.
+    let eu4 = zammad(&EVERY_DAY, "08:00-17:00", "2015-09-22");
+    reached(&eu4, "2013-10-21T09:30:00Z", 120, "2013-10-21T11:30:00Z");
+    // Created Monday 2015-09-21 14:30 UTC (16:30 CEST, 30 min before closing); the 22nd
+    // is a holiday; escalations on the 23rd at 07:30, 08:30 and 09:30 UTC.
+    for (minutes, escalation) in
+        [(120, "2015-09-23T07:30:00Z"), (180, "2015-09-23T08:30:00Z"), (240, "2015-09-23T09:30:00Z")]
+    {
+        reached(&eu4, "2015-09-21T14:30:00Z", minutes, escalation);
+    }
+}
+
+#[test]
+fn servicenows_documented_elapsed_times() {
+    // ServiceNow docs, "Elapsed time vs work time" (Geneva): 10 hours of work starting
+    // Monday 10am on a business-day schedule is due Tuesday 12pm, "10am-5pm on Monday
+    // (6 hours) + 8am-12pm on Tuesday (4 hours)" at "at most 8 hours each day": an
+    // 08:00-17:00 day with an hour's break, taken here as 12:00-13:00. No zone is named;
+    // the schedule is read in UTC. Monday: 2015-01-05.
+    let work_day = calendar(
+        "[[calendar]]\nid = \"sn\"\ntimezone = \"UTC\"\nhours = { mon = [\"08:00-12:00\", \"13:00-17:00\"], \
+         tue = [\"08:00-12:00\", \"13:00-17:00\"] }\n",
+    );
+    reached(&work_day, "2015-01-05T10:00:00Z", 10 * 60, "2015-01-06T12:00:00Z");
+    // ServiceNow docs, "SLA duration and schedules" (Jakarta), and KB0547302: a duration
+    // of one day (24 hours) on a 09:00-17:00 Monday-Friday schedule takes three working days.
+    let nine_to_five = calendar(&format!(
+        "[[calendar]]\nid = \"sn\"\ntimezone = \"UTC\"\nhours = {{ {} }}\n",
+        WEEKDAYS.map(|d| format!("{d} = [\"09:00-17:00\"]")).join(", ")
+    ));
+    reached(&nine_to_five, "2015-01-05T09:00:00Z", 24 * 60, "2015-01-07T17:00:00Z");
+    // ServiceNow Community, "Understanding my SLAs Part II" (a ServiceNow employee's
+    // blog): opened Friday 12 December (2014) at 20:49 on the "8-5 weekdays" schedule,
+    // seen Monday at 9:44: business elapsed time 1 h 44 min. (The post's 18 % of an
+    // 8-hour SLA does not follow from it, 104 / 480 min is 21.7 %; only the time is taken.)
+    let eight_to_five = calendar(&format!(
+        "[[calendar]]\nid = \"sn\"\ntimezone = \"UTC\"\nhours = {{ {} }}\n",
+        WEEKDAYS.map(|d| format!("{d} = [\"08:00-17:00\"]")).join(", ")
+    ));
+    assert_eq!(eight_to_five.business_seconds(at("2014-12-12T20:49:00Z"), at("2014-12-15T09:44:00Z")), 104 * 60);
+}

@@ -1,7 +1,7 @@
-//! Measurement periods in UTC: calendar months (`2026-03`) and ISO weeks
-//! (`2026-W09`), plus the whole file (for measured criteria). Owns the
-//! calendar arithmetic on day numbers (days since 1970-01-01); knows nothing
-//! of tickets or clauses.
+//! Measurement periods: calendar months (`2026-03`) and ISO weeks
+//! (`2026-W09`) of local dates, plus the whole file (for measured criteria).
+//! Owns the calendar arithmetic on day numbers (days since 1970-01-01) and
+//! where a period starts in a time zone; knows nothing of tickets or clauses.
 
 use std::fmt;
 
@@ -85,6 +85,18 @@ impl PeriodKey {
             PeriodKind::Whole => return None,
         };
         (key.to_string() == label).then_some(key)
+    }
+
+    /// The instant the period starts: midnight of its first day in `zone`
+    /// (`None`: UTC), a midnight that does not exist moved forward by the gap.
+    pub fn start_instant(self, zone: Option<&jiff::tz::TimeZone>) -> i64 {
+        let midnight = self.start_day().saturating_mul(DAY);
+        match zone {
+            Some(zone) if self.kind != PeriodKind::Whole => crate::model::utc_datetime(midnight)
+                .and_then(|local| zone.to_ambiguous_timestamp(local).compatible().ok())
+                .map_or(midnight, |instant| instant.as_second()),
+            _ => midnight,
+        }
     }
 
     /// Whether the period is over on the day `as_of` (its end is at or before `as_of`'s midnight).

@@ -368,3 +368,42 @@ fn abandoned_at_is_checked_and_required_when_a_clause_depends_on_it() {
     );
     assert!(read_slice(plain.as_bytes(), &default.rules(), &ReadOptions::default()).is_ok());
 }
+
+#[test]
+fn forecast_cap_counts_from_the_local_start_of_the_period() {
+    // In Berlin, March starts at 2026-02-28 23:00 UTC.
+    let capped = |volume: u32| {
+        terms(&format!(
+            "timezone = \"Europe/Berlin\"\nmonthly_fee = 100000\n[[sla]]\nid = \"voice\"\nmetric = \"first_response\"\n\
+             channel = \"voice\"\ntarget = \"20s\"\nattainment = 80\nperiod = \"month\"\ncredit_pct = 5\n\
+             volume_tolerance_pct = 0\nexcusal = \"cap\"\n[[forecast]]\nperiod = \"2026-03\"\nchannel = \"voice\"\n\
+             volume = {volume}\n"
+        ))
+    };
+    let rows = "\
+        T,voice,2026-02-28T23:30:00Z,2026-02-28T23:30:05Z,,\n\
+        T,voice,2026-02-28T23:40:00Z,2026-02-28T23:40:05Z,,\n\
+        T,voice,2026-02-28T23:50:00Z,2026-02-28T23:55:00Z,,\n\
+        T,voice,2026-03-02T10:00:00Z,2026-03-02T10:00:05Z,,\n\
+        T,voice,2026-03-02T10:00:00Z,2026-03-02T10:00:05Z,,\n";
+    // A cap of 2 admits the calls of 00:30 and 00:40 local on 1 March (both answered
+    // in time); the 00:50 one (late) and the two of 2 March are over forecast: 2 of 2.
+    let got = one(&report(&capped(2), rows, "2026-11-21")).clone();
+    assert_eq!(got.period.to_string(), "2026-03");
+    assert_eq!((got.in_scope, got.met, got.over_forecast, got.status), (2, 2, 3, Status::Met));
+    // A cap of 3 ends at the late 00:50 call: met 2 of 3 (66.67 %), breached.
+    let got = one(&report(&capped(3), rows, "2026-11-21")).clone();
+    assert_eq!((got.in_scope, got.met, got.over_forecast, got.status), (3, 2, 2, Status::Breached));
+}
+
+#[test]
+fn abandons_within_target_follow_the_boundary() {
+    // A call abandoned exactly at the 20 s target: within it with `le`, after it with `lt`.
+    let rows = [calls(1, "2026-03-02", Some(5), None), calls(1, "2026-03-02", None, Some(20))].concat();
+    let le = one(&report(&voice("met_within_target", ""), &rows, "2026-11-21")).clone();
+    assert_eq!((le.in_scope, le.met), (2, 2));
+    let lt = one(&report(&voice("met_within_target", "boundary = \"lt\""), &rows, "2026-11-21")).clone();
+    assert_eq!((lt.in_scope, lt.met), (2, 1));
+    let lt = one(&report(&voice("exclude_within_target", "boundary = \"lt\""), &rows, "2026-11-21")).clone();
+    assert_eq!((lt.in_scope, lt.met), (2, 1), "abandoned at the target is not within it");
+}

@@ -50,6 +50,8 @@ pub struct Cap {
     /// The period's index (of the rule's period kind).
     pub period: i64,
     pub limit: u64,
+    /// The instant the period starts (local midnight in the contract's zone).
+    pub start: i64,
     /// Where the cap falls, once the first pass has found it.
     pub cut: Option<Cut>,
 }
@@ -174,7 +176,7 @@ pub struct Tally {
     /// Contacts after the first `floor(forecast × (1 + tolerance))` of the period: out of scope.
     pub over_forecast: u64,
     /// Contacts that count towards a forecast cap, per second since the
-    /// period's start (the first pass over a capped period only).
+    /// period's start in the contract's zone (the first pass over a capped period only).
     pub created: Histogram,
     /// Sum of the csat scores.
     pub score_sum: u64,
@@ -234,7 +236,7 @@ impl Tally {
                     }
                     (None, Some(wait)) => {
                         self.abandoned += 1;
-                        self.abandoned_within += u64::from(wait <= rule.threshold);
+                        self.abandoned_within += u64::from(within(wait));
                     }
                     (None, None) => self.missing += 1,
                 }
@@ -429,8 +431,7 @@ impl Accumulator {
             }
             match cap.cut {
                 None => {
-                    let start = PeriodKey { kind: rule.period, index: key }.start_day() * DAY;
-                    tally.created.add(ticket.created.saturating_sub(start).max(0) as u64);
+                    tally.created.add(ticket.created.saturating_sub(cap.start).max(0) as u64);
                     tally.record_contact(rule, ticket);
                 }
                 Some(cut) => match ticket.created.cmp(&cut.second) {
@@ -480,7 +481,7 @@ pub fn cuts(rules: &[Rule], tallies: &Tallies) -> Vec<(usize, Rule)> {
                 let mut before = 0u64;
                 for (offset, n) in created.counts() {
                     if before + n > cap.limit {
-                        let second = key.start_day() * DAY + offset as i64;
+                        let second = cap.start + offset as i64;
                         return Some(Cap { cut: Some(Cut { second, admitted: cap.limit - before }), ..cap.clone() });
                     }
                     before += n;

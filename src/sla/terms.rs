@@ -340,7 +340,7 @@ impl Terms {
                 let period = PeriodKey::parse(clause.period, &f.period)?;
                 let scaled = factor.checked_mul_int(f.volume)?;
                 let limit = u64::try_from(scaled.shift_left(2).floor()).unwrap_or(u64::MAX);
-                Some(Cap { period: period.index, limit, cut: None })
+                Some(Cap { period: period.index, limit, start: period.start_instant(self.zone.as_ref()), cut: None })
             })
             .collect()
     }

@@ -145,8 +145,8 @@ fn unreadable_rows_are_reported_by_line_and_strict_refuses_them() {
     let ws = dir.path().join("ws");
     let tickets = ws.join("vendors/northwind-cx/tickets.csv");
     let mut text = std::fs::read_to_string(&tickets).unwrap();
-    text.push_str("NW-X1,chat,2026-09-31T10:00:00Z,,,,false,1,normal\n");
-    text.push_str("NW-X2,pigeon,2026-09-01T10:00:00Z,,,,false,1,normal\n");
+    text.push_str("NW-X1,chat,2026-09-31T10:00:00Z,,,,false,1,normal,\n");
+    text.push_str("NW-X2,pigeon,2026-09-01T10:00:00Z,,,,false,1,normal,\n");
     std::fs::write(&tickets, text).unwrap();
     let output =
         vendorscore(&ws).args(["sla", "vendors/northwind-cx", "--format", "json", "--dry-run"]).output().unwrap();

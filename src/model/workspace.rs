@@ -24,6 +24,13 @@ pub struct WorkspaceFile {
     pub notice: Option<NoticeSettings>,
 }
 
+impl WorkspaceFile {
+    /// `[report] language`, else `en`.
+    pub fn report_language(&self) -> String {
+        self.report.as_ref().and_then(|r| r.language.as_ref()).map_or_else(|| "en".to_owned(), |l| l.value.clone())
+    }
+}
+
 /// `[notice]`: award notices (SPEC section 15).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -80,6 +87,10 @@ pub struct ReportSettings {
     /// An extra font (TrueType/OpenType) for glyphs the built-in font lacks.
     #[serde(default)]
     pub font: Option<Spanned<String>>,
+    /// The language of the reports' text, a BCP 47 tag such as `en` or
+    /// `en-GB` (default `en`), written as the PDFs' `/Lang`.
+    #[serde(default)]
+    pub language: Option<Spanned<String>>,
 }
 
 /// `[tickets]`.

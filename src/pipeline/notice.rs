@@ -127,6 +127,7 @@ pub struct Notices {
     templates: Templates,
     workspace: Workspace,
     organisation: Option<String>,
+    language: String,
 }
 
 /// The recorded run notified.
@@ -327,6 +328,7 @@ pub fn notices(
         templates: Templates::new(Some(&workspace.root.join("templates"))),
         workspace: workspace.clone(),
         organisation: scored.settings.workspace.organisation.clone(),
+        language: scored.settings.report_language(),
     };
     Ok(Decided { value: notices, inputs: loader.inputs(), findings: loader.findings(), notes })
 }
@@ -339,6 +341,7 @@ impl Notices {
             templates: &self.templates,
             created: clock.document_time(),
             author: self.organisation.clone().unwrap_or_else(|| TOOL.to_owned()),
+            language: self.language.clone(),
         };
         let mut documents = Vec::new();
         for letter in &self.letters {

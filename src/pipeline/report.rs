@@ -58,6 +58,8 @@ pub struct Prepared {
     /// Installed fonts the PDFs fall back to: (file name#face, sha256).
     pub system_fonts: Vec<(String, String)>,
     fonts: FontSet,
+    /// `[report] language`, default `en`.
+    language: String,
     templates: Templates,
     workspace: Workspace,
 }
@@ -217,6 +219,7 @@ pub fn prepare(
     };
     let templates = Templates::new(Some(&workspace.root.join("templates")));
     let history = earlier_runs(workspace, &scored)?;
+    let language = scored.settings.report_language();
     let mut prepared = Prepared {
         scored,
         findings,
@@ -226,6 +229,7 @@ pub fn prepare(
         replaced: Vec::new(),
         system_fonts: Vec::new(),
         fonts,
+        language,
         templates,
         workspace: workspace.clone(),
     };
@@ -386,6 +390,9 @@ impl Prepared {
         let comparison = (views.len() >= 2).then(|| {
             let shown: Vec<_> = self.scored.shown().cloned().collect();
             let mut view = view::comparison(&self.scored.rubric, &shown, provenance);
+            for row in &mut view.vendors {
+                row.summary = views.iter().find(|v| v.vendor.id == row.id).map(view::VendorSummary::of);
+            }
             view.robustness = robustness;
             view
         });
@@ -412,6 +419,7 @@ impl Prepared {
             templates: &self.templates,
             created: clock.document_time(),
             author: provenance.organisation.clone().unwrap_or_else(|| TOOL.to_owned()),
+            language: self.language.clone(),
         };
         let (views, comparison) = self.views(&provenance);
         let comparisons = if comparison.is_some() { self.formats.len() } else { 0 };

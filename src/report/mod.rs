@@ -53,6 +53,8 @@ pub struct Renderer<'a> {
     pub created: jiff::civil::DateTime,
     /// The PDFs' author: the organisation, else the tool.
     pub author: String,
+    /// The language of the text, `[report] language` (default `en`).
+    pub language: String,
 }
 
 impl Renderer<'_> {
@@ -81,6 +83,7 @@ impl Renderer<'_> {
                         view.status.to_owned(),
                     ],
                     creator: view.provenance.tool.clone(),
+                    language: self.language.clone(),
                     created: self.created,
                 };
                 pdf::scorecard_pdf(view, &self.fonts, &info, &json_text(view))
@@ -107,6 +110,7 @@ impl Renderer<'_> {
                     ),
                     keywords: vec!["award notice".to_owned(), view.recipient.id.clone(), view.winner.id.clone()],
                     creator: view.provenance.tool.clone(),
+                    language: self.language.clone(),
                     created: self.created,
                 };
                 pdf::notice_pdf(&text, &view.provenance, &self.fonts, &info, &json_text(view))
@@ -135,6 +139,7 @@ impl Renderer<'_> {
                     ),
                     keywords: vec!["vendor comparison".to_owned(), view.provenance.rubric.id.clone()],
                     creator: view.provenance.tool.clone(),
+                    language: self.language.clone(),
                     created: self.created,
                 };
                 pdf::comparison_pdf(view, &self.fonts, &info, &json_text(view))
@@ -208,7 +213,13 @@ mod tests {
     fn a_pdf_is_the_same_bytes_alone_and_after_other_documents() {
         let templates = Templates::new(None);
         let created = crate::model::utc_datetime(1_795_255_200).unwrap();
-        let renderer = Renderer { fonts: FontSet::default(), templates: &templates, created, author: "x".into() };
+        let renderer = Renderer {
+            fonts: FontSet::default(),
+            templates: &templates,
+            created,
+            author: "x".into(),
+            language: "en".into(),
+        };
         let first = renderer.scorecard(&view("alpha", 81.5), Format::Pdf).unwrap().bytes;
         let other = renderer.scorecard(&view("beta", 40.0), Format::Pdf).unwrap().bytes;
         let again = renderer.scorecard(&view("alpha", 81.5), Format::Pdf).unwrap().bytes;

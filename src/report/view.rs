@@ -185,6 +185,52 @@ pub struct ComparisonRow {
     pub points: Vec<f64>,
     pub gates_failed: Vec<String>,
     pub flags: Vec<&'static str>,
+    /// Per category, in rubric order: its score out of 100 (`None`: left out).
+    pub category_scores: Vec<Option<f64>>,
+    /// The answers to the rubric's price criteria, as the scorecard shows them.
+    pub price: Vec<String>,
+    /// Contract and SLA in counts, from the vendor's scorecard.
+    pub summary: Option<VendorSummary>,
+}
+
+/// A vendor's contract compliance and SLA attainment in counts, for the comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct VendorSummary {
+    pub has_contract: bool,
+    /// Rules failed or not stated, per severity, most severe first (all four, zeros included).
+    pub failing: Vec<SeverityCount>,
+    pub has_tickets: bool,
+    /// Clause results measured, and how many were breached.
+    pub results: usize,
+    pub breaches: usize,
+    /// Credits owed with the currency, as the scorecard shows them.
+    pub credits_text: String,
+}
+
+impl VendorSummary {
+    pub fn of(card: &ScorecardView) -> VendorSummary {
+        let has_contract = card.findings.as_ref().is_some_and(|f| f.contract.is_some());
+        let failing = SEVERITIES
+            .iter()
+            .map(|&severity| SeverityCount {
+                severity,
+                count: card
+                    .findings
+                    .as_ref()
+                    .filter(|_| has_contract)
+                    .map_or(0, |f| f.findings.iter().filter(|f| f.is_failure() && f.severity == severity).count()),
+            })
+            .collect();
+        let sla = card.sla.as_ref();
+        VendorSummary {
+            has_contract,
+            failing,
+            has_tickets: sla.is_some(),
+            results: sla.map_or(0, |s| s.results.len()),
+            breaches: sla.map_or(0, |s| s.breaches),
+            credits_text: sla.map_or(String::new(), |s| s.total_credit_text.clone()),
+        }
+    }
 }
 
 /// A vendor's SLA attainment. The fields of `sla --format json` (SPEC
@@ -621,6 +667,17 @@ pub fn comparison(rubric: &Rubric, cards: &[Scorecard], provenance: &Provenance)
                 points: card.categories.iter().map(|c| round2(c.points)).collect(),
                 gates_failed: card.gates_failed.clone(),
                 flags: card.flags.iter().map(|f| f.as_str()).collect(),
+                category_scores: card.categories.iter().map(|c| c.included.then(|| round2(c.score))).collect(),
+                price: card
+                    .criteria
+                    .iter()
+                    .filter_map(|c| {
+                        let criterion = rubric.criterion(&c.id)?;
+                        matches!(criterion.scoring, Scoring::Price { .. })
+                            .then(|| answer_text(criterion, c.value.as_ref()))
+                    })
+                    .collect(),
+                summary: None,
             })
             .collect(),
         robustness: None,

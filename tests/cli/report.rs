@@ -572,14 +572,14 @@ fn assert_no_notdef(path: &Path) -> BTreeSet<String> {
     used
 }
 
-fn pdftotext(path: &Path) -> String {
+pub(crate) fn pdftotext(path: &Path) -> String {
     let output = std::process::Command::new("pdftotext").arg(path).arg("-").output().unwrap();
     assert!(output.status.success());
     String::from_utf8(output.stdout).unwrap()
 }
 
 /// Apache PDFBox Preflight's verdict, where it is installed (`.ci/run` installs it).
-fn assert_pdfa(path: &Path) {
+pub(crate) fn assert_pdfa(path: &Path) {
     let jars = ["preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging", "javax.activation", "jaxb-api"];
     let classpath: Vec<String> = jars.iter().map(|j| format!("/usr/share/java/{j}.jar")).collect();
     if !crate::needs(
@@ -862,4 +862,47 @@ fn page_one_tells_compliance_and_sla_at_a_glance_in_every_format() {
     let (critical, high, medium) = (positions("critical"), positions("high"), positions("medium"));
     assert!(!critical.is_empty() && !high.is_empty() && !medium.is_empty(), "{table}");
     assert!(critical.iter().max() < high.iter().min() && high.iter().max() < medium.iter().min(), "{table}");
+}
+
+/// The line of `pdftotext -layout` output that starts with `row`, after `heading`.
+fn layout_row(text: &str, heading: &str, row: &str) -> String {
+    let after = &text[text.find(heading).unwrap_or_else(|| panic!("{heading:?} not in:\n{text}"))..];
+    after
+        .lines()
+        .find(|l| l.trim_start().starts_with(row))
+        .unwrap_or_else(|| panic!("{row:?} after {heading:?}"))
+        .to_owned()
+}
+
+#[test]
+fn the_comparison_shows_categories_contract_sla_and_price_per_vendor() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    let output = vendorscore(&ws).args(["report", "--out", "out", "--format", "pdf"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output =
+        std::process::Command::new("pdftotext").arg("-layout").arg(ws.join("out/comparison.pdf")).arg("-").output();
+    let Ok(output) = output else {
+        assert!(std::env::var_os("CI").is_none(), "pdftotext (poppler-utils) is needed");
+        return;
+    };
+    let text = String::from_utf8(output.stdout).unwrap();
+    // Systems integration for Northwind, worked by hand from rubric and answers:
+    // api_depth Bidirectional = 3 on 0..3 -> 1; sso true -> 1; the panel's demo
+    // scores 4, 4, 5 -> median 4 on 1..5 -> 0.75; (2·1 + 1·1 + 2·0.75) / 5 = 90.0 %.
+    // Northwind is the first vendor column, so its value comes first on the row.
+    let integration = layout_row(&text, "Scores by category", "Systems integration");
+    assert!(integration.split_whitespace().nth(2) == Some("90.0"), "{integration}");
+    // Northwind's SLA: chat first response in 2026-09 met 252 of 358 (70.39 % < 80 %),
+    // the only breach among 4 clauses × 3 months; the credit is credit_pct 5 % of
+    // monthly_fee EUR 42,000 = EUR 2,100.00. The price is the answer, 42000 EUR per month.
+    let northwind = layout_row(&text, "Contract, service levels and price", "Northwind CX");
+    for expected in ["1 of 12", "EUR 2100.00", "42000 EUR per"] {
+        assert!(northwind.contains(expected), "{expected:?} not in {northwind:?}");
+    }
+    // Atlântico has no contract on file; Bayanihan offers EUR 19,800.
+    assert!(layout_row(&text, "Contract, service levels and price", "Atlântico").contains("no contract on file"));
+    assert!(layout_row(&text, "Contract, service levels and price", "Bayanihan").contains("19800 EUR per"));
+    // The robustness charts stay.
+    assert!(text.contains("How often each vendor ranks first") && text.contains("How far each weight can move"));
 }

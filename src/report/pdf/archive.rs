@@ -16,6 +16,8 @@ pub struct DocumentInfo {
     pub subject: String,
     pub keywords: Vec<String>,
     pub creator: String,
+    /// The language of the text, a BCP 47 tag (`/Lang`).
+    pub language: String,
     /// UTC.
     pub created: jiff::civil::DateTime,
 }
@@ -52,9 +54,7 @@ pub fn make_pdfa(doc: &mut Document, info: &DocumentInfo, id: &[u8; 16], data: O
         catalog.set("Metadata", Object::Reference(xmp_id));
         catalog.set("OutputIntents", Object::Array(vec![Object::Dictionary(intent)]));
         catalog.set("PageMode", Object::Name(b"UseNone".to_vec()));
-        // The language of the text (the reports are written in English), and
-        // viewers show the title, not the file name, in their window.
-        catalog.set("Lang", text("en"));
+        // Viewers show the title, not the file name, in their window.
         catalog.set(
             "ViewerPreferences",
             Object::Dictionary(Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))])),
@@ -71,7 +71,8 @@ pub fn make_pdfa(doc: &mut Document, info: &DocumentInfo, id: &[u8; 16], data: O
     doc.renumber_objects();
 }
 
-fn text(s: &str) -> Object {
+/// A PDF text string object.
+pub(super) fn text(s: &str) -> Object {
     Object::String(pdf_text(s), StringFormat::Literal)
 }
 

@@ -3,7 +3,7 @@
 //! target as a line, breaches in red and marked, credits below). Drawn as
 //! rectangles, rules and text, so the page stays PDF/A and searchable.
 
-use super::canvas::{CONTENT_WIDTH, Canvas, Colour, MARGIN, Style};
+use super::canvas::{CONTENT_WIDTH, Canvas, Colour, MARGIN, Role, Style};
 use super::fonts::Face;
 use crate::report::history::{ClauseChart, HistoryView};
 
@@ -17,9 +17,18 @@ const CREDIT: Style = Style::new(Face::Regular, 6.0, Colour::DISQUALIFIED);
 pub fn draw(c: &mut Canvas, h: &HistoryView) {
     c.ensure(28.0 + 18.0 * h.runs.len().min(6) as f32);
     c.y += 16.0;
-    c.text(X, c.y, HEADING, "History");
+    c.tagged(Role::H2, |c| c.text(X, c.y, HEADING, "History"));
     c.y += 8.0;
     let (label_width, bar_x, bar_width) = (150.0, X + 160.0, 240.0);
+    let alt: Vec<String> = h
+        .runs
+        .iter()
+        .map(|run| match run.seq {
+            Some(seq) => format!("{} (ledger entry {seq}) {}", run.date, run.score_text),
+            None => format!("{} (this report) {}", run.date, run.score_text),
+        })
+        .collect();
+    c.open_figure(format!("Bar chart of the score in each run, out of 100: {}.", alt.join("; ")));
     for run in &h.runs {
         c.ensure(17.0);
         let baseline = c.y + 11.0;
@@ -35,6 +44,7 @@ pub fn draw(c: &mut Canvas, h: &HistoryView) {
         c.text(bar_x + bar_width + 8.0, baseline, Style::new(Face::Bold, 9.0, Colour::TEXT), &run.score_text);
         c.y += 17.0;
     }
+    c.close();
     if h.clauses.is_empty() {
         return;
     }
@@ -65,6 +75,7 @@ const CHART_HEIGHT: f32 = PLOT + 44.0;
 
 fn clause(c: &mut Canvas, chart: &ClauseChart, left: f32, width: f32) {
     let top = c.y;
+    c.open_figure(clause_alt(chart));
     let title = c.fonts.ellipsize(SMALL_BOLD.face, SMALL_BOLD.size, &chart.clause, width - 60.0);
     c.text(left, top + 8.0, SMALL_BOLD, &title);
     c.text(left + width - 56.0, top + 8.0, SMALL, &format!("target {}", chart.target_text));
@@ -95,4 +106,29 @@ fn clause(c: &mut Canvas, chart: &ClauseChart, left: f32, width: f32) {
         }
     }
     c.rule(left, y_of(chart.target), slot * n, Colour::TEXT, 1.0);
+    c.close();
+}
+
+/// What a clause chart shows, in words: each period's attainment, breaches and credits.
+fn clause_alt(chart: &ClauseChart) -> String {
+    let periods: Vec<String> = chart
+        .bars
+        .iter()
+        .map(|b| {
+            let mut text = format!("{} {}", b.period, b.attainment_text);
+            if b.breached {
+                text.push_str(" breached");
+            }
+            if !b.credit_text.is_empty() {
+                text.push_str(&format!(", credit {}", b.credit_text));
+            }
+            text
+        })
+        .collect();
+    format!(
+        "Bar chart of {} per period against the target {}: {}.",
+        chart.clause,
+        chart.target_text,
+        periods.join("; ")
+    )
 }

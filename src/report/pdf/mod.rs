@@ -10,11 +10,12 @@ mod history;
 mod notice;
 mod robustness;
 mod scorecard;
+mod tags;
 
 use printpdf::{Mm, Op, PdfDocument, PdfFont, PdfPage, PdfSaveOptions};
 
 pub use archive::{DATA_NAMESPACE, DocumentInfo};
-use canvas::{Canvas, Colour, MARGIN, PAGE_HEIGHT, Style};
+use canvas::{Canvas, Colour, MARGIN, PAGE_HEIGHT, Structure, Style};
 use fonts::{Face, FontSet};
 
 use super::view::{ComparisonView, Provenance, ScorecardView};
@@ -54,19 +55,23 @@ fn finish(mut canvas: Canvas, provenance: &Provenance, info: &DocumentInfo, data
         &provenance.rubric.sha256[..12.min(provenance.rubric.sha256.len())]
     );
     let baseline = PAGE_HEIGHT - MARGIN + 6.0;
-    for page in 0..pages {
-        let number = format!("page {} of {pages}", page + 1);
-        let width = canvas.fonts.width(style.face, style.size, &number);
-        let room = canvas::CONTENT_WIDTH - width - 12.0;
-        let left = canvas.fonts.ellipsize(style.face, style.size, &left, room);
-        canvas.text_on(page, MARGIN, baseline, style, &left);
-        canvas.text_on(page, canvas::PAGE_WIDTH - MARGIN - width, baseline, style, &number);
-    }
+    // Footers are pagination artifacts, outside the structure tree.
+    canvas.artifact(|canvas| {
+        for page in 0..pages {
+            let number = format!("page {} of {pages}", page + 1);
+            let width = canvas.fonts.width(style.face, style.size, &number);
+            let room = canvas::CONTENT_WIDTH - width - 12.0;
+            let left = canvas.fonts.ellipsize(style.face, style.size, &left, room);
+            canvas.text_on(page, MARGIN, baseline, style, &left);
+            canvas.text_on(page, canvas::PAGE_WIDTH - MARGIN - width, baseline, style, &number);
+        }
+    });
     let fonts = canvas.fonts.clone();
-    document(canvas.into_pages(), &fonts, info, data)
+    let (pages, structure) = canvas.into_parts();
+    document(pages, &structure, &fonts, info, data)
 }
 
-fn document(pages: Vec<Vec<Op>>, fonts: &FontSet, info: &DocumentInfo, data: &str) -> Vec<u8> {
+fn document(pages: Vec<Vec<Op>>, structure: &Structure, fonts: &FontSet, info: &DocumentInfo, data: &str) -> Vec<u8> {
     let mut doc = PdfDocument::new(&info.title);
     for face in [Face::Regular, Face::Bold] {
         let metrics = fonts.metrics(face);
@@ -88,6 +93,7 @@ fn document(pages: Vec<Vec<Op>>, fonts: &FontSet, info: &DocumentInfo, data: &st
     id.copy_from_slice(&digest[..16]);
     let options = PdfSaveOptions { subset_fonts: true, ..Default::default() };
     let mut lopdf_doc = doc.to_lopdf_document(&options, &mut Vec::new());
+    tags::write(&mut lopdf_doc, structure, &info.language);
     archive::make_pdfa(&mut lopdf_doc, info, &id, Some(data));
     lopdf_doc.compress();
     let mut bytes = Vec::new();

@@ -4,7 +4,7 @@
 //! `**strong**` paragraphs (other `**` marks are dropped), blank lines between paragraphs; lines of a paragraph
 //! are joined.
 
-use super::canvas::{CONTENT_WIDTH, Canvas, Colour, MARGIN, Style};
+use super::canvas::{CONTENT_WIDTH, Canvas, Colour, MARGIN, Role, Style};
 use super::fonts::Face;
 
 const X: f32 = MARGIN;
@@ -35,24 +35,39 @@ pub fn draw(c: &mut Canvas, text: &str) {
             table.clear();
         }
     };
+    let mut in_list = false;
     for line in text.lines() {
         let line = line.trim_end();
+        if in_list && !line.starts_with("- ") {
+            c.close();
+            in_list = false;
+        }
         if let Some(title) = line.strip_prefix("# ") {
             flush(c, &mut paragraph, &mut table);
-            c.paragraph(X, CONTENT_WIDTH, TITLE, title.trim());
+            c.tagged(Role::H1, |c| c.paragraph(X, CONTENT_WIDTH, TITLE, title.trim()));
             c.y += 8.0;
         } else if let Some(heading) = line.strip_prefix("## ") {
             flush(c, &mut paragraph, &mut table);
             c.ensure(40.0);
             c.y += 6.0;
-            c.paragraph(X, CONTENT_WIDTH, HEADING, heading.trim());
+            c.tagged(Role::H2, |c| c.paragraph(X, CONTENT_WIDTH, HEADING, heading.trim()));
             c.y += 4.0;
         } else if let Some(item) = line.strip_prefix("- ") {
             flush(c, &mut paragraph, &mut table);
             c.ensure(BODY.leading());
-            c.text(X + 4.0, c.y + BODY.leading() * 0.75, BODY, "•");
-            c.paragraph(X + 16.0, CONTENT_WIDTH - 16.0, BODY, &item.trim().replace("**", ""));
+            // Consecutive items make one list.
+            if !in_list {
+                c.open(Role::L);
+                in_list = true;
+            }
+            c.open(Role::LI);
+            c.tagged(Role::Lbl, |c| c.text(X + 4.0, c.y + BODY.leading() * 0.75, BODY, "•"));
+            c.tagged(Role::LBody, |c| {
+                c.paragraph(X + 16.0, CONTENT_WIDTH - 16.0, BODY, &item.trim().replace("**", ""))
+            });
+            c.close();
             c.y += 2.0;
+            continue;
         } else if line.starts_with('|') {
             if !paragraph.is_empty() {
                 flush(c, &mut paragraph, &mut table);
@@ -71,6 +86,9 @@ pub fn draw(c: &mut Canvas, text: &str) {
             paragraph.push(line.trim());
         }
     }
+    if in_list {
+        c.close();
+    }
     flush(c, &mut paragraph, &mut table);
 }
 
@@ -80,8 +98,10 @@ fn rows(c: &mut Canvas, table: &[Vec<String>]) {
     let first = if columns > 1 { CONTENT_WIDTH * 0.34 } else { CONTENT_WIDTH };
     let rest = if columns > 1 { (CONTENT_WIDTH - first) / (columns - 1) as f32 } else { 0.0 };
     let height = 14.0;
+    c.open(Role::Table);
     for (i, row) in table.iter().enumerate() {
         c.ensure(height);
+        c.open(Role::TR);
         let style = if i == 0 { HEAD_CELL } else { CELL };
         if i == 0 {
             c.rect(X, c.y, CONTENT_WIDTH, height, Colour::TRACK);
@@ -90,10 +110,17 @@ fn rows(c: &mut Canvas, table: &[Vec<String>]) {
         for (j, cell) in row.iter().enumerate() {
             let width = if j == 0 { first } else { rest };
             let shown = c.fonts.ellipsize(style.face, style.size, cell, width - 6.0);
+            match i {
+                0 => c.open_header("Column", None),
+                _ => c.open(Role::TD),
+            }
             c.text(x + 2.0, c.y + 10.0, style, &shown);
+            c.close();
             x += width;
         }
+        c.close();
         c.y += height;
         c.rule(X, c.y, CONTENT_WIDTH, Colour::RULE, 0.4);
     }
+    c.close();
 }

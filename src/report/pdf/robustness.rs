@@ -2,7 +2,7 @@
 //! weightings in which each vendor ranks first, and a tornado chart of the
 //! range over which each category's share can move before rank 1 changes.
 
-use super::canvas::{CONTENT_WIDTH, Canvas, Colour, MARGIN, Style};
+use super::canvas::{CONTENT_WIDTH, Canvas, Colour, MARGIN, Role, Style};
 use super::fonts::Face;
 use crate::report::view::RobustnessView;
 
@@ -26,7 +26,7 @@ pub fn draw(c: &mut Canvas, r: &RobustnessView) {
 fn heading(c: &mut Canvas, title: &str, note: &str, rows: usize) {
     c.ensure(60.0 + 20.0 * rows as f32);
     c.y += 24.0;
-    c.text(X, c.y, HEADING, title);
+    c.tagged(Role::H2, |c| c.text(X, c.y, HEADING, title));
     c.y += 6.0;
     c.paragraph(X, CONTENT_WIDTH, MUTED, note);
     c.y += 6.0;
@@ -39,6 +39,11 @@ fn first_ranks(c: &mut Canvas, r: &RobustnessView) {
         r.seed
     );
     heading(c, "How often each vendor ranks first", &note, r.first.len());
+    let alt: Vec<String> = r.first.iter().map(|row| format!("{} {:.1} %", row.name, row.percent)).collect();
+    c.open_figure(format!(
+        "Bar chart of the share of weightings in which each vendor ranks first: {}.",
+        alt.join("; ")
+    ));
     for row in &r.first {
         let y = c.y;
         let name = c.fonts.ellipsize(BODY.face, BODY.size, &row.name, NAME_WIDTH);
@@ -48,6 +53,7 @@ fn first_ranks(c: &mut Canvas, r: &RobustnessView) {
         c.text_right(RIGHT, y + 12.0, BOLD, &format!("{:.1} %", row.percent));
         c.y += 20.0;
     }
+    c.close();
 }
 
 /// 10000 as "10,000".
@@ -69,6 +75,12 @@ fn tornado(c: &mut Canvas, r: &RobustnessView) {
     let note = "Each bar is the range over which a category's weight can move (the others rescaled in \
                 proportion) while the same vendor stays first; the mark is the weight now. Narrowest first.";
     heading(c, "How far each weight can move", note, r.intervals.len() + 1);
+    let alt: Vec<String> = r
+        .intervals
+        .iter()
+        .map(|row| format!("{} now {:.1} %, rank 1 holds from {:.1} to {:.1} %", row.name, row.now, row.lo, row.hi))
+        .collect();
+    c.open_figure(format!("Tornado chart of the range of each category's weight: {}.", alt.join("; ")));
     for row in &r.intervals {
         let y = c.y;
         let name = c.fonts.ellipsize(BODY.face, BODY.size, &row.name, NAME_WIDTH);
@@ -85,5 +97,6 @@ fn tornado(c: &mut Canvas, r: &RobustnessView) {
         let x = BAR_X + bar_width * percent / 100.0;
         c.text(x - 6.0, c.y + 8.0, SMALL, &format!("{percent:.0} %"));
     }
+    c.close();
     c.y += 12.0;
 }

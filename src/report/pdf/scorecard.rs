@@ -2,7 +2,7 @@
 //! bars, the biggest losses, the full criteria table (header repeated on
 //! every page), then compliance findings and SLA attainment when present.
 
-use super::canvas::{CONTENT_WIDTH, Canvas, Colour, MARGIN, Style};
+use super::canvas::{CONTENT_WIDTH, Canvas, Colour, MARGIN, Role, Style};
 use super::fonts::Face;
 use crate::report::view::{CriterionView, FindingView, FindingsView, ScorecardView, SlaView};
 
@@ -50,7 +50,7 @@ fn header(c: &mut Canvas, v: &ScorecardView) {
     c.text(X, c.y, LABEL, "VENDOR SCORECARD");
     c.y += 6.0;
     let title = Style::new(Face::Bold, 20.0, Colour::TEXT);
-    c.paragraph(X, CONTENT_WIDTH, title, &v.vendor.name);
+    c.tagged(Role::H1, |c| c.paragraph(X, CONTENT_WIDTH, title, &v.vendor.name));
     c.y += 4.0;
     let p = &v.provenance;
     c.paragraph(X, CONTENT_WIDTH, MUTED, &format!("Rubric: {} ({} {})", p.rubric.name, p.rubric.id, p.rubric.version));
@@ -70,9 +70,11 @@ fn score_panel(c: &mut Canvas, v: &ScorecardView) {
     let top = c.y;
     let big = Style::new(Face::Bold, 30.0, Colour::TEXT);
     let score = format!("{:.2}", v.score);
-    c.text(X, top + 28.0, big, &score);
     let width = c.fonts.width(big.face, big.size, &score);
-    c.text(X + width + 4.0, top + 28.0, Style::new(Face::Regular, 12.0, Colour::MUTED), "/ 100");
+    c.tagged(Role::P, |c| {
+        c.text(X, top + 28.0, big, &score);
+        c.text(X + width + 4.0, top + 28.0, Style::new(Face::Regular, 12.0, Colour::MUTED), "/ 100");
+    });
     // The status as a coloured label.
     let pill = Style::new(Face::Bold, 8.5, Colour::WHITE);
     let label = v.status_label.to_uppercase();
@@ -89,6 +91,7 @@ fn score_panel(c: &mut Canvas, v: &ScorecardView) {
     let column = 110.0;
     for (i, (name, value)) in facts.iter().enumerate() {
         let x = RIGHT - column * (facts.len() - i) as f32;
+        c.open(Role::P);
         c.text(x, top + 14.0, Style::new(Face::Regular, 8.0, Colour::MUTED), name);
         // A value never runs into the next column: it is set smaller until it fits.
         let mut value_style = Style::new(Face::Bold, 12.0, Colour::TEXT);
@@ -96,6 +99,7 @@ fn score_panel(c: &mut Canvas, v: &ScorecardView) {
             value_style.size -= 0.5;
         }
         c.text(x, top + 30.0, value_style, value);
+        c.close();
     }
     c.y = top + 60.0;
     if !v.flags.is_empty() {
@@ -131,10 +135,12 @@ fn gates(c: &mut Canvas, v: &ScorecardView) {
         "Failed knockout gates: the vendor is disqualified",
     );
     let mut y = c.y + 18.0;
+    c.open(Role::L);
     for line in lines {
         y += BODY.leading();
-        c.text(X + 10.0, y, BODY, &line);
+        c.tagged(Role::LI, |c| c.tagged(Role::LBody, |c| c.text(X + 10.0, y, BODY, &line)));
     }
+    c.close();
     c.y += height + 12.0;
 }
 
@@ -145,8 +151,9 @@ fn glance(c: &mut Canvas, v: &ScorecardView) {
     let Some(g) = &v.glance else { return };
     section(c, "At a glance", 40.0);
     let label = Style::new(Face::Bold, 9.0, Colour::TEXT);
-    c.paragraph(X, CONTENT_WIDTH, label, "Contract compliance");
+    c.tagged(Role::H3, |c| c.paragraph(X, CONTENT_WIDTH, label, "Contract compliance"));
     c.paragraph(X + 10.0, CONTENT_WIDTH - 10.0, BODY, &g.compliance_text);
+    c.open(Role::L);
     for f in &g.serious {
         let mut text = format!("{}: {} ({})", f.severity, f.title, f.name);
         if !f.values_text.is_empty() {
@@ -155,10 +162,12 @@ fn glance(c: &mut Canvas, v: &ScorecardView) {
         if !f.missing.is_empty() {
             text.push_str(&format!("; not stated: {}", f.missing.join(", ")));
         }
-        c.paragraph(X + 18.0, CONTENT_WIDTH - 18.0, Style::new(Face::Regular, 8.5, severity_colour(f.severity)), &text);
+        let style = Style::new(Face::Regular, 8.5, severity_colour(f.severity));
+        c.tagged(Role::LI, |c| c.tagged(Role::LBody, |c| c.paragraph(X + 18.0, CONTENT_WIDTH - 18.0, style, &text)));
     }
+    c.close();
     c.y += 4.0;
-    c.paragraph(X, CONTENT_WIDTH, label, "Service levels");
+    c.tagged(Role::H3, |c| c.paragraph(X, CONTENT_WIDTH, label, "Service levels"));
     c.paragraph(X + 10.0, CONTENT_WIDTH - 10.0, BODY, &g.sla_text);
     c.y += 4.0;
 }
@@ -166,13 +175,22 @@ fn glance(c: &mut Canvas, v: &ScorecardView) {
 fn section(c: &mut Canvas, title: &str, room: f32) {
     c.ensure(28.0 + room);
     c.y += 16.0;
-    c.text(X, c.y, HEADING, title);
+    c.tagged(Role::H2, |c| c.text(X, c.y, HEADING, title));
     c.y += 8.0;
 }
 
 fn categories(c: &mut Canvas, v: &ScorecardView) {
     section(c, "Categories", 18.0);
     let (name_width, bar_x, bar_width) = (180.0, X + 190.0, 200.0);
+    let alt: Vec<String> = v
+        .categories
+        .iter()
+        .map(|k| match k.included {
+            true => format!("{} {:.1} of 100, weight {:.1}", k.name, k.score, k.effective_weight),
+            false => format!("{} left out, weight {:.1}", k.name, k.effective_weight),
+        })
+        .collect();
+    c.open_figure(format!("Bar chart of the category scores: {}.", alt.join("; ")));
     for category in &v.categories {
         let names = c.fonts.wrap(BODY.face, BODY.size, &category.name, name_width);
         let extra = (names.len().max(1) - 1) as f32 * BODY.leading();
@@ -196,6 +214,7 @@ fn categories(c: &mut Canvas, v: &ScorecardView) {
         c.text_right(RIGHT, baseline, MUTED, &format!("weight {:.1}", category.effective_weight));
         c.y += 17.0 + extra;
     }
+    c.close();
 }
 
 fn losses(c: &mut Canvas, v: &ScorecardView) {
@@ -203,23 +222,31 @@ fn losses(c: &mut Canvas, v: &ScorecardView) {
         return;
     }
     section(c, "Where the most points were lost", 16.0);
+    c.open(Role::L);
     for loss in &v.losses {
         let text = format!("{}  ({}: {:.2} of {:.2} points)", loss.name, loss.id, loss.points, loss.effective_weight);
         let lines = c.fonts.wrap(BODY.face, BODY.size, &text, CONTENT_WIDTH - 62.0);
         let extra = (lines.len().max(1) - 1) as f32 * BODY.leading();
         c.ensure(15.0 + extra);
         let baseline = c.y + 11.0;
-        c.text_right(
-            X + 52.0,
-            baseline,
-            Style::new(Face::Bold, 9.0, Colour::DISQUALIFIED),
-            &format!("−{:.2}", loss.lost),
-        );
-        for (i, line) in lines.iter().enumerate() {
-            c.text(X + 62.0, baseline + i as f32 * BODY.leading(), BODY, line);
-        }
+        c.open(Role::LI);
+        c.tagged(Role::Lbl, |c| {
+            c.text_right(
+                X + 52.0,
+                baseline,
+                Style::new(Face::Bold, 9.0, Colour::DISQUALIFIED),
+                &format!("−{:.2}", loss.lost),
+            )
+        });
+        c.tagged(Role::LBody, |c| {
+            for (i, line) in lines.iter().enumerate() {
+                c.text(X + 62.0, baseline + i as f32 * BODY.leading(), BODY, line);
+            }
+        });
+        c.close();
         c.y += 15.0 + extra;
     }
+    c.close();
 }
 
 /// A table column: title, width, right-aligned.
@@ -245,30 +272,52 @@ const CRITERIA_COLUMNS: [Column; 7] = [
 
 const PAD: f32 = 3.0;
 
-fn table_header(c: &mut Canvas, columns: &[Column]) {
+/// Open a table and draw its header row; [`close_table`] ends it.
+fn open_table(c: &mut Canvas, columns: &[Column]) {
     c.ensure(18.0);
+    c.open(Role::Table);
+    header_row(c, columns);
+}
+
+fn close_table(c: &mut Canvas) {
+    c.close();
+}
+
+/// The header row: a `TR` of column headers, or an artifact when repeated after a page break.
+fn header_row(c: &mut Canvas, columns: &[Column]) {
     c.rect(X, c.y, CONTENT_WIDTH, 14.0, Colour::TRACK);
+    c.open(Role::TR);
     let mut x = X;
     for column in columns {
+        c.open_header("Column", None);
         if column.right {
             c.text_right(x + column.width - PAD, c.y + 10.0, CELL_BOLD, column.title);
         } else {
             c.text(x + PAD, c.y + 10.0, CELL_BOLD, column.title);
         }
+        c.close();
         x += column.width;
     }
+    c.close();
     c.y += 14.0;
+}
+
+/// Break the page when `height` does not fit, repeating the header row as an artifact.
+fn ensure_row(c: &mut Canvas, columns: &[Column], height: f32) {
+    if c.ensure(height) {
+        c.artifact(|c| header_row(c, columns));
+    }
 }
 
 /// One row of cells (each a list of styled lines); breaks the page and repeats the header.
 fn table_row(c: &mut Canvas, columns: &[Column], cells: &[Vec<(Style, String)>]) {
     let leading = CELL.leading();
     let height = row_height(cells);
-    if c.ensure(height) {
-        table_header(c, columns);
-    }
+    ensure_row(c, columns, height);
+    c.open(Role::TR);
     let mut x = X;
     for (column, cell) in columns.iter().zip(cells) {
+        c.open(Role::TD);
         for (i, (style, text)) in cell.iter().enumerate() {
             let baseline = c.y + PAD + (i as f32 + 0.8) * leading;
             if column.right {
@@ -277,8 +326,10 @@ fn table_row(c: &mut Canvas, columns: &[Column], cells: &[Vec<(Style, String)>])
                 c.text(x + PAD, baseline, *style, text);
             }
         }
+        c.close();
         x += column.width;
     }
+    c.close();
     c.y += height;
     c.rule(X, c.y, CONTENT_WIDTH, Colour::RULE, 0.4);
 }
@@ -295,7 +346,7 @@ fn wrapped(c: &Canvas, style: Style, text: &str, width: f32) -> Vec<(Style, Stri
 
 fn criteria_table(c: &mut Canvas, v: &ScorecardView) {
     section(c, "All criteria", 40.0);
-    table_header(c, &CRITERIA_COLUMNS);
+    open_table(c, &CRITERIA_COLUMNS);
     let mut category = String::new();
     for criterion in &v.criteria {
         let cells = criterion_cells(c, criterion);
@@ -303,14 +354,18 @@ fn criteria_table(c: &mut Canvas, v: &ScorecardView) {
             category = criterion.category.clone();
             let name = v.categories.iter().find(|k| k.id == category).map_or(category.clone(), |k| k.name.clone());
             // The heading goes to the next page with its first row, never alone at a page foot.
-            if c.ensure(15.0 + row_height(&cells)) {
-                table_header(c, &CRITERIA_COLUMNS);
-            }
+            ensure_row(c, &CRITERIA_COLUMNS, 15.0 + row_height(&cells));
+            // A row of its own, heading the rows of its category.
+            c.open(Role::TR);
+            c.open_header("Row", Some(CRITERIA_COLUMNS.len() as u32));
             c.text(X + PAD, c.y + 11.0, Style::new(Face::Bold, 8.0, Colour::ACCENT), &name);
+            c.close();
+            c.close();
             c.y += 15.0;
         }
         table_row(c, &CRITERIA_COLUMNS, &cells);
     }
+    close_table(c);
 }
 
 fn criterion_cells(c: &Canvas, k: &CriterionView) -> Vec<Vec<(Style, String)>> {
@@ -377,7 +432,7 @@ fn findings_table(c: &mut Canvas, findings: &FindingsView) {
         c.paragraph(X, CONTENT_WIDTH, BODY, "Every applicable rule passes.");
         return;
     }
-    table_header(c, &FINDING_COLUMNS);
+    open_table(c, &FINDING_COLUMNS);
     let or_empty = |text: &Option<String>| text.clone().unwrap_or_default();
     for f in problems {
         let mut rule = wrapped(c, CELL_BOLD, &f.title, FINDING_COLUMNS[2].width);
@@ -399,6 +454,7 @@ fn findings_table(c: &mut Canvas, findings: &FindingsView) {
         ];
         table_row(c, &FINDING_COLUMNS, &cells);
     }
+    close_table(c);
 }
 
 const SLA_COLUMNS: [Column; 8] = [
@@ -420,7 +476,7 @@ fn sla_table(c: &mut Canvas, sla: &SlaView) {
         c.paragraph(X, CONTENT_WIDTH, BODY, "No tickets in scope of any SLA clause.");
         return;
     }
-    table_header(c, &SLA_COLUMNS);
+    open_table(c, &SLA_COLUMNS);
     let fit = |c: &Canvas, text: &str, column: usize| wrapped(c, CELL, text, SLA_COLUMNS[column].width);
     for r in &sla.results {
         let mut result = match r.status {
@@ -463,6 +519,7 @@ fn sla_table(c: &mut Canvas, sla: &SlaView) {
         bold(&sla.total_credit_text, 7),
     ];
     table_row(c, &SLA_COLUMNS, &totals);
+    close_table(c);
     let mut owed = format!("Credits owed in total: {}", sla.total_credit_text);
     if let Some(cap) = &sla.cap_text {
         owed.push_str(&format!(" (cap {cap} per period)"));

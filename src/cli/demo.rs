@@ -95,6 +95,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
         contract: vendor.join("contract.toml"),
         strict: false,
         dry_run: global.dry_run,
+        tickets_config: None,
     };
     let measured = match pipeline::sla::sla(&env.workspace, &clock, &request) {
         Ok(decided) => decided,

@@ -30,6 +30,9 @@ pub struct SlaArgs {
     /// Show, per clause and period, the formula with the counts filled in and the credit arithmetic
     #[arg(long)]
     pub explain: bool,
+    /// Read the export as this file's [tickets] says, in place of the workspace's (the file is recorded)
+    #[arg(long, value_name = "FILE")]
+    pub tickets_config: Option<PathBuf>,
 }
 
 impl SlaArgs {
@@ -60,7 +63,16 @@ impl SlaArgs {
             };
             (given, env.absolute(contract))
         };
-        Ok(SlaRequest { tickets, contract, strict: self.strict, dry_run: false })
+        let tickets_config = self.tickets_config.as_ref().map(|f| env.absolute(f));
+        if let Some(config) = &tickets_config
+            && !config.is_file()
+        {
+            anyhow::bail!(
+                "{}: no such file (--tickets-config names a TOML file with [tickets])",
+                env.workspace.display_path(config)
+            );
+        }
+        Ok(SlaRequest { tickets, contract, strict: self.strict, dry_run: false, tickets_config })
     }
 }
 

@@ -73,6 +73,8 @@ pub struct Loader {
     tolerated: Vec<Code>,
     /// Whether ticket exports are hashed for the ledger (not on a dry run).
     digests: bool,
+    /// `--tickets-config FILE`: its `[tickets]` replaces the workspace's.
+    tickets_config: Option<PathBuf>,
 }
 
 impl Loader {
@@ -86,7 +88,16 @@ impl Loader {
             settings: None,
             tolerated: Vec::new(),
             digests: true,
+            tickets_config: None,
         }
+    }
+
+    /// Read exports as `path` says (`--tickets-config`): a settings file
+    /// holding only `[tickets]`, which replaces the workspace's. It is an
+    /// input like any other, validated and recorded.
+    pub fn with_tickets_config(mut self, path: Option<PathBuf>) -> Loader {
+        self.tickets_config = path;
+        self
     }
 
     /// A run that records nothing (`--dry-run`): ticket exports are counted
@@ -238,8 +249,53 @@ impl Loader {
         } else {
             WorkspaceFile::default()
         };
+        let settings = match self.tickets_config.clone() {
+            Some(path) => WorkspaceFile { tickets: Some(self.tickets_settings(&path)?), ..settings },
+            None => settings,
+        };
         self.settings = Some(settings.clone());
         Ok(settings)
+    }
+
+    /// The `[tickets]` of a `--tickets-config` file.
+    fn tickets_settings(&mut self, path: &Path) -> Result<crate::model::TicketSettings, Stop> {
+        if !self.cache.contains_key(path) {
+            let (file, diagnostics) =
+                crate::validate::check_disk_file_as(&self.workspace, path, Some(FileKind::Workspace));
+            self.admit(path.to_path_buf(), file, diagnostics, None);
+        }
+        let Some(cached) = self.cache.get(path).filter(|c| !c.errors) else { return Err(Stop) };
+        let (Some(Document::Workspace(file)), source) = (cached.file.document.clone(), cached.file.source.clone())
+        else {
+            return Err(Stop);
+        };
+        let others: Vec<&str> = [
+            (file.report.is_some(), "report"),
+            (file.questionnaire.is_some(), "questionnaire"),
+            (file.audit.is_some(), "audit"),
+            (file.notice.is_some(), "notice"),
+        ]
+        .into_iter()
+        .filter_map(|(present, table)| present.then_some(table))
+        .collect();
+        if !others.is_empty() {
+            self.keep_source(source.clone());
+        }
+        for table in &others {
+            let at = source.text.find(&format!("[{table}")).map(|i| i..i + table.len() + 2);
+            self.diagnostics()
+                .report(
+                    Code::UnknownKey,
+                    &source.path,
+                    at,
+                    format!("a tickets settings file holds only [tickets], not [{table}]"),
+                )
+                .add_help("keep the other settings in the workspace's vendorscore.toml");
+        }
+        if !others.is_empty() {
+            return Err(Stop);
+        }
+        Ok(file.tickets.unwrap_or_default())
     }
 
     /// A built-in file, checked as `kind`; `None` (reported) when it has errors.

@@ -142,6 +142,9 @@ pub(crate) fn score_in(
         if read.rows.rejected > 0 {
             notes.push(rejected_rows(&shown, &read.rows, "left out of the results"));
         }
+        if let Some(note) = tickets::unmapped(&shown, &read.rows) {
+            notes.push(note);
+        }
         if !criteria.is_empty() {
             measured.insert(vendor.id().to_owned(), read.measured);
         }

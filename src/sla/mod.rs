@@ -50,6 +50,10 @@ pub struct RowCounts {
     /// The line of a quote that never closes, which swallowed the rest of
     /// the file into one field: the results then leave those rows out.
     pub unterminated_quote: Option<u64>,
+    /// Rows whose channel maps to no contract channel (read, but in no clause's scope).
+    pub unmapped_channel: u64,
+    /// The first distinct such channel values (at most ten), in file order.
+    pub unmapped_values: Vec<String>,
 }
 
 /// A row that could not be read.

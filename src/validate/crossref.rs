@@ -166,6 +166,9 @@ pub fn check_references(context: &Context, files: &[CheckedFile]) -> (Diagnostic
                 }
             }
             Document::Contract(contract) => {
+                if let Some(tickets) = settings.as_ref().and_then(|s| s.tickets.as_ref()) {
+                    check_duration_clocks(contract, tickets, path, &mut out);
+                }
                 let named = &contract.contract.vendor;
                 match folder_vendor.get(folder) {
                     Some(Some(id)) if id != &named.value => {
@@ -213,6 +216,50 @@ pub fn check_references(context: &Context, files: &[CheckedFile]) -> (Diagnostic
         }
     }
     (out, extra_sources)
+}
+
+/// A duration column counted on one clock, read by a clause on the other
+/// (SPEC section 11): reported at the clause, naming the column.
+fn check_duration_clocks(
+    contract: &crate::model::ContractFile,
+    tickets: &crate::model::TicketSettings,
+    path: &str,
+    out: &mut Diagnostics,
+) {
+    use crate::model::{ClockKind, Metric};
+    for clause in &contract.sla {
+        let key = match clause.metric.value {
+            Metric::FirstResponse | Metric::Asa => "first_response",
+            Metric::Resolution => "resolution",
+            _ => continue,
+        };
+        let Some(duration) = tickets.durations.get(key) else { continue };
+        let column_business = duration.clock.as_ref().is_some_and(|c| c.value == ClockKind::Business);
+        let clause_business = clause.clock.as_ref().is_some_and(|c| c.value == ClockKind::Business);
+        if column_business == clause_business {
+            continue;
+        }
+        let clock = |business: bool| if business { "business hours" } else { "wall-clock time" };
+        let span = clause.clock.as_ref().map_or(clause.metric.span.clone(), |c| c.span.clone());
+        out.report(
+            Code::DurationClock,
+            path,
+            Some(span),
+            format!(
+                "clause `{}` measures {} but the export's {key} column `{}` ([tickets.durations] in {}) is counted in {}",
+                clause.id.value,
+                clock(clause_business),
+                duration.column.value,
+                crate::workspace::SETTINGS_FILE,
+                clock(column_business),
+            ),
+        )
+        .add_help(if column_business {
+            "give the clause clock = \"business\" and a calendar, or export the duration on a calendar clock"
+        } else {
+            "measure the clause on a calendar clock, or export the duration within business hours (clock = \"business\")"
+        });
+    }
 }
 
 /// The declaration at `path`: among the files checked, else read from disk.

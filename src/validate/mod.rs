@@ -234,6 +234,12 @@ pub const MAX_TOML_BYTES: u64 = 8 << 20;
 /// (a link, FIFO or device is refused before a byte is read), up to
 /// [`MAX_TOML_BYTES`].
 pub fn check_disk_file(workspace: &Workspace, path: &Path) -> (CheckedFile, Diagnostics) {
+    check_disk_file_as(workspace, path, kind_by_location(path))
+}
+
+/// [`check_disk_file`], the file taken as `kind` wherever it is (a
+/// `--tickets-config` file is settings whatever its name).
+pub fn check_disk_file_as(workspace: &Workspace, path: &Path, kind: Option<FileKind>) -> (CheckedFile, Diagnostics) {
     let shown = workspace.display_path(path);
     let mut diagnostics = Diagnostics::default();
     let (text, bad_utf8) = match read_bytes(path) {
@@ -263,7 +269,7 @@ pub fn check_disk_file(workspace: &Workspace, path: &Path) -> (CheckedFile, Diag
     let source = SourceFile::new(shown, text);
     let mut file = CheckedFile::new(source, Some(path.to_path_buf()));
     if !unreadable {
-        let expect = kind_by_location(path).map_or(Expect::Any, Expect::ByLocation);
+        let expect = kind.map_or(Expect::Any, Expect::ByLocation);
         check_source(&mut file, expect, &mut diagnostics);
     }
     (file, diagnostics)
@@ -471,6 +477,107 @@ fn check_ticket_columns(settings: &WorkspaceFile, path: &str, diagnostics: &mut 
         }
         if header.value.trim().is_empty() {
             diagnostics.report(Code::OutOfRange, path, Some(header.span.clone()), "the header name is empty");
+        }
+    }
+    check_ticket_mapping(tickets, path, diagnostics);
+}
+
+/// `[tickets.durations]`, `[tickets.channels]` and `[tickets.csat]` (SPEC section 11).
+fn check_ticket_mapping(tickets: &crate::model::TicketSettings, path: &str, diagnostics: &mut Diagnostics) {
+    use crate::model::{Channel, CsatLabel, DURATION_METRICS};
+    for (metric, duration) in tickets.durations.iter() {
+        if !DURATION_METRICS.contains(&metric.value.as_str()) {
+            diagnostics
+                .report(
+                    Code::BadTicketMapping,
+                    path,
+                    Some(metric.span.clone()),
+                    format!("[tickets.durations] `{}` is not a metric a duration can stand for", metric.value),
+                )
+                .add_help("a duration column can give first_response or resolution");
+        } else if let Some(column) =
+            tickets.columns.get(if metric.value == "first_response" { "first_response_at" } else { "resolved_at" })
+        {
+            diagnostics
+                .report(
+                    Code::BadTicketMapping,
+                    path,
+                    Some(metric.span.clone()),
+                    format!(
+                        "{} is given both as a duration and as the timestamp column `{}`",
+                        metric.value, column.value
+                    ),
+                )
+                .add_help("keep one: the duration under [tickets.durations] or the timestamp under [tickets.columns]");
+        }
+        if duration.column.value.trim().is_empty() {
+            diagnostics.report(Code::OutOfRange, path, Some(duration.column.span.clone()), "the column name is empty");
+        }
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for (raw, channel) in tickets.channels.iter() {
+        let lower = raw.value.trim().to_lowercase();
+        if seen.contains(&lower) {
+            diagnostics.report(
+                Code::BadTicketMapping,
+                path,
+                Some(raw.span.clone()),
+                format!("channel `{}` is mapped twice (matching ignores letter case)", raw.value),
+            );
+        }
+        seen.push(lower);
+        if channel.value == Channel::Any {
+            diagnostics
+                .report(Code::BadTicketMapping, path, Some(channel.span.clone()), "a ticket's channel cannot be `any`")
+                .add_help("map it to chat, email, voice or social");
+        }
+    }
+    let mut labels: Vec<String> = Vec::new();
+    for (label, value) in tickets.csat.iter() {
+        let mut seen_label = |text: &str, span: &std::ops::Range<usize>, diagnostics: &mut Diagnostics| {
+            let lower = text.trim().to_lowercase();
+            if labels.contains(&lower) {
+                diagnostics.report(
+                    Code::BadTicketMapping,
+                    path,
+                    Some(span.clone()),
+                    format!("csat label `{text}` is given twice (matching ignores letter case)"),
+                );
+            }
+            labels.push(lower);
+        };
+        match (&value.value, label.value.as_str()) {
+            (CsatLabel::Unrated(list), "unrated") => {
+                for text in list {
+                    seen_label(text, &value.span, diagnostics);
+                }
+            }
+            (CsatLabel::Unrated(_), _) => {
+                diagnostics
+                    .report(
+                        Code::BadTicketMapping,
+                        path,
+                        Some(value.span.clone()),
+                        format!("csat label `{}` needs a score from 1 to 5", label.value),
+                    )
+                    .add_help("only `unrated` takes a list (the labels that are no rating)");
+            }
+            (CsatLabel::Score(_), "unrated") => {
+                diagnostics
+                    .report(Code::BadTicketMapping, path, Some(value.span.clone()), "`unrated` is a list of labels")
+                    .add_help("write unrated = [\"Offered\", \"Not Offered\"]");
+            }
+            (CsatLabel::Score(score), _) => {
+                if !(1..=5).contains(score) {
+                    diagnostics.report(
+                        Code::OutOfRange,
+                        path,
+                        Some(value.span.clone()),
+                        format!("csat label `{}` scores {score}: a score is from 1 to 5", label.value),
+                    );
+                }
+                seen_label(&label.value, &label.span, diagnostics);
+            }
         }
     }
 }

@@ -23,6 +23,7 @@ mod score;
 mod sensitivity;
 mod signed;
 mod sla;
+mod tickets;
 mod trend;
 mod validate;
 mod workspace;

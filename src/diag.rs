@@ -125,6 +125,7 @@ codes! {
     BadCalendar = "VS0805", Error, "business-hours calendar or clock is inconsistent";
     DurationClock = "VS0806", Error, "duration column counted on one clock, clause measured on the other";
     BadTicketMapping = "VS0807", Error, "[tickets] durations, channels or csat labels are inconsistent";
+    UnknownPreset = "VS0808", Error, "[tickets] preset names no helpdesk preset";
     // SLA regimes (SPEC section 12).
     BadAbandons = "VS0901", Error, "abandons or short_abandon on a clause they do not apply to";
     BadCredit = "VS0902", Error, "service credit model is incomplete or inconsistent";

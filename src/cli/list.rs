@@ -1,4 +1,4 @@
-//! `vendorscore list`: the built-in rubrics, policies and templates, with
+//! `vendorscore list`: the built-in rubrics, policies, templates and ticket export presets, with
 //! the name to give them (`builtin:ID`, or the template's file name to
 //! override in a workspace's `templates/`).
 
@@ -20,6 +20,7 @@ pub fn run(global: &GlobalOptions) -> anyhow::Result<Outcome> {
     let policies = group("policies");
     let templates: Vec<String> =
         builtin::under("templates").map(|f| f.path.trim_start_matches("templates/").to_owned()).collect();
+    let presets = vendorscore::sla::presets::PRESETS;
     if format == "json" {
         let entries = |list: &[(String, String)]| {
             list.iter().map(|(id, title)| serde_json::json!({ "id": id, "title": title })).collect::<Vec<_>>()
@@ -28,6 +29,7 @@ pub fn run(global: &GlobalOptions) -> anyhow::Result<Outcome> {
             "rubrics": entries(&rubrics),
             "policies": entries(&policies),
             "templates": templates,
+            "ticket_presets": presets.iter().map(|p| serde_json::json!({ "id": p.name, "title": p.title })).collect::<Vec<_>>(),
         });
         outln!("{}", serde_json::to_string_pretty(&json)?);
         return Ok(Outcome::Clean);
@@ -43,6 +45,10 @@ pub fn run(global: &GlobalOptions) -> anyhow::Result<Outcome> {
     outln!("\nTemplates (a workspace's templates/NAME overrides the built-in one):");
     for name in &templates {
         outln!("  {name}");
+    }
+    outln!("\nTicket export presets (preset = \"…\" under [tickets]; docs/tickets.md lists their columns):");
+    for preset in presets {
+        outln!("  {:<36} {}", preset.name, preset.title);
     }
     Ok(Outcome::Clean)
 }

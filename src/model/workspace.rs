@@ -86,6 +86,9 @@ pub struct ReportSettings {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TicketSettings {
+    /// A helpdesk's export layout (`vendorscore list` shows them); the settings below override its choices.
+    #[serde(default)]
+    pub preset: Option<Spanned<String>>,
     /// Header renames: canonical column name = header in the export.
     #[serde(default)]
     pub columns: SpannedMap<Spanned<String>>,

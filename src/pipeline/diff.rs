@@ -163,6 +163,9 @@ pub fn diff(workspace: &Workspace, clock: &Clock, request: &DiffRequest) -> Resu
         if let Some(note) = tickets::unmapped(&shown, &read.rows) {
             notes.push(note);
         }
+        if let Some(note) = tickets::detected(&shown, &read.rows) {
+            notes.push(note);
+        }
         measured.insert(vendor.id().to_owned(), read.measured);
     }
     let before_cards = scoring::score(&before_rubric, &before_subs, &measured);

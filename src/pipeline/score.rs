@@ -145,6 +145,9 @@ pub(crate) fn score_in(
         if let Some(note) = tickets::unmapped(&shown, &read.rows) {
             notes.push(note);
         }
+        if let Some(note) = tickets::detected(&shown, &read.rows) {
+            notes.push(note);
+        }
         if !criteria.is_empty() {
             measured.insert(vendor.id().to_owned(), read.measured);
         }

@@ -135,6 +135,9 @@ pub fn sla(workspace: &Workspace, clock: &Clock, request: &SlaRequest) -> Result
     if let Some(note) = super::tickets::unmapped(&tickets, &data.rows) {
         notes.push(note);
     }
+    if let Some(note) = super::tickets::detected(&tickets, &data.rows) {
+        notes.push(note);
+    }
     let report = crate::sla::evaluate(&terms, &data.tallies, data.rows, clock.as_of)
         .map_err(|e| PipelineError::unusable(format!("{tickets}: {e}")))?;
     Ok(Decided {

@@ -85,3 +85,13 @@ pub fn unmapped(path: &str, rows: &RowCounts) -> Option<String> {
         )
     })
 }
+
+/// "vendors/x/tickets.csv: read as a zendesk-csv export …", when the header was recognised.
+pub fn detected(path: &str, rows: &RowCounts) -> Option<String> {
+    rows.detected_preset.map(|preset| {
+        format!(
+            "{path}: read as a {preset} export: its header holds that preset's columns (say preset = \"{preset}\" \
+             under [tickets] in vendorscore.toml to make it explicit)"
+        )
+    })
+}

@@ -25,6 +25,7 @@ pub mod histogram;
 pub mod measure;
 pub mod money;
 pub mod period;
+pub mod presets;
 pub mod reader;
 mod records;
 pub mod row;
@@ -54,6 +55,8 @@ pub struct RowCounts {
     pub unmapped_channel: u64,
     /// The first distinct such channel values (at most ten), in file order.
     pub unmapped_values: Vec<String>,
+    /// The preset a header was recognised as (no preset or renames were given).
+    pub detected_preset: Option<&'static str>,
 }
 
 /// A row that could not be read.

@@ -56,6 +56,13 @@ pub struct ReadOptions {
     pub csat: Vec<(String, Option<u8>)>,
     /// CSV or JSON Lines (the loader tells them by the file's name).
     pub format: ExportFormat,
+    /// Timestamps may be Unix epoch seconds (the `intercom` preset).
+    pub epoch_seconds: bool,
+    /// The preset laid under these settings (`[tickets] preset`, or the one detected).
+    pub preset: Option<&'static str>,
+    /// No preset and no renames: a CSV header that lacks the canonical
+    /// columns but holds exactly one preset's is read with that preset.
+    pub detect: bool,
 }
 
 /// How an export is written.
@@ -208,14 +215,17 @@ fn read_pass(file: &File, rules: &[Rule], options: &ReadOptions) -> Result<Ticke
         starts.extend(part_starts(file, data_start, metadata.len(), wanted)?);
     }
     if starts.len() > 1
-        && let Some(data) = read_parts(file, &starts, records.line, threads, &layout, rules, delimiter)?
+        && let Some(mut data) = read_parts(file, &starts, records.line, threads, &layout, rules, delimiter)?
     {
+        data.rows.detected_preset = layout.detected();
         return Ok(data);
     }
     // One part, or a split that landed inside a quoted field: one pass from the header on.
     let mut accumulator = Accumulator::new(rules);
     let part = read_part(&mut records, 0, None, &layout, &mut accumulator)?;
-    Ok(finish(rules, accumulator, part))
+    let mut data = finish(rules, accumulator, part);
+    data.rows.detected_preset = layout.detected();
+    Ok(data)
 }
 
 /// The data of a file read as one part.
@@ -303,7 +313,9 @@ pub fn read_stream<R: Read>(
         let layout = read_header(&mut records, rules, options)?;
         let mut accumulator = Accumulator::new(rules);
         let part = read_part(&mut records, 0, None, &layout, &mut accumulator)?;
-        Ok(finish(rules, accumulator, part))
+        let mut data = finish(rules, accumulator, part);
+        data.rows.detected_preset = layout.detected();
+        Ok(data)
     };
     capped(rules, pass(rules)?, pass)
 }
@@ -321,7 +333,7 @@ pub fn renames(settings: &crate::model::WorkspaceFile) -> BTreeMap<String, Strin
 impl ReadOptions {
     /// How the workspace's `[tickets]` says to read exports.
     pub fn of(settings: &crate::model::WorkspaceFile) -> ReadOptions {
-        let Some(tickets) = &settings.tickets else { return ReadOptions::default() };
+        let Some(tickets) = &settings.tickets else { return ReadOptions { detect: true, ..ReadOptions::default() } };
         let durations = tickets
             .durations
             .iter()
@@ -342,13 +354,60 @@ impl ReadOptions {
                 CsatLabel::Unrated(labels) => csat.extend(labels.iter().map(|l| (l.clone(), None))),
             }
         }
-        ReadOptions {
+        let own = ReadOptions {
             renames: renames(settings),
             timezone: tickets.timezone.as_ref().map(|z| z.value.clone()),
             durations,
             channels: tickets.channels.iter().map(|(raw, c)| (raw.value.clone(), c.value)).collect(),
             csat,
             ..ReadOptions::default()
+        };
+        match &tickets.preset {
+            Some(name) => match super::presets::preset(name.value.trim()) {
+                Some(preset) => own.with_preset(preset),
+                // Validation refuses an unknown preset first.
+                None => own,
+            },
+            None => ReadOptions { detect: own.renames.is_empty() && own.durations.is_empty(), ..own },
+        }
+    }
+
+    /// These settings laid over `preset`: a rename, duration, channel or
+    /// CSAT label given here wins over the preset's.
+    pub fn with_preset(&self, preset: &'static super::presets::Preset) -> ReadOptions {
+        let mut renames: BTreeMap<String, String> =
+            preset.columns.iter().map(|(c, h)| ((*c).to_owned(), (*h).to_owned())).collect();
+        renames.extend(self.renames.clone());
+        let timestamp_renamed = |metric: Metric| {
+            let column = if metric == Metric::FirstResponse { "first_response_at" } else { "resolved_at" };
+            self.renames.contains_key(column)
+        };
+        let mut durations: Vec<DurationSource> = preset
+            .durations
+            .iter()
+            .filter(|d| !timestamp_renamed(d.metric) && !self.durations.iter().any(|own| own.metric == d.metric))
+            .map(|d| DurationSource {
+                metric: d.metric,
+                column: d.column.to_owned(),
+                unit: d.unit,
+                business: d.business,
+            })
+            .collect();
+        durations.extend(self.durations.iter().cloned());
+        // Matching takes the first entry: the workspace's come first.
+        let mut channels = self.channels.clone();
+        channels.extend(preset.channels.iter().map(|(raw, c)| ((*raw).to_owned(), *c)));
+        let mut csat = self.csat.clone();
+        csat.extend(preset.csat.iter().map(|(label, s)| ((*label).to_owned(), *s)));
+        ReadOptions {
+            renames,
+            durations,
+            channels,
+            csat,
+            epoch_seconds: preset.stamps == super::presets::Stamps::EpochSeconds,
+            preset: Some(preset.name),
+            detect: false,
+            ..self.clone()
         }
     }
 
@@ -372,7 +431,21 @@ fn read_header<R: Read>(records: &mut Records<R>, rules: &[Rule], options: &Read
         Next::Unterminated => {
             Err(ReadError::NotCsv("the header has a quote that never closes (the whole file is one field)".to_owned()))
         }
-        Next::Row => Ok(Layout::new(&records.row(), rules, options)?.in_zone(options.zone()?)),
+        Next::Row => {
+            let header = records.row();
+            let layout = match Layout::new(&header, rules, options) {
+                Err(missing @ ReadError::MissingColumn { .. }) if options.detect => {
+                    match super::presets::detect(&super::row::header_names(&header)) {
+                        Some(preset) => {
+                            Layout::new(&header, rules, &options.with_preset(preset))?.detected_as(preset.name)
+                        }
+                        None => return Err(missing),
+                    }
+                }
+                other => other?,
+            };
+            Ok(layout.in_zone(options.zone()?))
+        }
     }
 }
 

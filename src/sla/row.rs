@@ -75,6 +75,8 @@ pub enum Source {
     /// A duration column (`[tickets.durations]`): the elapsed time itself,
     /// counted by the helpdesk on a business clock when `business`.
     For { column: usize, unit: DurationUnit, business: bool },
+    /// Not in the export, and no rule reads it (a Salesforce case has no first response).
+    Absent,
 }
 
 /// A duration column of the export (`[tickets.durations]`).
@@ -108,6 +110,15 @@ pub struct Layout {
     channels: Vec<(Vec<u8>, Channel)>,
     /// `[tickets.csat]`: lowercased label → score (`None`: unrated).
     csat_labels: Vec<(Vec<u8>, Option<u8>)>,
+    /// Timestamps may be Unix epoch seconds (a preset's).
+    epoch: bool,
+    /// The preset whose columns the header was found to hold.
+    detected: Option<&'static str>,
+}
+
+/// A header row's column names, trimmed (lossy: only for matching presets).
+pub fn header_names(header: &Row<'_>) -> Vec<String> {
+    (0..header.len()).map(|i| String::from_utf8_lossy(header.field(i)).trim().to_owned()).collect()
 }
 
 impl Layout {
@@ -140,8 +151,16 @@ impl Layout {
         };
         let needed = |yes: bool, canonical: &'static str| if yes { need(canonical).map(Some) } else { Ok(None) };
         let source = |metric: Metric, canonical: &'static str| -> Result<Source, ReadError> {
+            let read = rules.iter().any(|r| match metric {
+                Metric::FirstResponse => matches!(r.metric, Metric::FirstResponse | Metric::Asa | Metric::AbandonRate),
+                _ => matches!(r.metric, Metric::Resolution | Metric::ReopenRate),
+            });
             let Some(duration) = options.durations.iter().find(|d| d.metric == metric) else {
-                return need(canonical).map(Source::At);
+                return match (read, find(canonical)?) {
+                    (_, Some(column)) => Ok(Source::At(column)),
+                    (false, None) => Ok(Source::Absent),
+                    (true, None) => need(canonical).map(Source::At),
+                };
             };
             let column = names.iter().position(|n| *n == duration.column).ok_or_else(|| ReadError::MissingColumn {
                 canonical: metric.as_str(),
@@ -182,7 +201,19 @@ impl Layout {
             zone: None,
             channels: options.channels.iter().map(|(raw, c)| (raw.trim().to_lowercase().into_bytes(), *c)).collect(),
             csat_labels: options.csat.iter().map(|(raw, s)| (raw.trim().to_lowercase().into_bytes(), *s)).collect(),
+            epoch: options.epoch_seconds,
+            detected: None,
         })
+    }
+
+    /// The same layout, found by matching the header against `preset`.
+    pub fn detected_as(self, preset: &'static str) -> Layout {
+        Layout { detected: Some(preset), ..self }
+    }
+
+    /// The preset the header was found to match, if it was.
+    pub fn detected(&self) -> Option<&'static str> {
+        self.detected
     }
 
     /// The export's channel value of a row whose channel maps to nothing.
@@ -205,12 +236,13 @@ impl Layout {
         if row.len() != self.width {
             return Err(Reject::Width);
         }
-        let created = match time(row.field(self.created), self.created, days)? {
+        let epoch = self.epoch;
+        let created = match time(row.field(self.created), self.created, days, epoch)? {
             Some(t) => t,
             None => return Err(Reject::Empty(self.created)),
         };
         let mut later = |column: usize| -> Result<Option<i64>, Reject> {
-            match time(row.field(column), column, days)? {
+            match time(row.field(column), column, days, epoch)? {
                 Some(t) if t < created => Err(Reject::BeforeCreation(column)),
                 other => Ok(other),
             }
@@ -219,6 +251,7 @@ impl Layout {
         // helpdesk's business clock, is also the elapsed time itself.
         let mut end = |source: Source| -> Result<(Option<i64>, Option<u64>), Reject> {
             match source {
+                Source::Absent => Ok((None, None)),
                 Source::At(column) => Ok((later(column)?, None)),
                 Source::For { column, unit, business } => match duration(row.field(column), unit) {
                     Ok(None) => Ok((None, None)),
@@ -305,7 +338,7 @@ impl Layout {
                     Source::For { column, unit, .. } if column == i => unit,
                     _ => match self.resolved {
                         Source::For { unit, .. } => unit,
-                        Source::At(_) => DurationUnit::S,
+                        Source::At(_) | Source::Absent => DurationUnit::S,
                     },
                 };
                 let expected = match unit {
@@ -338,10 +371,13 @@ impl Layout {
 
 /// A timestamp field: `None` when empty.
 #[inline]
-fn time(field: &[u8], column: usize, days: &mut DayCache) -> Result<Option<i64>, Reject> {
+fn time(field: &[u8], column: usize, days: &mut DayCache, epoch: bool) -> Result<Option<i64>, Reject> {
     let field = field.trim_ascii();
     if field.is_empty() {
         return Ok(None);
+    }
+    if epoch && field.len() <= 12 && field.iter().all(u8::is_ascii_digit) {
+        return Ok(Some(field.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0'))));
     }
     timestamp::parse_with(field, days).map(Some).map_err(|e| Reject::Time(column, e))
 }

@@ -462,6 +462,21 @@ fn check_ticket_columns(settings: &WorkspaceFile, path: &str, diagnostics: &mut 
     if let Some(timezone) = &tickets.timezone {
         contract::check_zone(timezone, "[tickets] timezone", path, diagnostics);
     }
+    if let Some(preset) = &tickets.preset
+        && crate::sla::presets::preset(preset.value.trim()).is_none()
+    {
+        let names = crate::sla::presets::PRESETS.iter().map(|p| p.name);
+        let d = diagnostics.report(
+            Code::UnknownPreset,
+            path,
+            Some(preset.span.clone()),
+            format!("`{}` is not a ticket export preset", preset.value),
+        );
+        d.help = Some(match crate::diag::did_you_mean(&preset.value, names.clone()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("presets: {} (vendorscore list shows them)", names.collect::<Vec<_>>().join(", ")),
+        });
+    }
     for (column, header) in tickets.columns.iter() {
         if !TICKET_COLUMNS.contains(&column.value.as_str()) {
             let d = diagnostics.report(

@@ -180,3 +180,45 @@ fn a_tickets_config_is_validated_and_holds_only_tickets() {
         .code(2)
         .stderr(predicate::str::contains("nowhere.toml: no such file"));
 }
+
+#[test]
+fn a_header_that_fits_one_preset_is_read_with_it_and_the_run_says_so() {
+    let dir = workspace();
+    let ws = dir.path().join("ws");
+    let export = crate::repo().join("tests/fixtures/tickets/zendesk-csv.csv");
+    std::fs::copy(export, ws.join("vendors/acme/tickets.csv")).unwrap();
+    // Zendesk's CSV measures first replies in calendar minutes: a calendar clause.
+    let contract = CONTRACT.replace("clock = \"business\"\ncalendar = \"office\"\n", "");
+    std::fs::write(ws.join("vendors/acme/contract.toml"), contract).unwrap();
+    let output = vendorscore(&ws).args(["sla", "vendors/acme", "--format", "json", "--dry-run"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("vendors/acme/tickets.csv: read as a zendesk-csv export"), "{stderr}");
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    // Mail and Phone call (incoming) are email and voice; API maps to none.
+    // email-first-reply: 1001 (30 min, met) and 1005 (never answered): 1 of 2.
+    let reply = json["results"].as_array().unwrap().iter().find(|r| r["clause"] == "email-first-reply").unwrap();
+    assert_eq!((reply["in_scope"].as_u64(), reply["met"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(json["rows"]["unmapped_channel"]["values"], serde_json::json!(["API"]));
+}
+
+#[test]
+fn list_shows_the_ticket_presets() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = vendorscore(dir.path()).args(["list", "--format", "json"]).output().unwrap();
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let names: Vec<&str> =
+        json["ticket_presets"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    for name in [
+        "zendesk-csv",
+        "freshdesk-csv",
+        "zendesk-api",
+        "intercom",
+        "gorgias",
+        "helpscout",
+        "zoho-desk",
+        "salesforce-case",
+    ] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+}

@@ -182,16 +182,19 @@ fn a_missing_column_is_named_and_exits_2() {
     let dir = sample();
     let ws = dir.path().join("ws");
     let tickets = ws.join("vendors/northwind-cx/tickets.csv");
-    let text = std::fs::read_to_string(&tickets).unwrap().replacen("resolved_at", "closed_at", 1);
+    // The contract's clauses measure first responses: that column is needed (resolved_at would not be).
+    let text = std::fs::read_to_string(&tickets).unwrap().replacen("first_response_at", "answered_at", 1);
     std::fs::write(&tickets, text).unwrap();
     vendorscore(&ws).args(["sla", "vendors/northwind-cx"]).assert().code(2).stderr(
-        predicate::str::contains("vendors/northwind-cx/tickets.csv: no column `resolved_at` in the header (line 1)")
-            .and(predicate::str::contains("[tickets.columns]")),
+        predicate::str::contains(
+            "vendors/northwind-cx/tickets.csv: no column `first_response_at` in the header (line 1)",
+        )
+        .and(predicate::str::contains("[tickets.columns]")),
     );
     // Mapped in the workspace settings, the export reads.
     let settings = ws.join("vendorscore.toml");
     let mut text = std::fs::read_to_string(&settings).unwrap();
-    text.push_str("\n[tickets.columns]\nresolved_at = \"closed_at\"\n");
+    text.push_str("\n[tickets.columns]\nfirst_response_at = \"answered_at\"\n");
     std::fs::write(&settings, text).unwrap();
     vendorscore(&ws).args(["sla", "vendors/northwind-cx", "--dry-run"]).assert().success();
 }

@@ -128,6 +128,24 @@ fn a_json_lines_export_is_read_by_dotted_paths_through_a_tickets_config() {
     let export = inputs.iter().find(|i| i["path"] == "vendors/acme/tickets.jsonl").expect("the export is recorded");
     assert_eq!(export["sha256"], sha256sum(&ws.join("vendors/acme/tickets.jsonl")).as_str());
     vendorscore(&ws).args(["audit", "verify"]).assert().success();
+    // docs/tickets.md's worked example: the zendesk-api preset with the business-hours reply time.
+    let preset = dir.path().join("preset.toml");
+    std::fs::write(
+        &preset,
+        "[tickets]\npreset = \"zendesk-api\"\n\n[tickets.durations]\nfirst_response = { column = \
+         \"metric_set.reply_time_in_minutes.business\", unit = \"min\", clock = \"business\" }\n",
+    )
+    .unwrap();
+    let output = vendorscore(&ws)
+        .args(["sla", "vendors/acme/tickets.jsonl", "--contract", "vendors/acme/contract.toml", "--format", "json"])
+        .args(["--dry-run", "--tickets-config"])
+        .arg(&preset)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let again: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(again["results"], json["results"]);
+    assert_eq!(again["rows"], json["rows"]);
 }
 
 #[test]

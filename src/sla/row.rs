@@ -393,7 +393,7 @@ fn metric_reads(metric: Metric, source: Metric) -> bool {
 
 /// A duration field in whole seconds (fractions dropped): `None` when empty.
 /// `s`, `min`, `h`: a number, decimals allowed; `hms`: `H:MM:SS` or `H:MM`.
-pub fn duration(field: &[u8], unit: DurationUnit) -> Result<Option<u64>, ()> {
+pub(crate) fn duration(field: &[u8], unit: DurationUnit) -> Result<Option<u64>, ()> {
     let field = field.trim_ascii();
     if field.is_empty() {
         return Ok(None);

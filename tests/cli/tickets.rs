@@ -62,6 +62,7 @@ native_messaging = "chat"
 /// 4. native_messaging (chat), resolved in 60 min (met);
 /// 5. api: maps to no channel; counted and named, in no clause;
 /// 6. not JSON: refused, line 6.
+///
 /// email-first-reply: 3 in scope (1, 2, 3), 1 met: 33.33 % < 80 %: breached, credit 5 % × 1000 = 50.00.
 /// resolution (any channel): 4 in scope (1-4), 2 met (1, 4): 50 % ≥ 50 %: met.
 const EXPORT: &str = r#"{"id": 1, "via": {"channel": "web"}, "created_at": "2026-03-02T09:00:00Z", "metric_set": {"reply_time_in_minutes": {"calendar": 30, "business": 30}, "full_resolution_time_in_minutes": {"calendar": 600, "business": 480}}}

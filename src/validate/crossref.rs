@@ -227,14 +227,28 @@ fn check_duration_clocks(
     out: &mut Diagnostics,
 ) {
     use crate::model::{ClockKind, Metric};
+    let preset = tickets.preset.as_ref().and_then(|p| crate::sla::presets::preset(p.value.trim()));
     for clause in &contract.sla {
-        let key = match clause.metric.value {
-            Metric::FirstResponse | Metric::Asa => "first_response",
-            Metric::Resolution => "resolution",
+        let (key, metric, timestamp) = match clause.metric.value {
+            Metric::FirstResponse | Metric::Asa => ("first_response", Metric::FirstResponse, "first_response_at"),
+            Metric::Resolution => ("resolution", Metric::Resolution, "resolved_at"),
             _ => continue,
         };
-        let Some(duration) = tickets.durations.get(key) else { continue };
-        let column_business = duration.clock.as_ref().is_some_and(|c| c.value == ClockKind::Business);
+        // The workspace's duration, else the preset's (unless a timestamp column is named instead).
+        let (column, column_business, origin) = match tickets.durations.get(key) {
+            Some(d) => (
+                d.column.value.clone(),
+                d.clock.as_ref().is_some_and(|c| c.value == ClockKind::Business),
+                format!("[tickets.durations] in {}", crate::workspace::SETTINGS_FILE),
+            ),
+            None => match preset
+                .filter(|_| tickets.columns.get(timestamp).is_none())
+                .and_then(|p| p.durations.iter().find(|d| d.metric == metric).map(|d| (p, d)))
+            {
+                Some((p, d)) => (d.column.to_owned(), d.business, format!("preset {}", p.name)),
+                None => continue,
+            },
+        };
         let clause_business = clause.clock.as_ref().is_some_and(|c| c.value == ClockKind::Business);
         if column_business == clause_business {
             continue;
@@ -246,11 +260,9 @@ fn check_duration_clocks(
             path,
             Some(span),
             format!(
-                "clause `{}` measures {} but the export's {key} column `{}` ([tickets.durations] in {}) is counted in {}",
+                "clause `{}` measures {} but the export's {key} column `{column}` ({origin}) is counted in {}",
                 clause.id.value,
                 clock(clause_business),
-                duration.column.value,
-                crate::workspace::SETTINGS_FILE,
                 clock(column_business),
             ),
         )

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::record::record;
 use super::render::score as render;
-use super::{CohortArgs, Env, GlobalOptions, Outcome, format_choice, show};
+use super::{CohortArgs, Env, GlobalOptions, Outcome, TicketsConfigArgs, format_choice, show};
 use vendorscore::pipeline::score::Scored;
 use vendorscore::pipeline::score::{ScoreRequest, score};
 
@@ -23,11 +23,17 @@ pub struct ScoreArgs {
     pub explain: bool,
     #[command(flatten)]
     pub cohort: CohortArgs,
+    #[command(flatten)]
+    pub tickets_config: TicketsConfigArgs,
 }
 
 pub fn run(global: &GlobalOptions, env: &Env, args: ScoreArgs) -> anyhow::Result<Outcome> {
     let format = format_choice(global, &["table", "json", "csv"])?;
-    let request = ScoreRequest { rubric: global.rubric.clone(), selection: args.cohort.selection(env, &args.vendors) };
+    let request = ScoreRequest {
+        rubric: global.rubric.clone(),
+        selection: args.cohort.selection(env, &args.vendors),
+        tickets_config: args.tickets_config.path(env)?,
+    };
     score_and_show(global, env, &request, format, args.explain)
 }
 

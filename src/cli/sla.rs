@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::record::record;
 use super::render::sla as render;
-use super::{Env, GlobalOptions, Outcome, format_choice, show};
+use super::{Env, GlobalOptions, Outcome, TicketsConfigArgs, format_choice, show};
 use vendorscore::pipeline::sla::{SlaRequest, sla};
 
 #[derive(Debug, Args)]
@@ -30,9 +30,8 @@ pub struct SlaArgs {
     /// Show, per clause and period, the formula with the counts filled in and the credit arithmetic
     #[arg(long)]
     pub explain: bool,
-    /// Read the export as this file's [tickets] says, in place of the workspace's (the file is recorded)
-    #[arg(long, value_name = "FILE")]
-    pub tickets_config: Option<PathBuf>,
+    #[command(flatten)]
+    pub tickets_config: TicketsConfigArgs,
 }
 
 impl SlaArgs {
@@ -63,15 +62,7 @@ impl SlaArgs {
             };
             (given, env.absolute(contract))
         };
-        let tickets_config = self.tickets_config.as_ref().map(|f| env.absolute(f));
-        if let Some(config) = &tickets_config
-            && !config.is_file()
-        {
-            anyhow::bail!(
-                "{}: no such file (--tickets-config names a TOML file with [tickets])",
-                env.workspace.display_path(config)
-            );
-        }
+        let tickets_config = self.tickets_config.path(env)?;
         Ok(SlaRequest { tickets, contract, strict: self.strict, dry_run: false, tickets_config })
     }
 }

@@ -241,3 +241,78 @@ fn list_shows_the_ticket_presets() {
         assert!(names.contains(&name), "{name} in {names:?}");
     }
 }
+
+/// `score` and `report` read the exports behind measured criteria through
+/// the same `--tickets-config` as `sla`: the sample's northwind export with
+/// its columns renamed as a helpdesk might name them gives the values the
+/// canonical export gives (81.82 % of chats answered within 60 s, median
+/// 31 s: see `sla::measured_criteria_take_their_values_from_the_tickets`),
+/// and the settings file is recorded as an input of each run.
+#[test]
+fn score_and_report_read_measured_criteria_through_a_tickets_config() {
+    let dir = crate::score::sample();
+    let ws = dir.path().join("ws");
+    // The settings apply to every export of the cohort.
+    for vendor in ["northwind-cx", "aero-support", "mueller-fulfillment"] {
+        let export = ws.join(format!("vendors/{vendor}/tickets.csv"));
+        let text = std::fs::read_to_string(&export).unwrap();
+        let (header, rows) = text.split_once('\n').unwrap();
+        assert_eq!(header, "ticket_id,channel,created_at,first_response_at,resolved_at,csat,reopened,tier,priority");
+        let renamed = "Ticket,Via,Opened,First reply,Solved,Rating,Reopened,Tier,Priority";
+        std::fs::write(&export, format!("{renamed}\n{rows}")).unwrap();
+    }
+    let config = dir.path().join("renames.toml");
+    std::fs::write(
+        &config,
+        "[tickets.columns]\nticket_id = \"Ticket\"\nchannel = \"Via\"\ncreated_at = \"Opened\"\n\
+         first_response_at = \"First reply\"\nresolved_at = \"Solved\"\ncsat = \"Rating\"\n\
+         reopened = \"Reopened\"\ntier = \"Tier\"\npriority = \"Priority\"\n",
+    )
+    .unwrap();
+    let criterion = |json: &Value, id: &str| -> Value {
+        let v = json["vendors"].as_array().unwrap().iter().find(|v| v["id"] == "northwind-cx").unwrap();
+        v["criteria"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap().clone()
+    };
+    // Without the settings the renamed export cannot be read.
+    vendorscore(&ws).args(["score", "--format", "json"]).assert().code(2);
+    let output =
+        vendorscore(&ws).args(["score", "--format", "json", "--tickets-config"]).arg(&config).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(criterion(&json, "sla.chat_first_response")["value"], 81.82);
+    assert_eq!(criterion(&json, "sla.chat_median_response")["value"], 31.0);
+    let recorded = |action: &str| {
+        let ledger = std::fs::read_to_string(ws.join("audit/ledger.jsonl")).unwrap();
+        let entry: Value = serde_json::from_str(ledger.lines().last().unwrap()).unwrap();
+        assert_eq!(entry["action"], action);
+        let inputs = entry["inputs"].as_array().unwrap().clone();
+        let input = inputs.iter().find(|i| i["path"].as_str().unwrap().ends_with("renames.toml")).cloned();
+        assert_eq!(input.expect("the settings file is recorded")["sha256"], sha256sum(&config).as_str());
+    };
+    recorded("score");
+    let out = dir.path().join("out");
+    let output = vendorscore(&ws)
+        .args(["report", "vendors/northwind-cx", "--format", "json", "--tickets-config"])
+        .arg(&config)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    recorded("report");
+    let written = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "json"));
+    let card: Value =
+        serde_json::from_str(&std::fs::read_to_string(written.expect("a JSON scorecard")).unwrap()).unwrap();
+    let text = card.to_string();
+    assert!(text.contains("81.82"), "{text}");
+    vendorscore(&ws).args(["audit", "verify"]).assert().success();
+    vendorscore(&ws)
+        .args(["report", "vendors/northwind-cx", "--tickets-config", "nowhere.toml", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nowhere.toml: no such file"));
+}

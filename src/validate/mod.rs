@@ -22,8 +22,8 @@ use serde::Deserialize;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::{
-    ContractFile, DeclarationFile, EvaluationFile, FileKind, ModerationFile, PolicyFile, Rubric, RubricFile,
-    TieringFile, VendorFile, WorkspaceFile, is_country, is_slug,
+    CalendarFile, ContractFile, DeclarationFile, EvaluationFile, FileKind, ModerationFile, PolicyFile, Rubric,
+    RubricFile, TieringFile, VendorFile, WorkspaceFile, is_country, is_slug,
 };
 use crate::source::SourceFile;
 use crate::workspace::Workspace;
@@ -45,6 +45,7 @@ pub enum Document {
     Contract(Box<ContractFile>),
     Policy(PolicyFile),
     Tiering(TieringFile),
+    Calendar(CalendarFile),
 }
 
 /// One file as read and checked on its own.
@@ -322,6 +323,7 @@ fn kind_by_location(path: &Path) -> Option<FileKind> {
         (_, "evaluators") => Some(FileKind::Declaration),
         (_, "rubrics") => Some(FileKind::Rubric),
         (_, "policies") => Some(FileKind::Policy),
+        (_, "calendars") => Some(FileKind::Calendar),
         _ => None,
     }
 }
@@ -358,6 +360,10 @@ pub fn check_source(file: &mut CheckedFile, expected: Expect, diagnostics: &mut 
         Document::Declaration(declaration) => {
             id_matches_name(&declaration.declaration.evaluator, &stem, "file", &path, diagnostics)
         }
+        Document::Calendar(file) => {
+            contract::check_calendar(&file.calendar, &path, diagnostics);
+            id_matches_name(&file.calendar.id, &stem, "file", &path, diagnostics);
+        }
         Document::Evaluation(_) | Document::Moderation(_) => {}
     }
     debug_assert_eq!(kind_of(&document), kind);
@@ -375,6 +381,7 @@ fn kind_of(document: &Document) -> FileKind {
         Document::Contract(_) => FileKind::Contract,
         Document::Policy(_) => FileKind::Policy,
         Document::Tiering(_) => FileKind::Tiering,
+        Document::Calendar(_) => FileKind::Calendar,
     }
 }
 
@@ -396,7 +403,7 @@ pub fn parse_document(
         }
         return None;
     }
-    let first = table.get_ref().iter().find_map(|(key, _)| FileKind::from_table(key.get_ref()));
+    let first = FileKind::from_tables(table.get_ref().iter().map(|(key, _)| key.get_ref().as_ref()));
     let kind = match (first, expected) {
         (Some(kind), Expect::Any | Expect::ByLocation(_)) => kind,
         (Some(kind), Expect::Exactly(want)) if kind == want => kind,
@@ -441,6 +448,7 @@ pub fn parse_document(
         FileKind::Contract => ContractFile::deserialize(deserializer).map(|c| Document::Contract(Box::new(c))),
         FileKind::Policy => PolicyFile::deserialize(deserializer).map(Document::Policy),
         FileKind::Tiering => TieringFile::deserialize(deserializer).map(Document::Tiering),
+        FileKind::Calendar => CalendarFile::deserialize(deserializer).map(Document::Calendar),
     };
     match document {
         Ok(document) => Some((kind, document)),

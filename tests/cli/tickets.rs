@@ -316,3 +316,80 @@ fn score_and_report_read_measured_criteria_through_a_tickets_config() {
         .code(2)
         .stderr(predicate::str::contains("nowhere.toml: no such file"));
 }
+
+/// A clause counts in the workspace's `calendars/office.toml`: Berlin office
+/// hours, Monday to Friday 09:00-17:00, Friday 6 March 2026 a holiday. In
+/// March before the 29th Berlin is UTC+1. Worked by hand, first response,
+/// target 1 h business time (met when ≤ 1 h):
+/// 1. Mon 2 Mar 15:30Z (16:30 local) → Tue 08:20Z (09:20): 30 + 20 min = 50 min: met
+///    (16 h 50 min on the wall clock);
+/// 2. Fri 6 Mar 10:00Z (holiday) → Mon 9 Mar 08:30Z (09:30): the clock starts
+///    at Monday's opening: 30 min: met;
+/// 3. Tue 3 Mar 12:00Z (13:00) → 14:30Z (15:30): 2 h 30 min: missed;
+/// 4. Sat 7 Mar 09:00Z → Mon 9 Mar 09:00Z (10:00): exactly 1 h: met.
+///
+/// 3 of 4 = 75 % < 80 %: breached, credit 5 % × 1000 = 50.00.
+#[test]
+fn a_clause_counts_in_a_workspace_calendar() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(ws.join("vendors/acme")).unwrap();
+    std::fs::create_dir_all(ws.join("calendars")).unwrap();
+    std::fs::write(ws.join("vendorscore.toml"), "[workspace]\nname = \"calendars\"\n").unwrap();
+    std::fs::write(ws.join("vendors/acme/vendor.toml"), "[vendor]\nid = \"acme\"\nname = \"Acme\"\n").unwrap();
+    let office = ws.join("calendars/office.toml");
+    std::fs::write(
+        &office,
+        "[calendar]\nid = \"office\"\ntimezone = \"Europe/Berlin\"\nhours = { mon = [\"09:00-17:00\"], tue = \
+         [\"09:00-17:00\"], wed = [\"09:00-17:00\"], thu = [\"09:00-17:00\"], fri = [\"09:00-17:00\"] }\nholidays = \
+         [2026-03-06]\n",
+    )
+    .unwrap();
+    // Not named by any clause: not read, not recorded.
+    std::fs::write(
+        ws.join("calendars/weekend.toml"),
+        "[calendar]\nid = \"weekend\"\ntimezone = \"UTC\"\nhours = { sat = [\"00:00-24:00\"] }\n",
+    )
+    .unwrap();
+    let contract = "[contract]\nvendor = \"acme\"\nmonthly_fee = 1000\n\n[[sla]]\nid = \"reply\"\nmetric = \
+                    \"first_response\"\nchannel = \"email\"\ntarget = \"1h\"\nattainment = 80\nperiod = \
+                    \"month\"\nclock = \"business\"\ncalendar = \"office\"\ncredit_pct = 5\n";
+    std::fs::write(ws.join("vendors/acme/contract.toml"), contract).unwrap();
+    std::fs::write(
+        ws.join("vendors/acme/tickets.csv"),
+        "ticket_id,channel,created_at,first_response_at,resolved_at\n\
+         1,email,2026-03-02T15:30:00Z,2026-03-03T08:20:00Z,2026-03-03T08:20:00Z\n\
+         2,email,2026-03-06T10:00:00Z,2026-03-09T08:30:00Z,2026-03-09T08:30:00Z\n\
+         3,email,2026-03-03T12:00:00Z,2026-03-03T14:30:00Z,2026-03-03T14:30:00Z\n\
+         4,email,2026-03-07T09:00:00Z,2026-03-09T09:00:00Z,2026-03-09T09:00:00Z\n",
+    )
+    .unwrap();
+    vendorscore(&ws).args(["validate"]).assert().success();
+    let output = vendorscore(&ws).args(["sla", "vendors/acme", "--format", "json"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let reply = &json["results"][0];
+    assert_eq!((reply["in_scope"].as_u64(), reply["met"].as_u64()), (Some(4), Some(3)), "{reply}");
+    assert_eq!(reply["attainment"], 75.0);
+    assert_eq!(reply["breached"], true);
+    assert_eq!(reply["credit"], "50.00");
+    let ledger = std::fs::read_to_string(ws.join("audit/ledger.jsonl")).unwrap();
+    let entry: Value = serde_json::from_str(ledger.lines().last().unwrap()).unwrap();
+    let inputs = entry["inputs"].as_array().unwrap();
+    let recorded = inputs.iter().find(|i| i["path"] == "calendars/office.toml").expect("the calendar is recorded");
+    assert_eq!(recorded["sha256"], sha256sum(&office).as_str());
+    assert!(!inputs.iter().any(|i| i["path"] == "calendars/weekend.toml"), "{inputs:?}");
+    vendorscore(&ws).args(["audit", "verify"]).assert().success();
+    // A changed calendar is noticed by the ledger.
+    std::fs::write(&office, std::fs::read_to_string(&office).unwrap().replace("holidays = [2026-03-06]\n", ""))
+        .unwrap();
+    vendorscore(&ws).args(["audit", "verify"]).assert().code(1);
+    // A bad calendar file stops the run, located in that file.
+    std::fs::write(&office, "[calendar]\nid = \"office\"\ntimezone = \"Europe/Berlin\"\nhours = { mon = [\"09:00-17:00\", \"16:00-18:00\"] }\n")
+        .unwrap();
+    vendorscore(&ws)
+        .args(["sla", "vendors/acme", "--dry-run"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("calendars/office.toml:4:").and(predicate::str::contains("VS0803")));
+}

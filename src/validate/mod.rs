@@ -361,6 +361,17 @@ pub fn check_source(file: &mut CheckedFile, expected: Expect, diagnostics: &mut 
             id_matches_name(&declaration.declaration.evaluator, &stem, "file", &path, diagnostics)
         }
         Document::Calendar(file) => {
+            let id = &file.calendar.id;
+            if !is_slug(id) {
+                diagnostics
+                    .report(
+                        Code::InvalidId,
+                        &path,
+                        Some(id.span.clone()),
+                        format!("calendar id `{}` is not of the form [a-z0-9][a-z0-9-]*", id.value),
+                    )
+                    .add_help("clauses find a workspace calendar by its file name, calendars/<id>.toml");
+            }
             contract::check_calendar(&file.calendar, &path, diagnostics);
             id_matches_name(&file.calendar.id, &stem, "file", &path, diagnostics);
         }

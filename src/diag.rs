@@ -121,8 +121,11 @@ codes! {
     UnknownTimeZone = "VS0801", Error, "not an IANA time zone";
     BadInterval = "VS0802", Error, "not a business-hours interval such as 08:00-18:00";
     OverlappingIntervals = "VS0803", Error, "business-hours intervals of one day overlap";
-    UnknownCalendar = "VS0804", Error, "business clock names no calendar the contract defines";
+    UnknownCalendar = "VS0804", Error, "business clock names no calendar the contract or workspace defines";
     BadCalendar = "VS0805", Error, "business-hours calendar or clock is inconsistent";
+    DurationClock = "VS0806", Error, "duration column counted on one clock, clause measured on the other";
+    BadTicketMapping = "VS0807", Error, "[tickets] durations, channels or csat labels are inconsistent";
+    UnknownPreset = "VS0808", Error, "[tickets] preset names no helpdesk preset";
     // SLA regimes (SPEC section 12).
     BadAbandons = "VS0901", Error, "abandons or short_abandon on a clause they do not apply to";
     BadCredit = "VS0902", Error, "service credit model is incomplete or inconsistent";

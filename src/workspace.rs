@@ -10,6 +10,8 @@ use crate::builtin::{self, BuiltinFile};
 
 /// The settings file that marks a workspace.
 pub const SETTINGS_FILE: &str = "vendorscore.toml";
+/// The workspace's shared business-hours calendars, `calendars/<id>.toml`.
+pub const CALENDARS_DIR: &str = "calendars";
 
 /// A workspace folder.
 #[derive(Debug, Clone)]

@@ -65,7 +65,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
     let all = Selection::default();
 
     outln!("\n== vendorscore score");
-    let request = ScoreRequest { rubric: None, selection: all.clone() };
+    let request = ScoreRequest { rubric: None, selection: all.clone(), tickets_config: None };
     let scored = match pipeline::score::score(&env.workspace, &clock, &request) {
         Ok(decided) => decided,
         Err(error) => return show::failure(error, &env, &quiet),
@@ -102,6 +102,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
         contract: vendor.join("contract.toml"),
         strict: false,
         dry_run: global.dry_run,
+        tickets_config: None,
     };
     let measured = match pipeline::sla::sla(&env.workspace, &clock, &request) {
         Ok(decided) => decided,
@@ -161,7 +162,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
 
     outln!("\n== vendorscore report --out reports");
     let request = ReportRequest {
-        score: ScoreRequest { rubric: None, selection: all },
+        score: ScoreRequest { rubric: None, selection: all, tickets_config: None },
         policies: Vec::new(),
         formats: vec![Format::Pdf],
         font_lookup: Some(fontconfig),
@@ -196,7 +197,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
 
     outln!("\n== vendorscore sensitivity");
     let request = SensitivityRequest {
-        score: ScoreRequest { rubric: None, selection: Selection::default() },
+        score: ScoreRequest { rubric: None, selection: Selection::default(), tickets_config: None },
         level: Level::Category,
         renormalize: Renormalize::Proportional,
         samples: 10_000,

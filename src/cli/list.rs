@@ -1,10 +1,11 @@
 //! `vendorscore list`: the content compiled into the binary (rubrics,
-//! policies, the tiering, templates), each with the name to give it
-//! (`builtin:ID`, or the template's file name to override in a workspace's
-//! `templates/`).
+//! policies, the tiering, templates) and the ticket export presets, each
+//! with the name to give it (`builtin:ID`, the template's file name to
+//! override in a workspace's `templates/`, or `preset = "…"`).
 
 use super::{Format, GlobalOptions, Outcome};
 use vendorscore::builtin::{self, BuiltinFile};
+use vendorscore::sla::presets::PRESETS;
 
 /// One kind of built-in content and how a workspace uses it. A new kind
 /// (ticket presets, say) is one more entry in [`GROUPS`]: its shipped
@@ -68,6 +69,8 @@ pub fn run(global: &GlobalOptions) -> anyhow::Result<Outcome> {
             };
             json.insert(group.folder.to_owned(), entries.into());
         }
+        let presets = PRESETS.iter().map(|p| serde_json::json!({ "id": p.name, "title": p.title })).collect::<Vec<_>>();
+        json.insert("ticket_presets".to_owned(), presets.into());
         outln!("{}", serde_json::to_string_pretty(&json)?);
         return Ok(Outcome::Clean);
     }
@@ -81,6 +84,11 @@ pub fn run(global: &GlobalOptions) -> anyhow::Result<Outcome> {
             let line = format!("  {name:<width$}  {title}");
             outln!("{}", line.trim_end());
         }
+    }
+    outln!("\nTicket export presets (preset = \"…\" under [tickets]; docs/tickets.md lists their columns):");
+    let width = PRESETS.iter().map(|p| p.name.chars().count()).max().unwrap_or(0);
+    for preset in PRESETS {
+        outln!("  {:<width$}  {}", preset.name, preset.title);
     }
     Ok(Outcome::Clean)
 }

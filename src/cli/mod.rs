@@ -217,6 +217,28 @@ fn command_path(matches: &clap::ArgMatches) -> String {
     names.join(" ")
 }
 
+/// `--tickets-config FILE`, shared by the commands that read ticket exports.
+#[derive(Debug, Args)]
+pub struct TicketsConfigArgs {
+    /// Read ticket exports as this file's [tickets] says, in place of the workspace's (the file is recorded)
+    #[arg(long, value_name = "FILE")]
+    pub tickets_config: Option<PathBuf>,
+}
+
+impl TicketsConfigArgs {
+    /// The settings file, absolute; a missing file is refused before anything is read.
+    pub fn path(&self, env: &Env) -> anyhow::Result<Option<PathBuf>> {
+        let Some(config) = self.tickets_config.as_ref().map(|f| env.absolute(f)) else { return Ok(None) };
+        if !config.is_file() {
+            anyhow::bail!(
+                "{}: no such file (--tickets-config names a TOML file with [tickets])",
+                env.workspace.display_path(&config)
+            );
+        }
+        Ok(Some(config))
+    }
+}
+
 /// Run the command line; the exit code is 0, 1 or 2.
 pub fn main() -> ExitCode {
     let parsed = command()

@@ -9,7 +9,7 @@ use clap::Args;
 
 use super::fonts::fontconfig;
 use super::record::{file, open_session};
-use super::{CohortArgs, Env, GlobalOptions, Outcome, show};
+use super::{CohortArgs, Env, GlobalOptions, Outcome, TicketsConfigArgs, show};
 use vendorscore::pipeline::PipelineError;
 use vendorscore::pipeline::report::{ReportRequest, filed_reports, prepare};
 use vendorscore::pipeline::score::ScoreRequest;
@@ -34,6 +34,8 @@ pub struct ReportArgs {
     pub force: bool,
     #[command(flatten)]
     pub cohort: CohortArgs,
+    #[command(flatten)]
+    pub tickets_config: TicketsConfigArgs,
 }
 
 /// The `--format` list (`run` checked it against the report formats).
@@ -43,7 +45,11 @@ fn formats(global: &GlobalOptions) -> Vec<Format> {
 
 pub fn run(global: &GlobalOptions, env: &Env, args: ReportArgs) -> anyhow::Result<Outcome> {
     let request = ReportRequest {
-        score: ScoreRequest { rubric: global.rubric.clone(), selection: args.cohort.selection(env, &args.vendors) },
+        score: ScoreRequest {
+            rubric: global.rubric.clone(),
+            selection: args.cohort.selection(env, &args.vendors),
+            tickets_config: args.tickets_config.path(env)?,
+        },
         policies: global.policies.clone(),
         formats: formats(global),
         font_lookup: Some(fontconfig),

@@ -23,6 +23,7 @@ pub enum Kind {
     Tiering,
     Moderation,
     Declaration,
+    Calendar,
 }
 
 pub fn run(_global: &GlobalOptions, args: SchemaArgs) -> anyhow::Result<Outcome> {
@@ -36,6 +37,7 @@ pub fn run(_global: &GlobalOptions, args: SchemaArgs) -> anyhow::Result<Outcome>
         Kind::Tiering => FileKind::Tiering,
         Kind::Moderation => FileKind::Moderation,
         Kind::Declaration => FileKind::Declaration,
+        Kind::Calendar => FileKind::Calendar,
     };
     outln!("{}", serde_json::to_string_pretty(&vendorscore::model::editor_schema(kind))?);
     Ok(Outcome::Clean)

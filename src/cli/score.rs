@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::record::record;
 use super::render::score as render;
-use super::{CohortArgs, Env, Format, GlobalOptions, Outcome, show};
+use super::{CohortArgs, Env, Format, GlobalOptions, Outcome, TicketsConfigArgs, show};
 use vendorscore::pipeline::score::Scored;
 use vendorscore::pipeline::score::{ScoreRequest, score};
 
@@ -23,10 +23,16 @@ pub struct ScoreArgs {
     pub explain: bool,
     #[command(flatten)]
     pub cohort: CohortArgs,
+    #[command(flatten)]
+    pub tickets_config: TicketsConfigArgs,
 }
 
 pub fn run(global: &GlobalOptions, env: &Env, args: ScoreArgs) -> anyhow::Result<Outcome> {
-    let request = ScoreRequest { rubric: global.rubric.clone(), selection: args.cohort.selection(env, &args.vendors) };
+    let request = ScoreRequest {
+        rubric: global.rubric.clone(),
+        selection: args.cohort.selection(env, &args.vendors),
+        tickets_config: args.tickets_config.path(env)?,
+    };
     score_and_show(global, env, &request, global.format(), args.explain)
 }
 

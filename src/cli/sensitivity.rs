@@ -69,6 +69,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: SensitivityArgs) -> anyhow::
         score: ScoreRequest {
             rubric: global.rubric.clone(),
             selection: Selection { vendors: Vec::new(), cohort: env.absolute_all(&args.vendors) },
+            tickets_config: None,
         },
         level: match args.level {
             LevelArg::Category => Level::Category,

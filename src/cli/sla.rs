@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::record::record;
 use super::render::sla as render;
-use super::{Env, Format, GlobalOptions, Outcome, show};
+use super::{Env, Format, GlobalOptions, Outcome, TicketsConfigArgs, show};
 use vendorscore::load::Loader;
 use vendorscore::pipeline::sla::{Measured, SlaRequest, sla};
 
@@ -32,6 +32,8 @@ pub struct SlaArgs {
     /// Show, per clause and period, the formula with the counts filled in and the credit arithmetic
     #[arg(long)]
     pub explain: bool,
+    #[command(flatten)]
+    pub tickets_config: TicketsConfigArgs,
 }
 
 impl SlaArgs {
@@ -62,7 +64,8 @@ impl SlaArgs {
             };
             (given, env.absolute(contract))
         };
-        Ok(SlaRequest { tickets, contract, strict: self.strict, dry_run: false })
+        let tickets_config = self.tickets_config.path(env)?;
+        Ok(SlaRequest { tickets, contract, strict: self.strict, dry_run: false, tickets_config })
     }
 }
 
@@ -72,12 +75,19 @@ fn every_vendor(env: &Env, global: &GlobalOptions, args: &SlaArgs) -> anyhow::Re
     if args.contract.is_some() {
         anyhow::bail!("--contract applies to a ticket export: name the export (TICKETS.csv) too");
     }
+    let tickets_config = args.tickets_config.path(env)?;
     let mut requests = Vec::new();
     for dir in Loader::new(env.workspace.clone()).vendor_dirs() {
         let (contract, tickets) = (dir.join("contract.toml"), dir.join("tickets.csv"));
         let shown = env.workspace.display_path(&dir);
         match (contract.is_file(), tickets.is_file()) {
-            (true, true) => requests.push(SlaRequest { tickets, contract, strict: args.strict, dry_run: false }),
+            (true, true) => requests.push(SlaRequest {
+                tickets,
+                contract,
+                strict: args.strict,
+                dry_run: false,
+                tickets_config: tickets_config.clone(),
+            }),
             (true, false) if !global.quiet => errln!("note: {shown} has a contract but no tickets.csv: not measured"),
             (false, true) if !global.quiet => {
                 errln!("note: {shown} has a tickets.csv but no contract.toml: not measured")

@@ -70,6 +70,26 @@ struct Read {
     record: Option<FileRecord>,
 }
 
+impl Read {
+    /// A file as checked: hashed, and (a valid vendor or contract file) its tables parsed.
+    fn of(file: CheckedFile, diagnostics: Diagnostics) -> Read {
+        let table = match &file.document {
+            Some(Document::Vendor(_) | Document::Contract(_)) if !diagnostics.has_errors() => {
+                toml::from_str::<toml::Table>(&file.source.text).ok().map(Arc::new)
+            }
+            _ => None,
+        };
+        let unreadable = diagnostics.iter().any(|d| d.code == Code::Unreadable);
+        let text = file.source.text.as_bytes();
+        let record = (!unreadable).then(|| FileRecord {
+            path: file.source.path.clone(),
+            bytes: text.len() as u64,
+            sha256: sha256_hex(text),
+        });
+        Read { file, diagnostics, table, record }
+    }
+}
+
 /// Reads, validates and remembers a run's inputs.
 #[derive(Debug)]
 pub struct Loader {
@@ -82,6 +102,8 @@ pub struct Loader {
     tolerated: Vec<Code>,
     /// Whether ticket exports are hashed for the ledger (not on a dry run).
     digests: bool,
+    /// `--tickets-config FILE`: its `[tickets]` replaces the workspace's.
+    tickets_config: Option<PathBuf>,
 }
 
 impl Loader {
@@ -95,7 +117,16 @@ impl Loader {
             settings: None,
             tolerated: Vec::new(),
             digests: true,
+            tickets_config: None,
         }
+    }
+
+    /// Read exports as `path` says (`--tickets-config`): a settings file
+    /// holding only `[tickets]`, which replaces the workspace's. It is an
+    /// input like any other, validated and recorded.
+    pub fn with_tickets_config(mut self, path: Option<PathBuf>) -> Loader {
+        self.tickets_config = path;
+        self
     }
 
     /// A run that records nothing (`--dry-run`): ticket exports are counted
@@ -168,20 +199,7 @@ impl Loader {
         let workspace = &self.workspace;
         let read = |path: &&PathBuf| {
             let (file, diagnostics) = check_disk_file(workspace, path);
-            let table = match &file.document {
-                Some(Document::Vendor(_) | Document::Contract(_)) if !diagnostics.has_errors() => {
-                    toml::from_str::<toml::Table>(&file.source.text).ok().map(Arc::new)
-                }
-                _ => None,
-            };
-            let unreadable = diagnostics.iter().any(|d| d.code == Code::Unreadable);
-            let text = file.source.text.as_bytes();
-            let record = (!unreadable).then(|| FileRecord {
-                path: file.source.path.clone(),
-                bytes: text.len() as u64,
-                sha256: sha256_hex(text),
-            });
-            Read { file, diagnostics, table, record }
+            Read::of(file, diagnostics)
         };
         let threads = if wanted.len() < 8 { 1 } else { 0 };
         for (path, read) in wanted.iter().zip(crate::parallel::map(&wanted, threads, read)) {
@@ -238,8 +256,53 @@ impl Loader {
         } else {
             WorkspaceFile::default()
         };
+        let settings = match self.tickets_config.clone() {
+            Some(path) => WorkspaceFile { tickets: Some(self.tickets_settings(&path)?), ..settings },
+            None => settings,
+        };
         self.settings = Some(settings.clone());
         Ok(settings)
+    }
+
+    /// The `[tickets]` of a `--tickets-config` file.
+    fn tickets_settings(&mut self, path: &Path) -> Result<crate::model::TicketSettings, Stop> {
+        if !self.cache.contains_key(path) {
+            let (file, diagnostics) =
+                crate::validate::check_disk_file_as(&self.workspace, path, Some(FileKind::Workspace));
+            self.admit(path.to_path_buf(), Read::of(file, diagnostics));
+        }
+        let Some(cached) = self.cache.get(path).filter(|c| !c.errors) else { return Err(Stop) };
+        let (Some(Document::Workspace(file)), source) = (cached.file.document.clone(), cached.file.source.clone())
+        else {
+            return Err(Stop);
+        };
+        let others: Vec<&str> = [
+            (file.report.is_some(), "report"),
+            (file.questionnaire.is_some(), "questionnaire"),
+            (file.audit.is_some(), "audit"),
+            (file.notice.is_some(), "notice"),
+        ]
+        .into_iter()
+        .filter_map(|(present, table)| present.then_some(table))
+        .collect();
+        if !others.is_empty() {
+            self.keep_source(source.clone());
+        }
+        for table in &others {
+            let at = source.text.find(&format!("[{table}")).map(|i| i..i + table.len() + 2);
+            self.diagnostics()
+                .report(
+                    Code::UnknownKey,
+                    &source.path,
+                    at,
+                    format!("a tickets settings file holds only [tickets], not [{table}]"),
+                )
+                .add_help("keep the other settings in the workspace's vendorscore.toml");
+        }
+        if !others.is_empty() {
+            return Err(Stop);
+        }
+        Ok(file.tickets.unwrap_or_default())
     }
 
     /// A built-in file, checked as `kind`; `None` (reported) when it has errors.

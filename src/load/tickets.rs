@@ -26,10 +26,10 @@ pub const IN_MEMORY_BYTES: u64 = 64 << 20;
 #[derive(Debug, thiserror::Error)]
 pub enum TicketError {
     /// There is no file at the path.
-    #[error("no such file (expected a ticket export in CSV)")]
+    #[error("no such file (expected a ticket export in CSV or JSON Lines)")]
     Missing,
     /// A folder, link, FIFO or device (never read).
-    #[error("it {0} (expected a ticket export in CSV)")]
+    #[error("it {0} (expected a ticket export in CSV or JSON Lines)")]
     NotAFile(String),
     /// The file was written to while it was read.
     #[error("the file changed while it was being read; run again once it is complete")]
@@ -58,6 +58,7 @@ impl TicketError {
 impl Loader {
     /// Count an export's rows into tallies for `rules`, recording its digest.
     pub fn tickets(&mut self, path: &Path, rules: &[Rule], options: &ReadOptions) -> Result<TicketData, TicketError> {
+        let options = &ReadOptions { format: crate::sla::reader::ExportFormat::of_path(path), ..options.clone() };
         let file: File = crate::regular_file::open(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => TicketError::Missing,
             std::io::ErrorKind::InvalidInput => TicketError::NotAFile(e.to_string()),

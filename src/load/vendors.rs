@@ -12,9 +12,10 @@ use crate::audit::hash::hash_files;
 use crate::audit::ledger::FileRecord;
 use crate::compliance::Subject;
 use crate::diag::Code;
-use crate::model::{ContractFile, FileDigest, Rubric, Submission, VendorFile};
+use crate::model::{CalendarDef, ContractFile, FileDigest, Rubric, Submission, VendorFile};
 use crate::sla::{Terms, TermsError};
 use crate::validate::Document;
+use crate::workspace::CALENDARS_DIR;
 
 /// A contract that passed validation, in every form a decision needs.
 #[derive(Debug, Clone)]
@@ -144,8 +145,38 @@ impl Loader {
         };
         let (contract, shown) = ((**contract).clone(), file.source.path.clone());
         let table = self.table(path, &shown).ok_or(Stop)?;
-        let terms = Terms::from_contract(&contract);
+        let shared = self.shared_calendars(&contract)?;
+        let terms = Terms::from_contract_with(&contract, &shared);
         Ok(Contract { path: shown, file: contract, table, terms })
+    }
+
+    /// The workspace calendars (`calendars/<id>.toml`) that the contract's
+    /// clauses name and it does not define itself: each read, validated and
+    /// recorded as an input only when a clause uses it. A name with no file
+    /// is left to the terms, which refuse it (validation reports it located).
+    fn shared_calendars(&mut self, contract: &ContractFile) -> Result<Vec<CalendarDef>, Stop> {
+        let own: Vec<&str> = contract.calendar.iter().map(|c| c.id.value.as_str()).collect();
+        let mut names: Vec<&str> = contract
+            .sla
+            .iter()
+            .filter_map(|clause| clause.calendar.as_ref().map(|name| name.value.as_str()))
+            .filter(|name| !own.contains(name) && crate::model::is_slug(name))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut shared = Vec::new();
+        for name in names {
+            let path = self.workspace.root.join(CALENDARS_DIR).join(format!("{name}.toml"));
+            if !path.is_file() {
+                continue;
+            }
+            match self.file(&path).map(|f| f.document.clone()) {
+                Some(Some(Document::Calendar(file))) if file.calendar.id.value == name => shared.push(file.calendar),
+                Some(_) => continue,
+                None => return Err(Stop),
+            }
+        }
+        Ok(shared)
     }
 
     /// The vendor folder's contract, when it has one.

@@ -256,6 +256,14 @@ pub enum Boundary {
     Lt,
 }
 
+/// A workspace calendar, `calendars/<id>.toml`: one `[calendar]` table that
+/// any contract's clauses may name, as they name their own `[[calendar]]`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarFile {
+    pub calendar: CalendarDef,
+}
+
 /// One `[[calendar]]`: business hours in a time zone.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -89,6 +89,7 @@ fn rules(kind: FileKind) -> Vec<(&'static str, Value)> {
             ("/$defs/TierDef/properties/reassess", json!({ "pattern": PERIOD, "minLength": 3 })),
         ],
         FileKind::Declaration => vec![("/$defs/Declaration/properties/interests", json!({ "items": slug }))],
+        FileKind::Calendar => vec![("/$defs/CalendarDef/properties/id", slug)],
         FileKind::Workspace | FileKind::Moderation => Vec::new(),
     }
 }

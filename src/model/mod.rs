@@ -39,10 +39,11 @@ pub enum FileKind {
     Tiering,
     Moderation,
     Declaration,
+    Calendar,
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 9] = [
+    pub const ALL: [FileKind; 10] = [
         FileKind::Rubric,
         FileKind::Vendor,
         FileKind::Evaluation,
@@ -52,6 +53,7 @@ impl FileKind {
         FileKind::Tiering,
         FileKind::Moderation,
         FileKind::Declaration,
+        FileKind::Calendar,
     ];
 
     /// The name used on the command line and as the first table's key.
@@ -66,6 +68,7 @@ impl FileKind {
             FileKind::Tiering => "tiering",
             FileKind::Moderation => "moderation",
             FileKind::Declaration => "declaration",
+            FileKind::Calendar => "calendar",
         }
     }
 
@@ -82,6 +85,20 @@ impl FileKind {
         FileKind::ALL.into_iter().find(|k| k.table() == name)
     }
 
+    /// The kind told by a file's tables: the first that names one, except
+    /// that `calendar` tells a calendar file only when nothing else does (a
+    /// contract may write its `[[calendar]]` before `[contract]`).
+    pub fn from_tables<'a>(names: impl Iterator<Item = &'a str>) -> Option<FileKind> {
+        let mut calendar = None;
+        for kind in names.filter_map(FileKind::from_table) {
+            match kind {
+                FileKind::Calendar => calendar = Some(kind),
+                kind => return Some(kind),
+            }
+        }
+        calendar
+    }
+
     /// The JSON Schema (draft 2020-12) of this kind of file.
     pub fn json_schema(self) -> serde_json::Value {
         let schema = match self {
@@ -94,6 +111,7 @@ impl FileKind {
             FileKind::Contract => schemars::schema_for!(ContractFile),
             FileKind::Policy => schemars::schema_for!(PolicyFile),
             FileKind::Tiering => schemars::schema_for!(TieringFile),
+            FileKind::Calendar => schemars::schema_for!(CalendarFile),
         };
         schema.to_value()
     }

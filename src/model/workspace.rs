@@ -97,13 +97,59 @@ pub struct ReportSettings {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TicketSettings {
+    /// A helpdesk's export layout (`vendorscore list` shows them); the settings below override its choices.
+    #[serde(default)]
+    pub preset: Option<Spanned<String>>,
     /// Header renames: canonical column name = header in the export.
     #[serde(default)]
     pub columns: SpannedMap<Spanned<String>>,
     /// IANA zone of timestamps written without an offset (default `UTC`).
     #[serde(default)]
     pub timezone: Option<Spanned<String>>,
+    /// Duration columns instead of timestamps: `first_response` or `resolution` = { column, unit, clock }.
+    #[serde(default)]
+    pub durations: SpannedMap<DurationColumn>,
+    /// The export's channel names (any letter case) = chat | email | voice | social.
+    #[serde(default)]
+    pub channels: SpannedMap<Spanned<super::Channel>>,
+    /// CSAT labels = a score from 1 to 5; `unrated` = labels that are no rating.
+    #[serde(default)]
+    pub csat: SpannedMap<Spanned<CsatLabel>>,
 }
+
+/// A `[tickets.durations]` entry: a column holding the elapsed time itself.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DurationColumn {
+    /// The column's header in the export (a dotted path in JSON Lines).
+    pub column: Spanned<String>,
+    /// `s`, `min`, `h` (whole or decimal numbers) or `hms` (`H:MM:SS` or `HH:MM`).
+    pub unit: Spanned<DurationUnit>,
+    /// Whether the helpdesk counted wall-clock time (`calendar`, the default) or business hours.
+    #[serde(default)]
+    pub clock: Option<Spanned<super::ClockKind>>,
+}
+
+/// The unit of a duration column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DurationUnit {
+    S,
+    Min,
+    H,
+    Hms,
+}
+
+/// A `[tickets.csat]` value: a label's score, or (under `unrated`) the labels that are no rating.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum CsatLabel {
+    Score(i64),
+    Unrated(Vec<String>),
+}
+
+/// What `[tickets.durations]` may give instead of a timestamp column.
+pub const DURATION_METRICS: &[&str] = &["first_response", "resolution"];
 
 /// The columns a ticket export may rename.
 pub const TICKET_COLUMNS: &[&str] =

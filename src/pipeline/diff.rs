@@ -160,6 +160,12 @@ pub fn diff(workspace: &Workspace, clock: &Clock, request: &DiffRequest) -> Resu
         if read.rows.rejected > 0 {
             notes.push(tickets::rejected_rows(&shown, &read.rows, "left out of the results"));
         }
+        if let Some(note) = tickets::unmapped(&shown, &read.rows) {
+            notes.push(note);
+        }
+        if let Some(note) = tickets::detected(&shown, &read.rows) {
+            notes.push(note);
+        }
         measured.insert(vendor.id().to_owned(), read.measured);
     }
     let before_cards = scoring::score(&before_rubric, &before_subs, &measured);

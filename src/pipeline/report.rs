@@ -122,7 +122,7 @@ pub fn prepare(
     clock: &Clock,
     request: &ReportRequest,
 ) -> Result<Decided<Prepared>, PipelineError> {
-    let mut loader = Loader::new(workspace.clone());
+    let mut loader = Loader::new(workspace.clone()).with_tickets_config(request.score.tickets_config.clone());
     let mut notes = Vec::new();
     let mut contract_notes = Vec::new();
     let mut contracts = BTreeMap::new();

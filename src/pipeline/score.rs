@@ -4,6 +4,7 @@
 //! vendors are shown (SPEC section 2).
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
@@ -21,6 +22,8 @@ pub struct ScoreRequest {
     /// `--rubric`: a path or `builtin:ID`; default: the workspace's.
     pub rubric: Option<String>,
     pub selection: Selection,
+    /// `--tickets-config FILE` (absolute): how to read the exports of measured criteria, in place of the workspace's `[tickets]`.
+    pub tickets_config: Option<PathBuf>,
 }
 
 /// A scored cohort.
@@ -86,7 +89,7 @@ impl Scored {
 
 /// Score and rank the cohort of a workspace.
 pub fn score(workspace: &Workspace, clock: &Clock, request: &ScoreRequest) -> Result<Decided<Scored>, PipelineError> {
-    let mut loader = Loader::new(workspace.clone());
+    let mut loader = Loader::new(workspace.clone()).with_tickets_config(request.tickets_config.clone());
     let mut notes = Vec::new();
     let (scored, _) = score_in(&mut loader, clock, request, &mut notes, |_, _| None)?;
     Ok(Decided { value: scored, inputs: loader.inputs(), findings: loader.findings(), notes })
@@ -121,7 +124,7 @@ pub(crate) fn score_in(
             loader.workspace().root.display()
         )));
     }
-    let shown_dirs: std::collections::HashSet<std::path::PathBuf> = shown_dirs.into_iter().collect();
+    let shown_dirs: std::collections::HashSet<PathBuf> = shown_dirs.into_iter().collect();
     let criteria = tickets::measured(&rubric);
     let options = ReadOptions::of(&settings);
     let mut measured = Measured::new();
@@ -141,6 +144,12 @@ pub(crate) fn score_in(
         }
         if read.rows.rejected > 0 {
             notes.push(rejected_rows(&shown, &read.rows, "left out of the results"));
+        }
+        if let Some(note) = tickets::unmapped(&shown, &read.rows) {
+            notes.push(note);
+        }
+        if let Some(note) = tickets::detected(&shown, &read.rows) {
+            notes.push(note);
         }
         if !criteria.is_empty() {
             measured.insert(vendor.id().to_owned(), read.measured);

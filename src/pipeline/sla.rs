@@ -24,6 +24,8 @@ pub struct SlaRequest {
     pub strict: bool,
     /// Nothing will be recorded (`--dry-run`): the export is not hashed.
     pub dry_run: bool,
+    /// `--tickets-config FILE` (absolute): how to read the export, in place of the workspace's `[tickets]`.
+    pub tickets_config: Option<PathBuf>,
 }
 
 /// One export measured against one contract.
@@ -45,7 +47,7 @@ impl Measured {
             "contract": self.contract,
             "timezone": self.terms.timezone,
             "tickets": self.tickets,
-            "rows": { "read": report.rows.read, "rejected": report.rows.rejected },
+            "rows": { "read": report.rows.read, "rejected": report.rows.rejected, "unmapped_channel": report.rows.unmapped_channel },
             "results": report.results.len(),
             "clauses": report.results.iter().map(|r| json!({
                 "clause": r.clause,
@@ -87,7 +89,7 @@ impl Measured {
 
 /// Measure one export against one contract.
 pub fn sla(workspace: &Workspace, clock: &Clock, request: &SlaRequest) -> Result<Decided<Measured>, PipelineError> {
-    let mut loader = Loader::new(workspace.clone());
+    let mut loader = Loader::new(workspace.clone()).with_tickets_config(request.tickets_config.clone());
     if request.dry_run {
         loader = loader.without_digests();
     }
@@ -129,6 +131,12 @@ pub fn sla(workspace: &Workspace, clock: &Clock, request: &SlaRequest) -> Result
             });
         }
         notes.push(rejected_rows(&tickets, &data.rows, "left out of the results"));
+    }
+    if let Some(note) = super::tickets::unmapped(&tickets, &data.rows) {
+        notes.push(note);
+    }
+    if let Some(note) = super::tickets::detected(&tickets, &data.rows) {
+        notes.push(note);
     }
     let report = crate::sla::evaluate(&terms, &data.tallies, data.rows, clock.as_of)
         .map_err(|e| PipelineError::unusable(format!("{tickets}: {e}")))?;

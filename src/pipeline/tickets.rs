@@ -71,3 +71,27 @@ pub fn rejected_rows(path: &str, rows: &RowCounts, consequence: &str) -> String 
     }
     out
 }
+
+/// "vendors/x/tickets.csv: 4 rows have a channel that maps to none (…)", when some do.
+pub fn unmapped(path: &str, rows: &RowCounts) -> Option<String> {
+    (rows.unmapped_channel > 0).then(|| {
+        let noun = if rows.unmapped_channel == 1 { "row has" } else { "rows have" };
+        let values: Vec<String> = rows.unmapped_values.iter().map(|v| format!("`{v}`")).collect();
+        format!(
+            "{path}: {} {noun} a channel that maps to none of chat, email, voice, social ({}); they are in no \
+             clause. Map them in vendorscore.toml under [tickets.channels]",
+            rows.unmapped_channel,
+            values.join(", ")
+        )
+    })
+}
+
+/// "vendors/x/tickets.csv: read as a zendesk-csv export …", when the header was recognised.
+pub fn detected(path: &str, rows: &RowCounts) -> Option<String> {
+    rows.detected_preset.map(|preset| {
+        format!(
+            "{path}: read as a {preset} export: its header holds that preset's columns (say preset = \"{preset}\" \
+             under [tickets] in vendorscore.toml to make it explicit)"
+        )
+    })
+}

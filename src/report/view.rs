@@ -270,6 +270,15 @@ pub struct RowsView {
     pub read: u64,
     pub rejected: u64,
     pub first_rejected: Vec<RejectedView>,
+    /// Rows whose channel maps to none, with the first distinct values.
+    pub unmapped_channel: UnmappedView,
+}
+
+/// `rows.unmapped_channel`.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnmappedView {
+    pub rows: u64,
+    pub values: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -384,6 +393,10 @@ impl SlaView {
                     .iter()
                     .map(|r| RejectedView { line: r.line, reason: r.reason.clone() })
                     .collect(),
+                unmapped_channel: UnmappedView {
+                    rows: report.rows.unmapped_channel,
+                    values: report.rows.unmapped_values.clone(),
+                },
             },
             results: report.results.iter().map(|r| SlaRowView::new(r, currency)).collect(),
             credits: report
@@ -769,7 +782,7 @@ mod tests {
     fn report() -> Report {
         let period = PeriodKey { kind: PeriodKind::Month, index: month_index(2026, 9) };
         Report {
-            rows: RowCounts { read: 15, rejected: 0, first_rejected: Vec::new(), unterminated_quote: None },
+            rows: RowCounts { read: 15, ..RowCounts::default() },
             results: vec![
                 // 6 of 15 within target: 40 %; 101 s, 4000 s, 90000 s.
                 result(
@@ -822,7 +835,10 @@ mod tests {
         assert_eq!((chat["attainment"].as_f64(), chat["p50"].as_u64()), (Some(40.0), Some(101)));
         assert_eq!((chat["period"].as_str(), chat["credit"].as_str()), (Some("2026-09"), Some("840.00")));
         assert_eq!(json["results"][1]["required"].as_f64(), Some(4.2));
-        assert_eq!(json["rows"], serde_json::json!({"read": 15, "rejected": 0, "first_rejected": []}));
+        assert_eq!(
+            json["rows"],
+            serde_json::json!({"read": 15, "rejected": 0, "first_rejected": [], "unmapped_channel": {"rows": 0, "values": []}})
+        );
         assert_eq!(json["credits"][0]["total"], "2940.00");
     }
 

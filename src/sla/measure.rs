@@ -94,6 +94,8 @@ mod tests {
                 reopened: false,
                 tier: None,
                 priority: b"",
+                response_for: None,
+                resolution_for: None,
             };
             tally.record(&rule, &ticket);
         }

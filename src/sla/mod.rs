@@ -25,6 +25,7 @@ pub mod histogram;
 pub mod measure;
 pub mod money;
 pub mod period;
+pub mod presets;
 pub mod reader;
 mod records;
 pub mod row;
@@ -50,6 +51,12 @@ pub struct RowCounts {
     /// The line of a quote that never closes, which swallowed the rest of
     /// the file into one field: the results then leave those rows out.
     pub unterminated_quote: Option<u64>,
+    /// Rows whose channel maps to no contract channel (read, but in no clause's scope).
+    pub unmapped_channel: u64,
+    /// The first distinct such channel values (at most ten), in file order.
+    pub unmapped_values: Vec<String>,
+    /// The preset a header was recognised as (no preset or renames were given).
+    pub detected_preset: Option<&'static str>,
 }
 
 /// A row that could not be read.

@@ -23,10 +23,11 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::records::{Next, Records};
-use super::row::Layout;
+use super::row::{DurationSource, Layout, Reject};
 use super::tally::{Accumulator, Rule, Tallies, cuts, settle_ties, splice_cuts};
 use super::timestamp::DayCache;
 use super::{Rejected, RowCounts};
+use crate::model::{Channel, ClockKind, CsatLabel, Metric};
 
 pub use super::records::{MAX_FIELDS, MAX_ROW_BYTES};
 /// How many rejected rows are reported by line.
@@ -47,6 +48,39 @@ pub struct ReadOptions {
     pub threads: usize,
     /// Smallest part of a file worth reading apart; 0: 8 MiB.
     pub min_part_bytes: u64,
+    /// `[tickets.durations]`: duration columns in place of `first_response_at` or `resolved_at`.
+    pub durations: Vec<DurationSource>,
+    /// `[tickets.channels]`: the export's channel names → channels (matched in any letter case).
+    pub channels: Vec<(String, Channel)>,
+    /// `[tickets.csat]`: labels → a score, `None` for labels that are no rating.
+    pub csat: Vec<(String, Option<u8>)>,
+    /// CSV or JSON Lines (the loader tells them by the file's name).
+    pub format: ExportFormat,
+    /// Timestamps may be Unix epoch seconds (the `intercom` preset).
+    pub epoch_seconds: bool,
+    /// The preset laid under these settings (`[tickets] preset`, or the one detected).
+    pub preset: Option<&'static str>,
+    /// No preset and no renames: a CSV header that lacks the canonical
+    /// columns but holds exactly one preset's is read with that preset.
+    pub detect: bool,
+}
+
+/// How an export is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ExportFormat {
+    #[default]
+    Csv,
+    /// One JSON object a line, columns by dotted path.
+    JsonLines,
+}
+
+impl ExportFormat {
+    /// JSON Lines for `.jsonl` and `.ndjson` (also under `.gz`), else CSV.
+    pub fn of_path(path: &Path) -> ExportFormat {
+        let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+        let name = name.strip_suffix(".gz").unwrap_or(&name);
+        if name.ends_with(".jsonl") || name.ends_with(".ndjson") { ExportFormat::JsonLines } else { ExportFormat::Csv }
+    }
 }
 
 /// What reading found.
@@ -77,11 +111,20 @@ pub enum ReadError {
     /// `[tickets] timezone` names no IANA zone (validation refuses it first).
     #[error("[tickets] timezone `{0}` is not an IANA time zone")]
     UnknownZone(String),
+    /// A duration column measured on one clock, asked for by a rule on the other.
+    #[error(
+        "[tickets.durations] column `{column}` is counted in {} but a {metric} clause or criterion measures {}",
+        if *.business { "business hours" } else { "wall-clock time" },
+        if *.business { "wall-clock time" } else { "business hours" }
+    )]
+    ClockMismatch { column: String, business: bool, metric: &'static str },
 }
 
 fn renamed_note(canonical: &str, header: &str) -> String {
     if canonical == header {
         String::new()
+    } else if matches!(canonical, "first_response" | "resolution") {
+        format!(" (the `{canonical}` duration of [tickets.durations])")
     } else {
         format!(" (the `{canonical}` column, renamed in vendorscore.toml)")
     }
@@ -147,6 +190,9 @@ fn capped(
 
 /// One pass over the file.
 fn read_pass(file: &File, rules: &[Rule], options: &ReadOptions) -> Result<TicketData, ReadError> {
+    if options.format == ExportFormat::JsonLines {
+        return json::read(At::new(file, 0), rules, options);
+    }
     let metadata = file.metadata()?;
     let mut records = Records::new(At::new(file, 0));
     let layout = read_header(&mut records, rules, options)?;
@@ -169,14 +215,17 @@ fn read_pass(file: &File, rules: &[Rule], options: &ReadOptions) -> Result<Ticke
         starts.extend(part_starts(file, data_start, metadata.len(), wanted)?);
     }
     if starts.len() > 1
-        && let Some(data) = read_parts(file, &starts, records.line, threads, &layout, rules, delimiter)?
+        && let Some(mut data) = read_parts(file, &starts, records.line, threads, &layout, rules, delimiter)?
     {
+        data.rows.detected_preset = layout.detected();
         return Ok(data);
     }
     // One part, or a split that landed inside a quoted field: one pass from the header on.
     let mut accumulator = Accumulator::new(rules);
     let part = read_part(&mut records, 0, None, &layout, &mut accumulator)?;
-    Ok(finish(rules, accumulator, part))
+    let mut data = finish(rules, accumulator, part);
+    data.rows.detected_preset = layout.detected();
+    Ok(data)
 }
 
 /// The data of a file read as one part.
@@ -257,11 +306,16 @@ pub fn read_stream<R: Read>(
     options: &ReadOptions,
 ) -> Result<TicketData, ReadError> {
     let pass = |rules: &[Rule]| -> Result<TicketData, ReadError> {
+        if options.format == ExportFormat::JsonLines {
+            return json::read(open(), rules, options);
+        }
         let mut records = Records::new(open());
         let layout = read_header(&mut records, rules, options)?;
         let mut accumulator = Accumulator::new(rules);
         let part = read_part(&mut records, 0, None, &layout, &mut accumulator)?;
-        Ok(finish(rules, accumulator, part))
+        let mut data = finish(rules, accumulator, part);
+        data.rows.detected_preset = layout.detected();
+        Ok(data)
     };
     capped(rules, pass(rules)?, pass)
 }
@@ -279,10 +333,81 @@ pub fn renames(settings: &crate::model::WorkspaceFile) -> BTreeMap<String, Strin
 impl ReadOptions {
     /// How the workspace's `[tickets]` says to read exports.
     pub fn of(settings: &crate::model::WorkspaceFile) -> ReadOptions {
-        ReadOptions {
+        let Some(tickets) = &settings.tickets else { return ReadOptions { detect: true, ..ReadOptions::default() } };
+        let durations = tickets
+            .durations
+            .iter()
+            .filter_map(|(metric, d)| {
+                let metric = match metric.value.as_str() {
+                    "first_response" => Metric::FirstResponse,
+                    "resolution" => Metric::Resolution,
+                    _ => return None,
+                };
+                let business = d.clock.as_ref().is_some_and(|c| c.value == ClockKind::Business);
+                Some(DurationSource { metric, column: d.column.value.trim().to_owned(), unit: d.unit.value, business })
+            })
+            .collect();
+        let mut csat = Vec::new();
+        for (label, value) in tickets.csat.iter() {
+            match &value.value {
+                CsatLabel::Score(score) => csat.push((label.value.clone(), u8::try_from(*score).ok())),
+                CsatLabel::Unrated(labels) => csat.extend(labels.iter().map(|l| (l.clone(), None))),
+            }
+        }
+        let own = ReadOptions {
             renames: renames(settings),
-            timezone: settings.tickets.as_ref().and_then(|t| t.timezone.as_ref()).map(|z| z.value.clone()),
+            timezone: tickets.timezone.as_ref().map(|z| z.value.clone()),
+            durations,
+            channels: tickets.channels.iter().map(|(raw, c)| (raw.value.clone(), c.value)).collect(),
+            csat,
             ..ReadOptions::default()
+        };
+        match &tickets.preset {
+            Some(name) => match super::presets::preset(name.value.trim()) {
+                Some(preset) => own.with_preset(preset),
+                // Validation refuses an unknown preset first.
+                None => own,
+            },
+            None => ReadOptions { detect: own.renames.is_empty() && own.durations.is_empty(), ..own },
+        }
+    }
+
+    /// These settings laid over `preset`: a rename, duration, channel or
+    /// CSAT label given here wins over the preset's.
+    pub fn with_preset(&self, preset: &'static super::presets::Preset) -> ReadOptions {
+        let mut renames: BTreeMap<String, String> =
+            preset.columns.iter().map(|(c, h)| ((*c).to_owned(), (*h).to_owned())).collect();
+        renames.extend(self.renames.clone());
+        let timestamp_renamed = |metric: Metric| {
+            let column = if metric == Metric::FirstResponse { "first_response_at" } else { "resolved_at" };
+            self.renames.contains_key(column)
+        };
+        let mut durations: Vec<DurationSource> = preset
+            .durations
+            .iter()
+            .filter(|d| !timestamp_renamed(d.metric) && !self.durations.iter().any(|own| own.metric == d.metric))
+            .map(|d| DurationSource {
+                metric: d.metric,
+                column: d.column.to_owned(),
+                unit: d.unit,
+                business: d.business,
+            })
+            .collect();
+        durations.extend(self.durations.iter().cloned());
+        // Matching takes the first entry: the workspace's come first.
+        let mut channels = self.channels.clone();
+        channels.extend(preset.channels.iter().map(|(raw, c)| ((*raw).to_owned(), *c)));
+        let mut csat = self.csat.clone();
+        csat.extend(preset.csat.iter().map(|(label, s)| ((*label).to_owned(), *s)));
+        ReadOptions {
+            renames,
+            durations,
+            channels,
+            csat,
+            epoch_seconds: preset.stamps == super::presets::Stamps::EpochSeconds,
+            preset: Some(preset.name),
+            detect: false,
+            ..self.clone()
         }
     }
 
@@ -306,7 +431,21 @@ fn read_header<R: Read>(records: &mut Records<R>, rules: &[Rule], options: &Read
         Next::Unterminated => {
             Err(ReadError::NotCsv("the header has a quote that never closes (the whole file is one field)".to_owned()))
         }
-        Next::Row => Ok(Layout::new(&records.row(), rules, &options.renames)?.in_zone(options.zone()?)),
+        Next::Row => {
+            let header = records.row();
+            let layout = match Layout::new(&header, rules, options) {
+                Err(missing @ ReadError::MissingColumn { .. }) if options.detect => {
+                    match super::presets::detect(&super::row::header_names(&header)) {
+                        Some(preset) => {
+                            Layout::new(&header, rules, &options.with_preset(preset))?.detected_as(preset.name)
+                        }
+                        None => return Err(missing),
+                    }
+                }
+                other => other?,
+            };
+            Ok(layout.in_zone(options.zone()?))
+        }
     }
 }
 
@@ -344,6 +483,9 @@ struct Part {
     first: Vec<(u64, String)>,
     /// A quote that never closes: (its line relative to the part's start, lines after it swallowed).
     unterminated: Option<(u64, u64)>,
+    /// Rows whose channel maps to nothing, and the first distinct values.
+    unmapped: u64,
+    unmapped_values: Vec<String>,
     ending: Ending,
 }
 
@@ -369,6 +511,7 @@ fn read_part<R: Read>(
 ) -> Result<Part, ReadError> {
     let (mut read, mut rejected, mut first) = (0u64, 0u64, Vec::new());
     let mut unterminated = None;
+    let (mut unmapped, mut unmapped_values) = (0u64, Vec::<String>::new());
     let mut days = DayCache::new(layout.zone().cloned());
     let ending = loop {
         let outcome = match records.next()? {
@@ -389,6 +532,16 @@ fn read_part<R: Read>(
                 match layout.parse(&row, &mut days) {
                     Ok(ticket) => {
                         accumulator.add(&ticket);
+                        Ok(())
+                    }
+                    Err(Reject::Unmapped) => {
+                        unmapped += 1;
+                        if unmapped_values.len() < REPORTED {
+                            let value = layout.channel_value(&row);
+                            if !unmapped_values.contains(&value) {
+                                unmapped_values.push(value);
+                            }
+                        }
                         Ok(())
                     }
                     Err(reject) if first.len() < REPORTED => Err(layout.describe(&row, reject)),
@@ -414,7 +567,7 @@ fn read_part<R: Read>(
             }
         }
     };
-    Ok(Part { read, rejected, first, unterminated, ending })
+    Ok(Part { read, rejected, first, unterminated, unmapped, unmapped_values, ending })
 }
 
 /// The rows of consecutive parts, the first starting on line `first_line`,
@@ -425,6 +578,12 @@ fn rows_of(parts: Vec<Part>, first_line: u64) -> RowCounts {
     for part in parts {
         rows.read += part.read;
         rows.rejected += part.rejected;
+        rows.unmapped_channel += part.unmapped;
+        for value in part.unmapped_values {
+            if rows.unmapped_values.len() < REPORTED && !rows.unmapped_values.contains(&value) {
+                rows.unmapped_values.push(value);
+            }
+        }
         for (line, reason) in part.first {
             if rows.first_rejected.len() < REPORTED {
                 rows.first_rejected.push(Rejected { line: base_line + line - 1, reason });
@@ -450,9 +609,16 @@ fn rows_of(parts: Vec<Part>, first_line: u64) -> RowCounts {
     rows
 }
 
+#[path = "reader_json.rs"]
+mod json;
+
 #[cfg(test)]
 #[path = "reader_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "reader_mapping_tests.rs"]
+mod mapping_tests;
 
 /// A reader at its own offset in a shared file handle (positional reads:
 /// threads never move each other's place).

@@ -3,12 +3,10 @@
 //! is refused. Runs once per row, so parsing borrows the row's bytes and
 //! builds a reason's text only when it will be reported.
 
-use std::collections::BTreeMap;
-
-use super::reader::ReadError;
+use super::reader::{ReadError, ReadOptions};
 use super::tally::{Rule, Ticket};
 use super::timestamp::{self, DayCache, TimestampError};
-use crate::model::{Channel, Metric};
+use crate::model::{Channel, DurationUnit, Metric};
 
 /// Columns every export has (SPEC section 7).
 pub const REQUIRED: [&str; 5] = ["ticket_id", "channel", "created_at", "first_response_at", "resolved_at"];
@@ -60,10 +58,36 @@ pub enum Reject {
     Time(usize, TimestampError),
     /// A response or resolution before creation (field index).
     BeforeCreation(usize),
-    Channel,
+    /// A channel that maps to no contract channel: counted apart, not refused.
+    Unmapped,
+    /// A duration that cannot be read (field index).
+    Duration(usize),
     Csat,
     Reopened,
     Tier,
+}
+
+/// Where a response or resolution is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A timestamp column.
+    At(usize),
+    /// A duration column (`[tickets.durations]`): the elapsed time itself,
+    /// counted by the helpdesk on a business clock when `business`.
+    For { column: usize, unit: DurationUnit, business: bool },
+    /// Not in the export, and no rule reads it (a Salesforce case has no first response).
+    Absent,
+}
+
+/// A duration column of the export (`[tickets.durations]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DurationSource {
+    /// `first_response` or `resolution`.
+    pub metric: Metric,
+    /// The header (or dotted path) of the column.
+    pub column: String,
+    pub unit: DurationUnit,
+    pub business: bool,
 }
 
 /// Where the columns are.
@@ -72,8 +96,8 @@ pub struct Layout {
     width: usize,
     channel: usize,
     created: usize,
-    first_response: usize,
-    resolved: usize,
+    first_response: Source,
+    resolved: Source,
     abandoned: Option<usize>,
     csat: Option<usize>,
     reopened: Option<usize>,
@@ -82,11 +106,25 @@ pub struct Layout {
     names: Vec<String>,
     /// Of timestamps without an offset; `None`: UTC.
     zone: Option<jiff::tz::TimeZone>,
+    /// `[tickets.channels]`: lowercased export value → channel.
+    channels: Vec<(Vec<u8>, Channel)>,
+    /// `[tickets.csat]`: lowercased label → score (`None`: unrated).
+    csat_labels: Vec<(Vec<u8>, Option<u8>)>,
+    /// Timestamps may be Unix epoch seconds (a preset's).
+    epoch: bool,
+    /// The preset whose columns the header was found to hold.
+    detected: Option<&'static str>,
+}
+
+/// A header row's column names, trimmed (lossy: only for matching presets).
+pub fn header_names(header: &Row<'_>) -> Vec<String> {
+    (0..header.len()).map(|i| String::from_utf8_lossy(header.field(i)).trim().to_owned()).collect()
 }
 
 impl Layout {
     /// Find the columns in a header row; `rules` say which optional ones are needed.
-    pub fn new(header: &Row<'_>, rules: &[Rule], renames: &BTreeMap<String, String>) -> Result<Layout, ReadError> {
+    pub fn new(header: &Row<'_>, rules: &[Rule], options: &ReadOptions) -> Result<Layout, ReadError> {
+        let renames = &options.renames;
         let mut names = Vec::with_capacity(header.len());
         for i in 0..header.len() {
             let name = std::str::from_utf8(header.field(i))
@@ -112,13 +150,41 @@ impl Layout {
             })
         };
         let needed = |yes: bool, canonical: &'static str| if yes { need(canonical).map(Some) } else { Ok(None) };
+        let source = |metric: Metric, canonical: &'static str| -> Result<Source, ReadError> {
+            let read = rules.iter().any(|r| match metric {
+                Metric::FirstResponse => matches!(r.metric, Metric::FirstResponse | Metric::Asa | Metric::AbandonRate),
+                _ => matches!(r.metric, Metric::Resolution | Metric::ReopenRate),
+            });
+            let Some(duration) = options.durations.iter().find(|d| d.metric == metric) else {
+                return match (read, find(canonical)?) {
+                    (_, Some(column)) => Ok(Source::At(column)),
+                    (false, None) => Ok(Source::Absent),
+                    (true, None) => need(canonical).map(Source::At),
+                };
+            };
+            let column = names.iter().position(|n| *n == duration.column).ok_or_else(|| ReadError::MissingColumn {
+                canonical: metric.as_str(),
+                header: duration.column.clone(),
+                found: names.clone(),
+            })?;
+            if let Some(rule) =
+                rules.iter().find(|r| metric_reads(r.metric, metric) && r.clock.business.is_some() != duration.business)
+            {
+                return Err(ReadError::ClockMismatch {
+                    column: duration.column.clone(),
+                    business: duration.business,
+                    metric: rule.metric.as_str(),
+                });
+            }
+            Ok(Source::For { column, unit: duration.unit, business: duration.business })
+        };
         need(REQUIRED[0])?;
         Ok(Layout {
             width: names.len(),
             channel: need("channel")?,
             created: need("created_at")?,
-            first_response: need("first_response_at")?,
-            resolved: need("resolved_at")?,
+            first_response: source(Metric::FirstResponse, "first_response_at")?,
+            resolved: source(Metric::Resolution, "resolved_at")?,
             // Read when present for every waiting-time clause; required when a clause depends on it.
             abandoned: if rules.iter().any(|r| r.needs_abandoned) {
                 Some(need("abandoned_at")?)
@@ -133,7 +199,26 @@ impl Layout {
             priority: needed(rules.iter().any(|r| r.priority.is_some()), "priority")?,
             names,
             zone: None,
+            channels: options.channels.iter().map(|(raw, c)| (raw.trim().to_lowercase().into_bytes(), *c)).collect(),
+            csat_labels: options.csat.iter().map(|(raw, s)| (raw.trim().to_lowercase().into_bytes(), *s)).collect(),
+            epoch: options.epoch_seconds,
+            detected: None,
         })
+    }
+
+    /// The same layout, found by matching the header against `preset`.
+    pub fn detected_as(self, preset: &'static str) -> Layout {
+        Layout { detected: Some(preset), ..self }
+    }
+
+    /// The preset the header was found to match, if it was.
+    pub fn detected(&self) -> Option<&'static str> {
+        self.detected
+    }
+
+    /// The export's channel value of a row whose channel maps to nothing.
+    pub fn channel_value(&self, row: &Row<'_>) -> String {
+        shown(row.field(self.channel).trim_ascii())
     }
 
     /// The same layout, timestamps without an offset read in `zone`.
@@ -151,19 +236,35 @@ impl Layout {
         if row.len() != self.width {
             return Err(Reject::Width);
         }
-        let channel = channel(row.field(self.channel)).ok_or(Reject::Channel)?;
-        let created = match time(row.field(self.created), self.created, days)? {
+        let epoch = self.epoch;
+        let created = match time(row.field(self.created), self.created, days, epoch)? {
             Some(t) => t,
             None => return Err(Reject::Empty(self.created)),
         };
         let mut later = |column: usize| -> Result<Option<i64>, Reject> {
-            match time(row.field(column), column, days)? {
+            match time(row.field(column), column, days, epoch)? {
                 Some(t) if t < created => Err(Reject::BeforeCreation(column)),
                 other => Ok(other),
             }
         };
-        let first_response = later(self.first_response)?;
-        let resolved = later(self.resolved)?;
+        // A duration stands for its end (created + the duration) and, read on the
+        // helpdesk's business clock, is also the elapsed time itself.
+        let mut end = |source: Source| -> Result<(Option<i64>, Option<u64>), Reject> {
+            match source {
+                Source::Absent => Ok((None, None)),
+                Source::At(column) => Ok((later(column)?, None)),
+                Source::For { column, unit, business } => match duration(row.field(column), unit) {
+                    Ok(None) => Ok((None, None)),
+                    Ok(Some(seconds)) => {
+                        let at = created.checked_add_unsigned(seconds).ok_or(Reject::Duration(column))?;
+                        Ok((Some(at), business.then_some(seconds)))
+                    }
+                    Err(()) => Err(Reject::Duration(column)),
+                },
+            }
+        };
+        let (first_response, response_for) = end(self.first_response)?;
+        let (resolved, resolution_for) = end(self.resolved)?;
         let abandoned = match self.abandoned {
             Some(column) => later(column)?,
             None => None,
@@ -171,7 +272,10 @@ impl Layout {
         let csat = match self.csat.map(|i| row.field(i).trim_ascii()) {
             None | Some([]) => None,
             Some([d @ b'1'..=b'5']) => Some(d - b'0'),
-            Some(_) => return Err(Reject::Csat),
+            Some(label) => match self.csat_labels.iter().find(|(l, _)| label.eq_ignore_ascii_case(l)) {
+                Some((_, score)) => *score,
+                None => return Err(Reject::Csat),
+            },
         };
         let reopened = match self.reopened.map(|i| row.field(i).trim_ascii()) {
             None | Some([]) => false,
@@ -186,7 +290,33 @@ impl Layout {
             Some(v) => Some(std::str::from_utf8(v).ok().and_then(|t| t.parse().ok()).ok_or(Reject::Tier)?),
         };
         let priority = self.priority.map_or(&b""[..], |i| row.field(i).trim_ascii());
-        Ok(Ticket { channel, created, first_response, resolved, abandoned, csat, reopened, tier, priority })
+        // Last: a row that cannot be read is refused as such, whatever its channel.
+        let channel = self.channel(row.field(self.channel)).ok_or(Reject::Unmapped)?;
+        Ok(Ticket {
+            channel,
+            created,
+            first_response,
+            resolved,
+            abandoned,
+            csat,
+            reopened,
+            tier,
+            priority,
+            response_for,
+            resolution_for,
+        })
+    }
+
+    /// A channel through `[tickets.channels]`, else by its own name, in any letter case.
+    #[inline]
+    fn channel(&self, field: &[u8]) -> Option<Channel> {
+        let field = field.trim_ascii();
+        if !self.channels.is_empty()
+            && let Some((_, channel)) = self.channels.iter().find(|(raw, _)| field.eq_ignore_ascii_case(raw))
+        {
+            return Some(*channel);
+        }
+        channel(field)
     }
 
     /// The reason for a refused row, as the user reads it.
@@ -200,12 +330,32 @@ impl Layout {
             Reject::BeforeCreation(i) => {
                 format!("{} `{}` is before {} `{}`", name(i), value(i), name(self.created), value(self.created))
             }
-            Reject::Channel => {
-                format!("unknown channel `{}` (expected chat, email, voice or social)", value(self.channel))
+            Reject::Unmapped => {
+                format!("channel `{}` maps to no channel (chat, email, voice or social)", value(self.channel))
+            }
+            Reject::Duration(i) => {
+                let unit = match self.first_response {
+                    Source::For { column, unit, .. } if column == i => unit,
+                    _ => match self.resolved {
+                        Source::For { unit, .. } => unit,
+                        Source::At(_) | Source::Absent => DurationUnit::S,
+                    },
+                };
+                let expected = match unit {
+                    DurationUnit::S => "a number of seconds",
+                    DurationUnit::Min => "a number of minutes",
+                    DurationUnit::H => "a number of hours",
+                    DurationUnit::Hms => "a duration H:MM:SS or HH:MM",
+                };
+                format!("{} `{}` is not {expected}", name(i), value(i))
             }
             Reject::Csat => {
                 let i = self.csat.unwrap_or(0);
-                format!("{} `{}` is not a score from 1 to 5", name(i), value(i))
+                if self.csat_labels.is_empty() {
+                    format!("{} `{}` is not a score from 1 to 5", name(i), value(i))
+                } else {
+                    format!("{} `{}` is not a score from 1 to 5 nor a label of [tickets.csat]", name(i), value(i))
+                }
             }
             Reject::Reopened => {
                 let i = self.reopened.unwrap_or(0);
@@ -221,12 +371,68 @@ impl Layout {
 
 /// A timestamp field: `None` when empty.
 #[inline]
-fn time(field: &[u8], column: usize, days: &mut DayCache) -> Result<Option<i64>, Reject> {
+fn time(field: &[u8], column: usize, days: &mut DayCache, epoch: bool) -> Result<Option<i64>, Reject> {
     let field = field.trim_ascii();
     if field.is_empty() {
         return Ok(None);
     }
+    if epoch && field.len() <= 12 && field.iter().all(u8::is_ascii_digit) {
+        return Ok(Some(field.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0'))));
+    }
     timestamp::parse_with(field, days).map(Some).map_err(|e| Reject::Time(column, e))
+}
+
+/// Whether a rule of `metric` reads the column of `source` (`first_response` or `resolution`).
+fn metric_reads(metric: Metric, source: Metric) -> bool {
+    match source {
+        Metric::FirstResponse => matches!(metric, Metric::FirstResponse | Metric::Asa),
+        Metric::Resolution => metric == Metric::Resolution,
+        _ => false,
+    }
+}
+
+/// A duration field in whole seconds (fractions dropped): `None` when empty.
+/// `s`, `min`, `h`: a number, decimals allowed; `hms`: `H:MM:SS` or `H:MM`.
+pub(crate) fn duration(field: &[u8], unit: DurationUnit) -> Result<Option<u64>, ()> {
+    let field = field.trim_ascii();
+    if field.is_empty() {
+        return Ok(None);
+    }
+    let whole = |digits: &[u8]| -> Result<u64, ()> {
+        if digits.is_empty() || digits.len() > 12 || !digits.iter().all(u8::is_ascii_digit) {
+            return Err(());
+        }
+        Ok(digits.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')))
+    };
+    let scale = match unit {
+        DurationUnit::S => 1,
+        DurationUnit::Min => 60,
+        DurationUnit::H => 3600,
+        DurationUnit::Hms => {
+            let parts: Vec<&[u8]> = field.split(|b| *b == b':').collect();
+            let (hours, minutes, seconds) = match parts[..] {
+                [h, m] => (whole(h)?, whole(m)?, 0),
+                [h, m, s] => (whole(h)?, whole(m)?, whole(s)?),
+                _ => return Err(()),
+            };
+            if minutes > 59 || seconds > 59 || parts[1..].iter().any(|p| p.len() != 2) {
+                return Err(());
+            }
+            return Ok(Some(hours * 3600 + minutes * 60 + seconds));
+        }
+    };
+    let (int, frac) = match field.iter().position(|b| *b == b'.' || *b == b',') {
+        Some(at) => (&field[..at], &field[at + 1..]),
+        None => (field, &b""[..]),
+    };
+    let int = if int.is_empty() && !frac.is_empty() { 0 } else { whole(int)? };
+    let frac_seconds = if frac.is_empty() {
+        0
+    } else {
+        let frac = &frac[..frac.len().min(9)];
+        whole(frac)? * scale / 10u64.pow(frac.len() as u32)
+    };
+    Ok(Some(int * scale + frac_seconds))
 }
 
 /// A channel name, in any letter case.

@@ -151,6 +151,11 @@ pub struct Ticket<'a> {
     pub tier: Option<i64>,
     /// Empty when absent.
     pub priority: &'a [u8],
+    /// The time to first response as the export gives it on a business clock
+    /// (`[tickets.durations]`), in place of `first_response − created`.
+    pub response_for: Option<u64>,
+    /// The same for resolution.
+    pub resolution_for: Option<u64>,
 }
 
 /// What the tickets of one rule and period add up to.
@@ -223,11 +228,13 @@ impl Tally {
                 None => end.saturating_sub(ticket.created).max(0) as u64,
             })
         };
+        // Business durations from the export (the reader pairs them with business clauses only).
+        let given = |end: Option<i64>, elapsed: Option<u64>| if elapsed.is_some() { elapsed } else { time(end) };
         let within =
             |seconds: u64| if rule.clock.strict { seconds < rule.threshold } else { seconds <= rule.threshold };
         match rule.metric {
             Metric::FirstResponse | Metric::Asa | Metric::AbandonRate => {
-                match (time(ticket.first_response), time(ticket.abandoned)) {
+                match (given(ticket.first_response, ticket.response_for), time(ticket.abandoned)) {
                     (Some(seconds), _) => {
                         self.measured += 1;
                         self.within += u64::from(within(seconds));
@@ -241,7 +248,7 @@ impl Tally {
                     (None, None) => self.missing += 1,
                 }
             }
-            Metric::Resolution => match time(ticket.resolved) {
+            Metric::Resolution => match given(ticket.resolved, ticket.resolution_for) {
                 Some(seconds) => {
                     self.measured += 1;
                     self.within += u64::from(within(seconds));
@@ -555,6 +562,8 @@ mod tests {
             reopened: false,
             tier: None,
             priority: b"",
+            response_for: None,
+            resolution_for: None,
         }
     }
 

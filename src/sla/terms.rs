@@ -10,8 +10,8 @@ use super::money::{Decimal, DecimalError};
 use super::period::{PeriodKey, PeriodKind};
 use super::tally::{Cap, Rule, RuleClock, Window};
 use crate::model::{
-    Abandons, Boundary, Channel, ClockKind, ContractFile, CreditModelKind, Date, Duration, Excusal, Metric, SlaClause,
-    SlaKind, SlaTarget,
+    Abandons, Boundary, CalendarDef, Channel, ClockKind, ContractFile, CreditModelKind, Date, Duration, Excusal,
+    Metric, SlaClause, SlaKind, SlaTarget,
 };
 
 /// A clause's target.
@@ -193,9 +193,20 @@ fn credit(clause: &SlaClause) -> Result<Option<Credit>, TermsError> {
 impl Terms {
     /// The service levels of a (validated) contract.
     pub fn from_contract(contract: &ContractFile) -> Result<Terms, TermsError> {
+        Terms::from_contract_with(contract, &[])
+    }
+
+    /// The service levels of a (validated) contract whose clauses may also
+    /// name the workspace calendars `shared` (validation refuses an id
+    /// defined in both).
+    pub fn from_contract_with(contract: &ContractFile, shared: &[CalendarDef]) -> Result<Terms, TermsError> {
         let terms = &contract.contract;
-        let calendars =
-            contract.calendar.iter().map(|def| Calendar::new(def).map(Arc::new)).collect::<Result<Vec<_>, _>>()?;
+        let calendars = contract
+            .calendar
+            .iter()
+            .chain(shared)
+            .map(|def| Calendar::new(def).map(Arc::new))
+            .collect::<Result<Vec<_>, _>>()?;
         let timezone = terms.timezone.as_ref().map_or("UTC", |t| t.value.as_str());
         let zone = match timezone {
             "UTC" => None,

@@ -5,7 +5,8 @@ use std::collections::HashSet;
 
 use crate::diag::{Code, Diagnostics};
 use crate::model::{
-    ClockKind, ContractFile, ContractStatus, Duration, Holiday, Metric, SlaTarget, Spanned, is_currency, is_slug,
+    CalendarDef, ClockKind, ContractFile, ContractStatus, Duration, Holiday, Metric, SlaTarget, Spanned, is_currency,
+    is_slug,
 };
 use crate::sla::calendar::{first_overlap, parse_interval, zone};
 
@@ -306,7 +307,42 @@ fn check_hours(hours: &[Spanned<String>], path: &str, diagnostics: &mut Diagnost
     }
 }
 
-/// `[contract] timezone`, every `[[calendar]]`, and the clauses' clocks (SPEC section 11).
+/// One calendar, a contract's `[[calendar]]` or a workspace's `calendars/<id>.toml`:
+/// its zone, hours, holidays and exceptions.
+pub fn check_calendar(calendar: &CalendarDef, path: &str, diagnostics: &mut Diagnostics) {
+    check_zone(&calendar.timezone, &format!("calendar `{}`", calendar.id.value), path, diagnostics);
+    for day in calendar.hours.days() {
+        check_hours(day, path, diagnostics);
+    }
+    for holiday in &calendar.holidays {
+        if let Holiday::Range { from, to } = holiday.value
+            && to < from
+        {
+            diagnostics.report(
+                Code::BadCalendar,
+                path,
+                Some(holiday.span.clone()),
+                format!("holiday range ends ({to}) before it starts ({from})"),
+            );
+        }
+    }
+    let mut dates = HashSet::new();
+    for exception in &calendar.exceptions {
+        if !dates.insert(exception.date.value) {
+            diagnostics.report(
+                Code::BadCalendar,
+                path,
+                Some(exception.date.span.clone()),
+                format!("{} has two exceptions", exception.date.value),
+            );
+        }
+        check_hours(&exception.hours, path, diagnostics);
+    }
+}
+
+/// `[contract] timezone`, every `[[calendar]]`, and the clauses' clocks (SPEC
+/// section 11). Whether a named calendar exists is a cross-file check: it may
+/// be the workspace's (`calendars/<id>.toml`).
 pub fn check_clocks(file: &ContractFile, path: &str, diagnostics: &mut Diagnostics) {
     if let Some(timezone) = &file.contract.timezone {
         check_zone(timezone, "[contract] timezone", path, diagnostics);
@@ -321,34 +357,7 @@ pub fn check_clocks(file: &ContractFile, path: &str, diagnostics: &mut Diagnosti
                 format!("calendar id `{}` is defined twice", calendar.id.value),
             );
         }
-        check_zone(&calendar.timezone, &format!("calendar `{}`", calendar.id.value), path, diagnostics);
-        for day in calendar.hours.days() {
-            check_hours(day, path, diagnostics);
-        }
-        for holiday in &calendar.holidays {
-            if let Holiday::Range { from, to } = holiday.value
-                && to < from
-            {
-                diagnostics.report(
-                    Code::BadCalendar,
-                    path,
-                    Some(holiday.span.clone()),
-                    format!("holiday range ends ({to}) before it starts ({from})"),
-                );
-            }
-        }
-        let mut dates = HashSet::new();
-        for exception in &calendar.exceptions {
-            if !dates.insert(exception.date.value) {
-                diagnostics.report(
-                    Code::BadCalendar,
-                    path,
-                    Some(exception.date.span.clone()),
-                    format!("{} has two exceptions", exception.date.value),
-                );
-            }
-            check_hours(&exception.hours, path, diagnostics);
-        }
+        check_calendar(calendar, path, diagnostics);
     }
     for clause in &file.sla {
         let business = clause.clock.as_ref().filter(|c| c.value == ClockKind::Business);
@@ -370,22 +379,7 @@ pub fn check_clocks(file: &ContractFile, path: &str, diagnostics: &mut Diagnosti
                         Some(clock.span.clone()),
                         format!("clause `{}` has a business clock but no calendar", clause.id.value),
                     )
-                    .add_help("add calendar = \"<id>\" naming a [[calendar]] of this contract");
-            }
-            (Some(_), Some(name)) if !ids.contains(name.value.as_str()) => {
-                let known: Vec<&str> = file.calendar.iter().map(|c| c.id.value.as_str()).collect();
-                diagnostics
-                    .report(
-                        Code::UnknownCalendar,
-                        path,
-                        Some(name.span.clone()),
-                        format!("no [[calendar]] has id `{}`", name.value),
-                    )
-                    .add_help(if known.is_empty() {
-                        "define it in this contract: [[calendar]] id = …, timezone = …, hours = { … }".to_owned()
-                    } else {
-                        format!("calendars of this contract: {}", known.join(", "))
-                    });
+                    .add_help("add calendar = \"<id>\" naming a [[calendar]] of this contract or calendars/<id>.toml");
             }
             (None, Some(name)) => {
                 diagnostics

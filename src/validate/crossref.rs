@@ -166,6 +166,10 @@ pub fn check_references(context: &Context, files: &[CheckedFile]) -> (Diagnostic
                 }
             }
             Document::Contract(contract) => {
+                if let Some(tickets) = settings.as_ref().and_then(|s| s.tickets.as_ref()) {
+                    check_duration_clocks(contract, tickets, path, &mut out);
+                }
+                check_calendar_names(contract, context, files, path, &mut out);
                 let named = &contract.contract.vendor;
                 match folder_vendor.get(folder) {
                     Some(Some(id)) if id != &named.value => {
@@ -213,6 +217,161 @@ pub fn check_references(context: &Context, files: &[CheckedFile]) -> (Diagnostic
         }
     }
     (out, extra_sources)
+}
+
+/// A workspace calendar, `calendars/<id>.toml`: from the files checked, else
+/// read from disk. Its shown path and the span of its id in that file, when
+/// it is among the files checked (so a diagnostic can point there too).
+fn workspace_calendar(
+    context: &Context,
+    id: &str,
+    files: &[CheckedFile],
+) -> Option<(String, Option<std::ops::Range<usize>>)> {
+    if !crate::model::is_slug(id) {
+        return None;
+    }
+    let path = context.root.join(crate::workspace::CALENDARS_DIR).join(format!("{id}.toml"));
+    let shown = context.workspace.display_path(&path);
+    if let Some(file) = files.iter().find(|f| f.disk_path.as_deref() == Some(path.as_path())) {
+        return match &file.document {
+            Some(Document::Calendar(c)) if c.calendar.id.value == id => {
+                Some((file.source.path.clone(), Some(c.calendar.id.span.clone())))
+            }
+            _ => None,
+        };
+    }
+    let text = crate::regular_file::read_text(&path, super::MAX_TOML_BYTES).ok()?;
+    match super::parse_document(
+        &SourceFile::new("", text),
+        crate::validate::Expect::ByLocation(FileKind::Calendar),
+        &mut Diagnostics::default(),
+    ) {
+        Some((_, Document::Calendar(c))) if c.calendar.id.value == id => Some((shown, None)),
+        _ => None,
+    }
+}
+
+/// The calendars a contract's business clocks name exist, in the contract or
+/// the workspace, and no id is defined in both (reported at both).
+fn check_calendar_names(
+    contract: &crate::model::ContractFile,
+    context: &Context,
+    files: &[CheckedFile],
+    path: &str,
+    out: &mut Diagnostics,
+) {
+    use crate::model::ClockKind;
+    for calendar in &contract.calendar {
+        let id = &calendar.id.value;
+        let Some((shared, span)) = workspace_calendar(context, id, files) else { continue };
+        out.report(
+            Code::BadCalendar,
+            path,
+            Some(calendar.id.span.clone()),
+            format!("calendar `{id}` is defined here and in {shared}"),
+        )
+        .add_help("rename one: a clause's calendar = \"id\" must name one calendar");
+        if let Some(span) = span {
+            out.report(
+                Code::BadCalendar,
+                &shared,
+                Some(span),
+                format!("calendar `{id}` is defined here and in {path}"),
+            )
+            .add_help("rename one: a clause's calendar = \"id\" must name one calendar");
+        }
+    }
+    let own: Vec<&str> = contract.calendar.iter().map(|c| c.id.value.as_str()).collect();
+    for clause in &contract.sla {
+        let business = clause.clock.as_ref().is_some_and(|c| c.value == ClockKind::Business);
+        let Some(name) = clause.calendar.as_ref().filter(|_| business) else { continue };
+        if own.contains(&name.value.as_str()) || workspace_calendar(context, &name.value, files).is_some() {
+            continue;
+        }
+        let shared = context.root.join(crate::workspace::CALENDARS_DIR);
+        let mut known: Vec<String> = own.iter().map(|id| (*id).to_owned()).collect();
+        if let Ok(entries) = std::fs::read_dir(&shared) {
+            known.extend(entries.filter_map(|e| {
+                let name = e.ok()?.file_name().into_string().ok()?;
+                name.strip_suffix(".toml").map(str::to_owned)
+            }));
+        }
+        known.sort();
+        known.dedup();
+        let d = out.report(
+            Code::UnknownCalendar,
+            path,
+            Some(name.span.clone()),
+            format!(
+                "no calendar has id `{}`: neither a [[calendar]] of this contract nor calendars/{}.toml",
+                name.value, name.value
+            ),
+        );
+        d.help = Some(match did_you_mean(&name.value, known.iter().map(String::as_str)) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None if known.is_empty() => {
+                "define it in this contract ([[calendar]] id = …, timezone = …, hours = { … }) or in calendars/<id>.toml"
+                    .to_owned()
+            }
+            None => format!("calendars known here: {}", known.join(", ")),
+        });
+    }
+}
+
+/// A duration column counted on one clock, read by a clause on the other
+/// (SPEC section 11): reported at the clause, naming the column.
+fn check_duration_clocks(
+    contract: &crate::model::ContractFile,
+    tickets: &crate::model::TicketSettings,
+    path: &str,
+    out: &mut Diagnostics,
+) {
+    use crate::model::{ClockKind, Metric};
+    let preset = tickets.preset.as_ref().and_then(|p| crate::sla::presets::preset(p.value.trim()));
+    for clause in &contract.sla {
+        let (key, metric, timestamp) = match clause.metric.value {
+            Metric::FirstResponse | Metric::Asa => ("first_response", Metric::FirstResponse, "first_response_at"),
+            Metric::Resolution => ("resolution", Metric::Resolution, "resolved_at"),
+            _ => continue,
+        };
+        // The workspace's duration, else the preset's (unless a timestamp column is named instead).
+        let (column, column_business, origin) = match tickets.durations.get(key) {
+            Some(d) => (
+                d.column.value.clone(),
+                d.clock.as_ref().is_some_and(|c| c.value == ClockKind::Business),
+                format!("[tickets.durations] in {}", crate::workspace::SETTINGS_FILE),
+            ),
+            None => match preset
+                .filter(|_| tickets.columns.get(timestamp).is_none())
+                .and_then(|p| p.durations.iter().find(|d| d.metric == metric).map(|d| (p, d)))
+            {
+                Some((p, d)) => (d.column.to_owned(), d.business, format!("preset {}", p.name)),
+                None => continue,
+            },
+        };
+        let clause_business = clause.clock.as_ref().is_some_and(|c| c.value == ClockKind::Business);
+        if column_business == clause_business {
+            continue;
+        }
+        let clock = |business: bool| if business { "business hours" } else { "wall-clock time" };
+        let span = clause.clock.as_ref().map_or(clause.metric.span.clone(), |c| c.span.clone());
+        out.report(
+            Code::DurationClock,
+            path,
+            Some(span),
+            format!(
+                "clause `{}` measures {} but the export's {key} column `{column}` ({origin}) is counted in {}",
+                clause.id.value,
+                clock(clause_business),
+                clock(column_business),
+            ),
+        )
+        .add_help(if column_business {
+            "give the clause clock = \"business\" and a calendar, or export the duration on a calendar clock"
+        } else {
+            "measure the clause on a calendar clock, or export the duration within business hours (clock = \"business\")"
+        });
+    }
 }
 
 /// The declaration at `path`: among the files checked, else read from disk.

@@ -23,8 +23,8 @@ use serde::Deserialize;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::{
-    ContractFile, DeclarationFile, EvaluationFile, FileKind, ModerationFile, PolicyFile, Rubric, RubricFile,
-    TieringFile, VendorFile, WorkspaceFile, is_country, is_slug,
+    CalendarFile, ContractFile, DeclarationFile, EvaluationFile, FileKind, ModerationFile, PolicyFile, Rubric,
+    RubricFile, TieringFile, VendorFile, WorkspaceFile, is_country, is_slug,
 };
 use crate::source::SourceFile;
 use crate::workspace::Workspace;
@@ -46,6 +46,7 @@ pub enum Document {
     Contract(Box<ContractFile>),
     Policy(PolicyFile),
     Tiering(TieringFile),
+    Calendar(CalendarFile),
 }
 
 /// One file as read and checked on its own.
@@ -229,6 +230,12 @@ pub const MAX_TOML_BYTES: u64 = 8 << 20;
 /// (a link, FIFO or device is refused before a byte is read), up to
 /// [`MAX_TOML_BYTES`].
 pub fn check_disk_file(workspace: &Workspace, path: &Path) -> (CheckedFile, Diagnostics) {
+    check_disk_file_as(workspace, path, kind_by_location(path))
+}
+
+/// [`check_disk_file`], the file taken as `kind` wherever it is (a
+/// `--tickets-config` file is settings whatever its name).
+pub fn check_disk_file_as(workspace: &Workspace, path: &Path, kind: Option<FileKind>) -> (CheckedFile, Diagnostics) {
     let shown = workspace.display_path(path);
     let mut diagnostics = Diagnostics::default();
     let (text, bad_utf8) = match read_bytes(path) {
@@ -258,7 +265,7 @@ pub fn check_disk_file(workspace: &Workspace, path: &Path) -> (CheckedFile, Diag
     let source = SourceFile::new(shown, text);
     let mut file = CheckedFile::new(source, Some(path.to_path_buf()));
     if !unreadable {
-        let expect = kind_by_location(path).map_or(Expect::Any, Expect::ByLocation);
+        let expect = kind.map_or(Expect::Any, Expect::ByLocation);
         check_source(&mut file, expect, &mut diagnostics);
     }
     (file, diagnostics)
@@ -311,6 +318,7 @@ fn kind_by_location(path: &Path) -> Option<FileKind> {
         (_, "evaluators") => Some(FileKind::Declaration),
         (_, "rubrics") => Some(FileKind::Rubric),
         (_, "policies") => Some(FileKind::Policy),
+        (_, "calendars") => Some(FileKind::Calendar),
         _ => None,
     }
 }
@@ -347,6 +355,21 @@ pub fn check_source(file: &mut CheckedFile, expected: Expect, diagnostics: &mut 
         Document::Declaration(declaration) => {
             id_matches_name(&declaration.declaration.evaluator, &stem, "file", &path, diagnostics)
         }
+        Document::Calendar(file) => {
+            let id = &file.calendar.id;
+            if !is_slug(id) {
+                diagnostics
+                    .report(
+                        Code::InvalidId,
+                        &path,
+                        Some(id.span.clone()),
+                        format!("calendar id `{}` is not of the form [a-z0-9][a-z0-9-]*", id.value),
+                    )
+                    .add_help("clauses find a workspace calendar by its file name, calendars/<id>.toml");
+            }
+            contract::check_calendar(&file.calendar, &path, diagnostics);
+            id_matches_name(&file.calendar.id, &stem, "file", &path, diagnostics);
+        }
         Document::Evaluation(_) | Document::Moderation(_) => {}
     }
     debug_assert_eq!(kind_of(&document), kind);
@@ -364,6 +387,7 @@ fn kind_of(document: &Document) -> FileKind {
         Document::Contract(_) => FileKind::Contract,
         Document::Policy(_) => FileKind::Policy,
         Document::Tiering(_) => FileKind::Tiering,
+        Document::Calendar(_) => FileKind::Calendar,
     }
 }
 
@@ -385,7 +409,7 @@ pub fn parse_document(
         }
         return None;
     }
-    let first = table.get_ref().iter().find_map(|(key, _)| FileKind::from_table(key.get_ref()));
+    let first = FileKind::from_tables(table.get_ref().iter().map(|(key, _)| key.get_ref().as_ref()));
     let kind = match (first, expected) {
         (Some(kind), Expect::Any | Expect::ByLocation(_)) => kind,
         (Some(kind), Expect::Exactly(want)) if kind == want => kind,
@@ -430,6 +454,7 @@ pub fn parse_document(
         FileKind::Contract => ContractFile::deserialize(deserializer).map(|c| Document::Contract(Box::new(c))),
         FileKind::Policy => PolicyFile::deserialize(deserializer).map(Document::Policy),
         FileKind::Tiering => TieringFile::deserialize(deserializer).map(Document::Tiering),
+        FileKind::Calendar => CalendarFile::deserialize(deserializer).map(Document::Calendar),
     };
     match document {
         Ok(document) => Some((kind, document)),
@@ -451,6 +476,21 @@ fn check_ticket_columns(settings: &WorkspaceFile, path: &str, diagnostics: &mut 
     if let Some(timezone) = &tickets.timezone {
         contract::check_zone(timezone, "[tickets] timezone", path, diagnostics);
     }
+    if let Some(preset) = &tickets.preset
+        && crate::sla::presets::preset(preset.value.trim()).is_none()
+    {
+        let names = crate::sla::presets::PRESETS.iter().map(|p| p.name);
+        let d = diagnostics.report(
+            Code::UnknownPreset,
+            path,
+            Some(preset.span.clone()),
+            format!("`{}` is not a ticket export preset", preset.value),
+        );
+        d.help = Some(match crate::diag::did_you_mean(&preset.value, names.clone()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("presets: {} (vendorscore list shows them)", names.collect::<Vec<_>>().join(", ")),
+        });
+    }
     for (column, header) in tickets.columns.iter() {
         if !TICKET_COLUMNS.contains(&column.value.as_str()) {
             let d = diagnostics.report(
@@ -466,6 +506,107 @@ fn check_ticket_columns(settings: &WorkspaceFile, path: &str, diagnostics: &mut 
         }
         if header.value.trim().is_empty() {
             diagnostics.report(Code::OutOfRange, path, Some(header.span.clone()), "the header name is empty");
+        }
+    }
+    check_ticket_mapping(tickets, path, diagnostics);
+}
+
+/// `[tickets.durations]`, `[tickets.channels]` and `[tickets.csat]` (SPEC section 11).
+fn check_ticket_mapping(tickets: &crate::model::TicketSettings, path: &str, diagnostics: &mut Diagnostics) {
+    use crate::model::{Channel, CsatLabel, DURATION_METRICS};
+    for (metric, duration) in tickets.durations.iter() {
+        if !DURATION_METRICS.contains(&metric.value.as_str()) {
+            diagnostics
+                .report(
+                    Code::BadTicketMapping,
+                    path,
+                    Some(metric.span.clone()),
+                    format!("[tickets.durations] `{}` is not a metric a duration can stand for", metric.value),
+                )
+                .add_help("a duration column can give first_response or resolution");
+        } else if let Some(column) =
+            tickets.columns.get(if metric.value == "first_response" { "first_response_at" } else { "resolved_at" })
+        {
+            diagnostics
+                .report(
+                    Code::BadTicketMapping,
+                    path,
+                    Some(metric.span.clone()),
+                    format!(
+                        "{} is given both as a duration and as the timestamp column `{}`",
+                        metric.value, column.value
+                    ),
+                )
+                .add_help("keep one: the duration under [tickets.durations] or the timestamp under [tickets.columns]");
+        }
+        if duration.column.value.trim().is_empty() {
+            diagnostics.report(Code::OutOfRange, path, Some(duration.column.span.clone()), "the column name is empty");
+        }
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for (raw, channel) in tickets.channels.iter() {
+        let lower = raw.value.trim().to_lowercase();
+        if seen.contains(&lower) {
+            diagnostics.report(
+                Code::BadTicketMapping,
+                path,
+                Some(raw.span.clone()),
+                format!("channel `{}` is mapped twice (matching ignores letter case)", raw.value),
+            );
+        }
+        seen.push(lower);
+        if channel.value == Channel::Any {
+            diagnostics
+                .report(Code::BadTicketMapping, path, Some(channel.span.clone()), "a ticket's channel cannot be `any`")
+                .add_help("map it to chat, email, voice or social");
+        }
+    }
+    let mut labels: Vec<String> = Vec::new();
+    for (label, value) in tickets.csat.iter() {
+        let mut seen_label = |text: &str, span: &std::ops::Range<usize>, diagnostics: &mut Diagnostics| {
+            let lower = text.trim().to_lowercase();
+            if labels.contains(&lower) {
+                diagnostics.report(
+                    Code::BadTicketMapping,
+                    path,
+                    Some(span.clone()),
+                    format!("csat label `{text}` is given twice (matching ignores letter case)"),
+                );
+            }
+            labels.push(lower);
+        };
+        match (&value.value, label.value.as_str()) {
+            (CsatLabel::Unrated(list), "unrated") => {
+                for text in list {
+                    seen_label(text, &value.span, diagnostics);
+                }
+            }
+            (CsatLabel::Unrated(_), _) => {
+                diagnostics
+                    .report(
+                        Code::BadTicketMapping,
+                        path,
+                        Some(value.span.clone()),
+                        format!("csat label `{}` needs a score from 1 to 5", label.value),
+                    )
+                    .add_help("only `unrated` takes a list (the labels that are no rating)");
+            }
+            (CsatLabel::Score(_), "unrated") => {
+                diagnostics
+                    .report(Code::BadTicketMapping, path, Some(value.span.clone()), "`unrated` is a list of labels")
+                    .add_help("write unrated = [\"Offered\", \"Not Offered\"]");
+            }
+            (CsatLabel::Score(score), _) => {
+                if !(1..=5).contains(score) {
+                    diagnostics.report(
+                        Code::OutOfRange,
+                        path,
+                        Some(value.span.clone()),
+                        format!("csat label `{}` scores {score}: a score is from 1 to 5", label.value),
+                    );
+                }
+                seen_label(&label.value, &label.span, diagnostics);
+            }
         }
     }
 }

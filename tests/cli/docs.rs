@@ -117,6 +117,7 @@ fn place(kind: &str, doc: &toml::Table) -> (String, Vec<String>) {
     match kind {
         "workspace" => ("vendorscore.toml".to_owned(), field("report", "font").into_iter().collect()),
         "tiering" => ("tiering.toml".to_owned(), Vec::new()),
+        "calendar" => (format!("calendars/{}.toml", field("calendar", "id").expect("an id")), Vec::new()),
         "rubric" | "policy" => {
             let folder = if kind == "rubric" { "rubrics" } else { "policies" };
             (format!("{folder}/{}.toml", field(kind, "id").expect("an id")), Vec::new())
@@ -210,6 +211,7 @@ fn every_toml_example_in_the_docs_is_valid_as_what_its_fence_says() {
             }
         }
     }
-    let every: Vec<&str> = ["contract", "evaluation", "policy", "rubric", "tiering", "vendor", "workspace"].into();
+    let every: Vec<&str> =
+        ["calendar", "contract", "evaluation", "policy", "rubric", "tiering", "vendor", "workspace"].into();
     assert_eq!(kinds_seen.iter().map(String::as_str).collect::<Vec<_>>(), every, "an example of every file kind");
 }

@@ -26,6 +26,7 @@ mod sensitivity;
 mod signed;
 mod sla;
 mod tagged;
+mod tickets;
 mod trend;
 mod validate;
 mod workspace;

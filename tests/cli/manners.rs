@@ -316,7 +316,11 @@ fn sensitivity_tells_its_progress_sample_by_sample() {
     let workspace = vendorscore::workspace::Workspace { root: dir.path().join("ws") };
     let clock = Clock::new(Some("1795255200"), None, 0).unwrap();
     let request = SensitivityRequest {
-        score: ScoreRequest { rubric: None, selection: Selection { vendors: Vec::new(), cohort: Vec::new() } },
+        score: ScoreRequest {
+            rubric: None,
+            selection: Selection { vendors: Vec::new(), cohort: Vec::new() },
+            tickets_config: None,
+        },
         level: vendorscore::sensitivity::Level::Category,
         renormalize: vendorscore::sensitivity::Renormalize::Proportional,
         samples: 2_500,

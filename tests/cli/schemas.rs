@@ -9,14 +9,15 @@ use serde_json::Value;
 
 use crate::{repo, vendorscore};
 
-const KINDS: [&str; 7] = ["workspace", "rubric", "vendor", "evaluation", "contract", "policy", "tiering"];
+const KINDS: [&str; 8] = ["workspace", "rubric", "vendor", "evaluation", "contract", "policy", "tiering", "calendar"];
 
 /// A copy of the sample workspace with the shipped rubrics, policies and
-/// tiering, `.taplo.toml`, and the schemas written to `.schemas/`.
+/// tiering, a workspace calendar, `.taplo.toml`, and the schemas written to `.schemas/`.
 fn workspace_with_schemas() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path();
-    for (from, to) in [("examples", ""), ("rubrics", "rubrics"), ("policies", "policies"), ("tiering", "")] {
+    let calendars = ("tests/fixtures/calendar/ok/shared/calendars", "calendars");
+    for (from, to) in [("examples", ""), ("rubrics", "rubrics"), ("policies", "policies"), ("tiering", ""), calendars] {
         for entry in walkdir::WalkDir::new(repo().join(from)) {
             let entry = entry.unwrap();
             let target = ws.join(to).join(entry.path().strip_prefix(repo().join(from)).unwrap());
@@ -48,6 +49,7 @@ fn files_by_kind(ws: &Path) -> Vec<(&'static str, PathBuf)> {
             "tiering.toml" => "tiering",
             _ if text.starts_with("rubrics/") => "rubric",
             _ if text.starts_with("policies/") => "policy",
+            _ if text.starts_with("calendars/") => "calendar",
             _ if text.ends_with("/vendor.toml") => "vendor",
             _ if text.ends_with("/contract.toml") => "contract",
             _ if text.contains("/evaluations/") => "evaluation",
@@ -81,7 +83,7 @@ fn jsonschema_errors(ws: &Path, files: &[(&str, PathBuf)]) -> Vec<Value> {
 
 /// Wrong values, each one that `validate` refuses too: the file, the line
 /// replaced, its replacement, the key the error is at and words of its message.
-const WRONG: [(&str, &str, &str, &str, &str); 9] = [
+const WRONG: [(&str, &str, &str, &str, &str); 10] = [
     ("vendors/northwind-cx/vendor.toml", "country = \"PL\"", "country = \"XX\"", "vendor/country", "is not one of"),
     (
         "vendors/northwind-cx/vendor.toml",
@@ -133,6 +135,7 @@ const WRONG: [(&str, &str, &str, &str, &str); 9] = [
         "greater than the maximum of 100",
     ),
     ("tiering.toml", "reassess = \"P12M\"", "reassess = \"12 months\"", "tier/0/reassess", "does not match"),
+    ("calendars/eu-support.toml", "id = \"eu-support\"", "id = \"EU support\"", "calendar/id", "does not match"),
 ];
 
 fn make_wrong(ws: &Path, (file, from, to, _, _): (&str, &str, &str, &str, &str)) {

@@ -44,7 +44,12 @@ fn json_follows_the_spec() {
     let json = json_of(&vendorscore(&ws).args(["sla", "vendors/northwind-cx", "--format", "json"]).output().unwrap());
     assert_eq!(json["contract"], "vendors/northwind-cx/contract.toml");
     assert_eq!(json["tickets"], "vendors/northwind-cx/tickets.csv");
-    assert_eq!(json["rows"], serde_json::json!({"read": 3000, "rejected": 0, "first_rejected": []}));
+    assert_eq!(
+        json["rows"],
+        serde_json::json!({
+            "read": 3000, "rejected": 0, "first_rejected": [], "unmapped_channel": {"rows": 0, "values": []}
+        })
+    );
     let results = json["results"].as_array().unwrap();
     // Three months × four clauses, by period then contract order.
     let order: Vec<(&str, &str)> =
@@ -146,7 +151,7 @@ fn unreadable_rows_are_reported_by_line_and_strict_refuses_them() {
     let tickets = ws.join("vendors/northwind-cx/tickets.csv");
     let mut text = std::fs::read_to_string(&tickets).unwrap();
     text.push_str("NW-X1,chat,2026-09-31T10:00:00Z,,,,false,1,normal,\n");
-    text.push_str("NW-X2,pigeon,2026-09-01T10:00:00Z,,,,false,1,normal,\n");
+    text.push_str("NW-X2,chat,2026-09-01T10:00:00Z,2026-09-01T09:00:00Z,,,false,1,normal,\n");
     std::fs::write(&tickets, text).unwrap();
     let output =
         vendorscore(&ws).args(["sla", "vendors/northwind-cx", "--format", "json", "--dry-run"]).output().unwrap();
@@ -158,7 +163,7 @@ fn unreadable_rows_are_reported_by_line_and_strict_refuses_them() {
     let json = json_of(&output);
     assert_eq!(json["rows"]["rejected"], 2);
     assert_eq!(json["rows"]["first_rejected"][1]["line"], 3003);
-    assert!(json["rows"]["first_rejected"][1]["reason"].as_str().unwrap().contains("unknown channel `pigeon`"));
+    assert!(json["rows"]["first_rejected"][1]["reason"].as_str().unwrap().contains("is before created_at"));
     let entries = ledger_entries(&ws).len();
     vendorscore(&ws)
         .args(["sla", "vendors/northwind-cx", "--strict"])
@@ -166,7 +171,8 @@ fn unreadable_rows_are_reported_by_line_and_strict_refuses_them() {
         .code(2)
         .stdout(predicate::str::is_empty())
         .stderr(
-            predicate::str::contains("--strict refuses the export").and(predicate::str::contains(":3003: unknown")),
+            predicate::str::contains("--strict refuses the export")
+                .and(predicate::str::contains(":3003: first_response_at")),
         );
     assert_eq!(ledger_entries(&ws).len(), entries, "a refused run records nothing");
 }
@@ -176,16 +182,19 @@ fn a_missing_column_is_named_and_exits_2() {
     let dir = sample();
     let ws = dir.path().join("ws");
     let tickets = ws.join("vendors/northwind-cx/tickets.csv");
-    let text = std::fs::read_to_string(&tickets).unwrap().replacen("resolved_at", "closed_at", 1);
+    // The contract's clauses measure first responses: that column is needed (resolved_at would not be).
+    let text = std::fs::read_to_string(&tickets).unwrap().replacen("first_response_at", "answered_at", 1);
     std::fs::write(&tickets, text).unwrap();
     vendorscore(&ws).args(["sla", "vendors/northwind-cx"]).assert().code(2).stderr(
-        predicate::str::contains("vendors/northwind-cx/tickets.csv: no column `resolved_at` in the header (line 1)")
-            .and(predicate::str::contains("[tickets.columns]")),
+        predicate::str::contains(
+            "vendors/northwind-cx/tickets.csv: no column `first_response_at` in the header (line 1)",
+        )
+        .and(predicate::str::contains("[tickets.columns]")),
     );
     // Mapped in the workspace settings, the export reads.
     let settings = ws.join("vendorscore.toml");
     let mut text = std::fs::read_to_string(&settings).unwrap();
-    text.push_str("\n[tickets.columns]\nresolved_at = \"closed_at\"\n");
+    text.push_str("\n[tickets.columns]\nfirst_response_at = \"answered_at\"\n");
     std::fs::write(&settings, text).unwrap();
     vendorscore(&ws).args(["sla", "vendors/northwind-cx", "--dry-run"]).assert().success();
 }

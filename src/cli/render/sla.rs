@@ -29,6 +29,7 @@ pub fn to_json(report: &Report, terms: &Terms, contract: &str, tickets: &str) ->
             "rejected": report.rows.rejected,
             "first_rejected": report.rows.first_rejected.iter()
                 .map(|r| json!({ "line": r.line, "reason": r.reason })).collect::<Vec<_>>(),
+            "unmapped_channel": { "rows": report.rows.unmapped_channel, "values": report.rows.unmapped_values },
         },
         "results": report.results.iter().map(|r| json!({
             "clause": r.clause,
@@ -130,6 +131,14 @@ pub fn table(report: &Report, terms: &Terms, contract: &str, tickets: &str, as_o
     let currency = terms.currency.as_deref();
     let _ = writeln!(out, "{} · {contract} · as of {as_of}", terms.vendor);
     let _ = writeln!(out, "{tickets}: {} rows read, {} rejected", report.rows.read, report.rows.rejected);
+    if report.rows.unmapped_channel > 0 {
+        let _ = writeln!(
+            out,
+            "{} rows with a channel that maps to none ({}), in no clause",
+            report.rows.unmapped_channel,
+            report.rows.unmapped_values.join(", ")
+        );
+    }
     if terms.timezone != "UTC" {
         let _ = writeln!(out, "periods in {}", terms.timezone);
     }

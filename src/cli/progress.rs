@@ -30,6 +30,9 @@ impl Progress for Bar {
         self.0.set_position(0);
         self.0.reset_elapsed();
         self.0.set_message(what.to_owned());
+        // Drawn at once, however short the stage: what a stage shows does
+        // not depend on how fast the machine is.
+        self.0.tick();
     }
 
     fn advance(&self, units: u64) {

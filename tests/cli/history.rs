@@ -35,7 +35,7 @@ fn scorecards_show_history_when_the_ledger_holds_earlier_runs() {
     assert!(md.contains("2026-09 70.39% **breached** (credit EUR 2100.00)"), "{md}");
 
     let html = std::fs::read_to_string(ws.join("r/northwind-cx.html")).unwrap();
-    let section = html.split("<h2>History</h2>").nth(1).expect("an HTML History section");
+    let section = html.split(">History</h2>").nth(1).expect("an HTML History section");
     assert_eq!(section.matches("<svg").count(), 1 + 4, "the score chart and one per SLA clause");
     assert!(section.contains("<title>2026-09: 70.39%</title>"));
     assert!(section.contains("fill=\"#b3261e\""), "the breached bar is red");

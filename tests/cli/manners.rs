@@ -224,7 +224,7 @@ fn fish_completes_subcommand_and_format_values() {
     let output = vendorscore(&repo()).args(["completions", "fish"]).output().unwrap();
     let script = String::from_utf8(output.stdout).unwrap();
     for line in [
-        "complete -c vendorscore -n \"__fish_vendorscore_using_subcommand schema\" -f -a \"rubric vendor evaluation contract policy workspace tiering moderation declaration\"",
+        "complete -c vendorscore -n \"__fish_vendorscore_using_subcommand schema\" -f -a \"rubric vendor evaluation contract policy workspace tiering moderation declaration calendar\"",
         "complete -c vendorscore -n \"__fish_vendorscore_using_subcommand completions\" -f -a \"bash elvish fish powershell zsh\"",
     ] {
         assert!(script.lines().any(|l| l == line), "missing: {line}");
@@ -340,7 +340,7 @@ fn sensitivity_tells_its_progress_sample_by_sample() {
 fn a_progress_bar_shows_on_a_terminal_only_and_never_piped_or_with_q() {
     let dir = crate::score::sample();
     let ws = dir.path().join("ws");
-    // Enough files that the run lasts: 400 copies of a shipped rubric.
+    // 400 copies of a shipped rubric (a bar is drawn when its stage starts, however fast it runs).
     let rubric = std::fs::read_to_string(repo().join("rubrics/cx-support.toml")).unwrap();
     std::fs::create_dir_all(ws.join("many")).unwrap();
     for i in 0..400 {
@@ -452,8 +452,18 @@ fn fish_itself_completes_kinds_shells_and_formats() {
         values.sort();
         values
     };
-    let kinds =
-        ["contract", "declaration", "evaluation", "moderation", "policy", "rubric", "tiering", "vendor", "workspace"];
+    let kinds = [
+        "calendar",
+        "contract",
+        "declaration",
+        "evaluation",
+        "moderation",
+        "policy",
+        "rubric",
+        "tiering",
+        "vendor",
+        "workspace",
+    ];
     assert_eq!(complete("vendorscore schema "), kinds);
     assert_eq!(complete("vendorscore completions "), ["bash", "elvish", "fish", "powershell", "zsh"]);
     let mut formats = ALL_FORMATS.map(str::to_owned).to_vec();

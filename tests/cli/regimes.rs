@@ -133,6 +133,6 @@ fn scorecards_show_statuses_and_the_credits_per_period() {
     // A credit model is a service credit for the policy too.
     assert!(!md.contains("cx-sla-minimums/service-credits-defined"), "{md}");
     let html = std::fs::read_to_string(ws.join("r/northwind-cx.html")).unwrap();
-    assert!(html.contains("<th class=\"num\">Earned back</th>"), "{html}");
+    assert!(html.contains("<th scope=\"col\" class=\"num\">Earned back</th>"), "{html}");
     assert!(html.contains("EUR 840.00 (earned back)"), "{html}");
 }

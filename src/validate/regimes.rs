@@ -299,16 +299,12 @@ fn channel_name(channel: Channel) -> &'static str {
     }
 }
 
-/// `2026-03` is a month, `2026-W09` a week; anything else is not a period.
+/// `2026-03` is a month, `2026-W09` a week (one that exists); anything else
+/// is not a period. The period module's own parser decides.
 fn period_kind(label: &str) -> Option<Period> {
-    let b = label.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    let number = |r: std::ops::Range<usize>| label.get(r).and_then(|t| t.parse::<u32>().ok()).unwrap_or(0);
-    match b.len() {
-        7 if digits(0..4) && b[4] == b'-' && digits(5..7) && (1..=12).contains(&number(5..7)) => Some(Period::Month),
-        8 if digits(0..4) && &b[4..6] == b"-W" && digits(6..8) && (1..=53).contains(&number(6..8)) => {
-            Some(Period::Week)
-        }
-        _ => None,
-    }
+    use crate::sla::{PeriodKey, PeriodKind};
+    [(PeriodKind::Month, Period::Month), (PeriodKind::Week, Period::Week)]
+        .into_iter()
+        .find(|(kind, _)| PeriodKey::parse(*kind, label).is_some())
+        .map(|(_, period)| period)
 }

@@ -75,7 +75,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: AuditArgs) -> anyhow::Result
     match args.command {
         AuditCommand::Verify { no_files, allowed_signers, require_signatures, expect_head } => {
             let format = global.format();
-            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let threads = vendorscore::parallel::threads(0);
             let Ok(signers) = read_allowed_signers(env, allowed_signers.as_deref()) else {
                 return Ok(Outcome::Unusable);
             };

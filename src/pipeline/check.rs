@@ -97,7 +97,7 @@ pub(crate) fn evaluate(
     subjects: &[Subject],
     clock: &Clock,
 ) -> Result<Vec<VendorFindings>, PipelineError> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = crate::parallel::threads(0);
     let checked = compliance::check(policies, subjects, clock.as_of, workers);
     if !checked.errors.has_errors() {
         return Ok(checked.vendors);

@@ -157,15 +157,7 @@ pub fn diff(workspace: &Workspace, clock: &Clock, request: &DiffRequest) -> Resu
         let read = tickets::read(&mut loader, &path, &criteria, None, &options, clock.as_of).map_err(|err| {
             PipelineError::Unusable { message: format!("{shown}: {err}"), help: err.help(), notes: notes.clone() }
         })?;
-        if read.rows.rejected > 0 {
-            notes.push(tickets::rejected_rows(&shown, &read.rows, "left out of the results"));
-        }
-        if let Some(note) = tickets::unmapped(&shown, &read.rows) {
-            notes.push(note);
-        }
-        if let Some(note) = tickets::detected(&shown, &read.rows) {
-            notes.push(note);
-        }
+        notes.extend(tickets::notes(&shown, &read.rows));
         measured.insert(vendor.id().to_owned(), read.measured);
     }
     let before_cards = scoring::score(&before_rubric, &before_subs, &measured);

@@ -357,15 +357,7 @@ impl Notices {
 
     /// The `notice` entry: every letter's digest in `outputs`, the decision in `result`.
     pub fn run(&self, mut inputs: Vec<FileRecord>, outputs: Vec<FileRecord>) -> Run {
-        for template in self.templates.loaded_templates() {
-            inputs.push(FileRecord {
-                path: self.workspace.display_path(&template.path),
-                bytes: template.digest.bytes,
-                sha256: template.digest.sha256,
-            });
-        }
-        inputs.sort();
-        inputs.dedup();
+        self.templates.record_loaded(&self.workspace, &mut inputs);
         Run {
             action: "notice",
             subjects: self.letters.iter().map(|l| l.recipient.id.clone()).collect(),

@@ -438,15 +438,7 @@ impl Prepared {
     /// The ledger entry of a `report` run: `inputs` from loading, plus every
     /// workspace template the renders read (overrides and what they include).
     pub fn run(&self, clock: &Clock, mut inputs: Vec<FileRecord>, outputs: Vec<FileRecord>) -> Run {
-        for template in self.templates.loaded_templates() {
-            inputs.push(FileRecord {
-                path: self.workspace.display_path(&template.path),
-                bytes: template.digest.bytes,
-                sha256: template.digest.sha256,
-            });
-        }
-        inputs.sort();
-        inputs.dedup();
+        self.templates.record_loaded(&self.workspace, &mut inputs);
         let mut result = self.scored.summary(clock);
         result["formats"] = json!(self.formats.iter().map(|f| f.extension()).collect::<Vec<_>>());
         if !self.replaced.is_empty() {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
-use super::tickets::{self, rejected_rows};
+use super::tickets;
 use super::{Clock, Decided, PipelineError, Run, Selection, cohort_and_shown};
 use crate::load::{Loader, Stop, VendorFolder};
 use crate::model::{Rubric, Submission, WorkspaceFile};
@@ -142,15 +142,7 @@ pub(crate) fn score_in(
         if let Some(message) = tickets::unterminated(&shown, &read.rows) {
             return Err(PipelineError::Unusable { message, help: None, notes: notes.clone() });
         }
-        if read.rows.rejected > 0 {
-            notes.push(rejected_rows(&shown, &read.rows, "left out of the results"));
-        }
-        if let Some(note) = tickets::unmapped(&shown, &read.rows) {
-            notes.push(note);
-        }
-        if let Some(note) = tickets::detected(&shown, &read.rows) {
-            notes.push(note);
-        }
+        notes.extend(tickets::notes(&shown, &read.rows));
         if !criteria.is_empty() {
             measured.insert(vendor.id().to_owned(), read.measured);
         }

@@ -122,22 +122,14 @@ pub fn sla(workspace: &Workspace, clock: &Clock, request: &SlaRequest) -> Result
     if let Some(message) = super::tickets::unterminated(&tickets, &data.rows) {
         return Err(PipelineError::Unusable { message, help: None, notes });
     }
-    if data.rows.rejected > 0 {
-        if request.strict {
-            return Err(PipelineError::Unusable {
-                message: rejected_rows(&tickets, &data.rows, "--strict refuses the export").trim_end().to_owned(),
-                help: None,
-                notes,
-            });
-        }
-        notes.push(rejected_rows(&tickets, &data.rows, "left out of the results"));
+    if data.rows.rejected > 0 && request.strict {
+        return Err(PipelineError::Unusable {
+            message: rejected_rows(&tickets, &data.rows, "--strict refuses the export").trim_end().to_owned(),
+            help: None,
+            notes,
+        });
     }
-    if let Some(note) = super::tickets::unmapped(&tickets, &data.rows) {
-        notes.push(note);
-    }
-    if let Some(note) = super::tickets::detected(&tickets, &data.rows) {
-        notes.push(note);
-    }
+    notes.extend(super::tickets::notes(&tickets, &data.rows));
     let report = crate::sla::evaluate(&terms, &data.tallies, data.rows, clock.as_of)
         .map_err(|e| PipelineError::unusable(format!("{tickets}: {e}")))?;
     Ok(Decided {

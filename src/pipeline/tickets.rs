@@ -58,6 +58,13 @@ pub fn unterminated(path: &str, rows: &RowCounts) -> Option<String> {
     Some(format!("{path}:{line}: {reason}; fix the export (close the quote) and run again"))
 }
 
+/// What a run tells about an export it read: the rows left out, channels
+/// that map to none and the preset recognised from its header.
+pub fn notes(path: &str, rows: &RowCounts) -> Vec<String> {
+    let left_out = (rows.rejected > 0).then(|| rejected_rows(path, rows, "left out of the results"));
+    left_out.into_iter().chain(unmapped(path, rows)).chain(detected(path, rows)).collect()
+}
+
 /// "vendors/x/tickets.csv: 3 rows of 120 could not be read (left out …):" and the first ones by line.
 pub fn rejected_rows(path: &str, rows: &RowCounts, consequence: &str) -> String {
     use std::fmt::Write as _;

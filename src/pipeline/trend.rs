@@ -76,7 +76,7 @@ impl Trend {
     /// on in ledger order, so the records are the same on any number.
     pub fn stream(&self, each: impl FnMut(Record<'_>) -> std::io::Result<()>) -> std::io::Result<u64> {
         let len = super::history::length(&self.ledger)?;
-        let threads = if len < 16 << 20 { 1 } else { std::thread::available_parallelism().map_or(1, |n| n.get()) };
+        let threads = if len < 16 << 20 { 1 } else { crate::parallel::threads(0) };
         self.stream_on(threads, each)
     }
 
@@ -133,12 +133,8 @@ impl Trend {
         if threads <= 1 || lines.len() < 2 * threads {
             return vec![self.parse_slice(lines)];
         }
-        let size = lines.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let workers: Vec<_> =
-                lines.chunks(size).map(|slice| scope.spawn(move || self.parse_slice(slice))).collect();
-            workers.into_iter().map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
-        })
+        let slices: Vec<&[Vec<u8>]> = lines.chunks(lines.len().div_ceil(threads)).collect();
+        crate::parallel::map(&slices, threads, |slice| self.parse_slice(slice))
     }
 
     fn parse_slice(&self, lines: &[Vec<u8>]) -> Vec<Parsed> {

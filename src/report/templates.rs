@@ -111,6 +111,24 @@ impl Templates {
         all
     }
 
+    /// Add every workspace template the renders read to a ledger entry's
+    /// `inputs` (kept sorted, each once).
+    pub fn record_loaded(
+        &self,
+        workspace: &crate::workspace::Workspace,
+        inputs: &mut Vec<crate::audit::ledger::FileRecord>,
+    ) {
+        for template in self.loaded_templates() {
+            inputs.push(crate::audit::ledger::FileRecord {
+                path: workspace.display_path(&template.path),
+                bytes: template.digest.bytes,
+                sha256: template.digest.sha256,
+            });
+        }
+        inputs.sort();
+        inputs.dedup();
+    }
+
     /// Render template `name` with `context`.
     pub fn render(&self, name: &str, context: &impl serde::Serialize) -> Result<String, TemplateError> {
         let located = |e: Error| {

@@ -126,11 +126,7 @@ pub fn smaa_observed(table: &Table, options: &SmaaOptions, progress: &dyn crate:
     let n = table.rows.len();
     let m = table.columns.len();
     let chunks = options.samples.div_ceil(CHUNK);
-    let threads = match options.threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    }
-    .clamp(1, chunks.max(1));
+    let threads = crate::parallel::threads(options.threads).clamp(1, chunks.max(1));
     let mut partials: Vec<(usize, Tally)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|worker| {

@@ -198,11 +198,7 @@ fn read_pass(file: &File, rules: &[Rule], options: &ReadOptions) -> Result<Ticke
     let layout = read_header(&mut records, rules, options)?;
     let delimiter = records.delimiter();
     let data_start = records.consumed;
-    let threads = match options.threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    }
-    .max(1);
+    let threads = crate::parallel::threads(options.threads).max(1);
     let data = metadata.len().saturating_sub(data_start);
     let min_part = if options.min_part_bytes == 0 { MIN_PART } else { options.min_part_bytes };
     let wanted = if metadata.is_file() && threads > 1 {

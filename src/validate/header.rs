@@ -15,14 +15,7 @@ pub fn check_head(
     path: &str,
     diagnostics: &mut Diagnostics,
 ) {
-    if !is_slug(id) {
-        diagnostics.report(
-            Code::InvalidId,
-            path,
-            Some(id.span.clone()),
-            format!("{what} id `{}` is not of the form [a-z0-9][a-z0-9-]*", **id),
-        );
-    }
+    slug(what, id, path, diagnostics);
     if !is_semver(version) {
         diagnostics.report(
             Code::InvalidVersion,
@@ -43,14 +36,7 @@ pub fn check_listed<'a>(
     path: &str,
     diagnostics: &mut Diagnostics,
 ) {
-    if !is_slug(id) {
-        diagnostics.report(
-            Code::InvalidId,
-            path,
-            Some(id.span.clone()),
-            format!("{what} id `{}` is not of the form [a-z0-9][a-z0-9-]*", **id),
-        );
-    } else if !ids.insert(id.value.as_str()) {
+    if slug(what, id, path, diagnostics) && !ids.insert(id.value.as_str()) {
         diagnostics.report(
             Code::DuplicateId,
             path,
@@ -58,4 +44,18 @@ pub fn check_listed<'a>(
             format!("{what} id `{}` is used twice in {within}", **id),
         );
     }
+}
+
+/// Report an id that is not a slug; whether it is one.
+fn slug(what: &str, id: &Spanned<String>, path: &str, diagnostics: &mut Diagnostics) -> bool {
+    let ok = is_slug(id);
+    if !ok {
+        diagnostics.report(
+            Code::InvalidId,
+            path,
+            Some(id.span.clone()),
+            format!("{what} id `{}` is not of the form [a-z0-9][a-z0-9-]*", **id),
+        );
+    }
+    ok
 }

@@ -154,35 +154,41 @@ pub fn run(global: &GlobalOptions, env: &Env, args: AuditArgs) -> anyhow::Result
             let Ok(signers) = read_allowed_signers(env, allowed_signers.as_deref()) else {
                 return Ok(Outcome::Unusable);
             };
-            let mut rows: Vec<[String; 6]> = Vec::new();
-            for (line, entry) in entries(&path)? {
-                let entry = entry.map_err(|e| anyhow::anyhow!("{LEDGER_PATH}:{line}: {e}"))?;
-                if format == Format::Json {
-                    let short = json!({
-                        "seq": entry["seq"], "time": entry["time"], "actor": entry["actor"], "action": entry["action"],
-                        "subjects": entry["subjects"], "summary": summary(&entry), "hash": entry["hash"],
-                        "signed_by": signed_by(&entry, signers.as_ref()),
-                    });
-                    outln!("{short}");
-                } else {
-                    let subjects: Vec<&str> =
-                        entry["subjects"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-                    // A JSON value ignores the width: format the number itself.
-                    let seq = entry["seq"].as_u64().map_or_else(|| entry["seq"].to_string(), |n| n.to_string());
-                    let signed =
-                        signed_by(&entry, signers.as_ref()).map_or(String::new(), |s| format!("  [signed: {s}]"));
-                    let text = |key: &str| entry[key].as_str().unwrap_or("").to_owned();
-                    rows.push([
-                        seq,
-                        text("time"),
-                        text("actor"),
-                        text("action"),
-                        super::text::fit(&subjects.join(","), 30).trim_end().to_owned(),
-                        format!("{}{signed}", summary(&entry)),
-                    ]);
+            // A first pass sizes the columns, a second prints: memory stays one entry.
+            let widths = if format == Format::Json { [0; 5] } else { log_widths(&path)? };
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let written = (|| -> std::io::Result<()> {
+                use std::io::Write as _;
+                for (line, entry) in entries(&path).map_err(std::io::Error::other)? {
+                    let entry = entry.map_err(|e| std::io::Error::other(format!("{LEDGER_PATH}:{line}: {e}")))?;
+                    if format == Format::Json {
+                        let short = json!({
+                            "seq": entry["seq"], "time": entry["time"], "actor": entry["actor"], "action": entry["action"],
+                            "subjects": entry["subjects"], "summary": summary(&entry), "hash": entry["hash"],
+                            "signed_by": signed_by(&entry, signers.as_ref()),
+                        });
+                        writeln!(out, "{short}")?;
+                    } else {
+                        let signed =
+                            signed_by(&entry, signers.as_ref()).map_or(String::new(), |s| format!("  [signed: {s}]"));
+                        let [seq, time, actor, action, subjects] = log_cells(&entry);
+                        let line = format!(
+                            "{seq:>w0$}  {time:<w1$}  {actor:<w2$}  {action:<w3$}  {subjects:<w4$}  {}{signed}",
+                            summary(&entry),
+                            w0 = widths[0],
+                            w1 = widths[1],
+                            w2 = widths[2],
+                            w3 = widths[3],
+                            w4 = widths[4]
+                        );
+                        writeln!(out, "{}", line.trim_end())?;
+                    }
                 }
-            }
-            out!("{}", log_table(&rows));
+                out.flush()?;
+                Ok(())
+            })();
+            // A closed pipe (`| head`) ends the reading too.
+            super::terminal::closed_pipe_is_fine(written)?;
             Ok(Outcome::Clean)
         }
         AuditCommand::Show { seq, allowed_signers } => {
@@ -317,28 +323,30 @@ fn entries(path: &PathBuf) -> anyhow::Result<impl Iterator<Item = (usize, Result
         .map(|(i, line)| (i + 1, serde_json::from_slice(&line))))
 }
 
-/// A one-line summary of an entry's result, by its `action`.
-/// `audit log` for people: every column as wide as its widest cell, so the
-/// rows line up however many entries (seq 9, 99, 999, …) and whoever ran them.
-fn log_table(rows: &[[String; 6]]) -> String {
-    let width = |column: usize| rows.iter().map(|r| r[column].chars().count()).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..5).map(width).collect();
-    let mut out = String::new();
-    for [seq, time, actor, action, subjects, summary] in rows {
-        let line = format!(
-            "{seq:>w0$}  {time:<w1$}  {actor:<w2$}  {action:<w3$}  {subjects:<w4$}  {summary}",
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2],
-            w3 = widths[3],
-            w4 = widths[4]
-        );
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+/// The first five cells of an `audit log` row: seq, time, actor, action, subjects.
+fn log_cells(entry: &Value) -> [String; 5] {
+    let subjects: Vec<&str> = entry["subjects"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+    // A JSON value ignores the width: format the number itself.
+    let seq = entry["seq"].as_u64().map_or_else(|| entry["seq"].to_string(), |n| n.to_string());
+    let text = |key: &str| entry[key].as_str().unwrap_or("").to_owned();
+    [seq, text("time"), text("actor"), text("action"), super::text::fit(&subjects.join(","), 30).trim_end().to_owned()]
 }
 
+/// `audit log` for people: every column as wide as its widest cell, so the
+/// rows line up however many entries (seq 9, 99, 999, …) and whoever ran
+/// them. Read in a pass of its own, one entry at a time.
+fn log_widths(path: &PathBuf) -> anyhow::Result<[usize; 5]> {
+    let mut widths = [0; 5];
+    for (line, entry) in entries(path)? {
+        let entry = entry.map_err(|e| anyhow::anyhow!("{LEDGER_PATH}:{line}: {e}"))?;
+        for (width, cell) in widths.iter_mut().zip(log_cells(&entry)) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    Ok(widths)
+}
+
+/// A one-line summary of an entry's result, by its `action`.
 fn summary(entry: &Value) -> String {
     let result = &entry["result"];
     let vendors = result["vendors"].as_array().map(Vec::as_slice).unwrap_or_default();

@@ -63,8 +63,11 @@ pub fn run(global: &GlobalOptions, env: &Env, args: CheckArgs) -> anyhow::Result
     let as_of = clock.as_of.to_string();
     match format {
         Format::Json => render::write_json(&checked.vendors, &as_of, entry.map(|e| e.seq))?,
-        Format::Csv | Format::CsvExcel => render::write_csv(&checked.vendors, format == Format::CsvExcel)?,
-        _ => out!("{}", render::table(&checked.policies, &checked.vendors, &as_of, fail_on, env.color_stdout)),
+        Format::Csv | Format::CsvExcel => render::write_csv(&checked.vendors, format)?,
+        _ => out!(
+            "{}",
+            render::table(&checked.policies, &checked.vendors, &as_of, fail_on, env.color_stdout, env.columns)
+        ),
     }
     Ok(if checked.failing(fail_on) { Outcome::Problems } else { Outcome::Clean })
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::fonts::fontconfig;
-use super::record::{file, open_session, record};
+use super::record::{record, render_and_file};
 use super::{Env, GlobalOptions, Outcome, diagnostics, render, show};
 use vendorscore::audit::hash::sha256_hex;
 use vendorscore::audit::ledger::FileRecord;
@@ -171,11 +171,13 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
         Ok(decided) => decided,
         Err(error) => return show::failure(error, &env, &quiet),
     };
-    let session = open_session(&quiet, &env)?;
-    let documents = prepared.value.render(&clock, session.as_ref().map(|s| s.next_seq()))?;
-    file(&quiet, &env, session, &root.join("reports"), &documents, |outputs| {
-        prepared.value.run(&clock, prepared.inputs.clone(), outputs)
-    })?;
+    render_and_file(
+        &quiet,
+        &env,
+        &root.join("reports"),
+        |seq| Ok(prepared.value.render(&clock, seq)?),
+        |outputs| prepared.value.run(&clock, prepared.inputs.clone(), outputs),
+    )?;
 
     outln!("\n== vendorscore notice --winner northwind-cx --out notices");
     let request = vendorscore::pipeline::notice::NoticeRequest {
@@ -189,11 +191,13 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
         Ok(decided) => decided,
         Err(error) => return show::failure(error, &env, &quiet),
     };
-    let session = open_session(&quiet, &env)?;
-    let documents = noticed.value.render(&clock, session.as_ref().map(|s| s.next_seq()))?;
-    file(&quiet, &env, session, &root.join("notices"), &documents, |outputs| {
-        noticed.value.run(noticed.inputs.clone(), outputs)
-    })?;
+    render_and_file(
+        &quiet,
+        &env,
+        &root.join("notices"),
+        |seq| Ok(noticed.value.render(&clock, seq)?),
+        |outputs| noticed.value.run(noticed.inputs.clone(), outputs),
+    )?;
 
     outln!("\n== vendorscore sensitivity");
     let request = SensitivityRequest {

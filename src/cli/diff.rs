@@ -73,7 +73,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DiffArgs) -> anyhow::Result<
                 }
                 outln!("{}", serde_json::to_string_pretty(&json)?);
             }
-            _ => out!("{}", render::entries_table(&diffed)),
+            _ => out!("{}", render::entries_table(&diffed, env.columns)),
         }
         return Ok(Outcome::Clean);
     }
@@ -100,8 +100,8 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DiffArgs) -> anyhow::Result<
             }
             outln!("{}", serde_json::to_string_pretty(&json)?);
         }
-        Format::Csv | Format::CsvExcel => out!("{}", format.csv(render::to_csv(diffed)?)),
-        _ => out!("{}", render::table(diffed, &as_of)),
+        Format::Csv | Format::CsvExcel => out!("{}", render::to_csv(diffed, format)?),
+        _ => out!("{}", render::table(diffed, &as_of, env.columns)),
     }
     Ok(Outcome::Clean)
 }

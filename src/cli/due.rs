@@ -36,7 +36,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DueArgs) -> anyhow::Result<O
     let entry = record(global, env, dated.run(&clock, decided.inputs.clone()))?;
     match format {
         Format::Json => out!("{}", render::json(dated, clock.as_of, entry.map(|e| e.seq))?),
-        Format::Csv | Format::CsvExcel => out!("{}", format.csv(render::csv(dated)?)),
+        Format::Csv | Format::CsvExcel => out!("{}", render::csv(dated, format)?),
         Format::Ics => {
             let stamp = vendorscore::model::utc_datetime(clock.now)
                 .ok_or_else(|| anyhow::anyhow!("the clock is outside the years -9999 to 9999"))?;

@@ -95,8 +95,7 @@ impl Env {
         let path = match &self.signing_key_flag {
             Some(flag) => Some((self.absolute(&home(flag)), "--signing-key")),
             None => {
-                let mut loader = vendorscore::load::Loader::new(self.workspace.clone());
-                let setting = loader.settings().ok().and_then(|s| s.audit).and_then(|a| a.signing_key);
+                let setting = self.settings_signing_key()?;
                 setting.map(|key| (self.workspace.root.join(home(Path::new(key.as_str()))), "[audit] signing_key"))
             }
         };
@@ -109,6 +108,25 @@ impl Env {
             }
         };
         Ok(self.signer.get_or_init(|| signer).as_ref())
+    }
+
+    /// `[audit] signing_key` of the workspace's settings. Settings that do
+    /// not validate stop the run (their diagnostics printed), so a broken
+    /// `[audit]` table never records an unsigned entry in silence.
+    fn settings_signing_key(&self) -> anyhow::Result<Option<String>> {
+        let mut loader = vendorscore::load::Loader::new(self.workspace.clone());
+        match loader.settings() {
+            Ok(settings) => Ok(settings.audit.and_then(|a| a.signing_key).map(|key| key.value)),
+            Err(vendorscore::load::Stop) => {
+                let findings = loader.findings();
+                let list: Vec<_> = findings.diagnostics.iter().cloned().collect();
+                err!("{}", super::diagnostics::human(&list, &findings.sources, self.color_stderr));
+                anyhow::bail!(
+                    "{}: the settings do not validate, so it is not known whether entries must be signed; nothing was recorded",
+                    self.workspace.display_path(&self.workspace.settings_path())
+                )
+            }
+        }
     }
 
     /// A path given on the command line, made absolute.

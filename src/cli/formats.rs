@@ -17,7 +17,7 @@ pub enum Format {
     Json,
     /// CSV (RFC 4180, a header row)
     Csv,
-    /// The same CSV for Excel: a UTF-8 byte-order mark and CRLF line ends
+    /// The same CSV for Excel: a UTF-8 byte-order mark and CRLF record ends
     CsvExcel,
     /// An RFC 5545 calendar
     Ics,
@@ -81,12 +81,6 @@ impl Format {
             Md => "md",
             Xlsx => "xlsx",
         }
-    }
-
-    /// CSV text as this format writes it: for [`Format::CsvExcel`], after a
-    /// byte-order mark and with CRLF line ends.
-    pub fn csv(self, text: String) -> String {
-        if self == CsvExcel { excel(&text) } else { text }
     }
 }
 
@@ -168,22 +162,30 @@ pub fn with_format_help(command: clap::Command) -> clap::Command {
 }
 
 /// The UTF-8 byte-order mark Excel needs to read UTF-8 ("Müller", not "MÃ¼ller").
-pub const EXCEL_BOM: &str = "\u{feff}";
+const EXCEL_BOM: &[u8] = "\u{feff}".as_bytes();
 
-/// CSV as Excel opens it on a double-click: the byte-order mark, then every
-/// line end as CRLF (inside quoted cells too, as RFC 4180 writes them).
-fn excel(csv: &str) -> String {
-    let mut out = String::with_capacity(csv.len() + csv.len() / 16 + 3);
-    out.push_str(EXCEL_BOM);
-    let mut previous = None;
-    for c in csv.chars() {
-        if c == '\n' && previous != Some('\r') {
-            out.push('\r');
-        }
-        out.push(c);
-        previous = Some(c);
+/// The CSV writer of every command: RFC 4180 records (quoted where a cell
+/// holds a comma, a quote or a line break) ending in LF; for
+/// [`Format::CsvExcel`] a byte-order mark first and CRLF record ends. A line
+/// break inside a quoted cell is written as the cell holds it, never turned
+/// into CRLF: RFC 4180's grammar takes CR and LF in a quoted field as part
+/// of the value, and Excel keeps an in-cell break as LF (Alt+Enter) and
+/// saves it so, so the cell reads back unchanged (see docs/commands.md).
+pub fn csv_writer<W: std::io::Write>(mut out: W, format: Format) -> std::io::Result<csv::Writer<W>> {
+    let mut builder = csv::WriterBuilder::new();
+    if format == CsvExcel {
+        out.write_all(EXCEL_BOM)?;
+        builder.terminator(csv::Terminator::CRLF);
     }
-    out
+    Ok(builder.from_writer(out))
+}
+
+/// A CSV writer's error as an IO error (a closed pipe stays one).
+pub fn csv_io(error: csv::Error) -> std::io::Error {
+    match error.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
 }
 
 #[cfg(test)]
@@ -211,12 +213,15 @@ mod tests {
     }
 
     #[test]
-    fn excel_csv_has_a_bom_and_crlf_everywhere_once() {
-        let csv = "vendor,note\nmüller,\"two\nlines\"\nx,\"already\r\n\"\n".to_owned();
-        assert_eq!(
-            CsvExcel.csv(csv.clone()),
-            "\u{feff}vendor,note\r\nmüller,\"two\r\nlines\"\r\nx,\"already\r\n\"\r\n"
-        );
-        assert_eq!(Csv.csv(csv.clone()), csv);
+    fn excel_csv_ends_records_with_crlf_and_keeps_line_breaks_in_cells() {
+        let write = |format| {
+            let mut writer = csv_writer(Vec::new(), format).unwrap();
+            writer.write_record(["vendor", "note"]).unwrap();
+            writer.write_record(["müller", "two\nlines"]).unwrap();
+            writer.write_record(["x", "already\r\n"]).unwrap();
+            String::from_utf8(writer.into_inner().unwrap()).unwrap()
+        };
+        assert_eq!(write(CsvExcel), "\u{feff}vendor,note\r\nmüller,\"two\nlines\"\r\nx,\"already\r\n\"\r\n");
+        assert_eq!(write(Csv), "vendor,note\nmüller,\"two\nlines\"\nx,\"already\r\n\"\n");
     }
 }

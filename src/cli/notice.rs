@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::record::{file, open_session};
+use super::record::render_and_file;
 use super::{Env, GlobalOptions, Outcome, show};
 use vendorscore::pipeline::notice::{DEFAULT_STANDSTILL_DAYS, NoticeRequest, notices};
 use vendorscore::report::Format;
@@ -46,7 +46,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: NoticeArgs) -> anyhow::Resul
     write(global, env, &request, &env.absolute(&args.out))
 }
 
-/// Decide, render, stage, record, rename (the demo's notice step too).
+/// Decide, render, stage, record, rename.
 fn write(global: &GlobalOptions, env: &Env, request: &NoticeRequest, out: &std::path::Path) -> anyhow::Result<Outcome> {
     let clock = env.clock()?;
     let decided = match notices(&env.workspace, &clock, request) {
@@ -54,8 +54,12 @@ fn write(global: &GlobalOptions, env: &Env, request: &NoticeRequest, out: &std::
         Err(error) => return show::failure(error, env, global),
     };
     show::warnings(&decided, env, global);
-    let session = open_session(global, env)?;
-    let documents = decided.value.render(&clock, session.as_ref().map(|s| s.next_seq()))?;
-    file(global, env, session, out, &documents, |outputs| decided.value.run(decided.inputs.clone(), outputs))?;
+    render_and_file(
+        global,
+        env,
+        out,
+        |seq| Ok(decided.value.render(&clock, seq)?),
+        |outputs| decided.value.run(decided.inputs.clone(), outputs),
+    )?;
     Ok(Outcome::Clean)
 }

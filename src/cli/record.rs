@@ -58,6 +58,21 @@ pub fn file(
     Ok(())
 }
 
+/// Render documents that print their own ledger entry's number, then
+/// [`file`] them: the lock is taken first, so the number is the one the
+/// entry gets (`notice`, and the demo's report and notice steps).
+pub fn render_and_file(
+    global: &GlobalOptions,
+    env: &Env,
+    out: &std::path::Path,
+    render: impl FnOnce(Option<u64>) -> anyhow::Result<Vec<Rendered>>,
+    run: impl FnOnce(Vec<FileRecord>) -> Run,
+) -> anyhow::Result<()> {
+    let session = open_session(global, env)?;
+    let documents = render(session.as_ref().map(|s| s.next_seq()))?;
+    file(global, env, session, out, &documents, run)
+}
+
 static RECORDED: AtomicU64 = AtomicU64::new(0);
 
 /// The ledger entry this run appended, if any: an error after it says so.

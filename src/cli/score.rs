@@ -68,7 +68,7 @@ fn score_and_show(
                 .and_then(|()| std::io::Write::flush(&mut out));
             crate::cli::terminal::closed_pipe_is_fine(written)?;
         }
-        Format::Csv | Format::CsvExcel => out!("{}", format.csv(render::to_csv(&scored.rubric, &shown)?)),
+        Format::Csv | Format::CsvExcel => out!("{}", render::to_csv(&scored.rubric, &shown, format)?),
         _ => {
             out!("{}", render::table(&scored.rubric, &shown, scored.cards.len(), &as_of, env.color_stdout, env.columns))
         }

@@ -102,7 +102,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: SensitivityArgs) -> anyhow::
             }
             outln!("{}", serde_json::to_string_pretty(&json)?);
         }
-        Format::Csv | Format::CsvExcel => out!("{}", format.csv(render::to_csv(result)?)),
+        Format::Csv | Format::CsvExcel => out!("{}", render::to_csv(result, format)?),
         _ => out!("{}", render::table(result, &as_of)),
     }
     Ok(Outcome::Clean)

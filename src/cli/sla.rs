@@ -9,8 +9,7 @@ use clap::Args;
 use super::record::record;
 use super::render::sla as render;
 use super::{Env, Format, GlobalOptions, Outcome, TicketsConfigArgs, show};
-use vendorscore::load::Loader;
-use vendorscore::pipeline::sla::{Measured, SlaRequest, sla};
+use vendorscore::pipeline::sla::{Measured, SlaRequest, every_vendor, sla};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Exit status: 0 done; 1 a clause was breached and --fail-on-breach was given; \
@@ -69,47 +68,24 @@ impl SlaArgs {
     }
 }
 
-/// Every vendor folder holding a contract.toml and a tickets.csv; the
-/// folders holding only one of the two are named on stderr.
-fn every_vendor(env: &Env, global: &GlobalOptions, args: &SlaArgs) -> anyhow::Result<Vec<SlaRequest>> {
-    if args.contract.is_some() {
-        anyhow::bail!("--contract applies to a ticket export: name the export (TICKETS.csv) too");
-    }
-    let tickets_config = args.tickets_config.path(env)?;
-    let mut requests = Vec::new();
-    for dir in Loader::new(env.workspace.clone()).vendor_dirs() {
-        let (contract, tickets) = (dir.join("contract.toml"), dir.join("tickets.csv"));
-        let shown = env.workspace.display_path(&dir);
-        match (contract.is_file(), tickets.is_file()) {
-            (true, true) => requests.push(SlaRequest {
-                tickets,
-                contract,
-                strict: args.strict,
-                dry_run: false,
-                tickets_config: tickets_config.clone(),
-            }),
-            (true, false) if !global.quiet => errln!("note: {shown} has a contract but no tickets.csv: not measured"),
-            (false, true) if !global.quiet => {
-                errln!("note: {shown} has a tickets.csv but no contract.toml: not measured")
-            }
-            _ => {}
-        }
-    }
-    if requests.is_empty() {
-        anyhow::bail!(
-            "no folder under vendors/ holds both contract.toml and tickets.csv: name a ticket export and --contract FILE"
-        );
-    }
-    Ok(requests)
-}
-
 pub fn run(global: &GlobalOptions, env: &Env, args: SlaArgs) -> anyhow::Result<Outcome> {
     let format = global.format();
     let clock = env.clock()?;
     let every = args.tickets.is_none();
     let requests = match &args.tickets {
         Some(tickets) => vec![args.request(env, tickets)?],
-        None => every_vendor(env, global, &args)?,
+        None if args.contract.is_some() => {
+            anyhow::bail!("--contract applies to a ticket export: name the export (TICKETS.csv) too")
+        }
+        None => match every_vendor(&env.workspace, args.strict, args.tickets_config.path(env)?) {
+            Ok((requests, notes)) => {
+                if !global.quiet {
+                    notes.iter().for_each(|note| errln!("note: {note}"));
+                }
+                requests
+            }
+            Err(error) => return show::failure(error, env, global),
+        },
     };
     let mut outcome = Outcome::Clean;
     let mut measured: Vec<Measured> = Vec::new();
@@ -145,7 +121,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: SlaArgs) -> anyhow::Result<O
         }
         Format::Csv | Format::CsvExcel if every || !measured.is_empty() => {
             let reports: Vec<_> = measured.iter().map(|m| (m.terms.vendor.as_str(), &m.report)).collect();
-            out!("{}", format.csv(render::to_csv(&reports, every)?))
+            out!("{}", render::to_csv(&reports, every, format)?)
         }
         Format::Csv | Format::CsvExcel => {}
         _ => {

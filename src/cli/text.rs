@@ -10,6 +10,12 @@ pub fn fit(text: &str, width: usize) -> String {
     format!("{cut}…")
 }
 
+/// The width of a table's name column: the longest name where `columns`
+/// leave room for it beside the `fixed` columns, never under `at_least`.
+pub fn name_width(longest: usize, columns: usize, fixed: usize, at_least: usize) -> usize {
+    longest.min(columns.saturating_sub(fixed)).max(at_least)
+}
+
 /// A stable snake_case value (`below_pass_mark`) in words for a table.
 pub fn words(value: &str) -> String {
     value.replace('_', " ")
@@ -77,6 +83,18 @@ mod tests {
         ] {
             assert_eq!(csv_text(cell), written);
         }
+    }
+
+    #[test]
+    fn names_take_the_room_left_but_never_less_than_the_floor() {
+        // 80 columns, 60 taken: 20 left, under the floor of 24.
+        assert_eq!(name_width(40, 80, 60, 24), 24);
+        // 160 columns: room for all 40.
+        assert_eq!(name_width(40, 160, 60, 24), 40);
+        // 120 columns: 60 left, but the longest name needs 30.
+        assert_eq!(name_width(30, 120, 60, 24), 30);
+        // 90 columns: 30 left, the 40-character name is cut to 30.
+        assert_eq!(name_width(40, 90, 60, 24), 30);
     }
 
     #[test]

@@ -33,8 +33,8 @@ pub fn run(global: &GlobalOptions, env: &Env, args: TrendArgs) -> anyhow::Result
     show::warnings(&decided, env, global);
     match format {
         Format::Json => render::write_json(&decided.value)?,
-        Format::Csv | Format::CsvExcel => render::write_csv(&decided.value, format == Format::CsvExcel)?,
-        _ => render::write_table(&decided.value, env.color_stdout)?,
+        Format::Csv | Format::CsvExcel => render::write_csv(&decided.value, format)?,
+        _ => render::write_table(&decided.value, env.color_stdout, env.columns)?,
     }
     Ok(Outcome::Clean)
 }

@@ -4,6 +4,7 @@
 //! reported.
 
 use std::io::BufRead;
+use std::ops::ControlFlow;
 use std::path::Path;
 
 fn with_path(path: &Path) -> impl Fn(std::io::Error) -> std::io::Error + '_ {
@@ -13,6 +14,15 @@ fn with_path(path: &Path) -> impl Fn(std::io::Error) -> std::io::Error + '_ {
 /// Call `each` with every complete line of the ledger at `path` (without its
 /// newline); a ledger that does not exist yet has no lines.
 pub(crate) fn each_line(path: &Path, mut each: impl FnMut(&[u8])) -> std::io::Result<()> {
+    each_line_until(path, |line| {
+        each(line);
+        ControlFlow::Continue(())
+    })
+}
+
+/// [`each_line`], stopping (without reading further) at the first line
+/// `each` breaks on: a reader whose output has gone (a closed pipe) stops.
+pub(crate) fn each_line_until(path: &Path, mut each: impl FnMut(&[u8]) -> ControlFlow<()>) -> std::io::Result<()> {
     let file = match std::fs::File::open(path) {
         Ok(file) => file,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -23,10 +33,9 @@ pub(crate) fn each_line(path: &Path, mut each: impl FnMut(&[u8])) -> std::io::Re
     loop {
         line.clear();
         let read = reader.read_until(b'\n', &mut line).map_err(with_path(path))?;
-        if read == 0 || line.last() != Some(&b'\n') {
+        if read == 0 || line.last() != Some(&b'\n') || each(&line[..line.len() - 1]).is_break() {
             return Ok(());
         }
-        each(&line[..line.len() - 1]);
     }
 }
 
@@ -54,5 +63,19 @@ mod tests {
         assert_eq!(length(&path).unwrap(), 24);
         assert_eq!(length(&dir.path().join("none")).unwrap(), 0);
         each_line(&dir.path().join("none"), |_| panic!("no lines")).unwrap();
+    }
+
+    #[test]
+    fn reading_stops_at_the_first_line_broken_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("l.jsonl");
+        std::fs::write(&path, b"a\nb\nc\nd\n").unwrap();
+        let mut seen = Vec::new();
+        each_line_until(&path, |l| {
+            seen.push(l.to_vec());
+            if l == b"b" { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        })
+        .unwrap();
+        assert_eq!(seen, [b"a".to_vec(), b"b".to_vec()]);
     }
 }

@@ -167,12 +167,9 @@ pub fn sentence(table: &Table, weights: &[WeightSensitivity], smaa: Option<&Smaa
         None => format!("{} stays first whichever single weight moves", winner.name),
     };
     if let Some(smaa) = smaa {
-        let first = smaa.acceptability[row].first().copied().unwrap_or(0.0) * 100.0;
-        // Whole percent, unless that would round a near-certainty to 100 % (or a chance to 0 %).
-        let shown = match format!("{first:.0}") {
-            whole if (whole == "100" && first < 100.0) || (whole == "0" && first > 0.0) => format!("{first:.1}"),
-            whole => whole,
-        };
+        let first = smaa.acceptability[row].first().copied().unwrap_or(0.0);
+        // Whole percent, never a near-certainty rounded to 100 % (or a chance to 0 %).
+        let shown = crate::sensitivity::percent_text(first, 0);
         text.push_str(&format!("; first in {shown} % of {} weightings (seed {seed})", thousands(smaa.samples)));
     }
     text.push('.');

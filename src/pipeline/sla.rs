@@ -87,6 +87,42 @@ impl Measured {
     }
 }
 
+/// The vendors `sla` measures when no export is named: every vendor folder
+/// holding both a contract.toml and a tickets.csv, in folder order, with a
+/// note for each folder holding only one of the two. `strict` and
+/// `tickets_config` apply to every request.
+pub fn every_vendor(
+    workspace: &Workspace,
+    strict: bool,
+    tickets_config: Option<PathBuf>,
+) -> Result<(Vec<SlaRequest>, Vec<String>), PipelineError> {
+    let (mut requests, mut notes) = (Vec::new(), Vec::new());
+    for dir in Loader::new(workspace.clone()).vendor_dirs() {
+        let (contract, tickets) = (dir.join("contract.toml"), dir.join("tickets.csv"));
+        let shown = workspace.display_path(&dir);
+        match (contract.is_file(), tickets.is_file()) {
+            (true, true) => requests.push(SlaRequest {
+                tickets,
+                contract,
+                strict,
+                dry_run: false,
+                tickets_config: tickets_config.clone(),
+            }),
+            (true, false) => notes.push(format!("{shown} has a contract but no tickets.csv: not measured")),
+            (false, true) => notes.push(format!("{shown} has a tickets.csv but no contract.toml: not measured")),
+            (false, false) => {}
+        }
+    }
+    if requests.is_empty() {
+        return Err(PipelineError::Unusable {
+            message: "no folder under vendors/ holds both contract.toml and tickets.csv: name a ticket export and --contract FILE".to_owned(),
+            help: None,
+            notes,
+        });
+    }
+    Ok((requests, notes))
+}
+
 /// Measure one export against one contract.
 pub fn sla(workspace: &Workspace, clock: &Clock, request: &SlaRequest) -> Result<Decided<Measured>, PipelineError> {
     let mut loader = Loader::new(workspace.clone()).with_tickets_config(request.tickets_config.clone());

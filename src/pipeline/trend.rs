@@ -108,10 +108,8 @@ impl Trend {
             }
             Ok(())
         };
-        super::history::each_line(&self.ledger, |line| {
-            if failed.is_some() {
-                return;
-            }
+        // The first record that cannot be handed on (a closed pipe) ends the reading.
+        super::history::each_line_until(&self.ledger, |line| {
             entries += 1;
             let mut buffer = spare.pop().unwrap_or_default();
             buffer.clear();
@@ -120,6 +118,7 @@ impl Trend {
             if batch.len() == BATCH {
                 failed = flush(&mut batch, &mut spare).err();
             }
+            if failed.is_some() { std::ops::ControlFlow::Break(()) } else { std::ops::ControlFlow::Continue(()) }
         })?;
         if let Some(error) = failed {
             return Err(error);

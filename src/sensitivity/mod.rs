@@ -22,5 +22,22 @@ pub use oat::{Crossing, Flip, Level, Renormalize, Weight, WeightSensitivity, one
 pub use smaa::{Smaa, SmaaOptions, smaa, smaa_observed};
 pub use table::{Row, Shares, Table};
 
+/// A share of samples (0 to 1) as a percent with `decimals` decimals, for
+/// people: a share short of all of them never reads "100", nor one above
+/// none "0". Such a share is shown with at least one decimal and kept one
+/// step inside (99.96 % reads "99.9", 0.04 % "0.1"), so "100 %" and "0 %"
+/// mean exactly that.
+pub fn percent_text(share: f64, decimals: usize) -> String {
+    let percent = share * 100.0;
+    let rounded = format!("{percent:.decimals$}");
+    let reads = rounded.parse::<f64>().unwrap_or(percent);
+    if (reads < 100.0 || share >= 1.0) && (reads > 0.0 || share <= 0.0) {
+        return rounded;
+    }
+    let decimals = decimals.max(1);
+    let step = 10f64.powi(-(decimals as i32));
+    format!("{:.decimals$}", percent.clamp(step, 100.0 - step))
+}
+
 #[cfg(test)]
 mod tests;

@@ -861,3 +861,23 @@ fn smaa_agrees_with_jsmaas_published_two_alternative_case() {
     }
     assert_eq!(result.confidence, vec![1, 1], "exact measurements: each wins at its own central weights");
 }
+
+#[test]
+fn percents_of_samples_round_to_100_or_0_only_when_exact() {
+    // 9,999 of 10,000 samples: whole percent would say "100", one decimal "100.0".
+    assert_eq!(percent_text(0.9999, 0), "99.9");
+    assert_eq!(percent_text(0.9999, 1), "99.9");
+    assert_eq!(percent_text(0.9996, 2), "99.96");
+    // 1 of 10,000: "0" and "0.0" would hide it.
+    assert_eq!(percent_text(0.0001, 0), "0.1");
+    assert_eq!(percent_text(0.0001, 1), "0.1");
+    // 9,951 of 10,000 rounds to 100 as a whole percent but not with a decimal.
+    assert_eq!(percent_text(0.9951, 0), "99.5");
+    // Exact, and ordinary, shares read as rounded.
+    assert_eq!(percent_text(1.0, 0), "100");
+    assert_eq!(percent_text(1.0, 1), "100.0");
+    assert_eq!(percent_text(0.0, 0), "0");
+    assert_eq!(percent_text(0.0, 1), "0.0");
+    assert_eq!(percent_text(0.87, 0), "87");
+    assert_eq!(percent_text(0.1234, 1), "12.3");
+}

@@ -471,3 +471,187 @@ fn fish_itself_completes_kinds_shells_and_formats() {
     assert_eq!(complete("vendorscore score --format "), formats);
     assert_eq!(complete("vendorscore check --dry-run --format "), formats);
 }
+
+/// A 40-character name for Northwind, longer than any table's narrowest cut.
+const LONG_NAME: &str = "Northwind Customer Experience Sp. z o.o.";
+/// A 40-character vendor id.
+const LONG_ID: &str = "northwind-customer-experience-poland-ltd";
+
+/// What `vendorscore ARGS` prints, piped, with `COLUMNS` set (or not).
+fn piped_at(ws: &std::path::Path, args: &[&str], columns: Option<&str>) -> String {
+    let mut cmd = vendorscore(ws);
+    cmd.args(args).env_remove("COLUMNS");
+    if let Some(columns) = columns {
+        cmd.env("COLUMNS", columns);
+    }
+    let output = cmd.output().unwrap();
+    assert!(output.status.code().is_some_and(|c| c < 2), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn diff_and_check_tables_give_names_the_room_the_terminal_has() {
+    let dir = crate::score::sample();
+    let ws = dir.path().join("ws");
+    let vendor = ws.join("vendors/northwind-cx/vendor.toml");
+    let text = std::fs::read_to_string(&vendor).unwrap();
+    std::fs::write(&vendor, text.replace("\"Northwind CX Sp. z o.o.\"", &format!("\"{LONG_NAME}\""))).unwrap();
+
+    let diff = ["diff", "--dry-run", "-q", "--before", "builtin:ecommerce-outsourcing", "--after"];
+    let diff = [&diff[..], &["builtin:ecommerce-outsourcing"]].concat();
+    let narrow = piped_at(&ws, &diff, Some("80"));
+    // 24 characters at 80 columns: 23 and an ellipsis, then the scores.
+    assert!(narrow.contains("\nNorthwind Customer Expe… "), "{narrow}");
+    assert_eq!(piped_at(&ws, &diff, None), narrow, "piped without COLUMNS: 80");
+    let wide = piped_at(&ws, &diff, Some("160"));
+    let row = wide.lines().find(|l| l.starts_with(LONG_NAME)).unwrap_or_else(|| panic!("{wide}"));
+    let header = wide.lines().find(|l| l.starts_with("Vendor")).unwrap();
+    // The whole name, and the header's "Before" ends where the row's score does (40 + 1 + 7).
+    assert!(row.starts_with(&format!("{LONG_NAME} ")), "{row}");
+    assert_eq!(header.find("Before").unwrap() + "Before".len(), 48, "{wide}");
+    assert!(row[..48].ends_with(|c: char| c.is_ascii_digit()) && row.as_bytes()[48] == b' ', "{row}");
+
+    let check = ["check", "--dry-run", "-q", "vendors/northwind-cx"];
+    let narrow = piped_at(&ws, &check, Some("80"));
+    assert!(narrow.lines().all(|l| l.chars().count() <= 80), "{narrow}");
+    let heading = format!("northwind-cx · {LONG_NAME} · vendors/northwind-cx/contract.toml");
+    assert!(!narrow.contains(&heading) && narrow.contains("northwind-cx · Northwind Customer"), "{narrow}");
+    assert_eq!(piped_at(&ws, &check, None), narrow, "piped without COLUMNS: 80");
+    let wide = piped_at(&ws, &check, Some("160"));
+    assert!(wide.contains(&heading), "{wide}");
+    // The remedies wrap at 160, not 100.
+    assert!(wide.lines().any(|l| l.chars().count() > 100), "{wide}");
+    assert!(wide.lines().all(|l| l.chars().count() <= 160), "{wide}");
+}
+
+#[test]
+fn trend_gives_ids_the_room_the_terminal_has_and_statuses_in_words() {
+    let dir = crate::score::sample();
+    let ws = dir.path().join("ws");
+    // A vendor with a 40-character id and a score run of its own in the ledger.
+    let folder = ws.join("vendors").join(LONG_ID);
+    std::fs::create_dir_all(&folder).unwrap();
+    let text = std::fs::read_to_string(ws.join("vendors/northwind-cx/vendor.toml")).unwrap();
+    std::fs::write(folder.join("vendor.toml"), text.replace("id = \"northwind-cx\"", &format!("id = \"{LONG_ID}\"")))
+        .unwrap();
+    let ledger = ws.join(vendorscore::audit::ledger::LEDGER_PATH);
+    let entries = std::fs::read_to_string(&ledger).unwrap();
+    let run = entries.lines().find(|l| l.contains("\"action\":\"score\"")).unwrap();
+    std::fs::write(&ledger, format!("{entries}{}\n", run.replace("northwind-cx", LONG_ID))).unwrap();
+
+    let folder = format!("vendors/{LONG_ID}");
+    let trend = ["trend", folder.as_str()];
+    let narrow = piped_at(&ws, &trend, Some("80"));
+    assert!(narrow.contains(" northwind-customer-expe… "), "{narrow}");
+    assert_eq!(piped_at(&ws, &trend, None), narrow, "piped without COLUMNS: 80");
+    let wide = piped_at(&ws, &trend, Some("160"));
+    assert!(wide.contains(&format!(" {LONG_ID} ")), "{wide}");
+    let header = wide.lines().next().unwrap();
+    let row = wide.lines().find(|l| l.contains(LONG_ID)).unwrap();
+    assert_eq!(header.find("score").unwrap() + 5, row.find(LONG_ID).unwrap() + LONG_ID.len() + 7, "{wide}");
+
+    // Words in the table, the recorded snake_case in JSON and CSV.
+    let all = piped_at(&ws, &["trend"], None);
+    assert!(all.contains(" below pass mark ") && !all.contains("below_pass_mark"), "{all}");
+    for format in ["json", "csv"] {
+        assert!(piped_at(&ws, &["trend", "--format", format], None).contains("below_pass_mark"), "{format}");
+    }
+}
+
+#[test]
+fn due_tables_name_items_in_words() {
+    let dir = crate::score::sample();
+    let ws = dir.path().join("ws");
+    let table = piped_at(&ws, &["due", "--dry-run"], None);
+    assert!(table.contains(" soc2 report ") && table.contains(" termination notice "), "{table}");
+    // (The sources name contract fields, e.g. termination_notice_days, as they are spelt.)
+    for kind in ["soc2_report", "contract_end", "termination_notice "] {
+        assert!(!table.contains(kind), "{kind}: {table}");
+    }
+    let csv = piped_at(&ws, &["due", "--dry-run", "--format", "csv"], None);
+    assert!(csv.contains(",soc2_report,") && csv.contains(",contract_end,"), "{csv}");
+}
+
+#[test]
+fn trend_stops_reading_the_ledger_when_its_output_is_closed() {
+    use std::io::{BufRead, Write};
+    let dir = crate::score::sample();
+    let ws = dir.path().join("ws");
+    let ledger = ws.join(vendorscore::audit::ledger::LEDGER_PATH);
+    let run = std::fs::read_to_string(&ledger)
+        .unwrap()
+        .lines()
+        .find(|l| l.contains("\"action\":\"score\""))
+        .unwrap()
+        .to_owned();
+    // The ledger is a pipe this test feeds: it sees whether trend stops reading.
+    std::fs::remove_file(&ledger).unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(&ledger).status().unwrap().success());
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("vendorscore"))
+        .arg("trend")
+        .current_dir(&ws)
+        .env("SOURCE_DATE_EPOCH", "1795255200")
+        .env("NO_COLOR", "1")
+        .env_remove("VENDORSCORE_WORKSPACE")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    const OFFERED: usize = 20_000;
+    let feeder = std::thread::spawn(move || {
+        let mut fifo = std::fs::OpenOptions::new().write(true).open(&ledger).unwrap();
+        let line = format!("{run}\n");
+        // Some(n): the reader went away after n entries.
+        (0..OFFERED).find(|_| fifo.write_all(line.as_bytes()).is_err())
+    });
+    // `| head -1`: read the heading, then close the pipe.
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    let stopped = feeder.join().unwrap();
+    assert!(first.starts_with("  entry date"), "{first}");
+    assert!(output.status.success(), "{output:?}");
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stopped.is_some(), "trend read all {OFFERED} entries after its output was closed");
+}
+
+#[test]
+fn csv_for_excel_keeps_a_line_break_inside_a_cell_as_written() {
+    let dir = crate::score::sample();
+    let ws = dir.path().join("ws");
+    // A name and a remedy with a line break in them.
+    let vendor = ws.join("vendors/northwind-cx/vendor.toml");
+    let text = std::fs::read_to_string(&vendor).unwrap();
+    std::fs::write(&vendor, text.replace("\"Northwind CX Sp. z o.o.\"", "\"Northwind CX\\nSp. z o.o.\"")).unwrap();
+    std::fs::write(
+        ws.join("notes.toml"),
+        "[policy]\nid = \"notes\"\nname = \"Notes\"\nversion = \"1.0.0\"\n\n[[rule]]\nid = \"long-notice\"\n\
+         title = \"A notice no contract gives\"\nseverity = \"low\"\nreference = \"buyer judgement\"\n\
+         require = \"contract.termination_notice_days >= 100000\"\nremediation = \"First line.\\nSecond line.\"\n",
+    )
+    .unwrap();
+    for (command, cell) in [
+        (&["score", "--dry-run"][..], "\"Northwind CX\nSp. z o.o.\""),
+        (&["check", "--dry-run", "--policy", "notes.toml"], "\"First line.\nSecond line.\""),
+    ] {
+        let excel = piped_at(&ws, &[command, &["--format", "csv-excel"]].concat(), None);
+        let body = excel.strip_prefix('\u{feff}').unwrap();
+        // The cell as it is (LF), every record ending in CRLF.
+        assert!(body.contains(cell), "{command:?}: {body:?}");
+        assert!(!body.contains(&cell.replace('\n', "\r\n")), "{command:?}");
+        let records: Vec<&str> = body.split_terminator("\r\n").collect();
+        let plain = piped_at(&ws, &[command, &["--format", "csv"]].concat(), None);
+        assert_eq!(records.join("\n") + "\n", plain, "{command:?}");
+        // Read back as Excel does (Python's csv module): the cell's value is the one in the file.
+        std::fs::write(ws.join("out.csv"), excel.as_bytes()).unwrap();
+        let wanted = cell.trim_matches('"');
+        let script = format!(
+            "import csv, sys; rows = list(csv.reader(open('out.csv', encoding='utf-8-sig', newline=''))); \
+             sys.exit(0 if any({wanted:?} in r for r in rows) else 1)"
+        );
+        let read = std::process::Command::new("python3").args(["-c", &script]).current_dir(&ws).status().unwrap();
+        assert!(read.success(), "{command:?}: the cell reads back as {wanted:?}");
+    }
+}

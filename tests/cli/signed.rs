@@ -316,3 +316,25 @@ fn keys_come_from_the_flag_the_environment_or_the_settings_and_bad_ones_stop_the
     let signers = allowed(dir.path(), &[format!("* {}", public("alice"))]);
     assert_eq!(verify(&ws, &["--allowed-signers", signers.to_str().unwrap()]).0, 0);
 }
+
+#[test]
+fn settings_that_do_not_validate_stop_a_run_instead_of_leaving_it_unsigned() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    let n = ledger_entries(&ws);
+    let settings = std::fs::read_to_string(ws.join("vendorscore.toml")).unwrap();
+    // A misspelt key in [audit]: the signing key it means to give is not known.
+    let broken = format!("{settings}\n[audit]\nsigning_kee = \"../alice\"\n");
+    let line = broken.lines().position(|l| l.starts_with("signing_kee")).unwrap() + 1;
+    std::fs::write(ws.join("vendorscore.toml"), &broken).unwrap();
+    // `score` and `check` read the settings for themselves; `due` and `diff
+    // --entries` do not, and once recorded an unsigned entry in silence.
+    for command in [&["score"][..], &["check"], &["due"], &["diff", "--entries", "1", "1"]] {
+        let output = vendorscore(&ws).args(command).arg("-q").output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{command:?}: {stderr}");
+        assert!(stderr.contains(&format!("vendorscore.toml:{line}:1")), "{command:?}: located: {stderr}");
+        assert!(stderr.contains("signing_kee"), "{command:?}: {stderr}");
+        assert_eq!(ledger_entries(&ws), n, "{command:?}: nothing recorded");
+    }
+}

@@ -7,6 +7,8 @@ use std::io::Write as _;
 use serde::Serialize;
 
 use super::json::{Each, LedgerJson};
+use crate::cli::Format;
+use crate::cli::formats::{csv_io, csv_writer};
 use crate::cli::terminal::closed_pipe_is_fine;
 use crate::cli::text::{self, fit, wrap};
 use vendorscore::compliance::{Finding, Policy, ReadValue, VendorFindings};
@@ -102,24 +104,13 @@ fn json_document(
     document.end()
 }
 
-/// Write one CSV row per finding to stdout; for Excel, after a byte-order
-/// mark and with CRLF line ends.
-pub fn write_csv(vendors: &[VendorFindings], excel: bool) -> std::io::Result<()> {
-    closed_pipe_is_fine(csv_rows(vendors, excel))
+/// Write one CSV row per finding to stdout (`csv` or `csv-excel`).
+pub fn write_csv(vendors: &[VendorFindings], format: Format) -> std::io::Result<()> {
+    closed_pipe_is_fine(csv_rows(vendors, format))
 }
 
-fn csv_rows(vendors: &[VendorFindings], excel: bool) -> std::io::Result<()> {
-    let into_io = |e: csv::Error| match e.into_kind() {
-        csv::ErrorKind::Io(io) => io,
-        other => std::io::Error::other(format!("{other:?}")),
-    };
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut builder = csv::WriterBuilder::new();
-    if excel {
-        out.write_all(crate::cli::formats::EXCEL_BOM.as_bytes())?;
-        builder.terminator(csv::Terminator::CRLF);
-    }
-    let mut writer = builder.from_writer(out);
+fn csv_rows(vendors: &[VendorFindings], format: Format) -> std::io::Result<()> {
+    let mut writer = csv_writer(std::io::BufWriter::new(std::io::stdout().lock()), format)?;
     writer
         .write_record([
             "vendor",
@@ -135,7 +126,7 @@ fn csv_rows(vendors: &[VendorFindings], excel: bool) -> std::io::Result<()> {
             "remediation",
             "values",
         ])
-        .map_err(into_io)?;
+        .map_err(csv_io)?;
     for v in vendors {
         for f in &v.findings {
             let rule = &*f.rule;
@@ -153,13 +144,15 @@ fn csv_rows(vendors: &[VendorFindings], excel: bool) -> std::io::Result<()> {
                 rule.remediation.as_deref().unwrap_or(""),
                 &values_text(f),
             ];
-            writer.write_record(cells.map(|c| text::csv_text(c).into_owned())).map_err(into_io)?;
+            writer.write_record(cells.map(|c| text::csv_text(c).into_owned())).map_err(csv_io)?;
         }
     }
     writer.flush()
 }
 
-const WIDTH: usize = 100;
+/// The narrowest the table is laid out for: a finding's labelled text
+/// keeps 33 columns beside its label.
+const NARROWEST: usize = 60;
 /// Where the text of a finding starts.
 const TEXT_AT: usize = 15;
 
@@ -176,30 +169,33 @@ fn paint(text: &str, severity: RuleSeverity, color: bool) -> String {
     text::paint(text, code, color)
 }
 
-/// The findings for people, grouped by vendor and severity, readable at 100 columns.
+/// The findings for people, grouped by vendor and severity, wrapped to
+/// `columns` (never fewer than 60).
 pub fn table(
     policies: &[std::sync::Arc<Policy>],
     vendors: &[VendorFindings],
     as_of: &str,
     fail_on: RuleSeverity,
     color: bool,
+    columns: usize,
 ) -> String {
+    let width = columns.max(NARROWEST);
     let mut out = String::new();
     let names: Vec<String> = policies.iter().map(|p| format!("{} {}", p.id, p.version)).collect();
     let head = format!("Contract check as of {as_of} against {}.", names.join(", "));
-    out.push_str(&wrap(&head, 0, WIDTH));
+    out.push_str(&wrap(&head, 0, width));
     out.push_str(&wrap(
         &format!(
             "Failing and missing terms at {} or above fail the run; passing rules are counted only.",
             fail_on.as_str()
         ),
         0,
-        WIDTH,
+        width,
     ));
     for v in vendors {
         out.push('\n');
         let contract = v.contract.as_deref().unwrap_or("no contract");
-        let _ = writeln!(out, "{}", fit(&format!("{} · {} · {contract}", v.vendor, v.name), WIDTH).trim_end());
+        let _ = writeln!(out, "{}", fit(&format!("{} · {} · {contract}", v.vendor, v.name), width).trim_end());
         let s = v.summary();
         let _ = writeln!(out, "  {} pass · {} fail · {} missing · {} skipped", s.pass, s.fail, s.missing, s.skipped);
         let mut any = false;
@@ -212,7 +208,7 @@ pub fn table(
             any = true;
             let _ = writeln!(out, "  {}", paint(&severity.as_str().to_uppercase(), severity, color));
             for f in group {
-                finding_lines(&mut out, f);
+                finding_lines(&mut out, f, width);
             }
         }
         if !any {
@@ -234,7 +230,7 @@ pub fn table(
             failing.join(", ")
         )
     };
-    out.push_str(&wrap(&verdict, 0, WIDTH));
+    out.push_str(&wrap(&verdict, 0, width));
     out
 }
 
@@ -271,12 +267,12 @@ fn values_text(f: &Finding) -> String {
     f.values.iter().map(|v| format!("{} = {}", v.path, v.value)).collect::<Vec<_>>().join("; ")
 }
 
-fn finding_lines(out: &mut String, f: &Finding) {
+fn finding_lines(out: &mut String, f: &Finding, width: usize) {
     let rule = &*f.rule;
     let _ = writeln!(out, "    {:<9}  {}", f.status.as_str(), rule.name());
     let indent = " ".repeat(TEXT_AT);
     out.push_str(&indent);
-    out.push_str(&wrap(&rule.title, TEXT_AT, WIDTH));
+    out.push_str(&wrap(&rule.title, TEXT_AT, width));
     let labelled = [
         ("Reference", rule.reference.clone()),
         ("Reads", (!rule.reads.is_empty() && f.values.is_empty()).then(|| rule.reads.join(", "))),
@@ -288,7 +284,7 @@ fn finding_lines(out: &mut String, f: &Finding) {
         let Some(text) = text else { continue };
         let lead = format!("{indent}{label:<11} ");
         out.push_str(&lead);
-        out.push_str(&wrap(&text, lead.chars().count(), WIDTH));
+        out.push_str(&wrap(&text, lead.chars().count(), width));
     }
 }
 

@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use crate::cli::text::{fit, words};
+use crate::cli::Format;
+use crate::cli::formats::csv_writer;
+use crate::cli::text::{fit, name_width, words};
 use vendorscore::pipeline::diff::{Diffed, EntriesDiffed, Recorded, Side};
 use vendorscore::scoring::round2;
 use vendorscore::sensitivity::diff::{RubricChange, Standing, VendorChange};
@@ -49,8 +51,8 @@ fn status_changed(v: &VendorChange) -> bool {
 }
 
 /// One row per vendor.
-pub fn to_csv(diffed: &Diffed) -> anyhow::Result<String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+pub fn to_csv(diffed: &Diffed, format: Format) -> anyhow::Result<String> {
+    let mut writer = csv_writer(Vec::new(), format)?;
     writer.write_record([
         "vendor",
         "score_before",
@@ -83,12 +85,28 @@ fn rank_text(rank: Option<usize>) -> String {
     rank.map_or("–".to_owned(), |r| r.to_string())
 }
 
-/// The comparison for people, readable at 100 columns.
-pub fn table(diffed: &Diffed, as_of: &str) -> String {
+/// The narrowest a vendor name is cut to.
+const NAME_AT_LEAST: usize = 24;
+/// " Before   After  Change  Status… Rank": the columns beside the name.
+const BESIDE_NAME: usize = 1 + 7 + 1 + 7 + 1 + 7 + 2 + 34 + 1 + 7;
+
+/// The width of the vendor column in `columns`, and the width the table takes.
+fn name_column(names: impl Iterator<Item = usize>, columns: usize) -> (usize, usize) {
+    let width = name_width(names.max().unwrap_or(0), columns, BESIDE_NAME, NAME_AT_LEAST);
+    (width, columns.max(width + BESIDE_NAME))
+}
+
+/// The comparison for people in `columns` (never narrower than its narrowest layout).
+pub fn table(diffed: &Diffed, as_of: &str, columns: usize) -> String {
     let mut out = String::new();
     let side = |s: &Side| format!("{} ({} {})", s.label, s.rubric.id, s.rubric.version);
     let _ = writeln!(out, "before: {}\nafter:  {}\nas of {as_of}\n", side(&diffed.before), side(&diffed.after));
-    let _ = writeln!(out, "{:<24} {:>7} {:>7} {:>7}  {:<34} Rank", "Vendor", "Before", "After", "Change", "Status");
+    let (name_width, width) = name_column(diffed.vendors.iter().map(|v| v.name.chars().count()), columns);
+    let _ = writeln!(
+        out,
+        "{:<name_width$} {:>7} {:>7} {:>7}  {:<34} Rank",
+        "Vendor", "Before", "After", "Change", "Status"
+    );
     for v in &diffed.vendors {
         let score = |s: &Option<Standing>| s.as_ref().map_or("–".to_owned(), |s| format!("{:.2}", s.score));
         let status = words(&match (&v.before, &v.after) {
@@ -108,7 +126,7 @@ pub fn table(diffed: &Diffed, as_of: &str) -> String {
         let _ = writeln!(
             out,
             "{} {:>7} {:>7} {:>7}  {:<34} {rank}",
-            fit(&v.name, 24),
+            fit(&v.name, name_width),
             score(&v.before),
             score(&v.after),
             change,
@@ -118,7 +136,7 @@ pub fn table(diffed: &Diffed, as_of: &str) -> String {
             let parts: Vec<String> =
                 v.contributions.iter().map(|c| format!("{} {:.2} → {:.2}", c.criterion, c.before, c.after)).collect();
             out.push_str("    ");
-            out.push_str(&crate::cli::text::wrap(&format!("most changed (points): {}", parts.join("; ")), 4, 100));
+            out.push_str(&crate::cli::text::wrap(&format!("most changed (points): {}", parts.join("; ")), 4, width));
         }
     }
     out.push_str("\nRubric changes:");
@@ -162,8 +180,8 @@ pub fn entries_json(diffed: &EntriesDiffed) -> Value {
     })
 }
 
-/// Two recorded runs for people.
-pub fn entries_table(diffed: &EntriesDiffed) -> String {
+/// Two recorded runs for people, in `columns`.
+pub fn entries_table(diffed: &EntriesDiffed, columns: usize) -> String {
     let mut out = String::new();
     let rubric = |r: &Value| format!("{} {}", r["id"].as_str().unwrap_or("?"), r["version"].as_str().unwrap_or("?"));
     let _ = writeln!(
@@ -175,7 +193,12 @@ pub fn entries_table(diffed: &EntriesDiffed) -> String {
         rubric(&diffed.rubrics.1),
         if diffed.rubrics.0 == diffed.rubrics.1 { "" } else { " · the rubric changed" }
     );
-    let _ = writeln!(out, "{:<24} {:>7} {:>7} {:>7}  {:<34} Rank", "Vendor", "Before", "After", "Change", "Status");
+    let (name_width, _) = name_column(diffed.vendors.iter().map(|(id, _, _)| id.chars().count()), columns);
+    let _ = writeln!(
+        out,
+        "{:<name_width$} {:>7} {:>7} {:>7}  {:<34} Rank",
+        "Vendor", "Before", "After", "Change", "Status"
+    );
     for (id, a, b) in &diffed.vendors {
         let score = |r: &Option<Recorded>| r.as_ref().map_or("–".to_owned(), |r| r.score.clone());
         let status = words(&match (a, b) {
@@ -191,7 +214,7 @@ pub fn entries_table(diffed: &EntriesDiffed) -> String {
         let _ = writeln!(
             out,
             "{} {:>7} {:>7} {:>7}  {:<34} {} → {}",
-            fit(id, 24),
+            fit(id, name_width),
             score(a),
             score(b),
             change,

@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::json::{Each, LedgerJson};
-use crate::cli::text::{self, fit};
+use crate::cli::Format;
+use crate::cli::formats::csv_writer;
+use crate::cli::text::{self, fit, words};
 use vendorscore::lifecycle::{DueItem, Status, TierSource};
 use vendorscore::model::Date;
 use vendorscore::pipeline::due::{Due, DueVendor};
@@ -66,8 +68,8 @@ pub fn json(due: &Due, as_of: Date, ledger: Option<u64>) -> serde_json::Result<S
 }
 
 /// `due --format csv`: one row per item.
-pub fn csv(due: &Due) -> Result<String, csv::Error> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+pub fn csv(due: &Due, format: Format) -> Result<String, csv::Error> {
+    let mut writer = csv_writer(Vec::new(), format)?;
     writer.write_record(["vendor", "tier", "tier_source", "kind", "date", "status", "source"])?;
     for (v, i) in due.items() {
         writer.write_record([
@@ -119,7 +121,7 @@ pub fn table(due: &Due, as_of: Date, color: bool) -> String {
                 "{} {} {} {} {} {}",
                 fit(&vendor.id, 20),
                 fit(&tier, 10),
-                fit(item.kind.as_str(), 18),
+                fit(&words(item.kind.as_str()), 18),
                 item.date,
                 status,
                 text::wrap(&item.source, SOURCE_AT, WIDTH)

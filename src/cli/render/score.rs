@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use crate::cli::text::{csv_text, fit, paint, words, wrap};
+use crate::cli::Format;
+use crate::cli::formats::csv_writer;
+use crate::cli::text::{csv_text, fit, name_width, paint, words, wrap};
 use vendorscore::model::{AnswerValue, Rubric};
 use vendorscore::scoring::{self, Scorecard, Shown, Status, fmt, round2};
 
@@ -86,8 +88,8 @@ fn vendor_json(card: &Scorecard) -> Value {
     })
 }
 
-pub fn to_csv(rubric: &Rubric, cards: &[&Scorecard]) -> anyhow::Result<String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+pub fn to_csv(rubric: &Rubric, cards: &[&Scorecard], format: Format) -> anyhow::Result<String> {
+    let mut writer = csv_writer(Vec::new(), format)?;
     let mut header = vec!["rank", "vendor", "name", "score", "status", "coverage"];
     header.extend(rubric.categories.iter().map(|c| c.id.as_str()));
     header.extend(["gates_failed", "flags"]);
@@ -170,7 +172,7 @@ fn layout(cards: &[&Scorecard], ids: &[&str], columns: usize) -> (usize, Vec<Str
     let fixed = 3 + 2 + 1 + 6 + 2 + 15 + 1 + 4;
     let longest = cards.iter().map(|c| c.name.chars().count()).max().unwrap_or(0);
     let narrow = ids.len() * (1 + HEADING_AT_LEAST);
-    let name_width = longest.min(columns.saturating_sub(fixed + narrow)).max(NAME_AT_LEAST);
+    let name_width = name_width(longest, columns, fixed + narrow, NAME_AT_LEAST);
     let room = columns.saturating_sub(fixed + name_width);
     let longest_id = ids.iter().map(|id| id.chars().count()).max().unwrap_or(0);
     let headings = |cut: usize| -> Vec<String> { ids.iter().map(|id| id.chars().take(cut).collect()).collect() };
@@ -217,7 +219,8 @@ pub fn explain(rubric: &Rubric, cards: &[&Scorecard]) -> String {
     let total: f64 = rubric.categories.iter().map(|c| c.weight).sum();
     let excluded = rubric.missing == vendorscore::model::MissingAnswers::Exclude;
     for card in cards {
-        let _ = writeln!(out, "{} ({}): score {:.2}, {}", card.vendor, card.name, card.score, card.status.as_str());
+        let _ =
+            writeln!(out, "{} ({}): score {:.2}, {}", card.vendor, card.name, card.score, words(card.status.as_str()));
         for c in &card.criteria {
             let category = rubric.categories.iter().find(|k| k.id == c.category).expect("rubric category");
             let in_category: f64 = category.criteria.iter().map(|k| k.weight).sum();

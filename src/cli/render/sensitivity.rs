@@ -5,10 +5,12 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use crate::cli::text::{fit, wrap};
+use crate::cli::Format;
+use crate::cli::formats::csv_writer;
+use crate::cli::text::{fit, words, wrap};
 use vendorscore::pipeline::sensitivity::{Sensitivity, percent, thousands};
 use vendorscore::scoring::round2;
-use vendorscore::sensitivity::{Flip, WeightSensitivity};
+use vendorscore::sensitivity::{Flip, WeightSensitivity, percent_text};
 
 fn four(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
@@ -94,8 +96,8 @@ pub fn to_json(result: &Sensitivity, as_of: &str) -> Value {
 }
 
 /// One row per weight, most critical first.
-pub fn to_csv(result: &Sensitivity) -> anyhow::Result<String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+pub fn to_csv(result: &Sensitivity, format: Format) -> anyhow::Result<String> {
+    let mut writer = csv_writer(Vec::new(), format)?;
     writer.write_record([
         "level",
         "id",
@@ -191,7 +193,7 @@ pub fn table(result: &Sensitivity, as_of: &str) -> String {
                 format!(
                     "{} becomes {} at {} {:.2} %",
                     table.rows[c.vendor].id,
-                    c.status.as_str(),
+                    words(c.status.as_str()),
                     result.weight_id(w.weight),
                     c.share * 100.0
                 )
@@ -228,7 +230,7 @@ pub fn table(result: &Sensitivity, as_of: &str) -> String {
         for &i in &order {
             let _ = write!(out, "{}", fit(name(i), 24));
             for rank in 0..shown_ranks {
-                let _ = write!(out, " {:>5.1}%", smaa.acceptability[i][rank] * 100.0);
+                let _ = write!(out, " {:>5}%", percent_text(smaa.acceptability[i][rank], 1));
             }
             let _ = writeln!(out, "  {:>5}", smaa.confidence[i]);
         }

@@ -5,6 +5,8 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
+use crate::cli::Format;
+use crate::cli::formats::csv_writer;
 use crate::cli::text::{csv_text, fit, paint};
 use vendorscore::sla::{Decimal, Money, Report, Status, Terms};
 use vendorscore::units;
@@ -69,8 +71,8 @@ pub fn to_json(report: &Report, terms: &Terms, contract: &str, tickets: &str) ->
 
 /// `sla --format csv`: one row per clause and period; measuring every vendor
 /// (`with_vendor`), the vendor id is the first column.
-pub fn to_csv(reports: &[(&str, &Report)], with_vendor: bool) -> anyhow::Result<String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+pub fn to_csv(reports: &[(&str, &Report)], with_vendor: bool, format: Format) -> anyhow::Result<String> {
+    let mut writer = csv_writer(Vec::new(), format)?;
     let lead: &[&str] = if with_vendor { &["vendor"] } else { &[] };
     writer.write_record(lead.iter().copied().chain([
         "period",

@@ -7,8 +7,10 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
+use crate::cli::Format;
+use crate::cli::formats::{csv_io, csv_writer};
 use crate::cli::terminal::closed_pipe_is_fine;
-use crate::cli::text::{self, fit};
+use crate::cli::text::{self, fit, words};
 use vendorscore::lifecycle::trend::{Change, Point, signed};
 use vendorscore::pipeline::trend::{Record, Trend};
 
@@ -94,21 +96,11 @@ pub fn write_json(trend: &Trend) -> std::io::Result<()> {
     closed_pipe_is_fine(written)
 }
 
-/// `trend --format csv`: one row per score run and per clause, period and sla run.
-/// With `excel`, after a byte-order mark and with CRLF line ends (`csv-excel`).
-pub fn write_csv(trend: &Trend, excel: bool) -> std::io::Result<()> {
-    let into_io = |e: csv::Error| match e.into_kind() {
-        csv::ErrorKind::Io(io) => io,
-        other => std::io::Error::other(format!("{other:?}")),
-    };
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut builder = csv::WriterBuilder::new();
+/// `trend --format csv` (or `csv-excel`): one row per score run and per
+/// clause, period and sla run.
+pub fn write_csv(trend: &Trend, format: Format) -> std::io::Result<()> {
     let written = (|| {
-        if excel {
-            out.write_all(crate::cli::formats::EXCEL_BOM.as_bytes())?;
-            builder.terminator(csv::Terminator::CRLF);
-        }
-        let mut w = builder.from_writer(&mut out);
+        let mut w = csv_writer(std::io::BufWriter::new(std::io::stdout().lock()), format)?;
         w.write_record([
             "record",
             "vendor",
@@ -128,7 +120,7 @@ pub fn write_csv(trend: &Trend, excel: bool) -> std::io::Result<()> {
             "required",
             "breached",
         ])
-        .map_err(into_io)?;
+        .map_err(csv_io)?;
         trend.stream(|record| {
             let row = match record {
                 Record::Score { vendor, point: p, change } => {
@@ -180,14 +172,20 @@ pub fn write_csv(trend: &Trend, excel: bool) -> std::io::Result<()> {
                     r.breached.map(|b| b.to_string()).unwrap_or_default(),
                 ],
             };
-            w.write_record(&row).map_err(into_io)
+            w.write_record(&row).map_err(csv_io)
         })?;
         w.flush()
     })();
     closed_pipe_is_fine(written)
 }
 
-fn score_row(trend: &Trend, vendor: usize, p: &Point, change: Option<&Change>, color: bool) -> String {
+/// The narrowest a vendor id is cut to.
+const ID_AT_LEAST: usize = 24;
+/// The columns of a score row beside the id: entry, date, score, rank,
+/// status, tier, rubric and room for the change's delta ("+12.34").
+const BESIDE_ID: usize = 7 + 1 + 10 + 1 + 1 + 6 + 1 + 5 + 1 + 16 + 1 + 10 + 1 + 28 + 1 + 6;
+
+fn score_row(trend: &Trend, vendor: usize, p: &Point, change: Option<&Change>, color: bool, id_width: usize) -> String {
     let rank = match (p.rank, p.cohort) {
         (Some(r), Some(c)) => format!("{r}/{c}"),
         (Some(r), None) => r.to_string(),
@@ -202,20 +200,22 @@ fn score_row(trend: &Trend, vendor: usize, p: &Point, change: Option<&Change>, c
         "{:>7} {} {} {:>6} {:>5} {} {} {} {}",
         p.seq,
         p.date,
-        fit(&trend.vendors[vendor].id, 24),
+        fit(&trend.vendors[vendor].id, id_width),
         score_text(p.score),
         rank,
-        fit(p.status.as_deref().unwrap_or("-"), 16),
+        fit(&words(p.status.as_deref().unwrap_or("-")), 16),
         fit(p.tier.as_deref().unwrap_or("-"), 10),
         fit(&format!("{} {}", p.rubric_id, p.rubric_version), 28),
         change
     )
 }
 
-/// The history for people: a row per record as it is read, then the
-/// vendors never scored and the number of ledger entries read.
-pub fn write_table(trend: &Trend, color: bool) -> std::io::Result<()> {
+/// The history for people in `columns`: a row per record as it is read,
+/// then the vendors never scored and the number of ledger entries read.
+pub fn write_table(trend: &Trend, color: bool, columns: usize) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let longest = trend.vendors.iter().map(|v| v.id.chars().count()).max().unwrap_or(0);
+    let id_width = text::name_width(longest, columns, BESIDE_ID, ID_AT_LEAST);
     let written = (|| {
         let mut scored = vec![false; trend.vendors.len()];
         let mut header = false;
@@ -223,7 +223,7 @@ pub fn write_table(trend: &Trend, color: bool) -> std::io::Result<()> {
             if !header {
                 header = true;
                 let title = format!(
-                    "{:>7} {:<10} {:<24} {:>6} {:>5} {:<16} {:<10} {:<28} change",
+                    "{:>7} {:<10} {:<id_width$} {:>6} {:>5} {:<16} {:<10} {:<28} change",
                     "entry", "date", "vendor", "score", "rank", "status", "tier", "rubric"
                 );
                 writeln!(out, "{}", text::paint(&title, "1", color))?;
@@ -231,7 +231,7 @@ pub fn write_table(trend: &Trend, color: bool) -> std::io::Result<()> {
             match record {
                 Record::Score { vendor, point, change } => {
                     scored[vendor] = true;
-                    writeln!(out, "{}", score_row(trend, vendor, point, change.as_ref(), color).trim_end())
+                    writeln!(out, "{}", score_row(trend, vendor, point, change.as_ref(), color, id_width).trim_end())
                 }
                 Record::Sla { vendor, clause, period, point: r } => {
                     let mark = if r.breached == Some(true) { ", breached" } else { "" };
@@ -240,7 +240,7 @@ pub fn write_table(trend: &Trend, color: bool) -> std::io::Result<()> {
                         "{:>7} {} {} sla {clause} {period}: {} % (required {}){mark}",
                         r.seq,
                         r.date,
-                        fit(&trend.vendors[vendor].id, 24),
+                        fit(&trend.vendors[vendor].id, id_width),
                         r.attainment,
                         r.required
                     )

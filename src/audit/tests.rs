@@ -3,7 +3,7 @@
 //! The test binary re-runs itself as the writer processes: `writer_process`
 //! is an ignored test that only the tests spawning it run (`--ignored`).
 
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -84,11 +84,21 @@ fn writers_killed_mid_run_never_lose_a_completed_entry() {
     let mut completed = Vec::new();
     for round in 0..12u64 {
         let mut children: Vec<_> = (0..2).map(|_| spawn_writer(&path, 0)).collect();
-        // Let them run a varying while, then kill them wherever they are.
-        std::thread::sleep(std::time::Duration::from_millis(20 + (round * 37) % 90));
+        // Let the first writer complete a varying number of entries (the other
+        // runs alongside), then kill both wherever they are. Counting entries,
+        // not waiting a while, keeps the test independent of the machine's speed.
+        let mut first = std::io::BufReader::new(children[0].stdout.take().unwrap());
+        let mut line = String::new();
+        while appended_seqs(line.as_bytes()).len() < 1 + (round as usize % 5) {
+            if first.read_line(&mut line).unwrap() == 0 {
+                break;
+            }
+        }
         for child in &mut children {
             child.kill().unwrap();
         }
+        first.read_to_string(&mut line).unwrap();
+        completed.extend(appended_seqs(line.as_bytes()));
         for child in children {
             let output = child.wait_with_output().unwrap();
             completed.extend(appended_seqs(&output.stdout));

@@ -6,7 +6,7 @@
 use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use vendorscore::progress::{Progress, Unobserved};
+use vendorscore::progress::{Observer, Progress, Unobserved};
 
 use super::GlobalOptions;
 
@@ -16,6 +16,14 @@ pub fn observer(global: &GlobalOptions) -> Box<dyn Progress> {
         return Box::new(Unobserved);
     }
     Box::new(Bar(ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())))
+}
+
+/// [`observer`], to hand to the library's settings (a ticket export's bytes read).
+pub fn shared(global: &GlobalOptions) -> Observer {
+    if global.quiet || !std::io::stderr().is_terminal() {
+        return Observer::default();
+    }
+    Observer::new(Box::new(Bar(ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()))))
 }
 
 struct Bar(ProgressBar);

@@ -9,7 +9,7 @@ use clap::Args;
 use super::record::record;
 use super::render::sla as render;
 use super::{Env, Format, GlobalOptions, Outcome, TicketsConfigArgs, show};
-use vendorscore::pipeline::sla::{Measured, SlaRequest, every_vendor, sla};
+use vendorscore::pipeline::sla::{Measured, SlaRequest, every_vendor, sla_observed};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Exit status: 0 done; 1 a clause was breached and --fail-on-breach was given; \
@@ -89,9 +89,10 @@ pub fn run(global: &GlobalOptions, env: &Env, args: SlaArgs) -> anyhow::Result<O
     };
     let mut outcome = Outcome::Clean;
     let mut measured: Vec<Measured> = Vec::new();
+    let progress = super::progress::shared(global);
     for request in requests {
         let request = SlaRequest { dry_run: global.dry_run, ..request };
-        let decided = match sla(&env.workspace, &clock, &request) {
+        let decided = match sla_observed(&env.workspace, &clock, &request, &progress) {
             Ok(decided) => decided,
             Err(error) => {
                 // Measuring every vendor, one that cannot be measured does not stop the others.

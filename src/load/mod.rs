@@ -264,6 +264,12 @@ impl Loader {
         Ok(settings)
     }
 
+    /// The file exports' `[tickets]` settings come from, as shown: the
+    /// `--tickets-config` file, else `vendorscore.toml`.
+    pub fn tickets_settings_file(&self) -> String {
+        self.tickets_config.as_deref().map_or_else(|| SETTINGS_FILE.to_owned(), |p| self.workspace.display_path(p))
+    }
+
     /// The `[tickets]` of a `--tickets-config` file.
     fn tickets_settings(&mut self, path: &Path) -> Result<crate::model::TicketSettings, Stop> {
         if !self.cache.contains_key(path) {

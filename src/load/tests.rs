@@ -138,3 +138,58 @@ fn a_gz_file_that_is_not_gzip_is_refused_by_name() {
     assert!(matches!(error, super::tickets::TicketError::NotGzip(_)), "{error:?}");
     assert!(error.to_string().starts_with("it is named .gz but is not a valid gzip file"), "{error}");
 }
+
+/// What a progress observer heard: stages started, bytes told, stages finished.
+#[derive(Default)]
+struct Heard {
+    started: std::sync::Mutex<Vec<(String, u64)>>,
+    bytes: std::sync::atomic::AtomicU64,
+    finished: std::sync::atomic::AtomicU64,
+}
+
+impl crate::progress::Progress for std::sync::Arc<Heard> {
+    fn start(&self, what: &str, total: u64) {
+        self.started.lock().unwrap().push((what.to_owned(), total));
+    }
+    fn advance(&self, units: u64) {
+        self.bytes.fetch_add(units, std::sync::atomic::Ordering::Relaxed);
+    }
+    fn finish(&self) {
+        self.finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+#[test]
+fn reading_an_export_tells_the_observer_the_bytes_read() {
+    use std::sync::Arc;
+    use std::sync::atomic::Ordering::Relaxed;
+    let header = "ticket_id,channel,created_at,first_response_at,resolved_at\n";
+    let rows: String =
+        (0..2000).map(|i| format!("{i},chat,2026-10-01T10:00:00Z,2026-10-01T10:00:{:02}Z,\n", i % 60)).collect();
+    let csv = format!("{header}{rows}");
+    let dir = workspace(&[("tickets.csv", csv.as_str())]);
+    std::fs::write(dir.path().join("tickets.csv.gz"), gzip(&csv)).unwrap();
+    let on_disk = |name: &str| std::fs::metadata(dir.path().join(name)).unwrap().len();
+    for (name, digests) in
+        [("tickets.csv", true), ("tickets.csv", false), ("tickets.csv.gz", true), ("tickets.csv.gz", false)]
+    {
+        let heard = Arc::new(Heard::default());
+        let observer = crate::progress::Observer::new(Box::new(Arc::clone(&heard)));
+        // Without digests a CSV is read from the file in parts on two threads (each reading ahead).
+        let options = ReadOptions { progress: observer, threads: 2, min_part_bytes: 4096, ..ReadOptions::default() };
+        let mut loader = Loader::new(Workspace { root: dir.path().to_path_buf() });
+        if !digests {
+            loader = loader.without_digests();
+        }
+        let data = loader.tickets(&dir.path().join(name), &first_response(), &options).unwrap();
+        assert_eq!(data.rows.read, 2000);
+        // One stage, as long as the file on disk (compressed, for .gz), every byte of it told.
+        assert_eq!(*heard.started.lock().unwrap(), [(format!("reading {name}"), on_disk(name))], "{name}");
+        assert_eq!(heard.bytes.load(Relaxed), on_disk(name), "{name} {digests}");
+        assert_eq!(heard.finished.load(Relaxed), 1);
+    }
+    // Nobody watching: the same data.
+    let mut loader = Loader::new(Workspace { root: dir.path().to_path_buf() });
+    let unobserved = loader.tickets(&dir.path().join("tickets.csv"), &first_response(), &ReadOptions::default());
+    assert_eq!(unobserved.unwrap().rows.read, 2000);
+}

@@ -15,9 +15,8 @@ use std::path::Path;
 use super::Loader;
 use crate::audit::hash::{FileDigest, hash_read, sha256_hex};
 use crate::audit::ledger::FileRecord;
-use crate::sla::reader::read_stream;
-use crate::sla::reader::{At, read_open};
-use crate::sla::{ReadError, ReadOptions, Rule, TicketData, read_slice};
+use crate::sla::reader::{At, read_open, read_stream};
+use crate::sla::{ReadError, ReadOptions, Rule, TicketData};
 
 /// Exports up to this size are read into memory whole.
 pub const IN_MEMORY_BYTES: u64 = 64 << 20;
@@ -56,7 +55,8 @@ impl TicketError {
 }
 
 impl Loader {
-    /// Count an export's rows into tallies for `rules`, recording its digest.
+    /// Count an export's rows into tallies for `rules`, recording its digest;
+    /// `options.progress` hears of the bytes read.
     pub fn tickets(&mut self, path: &Path, rules: &[Rule], options: &ReadOptions) -> Result<TicketData, TicketError> {
         let options = &ReadOptions { format: crate::sla::reader::ExportFormat::of_path(path), ..options.clone() };
         let file: File = crate::regular_file::open(path).map_err(|e| match e.kind() {
@@ -66,45 +66,57 @@ impl Loader {
         })?;
         let before = file.metadata()?;
         let gzip = is_gzip(path);
-        if !self.digests {
-            return Ok(if gzip {
-                read_gzip(|| At::new(&file, 0), rules, options)?
-            } else {
-                read_open(&file, rules, options)?
-            });
-        }
-        let (data, digest) = if before.len() <= IN_MEMORY_BYTES {
-            let mut bytes = Vec::with_capacity(before.len() as usize);
-            (&file).read_to_end(&mut bytes)?;
-            let digest = FileDigest { bytes: bytes.len() as u64, sha256: sha256_hex(&bytes) };
-            let data =
-                if gzip { read_gzip(|| &bytes[..], rules, options)? } else { read_slice(&bytes, rules, options)? };
-            (data, digest)
-        } else if gzip {
-            // Decompressed as it is read (one pass: a gzip stream cannot be split),
-            // the file's own bytes hashed alongside.
-            let (data, digest) = std::thread::scope(|scope| {
-                let hashing = scope.spawn(|| hash_read(At::new(&file, 0)));
-                let data = read_gzip(|| At::new(&file, 0), rules, options);
-                (data, hashing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            });
-            let (data, digest) = (data?, digest?);
-            unchanged(&file, &before, &digest)?;
-            (data, digest)
-        } else {
-            let (data, digest) = std::thread::scope(|scope| {
-                let hashing = scope.spawn(|| hash_read(At::new(&file, 0)));
-                let data = read_open(&file, rules, options);
-                (data, hashing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            });
-            let (data, digest) = (data?, digest?);
-            unchanged(&file, &before, &digest)?;
-            (data, digest)
-        };
         let shown = self.workspace.display_path(path);
-        self.record(FileRecord { path: shown, bytes: digest.bytes, sha256: digest.sha256 });
+        options.progress.start(&format!("reading {shown}"), before.len());
+        let counted = (|| -> Result<(TicketData, Option<FileDigest>), TicketError> {
+            if !self.digests {
+                return Ok((count(Bytes::File(&file), gzip, rules, options)?, None));
+            }
+            if before.len() <= IN_MEMORY_BYTES {
+                let mut bytes = Vec::with_capacity(before.len() as usize);
+                (&file).read_to_end(&mut bytes)?;
+                let digest = FileDigest { bytes: bytes.len() as u64, sha256: sha256_hex(&bytes) };
+                return Ok((count(Bytes::Memory(&bytes), gzip, rules, options)?, Some(digest)));
+            }
+            // Counted straight from the handle (a gzip stream decompressed as
+            // it is read, in one pass) while another thread hashes the file's own bytes.
+            let (data, digest) = std::thread::scope(|scope| {
+                let hashing = scope.spawn(|| hash_read(At::new(&file, 0)));
+                let data = count(Bytes::File(&file), gzip, rules, options);
+                (data, hashing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            });
+            let (data, digest) = (data?, digest?);
+            unchanged(&file, &before, &digest)?;
+            Ok((data, Some(digest)))
+        })();
+        options.progress.finish();
+        let (data, digest) = counted?;
+        if let Some(digest) = digest {
+            self.record(FileRecord { path: shown, bytes: digest.bytes, sha256: digest.sha256 });
+        }
         Ok(data)
     }
+}
+
+/// Where an export's bytes are read from.
+#[derive(Clone, Copy)]
+enum Bytes<'a> {
+    /// The open file (read on several cores when it is a large CSV).
+    File(&'a File),
+    /// All of it, read into memory (and hashed) first.
+    Memory(&'a [u8]),
+}
+
+/// Count an export, decompressing it when `gzip`; the bytes read from the
+/// source (compressed, when it is) are told to `options.progress`.
+fn count(bytes: Bytes<'_>, gzip: bool, rules: &[Rule], options: &ReadOptions) -> Result<TicketData, TicketError> {
+    let observer = &options.progress;
+    Ok(match (bytes, gzip) {
+        (Bytes::File(file), false) => read_open(file, rules, options)?,
+        (Bytes::File(file), true) => read_gzip(|| observer.count(At::new(file, 0)), rules, options)?,
+        (Bytes::Memory(bytes), false) => read_stream(|| observer.count(bytes), rules, options)?,
+        (Bytes::Memory(bytes), true) => read_gzip(|| observer.count(bytes), rules, options)?,
+    })
 }
 
 /// Whether an export is gzip-compressed: its name ends in `.gz`.

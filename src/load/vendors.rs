@@ -147,6 +147,16 @@ impl Loader {
         let table = self.table(path, &shown).ok_or(Stop)?;
         let shared = self.shared_calendars(&contract)?;
         let terms = Terms::from_contract_with(&contract, &shared);
+        // Validated alone, the file cannot know the workspace's calendars: an unknown name is found here.
+        if let Err(crate::sla::TermsError::NoCalendar { clause, calendar }) = &terms
+            && let Some(name) = contract.sla.iter().find(|c| c.id.value == *clause).and_then(|c| c.calendar.as_ref())
+            && name.value == *calendar
+        {
+            let unknown = crate::validate::unknown_calendar(&contract, &self.workspace.root, name, &shown);
+            self.keep_vendor_source(path);
+            self.diagnostics().push(unknown);
+            return Err(Stop);
+        }
         Ok(Contract { path: shown, file: contract, table, terms })
     }
 

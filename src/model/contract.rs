@@ -478,6 +478,33 @@ pub enum Channel {
     Any,
 }
 
+impl Channel {
+    /// The channels a ticket is on (every one but `any`), in the order messages list them.
+    pub const TICKET: [Channel; 4] = [Channel::Chat, Channel::Email, Channel::Voice, Channel::Social];
+
+    /// The name a contract and an export write.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Chat => "chat",
+            Channel::Email => "email",
+            Channel::Voice => "voice",
+            Channel::Social => "social",
+            Channel::Any => "any",
+        }
+    }
+
+    /// A ticket's channel written by its name, in any letter case.
+    #[inline]
+    pub fn of_ticket(name: &[u8]) -> Option<Channel> {
+        Channel::TICKET.into_iter().find(|c| name.eq_ignore_ascii_case(c.as_str().as_bytes()))
+    }
+
+    /// "chat, email, voice, social", for messages.
+    pub fn ticket_names() -> String {
+        Channel::TICKET.map(Channel::as_str).join(", ")
+    }
+}
+
 /// Measurement period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]

@@ -100,9 +100,10 @@ pub struct TicketSettings {
     /// A helpdesk's export layout (`vendorscore list` shows them); the settings below override its choices.
     #[serde(default)]
     pub preset: Option<Spanned<String>>,
-    /// Header renames: canonical column name = header in the export.
+    /// Header renames: canonical column name = header in the export, or
+    /// `{ column = "…", epoch = "s" | "ms" }` / `{ column = "…", date_order = "mdy" | "dmy" }`.
     #[serde(default)]
-    pub columns: SpannedMap<Spanned<String>>,
+    pub columns: SpannedMap<Spanned<ColumnName>>,
     /// IANA zone of timestamps written without an offset (default `UTC`).
     #[serde(default)]
     pub timezone: Option<Spanned<String>>,
@@ -115,6 +116,56 @@ pub struct TicketSettings {
     /// CSAT labels = a score from 1 to 5; `unrated` = labels that are no rating.
     #[serde(default)]
     pub csat: SpannedMap<Spanned<CsatLabel>>,
+}
+
+/// A `[tickets.columns]` entry: the export's header, with how its timestamps are written.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ColumnName {
+    /// The header (or dotted path) alone.
+    Header(String),
+    /// The header and the form of its timestamps.
+    Read(ColumnRead),
+}
+
+/// `{ column, epoch }` or `{ column, date_order }` under `[tickets.columns]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnRead {
+    /// The column's header in the export (a dotted path in JSON Lines).
+    pub column: String,
+    /// Timestamps written as Unix epoch seconds (`s`) or milliseconds (`ms`).
+    #[serde(default)]
+    pub epoch: Option<EpochUnit>,
+    /// Timestamps written `M/D/YYYY H:MM` (`mdy`) or `D/M/YYYY H:MM` (`dmy`).
+    #[serde(default)]
+    pub date_order: Option<DateOrder>,
+}
+
+impl ColumnName {
+    /// The header (or dotted path).
+    pub fn header(&self) -> &str {
+        match self {
+            ColumnName::Header(header) => header,
+            ColumnName::Read(read) => &read.column,
+        }
+    }
+}
+
+/// The unit of an epoch timestamp column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum EpochUnit {
+    S,
+    Ms,
+}
+
+/// The order of a slashed date (`12/1/2026`): month first or day first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    Mdy,
+    Dmy,
 }
 
 /// A `[tickets.durations]` entry: a column holding the elapsed time itself.

@@ -145,7 +145,7 @@ pub fn diff(workspace: &Workspace, clock: &Clock, request: &DiffRequest) -> Resu
             criteria.push(criterion);
         }
     }
-    let options = crate::sla::ReadOptions::of(&settings);
+    let options = crate::sla::ReadOptions::of(&settings).from_file(loader.tickets_settings_file());
     let mut measured = Measured::new();
     let mut notes = Vec::new();
     for vendor in &vendors {
@@ -157,7 +157,7 @@ pub fn diff(workspace: &Workspace, clock: &Clock, request: &DiffRequest) -> Resu
         let read = tickets::read(&mut loader, &path, &criteria, None, &options, clock.as_of).map_err(|err| {
             PipelineError::Unusable { message: format!("{shown}: {err}"), help: err.help(), notes: notes.clone() }
         })?;
-        notes.extend(tickets::notes(&shown, &read.rows));
+        notes.extend(tickets::notes(&shown, &read.rows, options.settings_file()));
         measured.insert(vendor.id().to_owned(), read.measured);
     }
     let before_cards = scoring::score(&before_rubric, &before_subs, &measured);

@@ -126,7 +126,7 @@ pub(crate) fn score_in(
     }
     let shown_dirs: std::collections::HashSet<PathBuf> = shown_dirs.into_iter().collect();
     let criteria = tickets::measured(&rubric);
-    let options = ReadOptions::of(&settings);
+    let options = ReadOptions::of(&settings).from_file(loader.tickets_settings_file());
     let mut measured = Measured::new();
     let mut sla = SlaResults::new();
     for vendor in &vendors {
@@ -142,7 +142,7 @@ pub(crate) fn score_in(
         if let Some(message) = tickets::unterminated(&shown, &read.rows) {
             return Err(PipelineError::Unusable { message, help: None, notes: notes.clone() });
         }
-        notes.extend(tickets::notes(&shown, &read.rows));
+        notes.extend(tickets::notes(&shown, &read.rows, options.settings_file()));
         if !criteria.is_empty() {
             measured.insert(vendor.id().to_owned(), read.measured);
         }

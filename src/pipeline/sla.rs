@@ -9,8 +9,11 @@ use serde_json::{Value, json};
 use super::tickets::rejected_rows;
 
 use super::{Clock, Decided, PipelineError, Run};
+use crate::diag::Code;
+use crate::load::tickets::TicketError;
 use crate::load::{Loader, Stop};
-use crate::sla::{ReadOptions, Report, Terms};
+use crate::progress::Observer;
+use crate::sla::{ReadError, ReadOptions, Report, Terms};
 use crate::workspace::Workspace;
 
 /// What to measure.
@@ -125,6 +128,16 @@ pub fn every_vendor(
 
 /// Measure one export against one contract.
 pub fn sla(workspace: &Workspace, clock: &Clock, request: &SlaRequest) -> Result<Decided<Measured>, PipelineError> {
+    sla_observed(workspace, clock, request, &Observer::default())
+}
+
+/// [`sla`], telling `progress` the bytes of the export read.
+pub fn sla_observed(
+    workspace: &Workspace,
+    clock: &Clock,
+    request: &SlaRequest,
+    progress: &Observer,
+) -> Result<Decided<Measured>, PipelineError> {
     let mut loader = Loader::new(workspace.clone()).with_tickets_config(request.tickets_config.clone());
     if request.dry_run {
         loader = loader.without_digests();
@@ -149,12 +162,36 @@ pub fn sla(workspace: &Workspace, clock: &Clock, request: &SlaRequest) -> Result
     if terms.clauses.is_empty() {
         notes.push(format!("{} has no [[sla]] clauses: there is nothing to measure", contract.path));
     }
-    let options = ReadOptions::of(&settings);
-    let data = loader.tickets(&request.tickets, &terms.rules(), &options).map_err(|err| PipelineError::Unusable {
-        message: format!("{tickets}: {err}"),
-        help: err.help(),
-        notes: notes.clone(),
-    })?;
+    let options = ReadOptions {
+        progress: progress.clone(),
+        ..ReadOptions::of(&settings).from_file(loader.tickets_settings_file())
+    };
+    let data = match loader.tickets(&request.tickets, &terms.rules(), &options) {
+        Ok(data) => data,
+        Err(TicketError::Read(mismatch @ ReadError::ClockMismatch { rule, .. })) => {
+            // Validation cannot see it when the preset was recognised from the export's header.
+            let clause = terms.clauses.get(rule).and_then(|c| contract.file.sla.iter().find(|s| s.id.value == c.id));
+            let span = clause.map(|c| c.clock.as_ref().map_or(c.metric.span.clone(), |clock| clock.span.clone()));
+            if let Some(source) = loader.file(&request.contract).map(|f| f.source.clone()) {
+                loader.keep_source(source);
+            }
+            let id = clause.map_or("?", |c| c.id.value.as_str());
+            loader
+                .diagnostics()
+                .report(Code::DurationClock, &contract.path, span, format!("clause `{id}`: {tickets}: {mismatch}"))
+                .add_help(
+                    "measure the clause on the duration's clock, or map a duration counted on the clause's clock",
+                );
+            return Err(PipelineError::Invalid { findings: loader.findings(), doing: "measuring" });
+        }
+        Err(err) => {
+            return Err(PipelineError::Unusable {
+                message: format!("{tickets}: {err}"),
+                help: err.help(),
+                notes: notes.clone(),
+            });
+        }
+    };
     if let Some(message) = super::tickets::unterminated(&tickets, &data.rows) {
         return Err(PipelineError::Unusable { message, help: None, notes });
     }
@@ -165,7 +202,7 @@ pub fn sla(workspace: &Workspace, clock: &Clock, request: &SlaRequest) -> Result
             notes,
         });
     }
-    notes.extend(super::tickets::notes(&tickets, &data.rows));
+    notes.extend(super::tickets::notes(&tickets, &data.rows, options.settings_file()));
     let report = crate::sla::evaluate(&terms, &data.tallies, data.rows, clock.as_of)
         .map_err(|e| PipelineError::unusable(format!("{tickets}: {e}")))?;
     Ok(Decided {

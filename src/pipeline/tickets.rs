@@ -59,10 +59,11 @@ pub fn unterminated(path: &str, rows: &RowCounts) -> Option<String> {
 }
 
 /// What a run tells about an export it read: the rows left out, channels
-/// that map to none and the preset recognised from its header.
-pub fn notes(path: &str, rows: &RowCounts) -> Vec<String> {
+/// that map to none and the preset recognised from its header; `settings`
+/// is the file holding `[tickets]` (as shown), where the advice points.
+pub fn notes(path: &str, rows: &RowCounts, settings: &str) -> Vec<String> {
     let left_out = (rows.rejected > 0).then(|| rejected_rows(path, rows, "left out of the results"));
-    left_out.into_iter().chain(unmapped(path, rows)).chain(detected(path, rows)).collect()
+    left_out.into_iter().chain(unmapped(path, rows, settings)).chain(detected(path, rows, settings)).collect()
 }
 
 /// "vendors/x/tickets.csv: 3 rows of 120 could not be read (left out …):" and the first ones by line.
@@ -80,25 +81,26 @@ pub fn rejected_rows(path: &str, rows: &RowCounts, consequence: &str) -> String 
 }
 
 /// "vendors/x/tickets.csv: 4 rows have a channel that maps to none (…)", when some do.
-pub fn unmapped(path: &str, rows: &RowCounts) -> Option<String> {
+pub fn unmapped(path: &str, rows: &RowCounts, settings: &str) -> Option<String> {
     (rows.unmapped_channel > 0).then(|| {
         let noun = if rows.unmapped_channel == 1 { "row has" } else { "rows have" };
         let values: Vec<String> = rows.unmapped_values.iter().map(|v| format!("`{v}`")).collect();
         format!(
-            "{path}: {} {noun} a channel that maps to none of chat, email, voice, social ({}); they are in no \
-             clause. Map them in vendorscore.toml under [tickets.channels]",
+            "{path}: {} {noun} a channel that maps to none of {} ({}); they are in no clause. Map them in \
+             {settings} under [tickets.channels]",
             rows.unmapped_channel,
+            crate::model::Channel::ticket_names(),
             values.join(", ")
         )
     })
 }
 
 /// "vendors/x/tickets.csv: read as a zendesk-csv export …", when the header was recognised.
-pub fn detected(path: &str, rows: &RowCounts) -> Option<String> {
+pub fn detected(path: &str, rows: &RowCounts, settings: &str) -> Option<String> {
     rows.detected_preset.map(|preset| {
         format!(
             "{path}: read as a {preset} export: its header holds that preset's columns (say preset = \"{preset}\" \
-             under [tickets] in vendorscore.toml to make it explicit)"
+             under [tickets] in {settings} to make it explicit)"
         )
     })
 }

@@ -8,7 +8,8 @@
 //! over: a rename, duration, channel or label given there wins.
 
 use super::reader::ExportFormat;
-use crate::model::{Channel, DurationUnit, Metric};
+use super::timestamp::Form;
+use crate::model::{Channel, DurationUnit, EpochUnit, Metric};
 
 /// A duration column of a preset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,15 +18,6 @@ pub struct PresetDuration {
     pub column: &'static str,
     pub unit: DurationUnit,
     pub business: bool,
-}
-
-/// How timestamps of a preset's columns are written, beyond the forms every export may use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stamps {
-    /// RFC 3339, or local times read in `[tickets] timezone`.
-    Text,
-    /// Unix epoch seconds.
-    EpochSeconds,
 }
 
 /// One helpdesk's export.
@@ -42,7 +34,8 @@ pub struct Preset {
     pub channels: &'static [(&'static str, Channel)],
     /// CSAT labels → a score, `None`: not rated.
     pub csat: &'static [(&'static str, Option<u8>)],
-    pub stamps: Stamps,
+    /// Timestamp columns written otherwise than RFC 3339 (canonical column → form).
+    pub forms: &'static [(&'static str, Form)],
 }
 
 use Channel::{Chat, Email, Social, Voice};
@@ -86,7 +79,7 @@ pub const PRESETS: &[Preset] = &[
             ("Facebook", Social),
         ],
         csat: &[("Good", Some(5)), ("Bad", Some(1)), ("Offered", None), ("Not Offered", None), ("Unoffered", None)],
-        stamps: Stamps::Text,
+        forms: &[],
     },
     Preset {
         name: "zendesk-api",
@@ -114,7 +107,7 @@ pub const PRESETS: &[Preset] = &[
             ("facebook", Social),
         ],
         csat: &[("good", Some(5)), ("bad", Some(1)), ("offered", None), ("unoffered", None)],
-        stamps: Stamps::Text,
+        forms: &[],
     },
     Preset {
         name: "freshdesk-csv",
@@ -140,7 +133,7 @@ pub const PRESETS: &[Preset] = &[
             ("Facebook", Social),
         ],
         csat: &[],
-        stamps: Stamps::Text,
+        forms: &[],
     },
     Preset {
         name: "intercom",
@@ -166,7 +159,7 @@ pub const PRESETS: &[Preset] = &[
             ("facebook", Social),
         ],
         csat: &[],
-        stamps: Stamps::EpochSeconds,
+        forms: &[("created_at", Form::Epoch(EpochUnit::S))],
     },
     Preset {
         name: "gorgias",
@@ -191,7 +184,7 @@ pub const PRESETS: &[Preset] = &[
             ("twitter", Social),
         ],
         csat: &[],
-        stamps: Stamps::Text,
+        forms: &[],
     },
     Preset {
         name: "helpscout",
@@ -208,7 +201,7 @@ pub const PRESETS: &[Preset] = &[
         durations: &[],
         channels: &[("Email", Email), ("Chat", Chat), ("Phone", Voice)],
         csat: &[("Great", Some(5)), ("Okay", Some(3)), ("Not Good", Some(1))],
-        stamps: Stamps::Text,
+        forms: &[],
     },
     Preset {
         name: "zoho-desk",
@@ -233,7 +226,7 @@ pub const PRESETS: &[Preset] = &[
             ("Facebook", Social),
         ],
         csat: &[("Good", Some(5)), ("Okay", Some(3)), ("Bad", Some(1))],
-        stamps: Stamps::Text,
+        forms: &[],
     },
     Preset {
         name: "salesforce-case",
@@ -249,7 +242,7 @@ pub const PRESETS: &[Preset] = &[
         durations: &[],
         channels: &[("Email", Email), ("Web", Email), ("Phone", Voice), ("Chat", Chat)],
         csat: &[],
-        stamps: Stamps::Text,
+        forms: &[],
     },
 ];
 
@@ -264,15 +257,16 @@ impl Preset {
         self.columns.iter().map(|(_, h)| *h).chain(self.durations.iter().map(|d| d.column))
     }
 
-    /// Whether a CSV header holds every column the preset reads.
-    pub fn fits(&self, header: &[String]) -> bool {
-        self.format == ExportFormat::Csv && self.headers().all(|h| header.iter().any(|n| n == h))
+    /// Whether an export of `format` whose header `holds` a column (a
+    /// dotted path in JSON Lines) has every column the preset reads.
+    pub fn fits(&self, format: ExportFormat, holds: impl Fn(&str) -> bool) -> bool {
+        self.format == format && self.headers().all(holds)
     }
 }
 
-/// The one CSV preset whose columns a header holds, when exactly one does.
-pub fn detect(header: &[String]) -> Option<&'static Preset> {
-    let mut fitting = PRESETS.iter().filter(|p| p.fits(header));
+/// The one preset of `format` whose columns a header holds, when exactly one does.
+pub fn detect(format: ExportFormat, holds: impl Fn(&str) -> bool) -> Option<&'static Preset> {
+    let mut fitting = PRESETS.iter().filter(|p| p.fits(format, &holds));
     let first = fitting.next()?;
     fitting.next().is_none().then_some(first)
 }

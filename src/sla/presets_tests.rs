@@ -93,7 +93,7 @@ fn each_csv_fixture_header_fits_its_own_preset_only() {
     ] {
         let text = std::fs::read_to_string(format!("{FIXTURES}{file}")).unwrap();
         let header: Vec<String> = text.lines().next().unwrap().split(',').map(str::to_owned).collect();
-        assert_eq!(detect(&header).map(|p| p.name), Some(name), "{file}");
+        assert_eq!(detect(ExportFormat::Csv, |h| header.iter().any(|n| n == h)).map(|p| p.name), Some(name), "{file}");
     }
 }
 
@@ -134,6 +134,35 @@ fn intercom_business_durations_and_epoch_seconds() {
     assert_eq!(counts(&r), expect(&[("fr", 3, 2), ("res", 3, 1), ("csat", 2, 1)]));
     assert_eq!(unmapped(&r), (1, vec!["push".to_owned()]));
     assert_eq!(r.rows.rejected, 0, "epoch seconds are read");
+}
+
+#[test]
+fn json_lines_exports_of_zendesk_and_intercom_are_recognised_by_their_first_objects_fields() {
+    // The same counts as with the preset named (zendesk_api, intercom_business_durations_and_epoch_seconds).
+    let r = run("", "zendesk-api.jsonl", &["fr", "res", "csat"], false);
+    assert_eq!(r.rows.detected_preset, Some("zendesk-api"));
+    assert_eq!(counts(&r), expect(&[("fr", 4, 2), ("res", 4, 2), ("csat", 2, 1)]));
+    let r = run("", "intercom.jsonl", &["fr", "res", "csat"], true);
+    assert_eq!(r.rows.detected_preset, Some("intercom"));
+    assert_eq!(counts(&r), expect(&[("fr", 3, 2), ("res", 3, 1), ("csat", 2, 1)]));
+    assert_eq!(r.rows.rejected, 0);
+    // A path under a null (an unrated conversation's conversation_rating) counts as present.
+    let first = serde_json::json!({"id": "1", "created_at": 1, "priority": "priority", "source": {"type": "email"},
+        "conversation_rating": null, "statistics": {"time_to_admin_reply": null, "time_to_last_close": 3,
+        "count_reopens": 0}});
+    let holds = |path: &str| crate::sla::reader::json_holds(&first, path);
+    assert_eq!(detect(ExportFormat::JsonLines, holds).map(|p| p.name), Some("intercom"));
+    // Gorgias tickets (id, created_datetime: no canonical ticket_id) fit only the gorgias preset.
+    let gorgias = run("", "gorgias.jsonl", &["res"], false);
+    assert_eq!(gorgias.rows.detected_preset, Some("gorgias"));
+    // Canonical fields are read as they are, nothing is guessed.
+    let own = "{\"ticket_id\": \"1\", \"channel\": \"email\", \"created_at\": \"2026-03-02T09:00:00Z\", \"id\": 7, \
+               \"via\": {\"channel\": \"web\"}, \"metric_set\": {}}\n";
+    let contract: ContractFile = toml::from_str(&contract(&["res"], false)).unwrap();
+    let terms = Terms::from_contract(&contract).unwrap();
+    let options = ReadOptions { format: ExportFormat::JsonLines, ..ReadOptions::of(&WorkspaceFile::default()) };
+    let data = read_slice(own.as_bytes(), &terms.rules(), &options).unwrap();
+    assert_eq!((data.rows.detected_preset, data.rows.read, data.rows.rejected), (None, 1, 0));
 }
 
 #[test]

@@ -6,6 +6,8 @@
 //! Memory stays bounded whatever the file's size: fixed buffers per reader,
 //! rows longer than [`MAX_ROW_BYTES`] are rejected without being held, and
 //! the tallies grow with distinct (rule, period, second) values only.
+//! Progress is told as bytes read from the file, a buffer at a time
+//! ([`ReadOptions::progress`]), never per row.
 //!
 //! Parallel reading splits the file at line starts into parts a few times
 //! more than the threads, which take the next part as they finish one (so a
@@ -25,9 +27,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::records::{Next, Records};
 use super::row::{DurationSource, Layout, Reject};
 use super::tally::{Accumulator, Rule, Tallies, cuts, settle_ties, splice_cuts};
-use super::timestamp::DayCache;
+use super::timestamp::{DayCache, Form};
 use super::{Rejected, RowCounts};
-use crate::model::{Channel, ClockKind, CsatLabel, Metric};
+use crate::model::{Channel, ClockKind, ColumnName, ColumnRead, CsatLabel, Metric};
 
 pub use super::records::{MAX_FIELDS, MAX_ROW_BYTES};
 /// How many rejected rows are reported by line.
@@ -56,13 +58,20 @@ pub struct ReadOptions {
     pub csat: Vec<(String, Option<u8>)>,
     /// CSV or JSON Lines (the loader tells them by the file's name).
     pub format: ExportFormat,
-    /// Timestamps may be Unix epoch seconds (the `intercom` preset).
-    pub epoch_seconds: bool,
+    /// Timestamp columns not written as RFC 3339 or `YYYY-MM-DD HH:MM`:
+    /// canonical column → how it is written (`[tickets.columns]`, a preset's).
+    pub forms: Vec<(String, Form)>,
     /// The preset laid under these settings (`[tickets] preset`, or the one detected).
     pub preset: Option<&'static str>,
-    /// No preset and no renames: a CSV header that lacks the canonical
-    /// columns but holds exactly one preset's is read with that preset.
+    /// No preset and no renames: a header (a JSON Lines export's first
+    /// object) that lacks the canonical columns but holds exactly one
+    /// preset's is read with that preset.
     pub detect: bool,
+    /// Told the bytes read from the export (a progress bar).
+    pub progress: crate::progress::Observer,
+    /// The file these settings came from, as shown (`vendorscore.toml`, or
+    /// the `--tickets-config` file); empty: `vendorscore.toml`.
+    pub settings: String,
 }
 
 /// How an export is written.
@@ -102,48 +111,39 @@ pub enum ReadError {
     /// The first line is not a CSV header.
     #[error("this is not a CSV ticket export: {0}")]
     NotCsv(String),
-    /// A column a clause needs is not in the header.
-    #[error("no column `{header}` in the header (line 1){}", renamed_note(.canonical, .header))]
-    MissingColumn { canonical: &'static str, header: String, found: Vec<String> },
+    /// A column a clause needs is not in the header; `note` says where its
+    /// name came from, `settings` is the file holding `[tickets]`.
+    #[error("no column `{header}` in the header (line 1){note}")]
+    MissingColumn { header: String, note: String, found: Vec<String>, settings: String },
     /// A column name appears twice.
     #[error("column `{0}` appears more than once in the header (line 1)")]
     DuplicateColumn(String),
     /// `[tickets] timezone` names no IANA zone (validation refuses it first).
     #[error("[tickets] timezone `{0}` is not an IANA time zone")]
     UnknownZone(String),
-    /// A duration column measured on one clock, asked for by a rule on the other.
+    /// A duration column measured on one clock, asked for by rule number `rule` on the other.
     #[error(
-        "[tickets.durations] column `{column}` is counted in {} but a {metric} clause or criterion measures {}",
+        "the duration column `{column}` ({origin}) is counted in {} but a {metric} clause or criterion measures {}",
         if *.business { "business hours" } else { "wall-clock time" },
         if *.business { "wall-clock time" } else { "business hours" }
     )]
-    ClockMismatch { column: String, business: bool, metric: &'static str },
-}
-
-fn renamed_note(canonical: &str, header: &str) -> String {
-    if canonical == header {
-        String::new()
-    } else if matches!(canonical, "first_response" | "resolution") {
-        format!(" (the `{canonical}` duration of [tickets.durations])")
-    } else {
-        format!(" (the `{canonical}` column, renamed in vendorscore.toml)")
-    }
+    ClockMismatch { column: String, business: bool, metric: &'static str, origin: String, rule: usize },
 }
 
 impl ReadError {
     /// A line of advice, where there is one.
     pub fn help(&self) -> Option<String> {
         match self {
-            ReadError::MissingColumn { header, found, .. } => {
+            ReadError::MissingColumn { header, found, settings, .. } => {
                 let near = crate::diag::did_you_mean(header, found.iter().map(String::as_str));
                 let listed: Vec<&str> = found.iter().take(12).map(String::as_str).collect();
                 let more = if found.len() > 12 { ", …" } else { "" };
                 Some(match near {
                     Some(near) => format!(
-                        "did you mean `{near}`? A differently named column can be mapped in vendorscore.toml under [tickets.columns]"
+                        "did you mean `{near}`? A differently named column can be mapped in {settings} under [tickets.columns]"
                     ),
                     None => format!(
-                        "the header has: {}{more}; map a differently named column in vendorscore.toml under [tickets.columns]",
+                        "the header has: {}{more}; map a differently named column in {settings} under [tickets.columns]",
                         listed.join(", ")
                     ),
                 })
@@ -191,10 +191,10 @@ fn capped(
 /// One pass over the file.
 fn read_pass(file: &File, rules: &[Rule], options: &ReadOptions) -> Result<TicketData, ReadError> {
     if options.format == ExportFormat::JsonLines {
-        return json::read(At::new(file, 0), rules, options);
+        return json::read(options.progress.count(At::new(file, 0)), rules, options);
     }
     let metadata = file.metadata()?;
-    let mut records = Records::new(At::new(file, 0));
+    let mut records = Records::new(options.progress.count(At::new(file, 0)));
     let layout = read_header(&mut records, rules, options)?;
     let delimiter = records.delimiter();
     let data_start = records.consumed;
@@ -211,7 +211,7 @@ fn read_pass(file: &File, rules: &[Rule], options: &ReadOptions) -> Result<Ticke
         starts.extend(part_starts(file, data_start, metadata.len(), wanted)?);
     }
     if starts.len() > 1
-        && let Some(mut data) = read_parts(file, &starts, records.line, threads, &layout, rules, delimiter)?
+        && let Some(mut data) = read_parts(file, &starts, records.line, &layout, rules, delimiter, options)?
     {
         data.rows.detected_preset = layout.detected();
         return Ok(data);
@@ -233,17 +233,18 @@ fn finish(rules: &[Rule], mut accumulator: Accumulator, part: Part) -> TicketDat
 }
 
 /// Read the parts starting at `starts` (the first on line `first_line`) on
-/// `threads` threads; `None` when a part did not end exactly where the next
-/// begins.
+/// the threads `options` say; `None` when a part did not end exactly where
+/// the next begins.
 fn read_parts(
     file: &File,
     starts: &[u64],
     first_line: u64,
-    threads: usize,
     layout: &Layout,
     rules: &[Rule],
     delimiter: u8,
+    options: &ReadOptions,
 ) -> Result<Option<TicketData>, ReadError> {
+    let threads = crate::parallel::threads(options.threads).max(1);
     let next = AtomicUsize::new(0);
     type Done = Result<(Accumulator, Vec<(usize, Part)>), ReadError>;
     let done: Vec<Done> = std::thread::scope(|scope| {
@@ -256,7 +257,8 @@ fn read_parts(
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&start) = starts.get(i) else { break };
                         let end = starts.get(i + 1).copied();
-                        let mut records = Records::new(At::new(file, start)).with_delimiter(delimiter);
+                        let at = options.progress.count(At::new(file, start));
+                        let mut records = Records::new(at).with_delimiter(delimiter);
                         accumulator.set_part(i);
                         parts.push((i, read_part(&mut records, start, end, layout, &mut accumulator)?));
                     }
@@ -316,20 +318,24 @@ pub fn read_stream<R: Read>(
     capped(rules, pass(rules)?, pass)
 }
 
-/// Renames from the workspace settings' `[tickets.columns]`.
-pub fn renames(settings: &crate::model::WorkspaceFile) -> BTreeMap<String, String> {
-    settings
-        .tickets
+/// Renames from `[tickets.columns]`.
+fn renames(tickets: &crate::model::TicketSettings) -> BTreeMap<String, String> {
+    tickets
+        .columns
         .iter()
-        .flat_map(|t| t.columns.iter())
-        .map(|(column, header)| (column.value.clone(), header.value.trim().to_owned()))
+        .map(|(column, header)| (column.value.clone(), header.value.header().trim().to_owned()))
         .collect()
 }
 
 impl ReadOptions {
     /// How the workspace's `[tickets]` says to read exports.
     pub fn of(settings: &crate::model::WorkspaceFile) -> ReadOptions {
-        let Some(tickets) = &settings.tickets else { return ReadOptions { detect: true, ..ReadOptions::default() } };
+        ReadOptions::of_tickets(settings.tickets.as_ref())
+    }
+
+    /// How a `[tickets]` table says to read exports (`None`: no table).
+    pub fn of_tickets(tickets: Option<&crate::model::TicketSettings>) -> ReadOptions {
+        let Some(tickets) = tickets else { return ReadOptions { detect: true, ..ReadOptions::default() } };
         let durations = tickets
             .durations
             .iter()
@@ -340,7 +346,8 @@ impl ReadOptions {
                     _ => return None,
                 };
                 let business = d.clock.as_ref().is_some_and(|c| c.value == ClockKind::Business);
-                Some(DurationSource { metric, column: d.column.value.trim().to_owned(), unit: d.unit.value, business })
+                let column = d.column.value.trim().to_owned();
+                Some(DurationSource { metric, column, unit: d.unit.value, business, preset: None })
             })
             .collect();
         let mut csat = Vec::new();
@@ -350,8 +357,22 @@ impl ReadOptions {
                 CsatLabel::Unrated(labels) => csat.extend(labels.iter().map(|l| (l.clone(), None))),
             }
         }
+        let forms = tickets
+            .columns
+            .iter()
+            .filter_map(|(canonical, column)| match &column.value {
+                ColumnName::Read(ColumnRead { epoch: Some(unit), .. }) => {
+                    Some((canonical.value.clone(), Form::Epoch(*unit)))
+                }
+                ColumnName::Read(ColumnRead { date_order: Some(order), .. }) => {
+                    Some((canonical.value.clone(), Form::Slashed(*order)))
+                }
+                _ => None,
+            })
+            .collect();
         let own = ReadOptions {
-            renames: renames(settings),
+            renames: renames(tickets),
+            forms,
             timezone: tickets.timezone.as_ref().map(|z| z.value.clone()),
             durations,
             channels: tickets.channels.iter().map(|(raw, c)| (raw.value.clone(), c.value)).collect(),
@@ -387,9 +408,18 @@ impl ReadOptions {
                 column: d.column.to_owned(),
                 unit: d.unit,
                 business: d.business,
+                preset: Some(preset.name),
             })
             .collect();
         durations.extend(self.durations.iter().cloned());
+        // A column renamed here is read as said here, not as the preset's column was.
+        let mut forms: Vec<(String, Form)> = preset
+            .forms
+            .iter()
+            .filter(|(canonical, _)| !self.renames.contains_key(*canonical))
+            .map(|(canonical, form)| ((*canonical).to_owned(), *form))
+            .collect();
+        forms.extend(self.forms.iter().cloned());
         // Matching takes the first entry: the workspace's come first.
         let mut channels = self.channels.clone();
         channels.extend(preset.channels.iter().map(|(raw, c)| ((*raw).to_owned(), *c)));
@@ -400,11 +430,21 @@ impl ReadOptions {
             durations,
             channels,
             csat,
-            epoch_seconds: preset.stamps == super::presets::Stamps::EpochSeconds,
+            forms,
             preset: Some(preset.name),
             detect: false,
             ..self.clone()
         }
+    }
+
+    /// The same settings, said to come from `file` (as shown).
+    pub fn from_file(self, file: impl Into<String>) -> ReadOptions {
+        ReadOptions { settings: file.into(), ..self }
+    }
+
+    /// The file holding these settings, as shown.
+    pub fn settings_file(&self) -> &str {
+        if self.settings.is_empty() { crate::workspace::SETTINGS_FILE } else { &self.settings }
     }
 
     /// The zone of timestamps without an offset.
@@ -431,7 +471,8 @@ fn read_header<R: Read>(records: &mut Records<R>, rules: &[Rule], options: &Read
             let header = records.row();
             let layout = match Layout::new(&header, rules, options) {
                 Err(missing @ ReadError::MissingColumn { .. }) if options.detect => {
-                    match super::presets::detect(&super::row::header_names(&header)) {
+                    let names = super::row::header_names(&header);
+                    match super::presets::detect(ExportFormat::Csv, |h| names.iter().any(|n| n == h)) {
                         Some(preset) => {
                             Layout::new(&header, rules, &options.with_preset(preset))?.detected_as(preset.name)
                         }
@@ -607,6 +648,9 @@ fn rows_of(parts: Vec<Part>, first_line: u64) -> RowCounts {
 
 #[path = "reader_json.rs"]
 mod json;
+
+#[cfg(test)]
+pub(crate) use json::holds as json_holds;
 
 #[cfg(test)]
 #[path = "reader_tests.rs"]

@@ -166,8 +166,9 @@ fn a_duration_on_the_other_clock_is_refused() {
     let err = read_slice(export.as_bytes(), &Terms::from_contract(&contract).unwrap().rules(), &business).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "[tickets.durations] column `First reply time in minutes within business hours` is counted in business \
-         hours but a first_response clause or criterion measures wall-clock time"
+        "the duration column `First reply time in minutes within business hours` ([tickets.durations] in \
+         vendorscore.toml) is counted in business hours but a first_response clause or criterion measures \
+         wall-clock time"
     );
     let calendar = settings(
         r#"
@@ -183,9 +184,102 @@ fn a_duration_on_the_other_clock_is_refused() {
     let err = read_slice(b"ticket_id,channel,created_at,resolved_at\n", &[Rule::default()], &calendar).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "no column `First reply time in minutes` in the header (line 1) (the `first_response` duration of [tickets.durations])"
+        "no column `First reply time in minutes` in the header (line 1) (the `first_response` duration of \
+         [tickets.durations] in vendorscore.toml)"
     );
 }
+
+#[test]
+fn a_renamed_column_is_said_to_come_from_the_file_that_renamed_it() {
+    let rules = [Rule::default()];
+    let export = b"ticket_id,channel,created_at,first_response_at,resolved_at\n";
+    let own = settings("[tickets.columns]\ncreated_at = \"Opened\"\n").from_file("../zendesk.toml");
+    let err = read_slice(export, &rules, &own).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "no column `Opened` in the header (line 1) (the `created_at` column, renamed in ../zendesk.toml)"
+    );
+    assert!(err.help().unwrap().contains("map a differently named column in ../zendesk.toml"), "{:?}", err.help());
+    // A preset's own name for it says so, not that a settings file renamed it.
+    let preset = settings("[tickets]\npreset = \"salesforce-case\"\n").from_file("../zendesk.toml");
+    let err = read_slice(b"CaseNumber,Origin,ClosedDate\n", &rules, &preset).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "no column `CreatedDate` in the header (line 1) (the `created_at` column as preset salesforce-case names it)"
+    );
+}
+
+#[test]
+fn epoch_and_date_order_are_said_per_column() {
+    // created_at in epoch milliseconds, resolved_at as 12/1/2026-style local times in Berlin.
+    let options = settings(
+        r#"
+        [tickets]
+        timezone = "Europe/Berlin"
+        [tickets.columns]
+        created_at = { column = "Created", epoch = "ms" }
+        resolved_at = { column = "Solved", date_order = "dmy" }
+        "#,
+    );
+    // 1767225600 s is 2026-01-01T00:00:00Z (1 January 2026, 01:00 in Berlin).
+    // A: solved 1/1/2026 9:05 (dmy: 1 January, 09:05 CET = 08:05Z): 8 h 5 min after creation: met.
+    // B: created 1767225600999 ms (the fraction of a second dropped), solved 12/1/2026 9:05:
+    //    dmy: 12 January 09:05 CET = 08:05Z, 11 days 8 h 5 min later: missed.
+    // C: solved 1/13/2026 9:05: month 13 does not exist: refused, with its reason.
+    let export = "ticket_id,channel,Created,first_response_at,Solved\n\
+                  A,email,1767225600000,,1/1/2026 9:05\n\
+                  B,email,1767225600999,,12/1/2026 9:05\n\
+                  C,email,1767225600000,,1/13/2026 9:05\n";
+    let r = report(RESOLVED_9H, export, &options);
+    assert_eq!((r.rows.read, r.rows.rejected), (3, 1));
+    assert_eq!(r.rows.first_rejected[0].line, 4);
+    assert_eq!(
+        r.rows.first_rejected[0].reason,
+        "Solved `1/13/2026 9:05` is not a date and time D/M/YYYY H:MM with a valid day and month (date_order = \"dmy\")"
+    );
+    assert_eq!(results(&r), [("res".to_owned(), "2026-01".to_owned(), 2, 1)]);
+    // Month first, the same text is another day: 12/1/2026 is 1 December (and 13/1 no date).
+    let mdy = settings(
+        r#"
+        [tickets.columns]
+        created_at = { column = "Created", epoch = "s" }
+        resolved_at = { column = "Solved", date_order = "mdy" }
+        "#,
+    );
+    // E: created 2026-01-01T00:00:00Z, solved 2026-12-01 09:05 (UTC): 334 days later: missed.
+    // F: 13/1 under mdy: refused. G: an RFC 3339 time in an epoch column: refused.
+    // H: solved 1/1/2026 0:00:30, 30 s after creation: met.
+    let export = "ticket_id,channel,Created,first_response_at,Solved\n\
+                  E,email,1767225600,,12/1/2026 9:05\n\
+                  F,email,1767225600,,13/1/2026 9:05\n\
+                  G,email,2026-01-01T00:00:00Z,,1/1/2026 0:00:30\n\
+                  H,email,1767225600,,1/1/2026 0:00:30\n";
+    let r = report(RESOLVED_9H, export, &mdy);
+    let reasons: Vec<(u64, &str)> = r.rows.first_rejected.iter().map(|r| (r.line, r.reason.as_str())).collect();
+    assert_eq!(
+        reasons,
+        [
+            (
+                3,
+                "Solved `13/1/2026 9:05` is not a date and time M/D/YYYY H:MM with a valid month and day (date_order = \"mdy\")"
+            ),
+            (4, "Created `2026-01-01T00:00:00Z` is not a Unix epoch time in whole seconds (epoch = \"s\")"),
+        ]
+    );
+    assert_eq!(results(&r), [("res".to_owned(), "2026-01".to_owned(), 2, 1)]);
+}
+
+const RESOLVED_9H: &str = r#"
+[contract]
+vendor = "acme"
+[[sla]]
+id = "res"
+metric = "resolution"
+channel = "any"
+target = "9h"
+attainment = 50
+period = "month"
+"#;
 
 #[test]
 fn channels_map_in_any_case_and_unmapped_ones_are_counted_and_listed() {

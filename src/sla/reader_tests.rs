@@ -141,6 +141,12 @@ fn missing_columns_are_named() {
 fn files_that_are_not_exports_are_refused_clearly() {
     assert!(matches!(read("", &first_response()), Err(ReadError::Empty)));
     assert!(matches!(read("\n\r\n\n", &first_response()), Err(ReadError::Empty)));
+    // JSON Lines alike: no object at all (blank lines only) is an empty export, not 0 rows.
+    let json = ReadOptions { format: ExportFormat::JsonLines, ..ReadOptions::default() };
+    for blank in ["", "\n", "\n \r\n\t\n", "\u{feff}\n\n"] {
+        let read = read_slice(blank.as_bytes(), &first_response(), &json);
+        assert!(matches!(read, Err(ReadError::Empty)), "{blank:?}: {read:?}");
+    }
     let junk: Vec<u8> = (0..5000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
     let err = read_slice(&junk, &first_response(), &ReadOptions::default()).unwrap_err();
     assert!(matches!(err, ReadError::NotCsv(_) | ReadError::MissingColumn { .. }), "{err}");
@@ -333,7 +339,7 @@ fn parallel_parts_of_a_plain_export_hand_over_exactly() {
         let ends: Vec<usize> =
             header.iter().enumerate().filter(|(_, b)| **b == b',').map(|(i, _)| i).chain([header.len()]).collect();
         let layout = Layout::new(&Row::delimited(&header, &ends), &rules, &ReadOptions::default()).unwrap();
-        let parts = read_parts(&File::open(&path).unwrap(), &starts, 2, 3, &layout, &rules, b',').unwrap();
+        let parts = read_parts(&File::open(&path).unwrap(), &starts, 2, &layout, &rules, b',', &options).unwrap();
         assert_eq!(parts.as_ref(), Some(&one), "every split stands ({ending:?})");
         assert_eq!(read_file(&path, &rules, &options).unwrap(), one);
     }

@@ -5,7 +5,7 @@
 
 use super::reader::{ReadError, ReadOptions};
 use super::tally::{Rule, Ticket};
-use super::timestamp::{self, DayCache, TimestampError};
+use super::timestamp::{self, DayCache, Form, TimestampError};
 use crate::model::{Channel, DurationUnit, Metric};
 
 /// Columns every export has (SPEC section 7).
@@ -79,7 +79,7 @@ pub enum Source {
     Absent,
 }
 
-/// A duration column of the export (`[tickets.durations]`).
+/// A duration column of the export (`[tickets.durations]`, or a preset's).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DurationSource {
     /// `first_response` or `resolution`.
@@ -88,6 +88,32 @@ pub struct DurationSource {
     pub column: String,
     pub unit: DurationUnit,
     pub business: bool,
+    /// The preset that reads it; `None`: the settings' `[tickets.durations]`.
+    pub preset: Option<&'static str>,
+}
+
+impl DurationSource {
+    /// Whether a clause or criterion of `metric` reads this duration and
+    /// measures on the other clock (`business`: it measures business hours).
+    /// SPEC 11: a business-clock duration fits only a business-clock clause,
+    /// a calendar one only a calendar clause. The one place this is decided:
+    /// the reader refuses the export and `validate` reports the clause by it.
+    pub fn conflicts(&self, metric: Metric, business: bool) -> bool {
+        let reads = match self.metric {
+            Metric::FirstResponse => matches!(metric, Metric::FirstResponse | Metric::Asa),
+            Metric::Resolution => metric == Metric::Resolution,
+            _ => false,
+        };
+        reads && business != self.business
+    }
+
+    /// Where it was given, as the user reads it.
+    pub fn origin(&self, options: &ReadOptions) -> String {
+        match self.preset {
+            Some(preset) => format!("preset {preset}"),
+            None => format!("[tickets.durations] in {}", options.settings_file()),
+        }
+    }
 }
 
 /// Where the columns are.
@@ -110,8 +136,8 @@ pub struct Layout {
     channels: Vec<(Vec<u8>, Channel)>,
     /// `[tickets.csat]`: lowercased label → score (`None`: unrated).
     csat_labels: Vec<(Vec<u8>, Option<u8>)>,
-    /// Timestamps may be Unix epoch seconds (a preset's).
-    epoch: bool,
+    /// How each column's timestamps are written, by field index.
+    forms: Box<[Form]>,
     /// The preset whose columns the header was found to hold.
     detected: Option<&'static str>,
 }
@@ -133,7 +159,7 @@ impl Layout {
                 .ok_or_else(|| ReadError::NotCsv("the first line is not a header of column names".to_owned()))?;
             names.push(name.trim().to_owned());
         }
-        let find = |canonical: &'static str| -> Result<Option<usize>, ReadError> {
+        let find = |canonical: &str| -> Result<Option<usize>, ReadError> {
             let wanted = renames.get(canonical).map_or(canonical, String::as_str);
             let mut at = names.iter().enumerate().filter(|(_, n)| *n == wanted).map(|(i, _)| i);
             let first = at.next();
@@ -143,10 +169,14 @@ impl Layout {
             Ok(first)
         };
         let need = |canonical: &'static str| -> Result<usize, ReadError> {
-            find(canonical)?.ok_or_else(|| ReadError::MissingColumn {
-                canonical,
-                header: renames.get(canonical).cloned().unwrap_or_else(|| canonical.to_owned()),
-                found: names.clone(),
+            find(canonical)?.ok_or_else(|| {
+                let header = renames.get(canonical).cloned().unwrap_or_else(|| canonical.to_owned());
+                ReadError::MissingColumn {
+                    note: renamed_note(options, canonical, &header),
+                    header,
+                    found: names.clone(),
+                    settings: options.settings_file().to_owned(),
+                }
             })
         };
         let needed = |yes: bool, canonical: &'static str| if yes { need(canonical).map(Some) } else { Ok(None) };
@@ -163,24 +193,32 @@ impl Layout {
                 };
             };
             let column = names.iter().position(|n| *n == duration.column).ok_or_else(|| ReadError::MissingColumn {
-                canonical: metric.as_str(),
                 header: duration.column.clone(),
+                note: format!(" (the `{}` duration of {})", metric.as_str(), duration.origin(options)),
                 found: names.clone(),
+                settings: options.settings_file().to_owned(),
             })?;
-            if let Some(rule) =
-                rules.iter().find(|r| metric_reads(r.metric, metric) && r.clock.business.is_some() != duration.business)
-            {
+            if let Some(rule) = rules.iter().position(|r| duration.conflicts(r.metric, r.clock.business.is_some())) {
                 return Err(ReadError::ClockMismatch {
                     column: duration.column.clone(),
                     business: duration.business,
-                    metric: rule.metric.as_str(),
+                    metric: rules[rule].metric.as_str(),
+                    origin: duration.origin(options),
+                    rule,
                 });
             }
             Ok(Source::For { column, unit: duration.unit, business: duration.business })
         };
         need(REQUIRED[0])?;
+        let width = names.len();
+        let mut forms = vec![Form::Text; width];
+        for (canonical, form) in &options.forms {
+            if let Some(i) = find(canonical.as_str())? {
+                forms[i] = *form;
+            }
+        }
         Ok(Layout {
-            width: names.len(),
+            width,
             channel: need("channel")?,
             created: need("created_at")?,
             first_response: source(Metric::FirstResponse, "first_response_at")?,
@@ -201,7 +239,7 @@ impl Layout {
             zone: None,
             channels: options.channels.iter().map(|(raw, c)| (raw.trim().to_lowercase().into_bytes(), *c)).collect(),
             csat_labels: options.csat.iter().map(|(raw, s)| (raw.trim().to_lowercase().into_bytes(), *s)).collect(),
-            epoch: options.epoch_seconds,
+            forms: forms.into_boxed_slice(),
             detected: None,
         })
     }
@@ -236,13 +274,12 @@ impl Layout {
         if row.len() != self.width {
             return Err(Reject::Width);
         }
-        let epoch = self.epoch;
-        let created = match time(row.field(self.created), self.created, days, epoch)? {
+        let created = match self.time(row, self.created, days)? {
             Some(t) => t,
             None => return Err(Reject::Empty(self.created)),
         };
         let mut later = |column: usize| -> Result<Option<i64>, Reject> {
-            match time(row.field(column), column, days, epoch)? {
+            match self.time(row, column, days)? {
                 Some(t) if t < created => Err(Reject::BeforeCreation(column)),
                 other => Ok(other),
             }
@@ -307,6 +344,17 @@ impl Layout {
         })
     }
 
+    /// The timestamp in field `column`, read in its column's form: `None` when empty.
+    #[inline]
+    fn time(&self, row: &Row<'_>, column: usize, days: &mut DayCache) -> Result<Option<i64>, Reject> {
+        let field = row.field(column).trim_ascii();
+        if field.is_empty() {
+            return Ok(None);
+        }
+        let form = self.forms.get(column).copied().unwrap_or_default();
+        timestamp::parse_form(field, form, days).map(Some).map_err(|e| Reject::Time(column, e))
+    }
+
     /// A channel through `[tickets.channels]`, else by its own name, in any letter case.
     #[inline]
     fn channel(&self, field: &[u8]) -> Option<Channel> {
@@ -316,7 +364,7 @@ impl Layout {
         {
             return Some(*channel);
         }
-        channel(field)
+        Channel::of_ticket(field)
     }
 
     /// The reason for a refused row, as the user reads it.
@@ -331,7 +379,7 @@ impl Layout {
                 format!("{} `{}` is before {} `{}`", name(i), value(i), name(self.created), value(self.created))
             }
             Reject::Unmapped => {
-                format!("channel `{}` maps to no channel (chat, email, voice or social)", value(self.channel))
+                format!("channel `{}` maps to none of {}", value(self.channel), Channel::ticket_names())
             }
             Reject::Duration(i) => {
                 let unit = match self.first_response {
@@ -369,25 +417,16 @@ impl Layout {
     }
 }
 
-/// A timestamp field: `None` when empty.
-#[inline]
-fn time(field: &[u8], column: usize, days: &mut DayCache, epoch: bool) -> Result<Option<i64>, Reject> {
-    let field = field.trim_ascii();
-    if field.is_empty() {
-        return Ok(None);
-    }
-    if epoch && field.len() <= 12 && field.iter().all(u8::is_ascii_digit) {
-        return Ok(Some(field.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0'))));
-    }
-    timestamp::parse_with(field, days).map(Some).map_err(|e| Reject::Time(column, e))
-}
-
-/// Whether a rule of `metric` reads the column of `source` (`first_response` or `resolution`).
-fn metric_reads(metric: Metric, source: Metric) -> bool {
-    match source {
-        Metric::FirstResponse => matches!(metric, Metric::FirstResponse | Metric::Asa),
-        Metric::Resolution => metric == Metric::Resolution,
-        _ => false,
+/// Where a column's name came from, for an error about it: nothing when it
+/// is the canonical name, else the preset that names it or the settings file.
+fn renamed_note(options: &ReadOptions, canonical: &str, header: &str) -> String {
+    let preset = options.preset.filter(|name| {
+        super::presets::preset(name).is_some_and(|p| p.columns.iter().any(|(c, h)| *c == canonical && *h == header))
+    });
+    match preset {
+        _ if header == canonical => String::new(),
+        Some(preset) => format!(" (the `{canonical}` column as preset {preset} names it)"),
+        None => format!(" (the `{canonical}` column, renamed in {})", options.settings_file()),
     }
 }
 
@@ -433,20 +472,6 @@ pub(crate) fn duration(field: &[u8], unit: DurationUnit) -> Result<Option<u64>, 
         whole(frac)? * scale / 10u64.pow(frac.len() as u32)
     };
     Ok(Some(int * scale + frac_seconds))
-}
-
-/// A channel name, in any letter case.
-#[inline]
-fn channel(field: &[u8]) -> Option<Channel> {
-    let field = field.trim_ascii();
-    let is = |name: &[u8]| field.eq_ignore_ascii_case(name);
-    match field.len() {
-        4 if is(b"chat") => Some(Channel::Chat),
-        5 if is(b"email") => Some(Channel::Email),
-        5 if is(b"voice") => Some(Channel::Voice),
-        6 if is(b"social") => Some(Channel::Social),
-        _ => None,
-    }
 }
 
 /// A field's text for a message: lossy UTF-8, at most 40 characters.

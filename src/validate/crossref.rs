@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::{CheckedFile, Document};
 use crate::builtin;
-use crate::diag::{Code, Diagnostics, did_you_mean};
+use crate::diag::{Code, Diagnostic, Diagnostics, did_you_mean};
 use crate::model::{
     Answer, AnswerSource, AnswerValue, Criterion, Declaration, EvaluationHeader, Evidence, EvidenceRule, FileKind,
     GivenAnswer, GivenValue, LeftOut, Moderated, ModerationFile, PanelValue, Rubric, Scoring, Spanned, WorkspaceFile,
@@ -288,71 +288,66 @@ fn check_calendar_names(
         if own.contains(&name.value.as_str()) || workspace_calendar(context, &name.value, files).is_some() {
             continue;
         }
-        let shared = context.root.join(crate::workspace::CALENDARS_DIR);
-        let mut known: Vec<String> = own.iter().map(|id| (*id).to_owned()).collect();
-        if let Ok(entries) = std::fs::read_dir(&shared) {
-            known.extend(entries.filter_map(|e| {
-                let name = e.ok()?.file_name().into_string().ok()?;
-                name.strip_suffix(".toml").map(str::to_owned)
-            }));
-        }
-        known.sort();
-        known.dedup();
-        let d = out.report(
-            Code::UnknownCalendar,
-            path,
-            Some(name.span.clone()),
-            format!(
-                "no calendar has id `{}`: neither a [[calendar]] of this contract nor calendars/{}.toml",
-                name.value, name.value
-            ),
-        );
-        d.help = Some(match did_you_mean(&name.value, known.iter().map(String::as_str)) {
-            Some(near) => format!("did you mean `{near}`?"),
-            None if known.is_empty() => {
-                "define it in this contract ([[calendar]] id = …, timezone = …, hours = { … }) or in calendars/<id>.toml"
-                    .to_owned()
-            }
-            None => format!("calendars known here: {}", known.join(", ")),
-        });
+        out.push(unknown_calendar(contract, &context.root, name, path));
     }
 }
 
+/// A clause's `calendar = "…"` that names no calendar of the contract
+/// (`path`) nor of the workspace at `root`: located at the name, with the
+/// calendars known. `validate` and the loader of a contract report it alike.
+pub(crate) fn unknown_calendar(
+    contract: &crate::model::ContractFile,
+    root: &Path,
+    name: &crate::model::Spanned<String>,
+    path: &str,
+) -> Diagnostic {
+    let mut known: Vec<String> = contract.calendar.iter().map(|c| c.id.value.clone()).collect();
+    if let Ok(entries) = std::fs::read_dir(root.join(crate::workspace::CALENDARS_DIR)) {
+        known.extend(entries.filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            name.strip_suffix(".toml").map(str::to_owned)
+        }));
+    }
+    known.sort();
+    known.dedup();
+    let mut d = Diagnostic::new(
+        Code::UnknownCalendar,
+        path,
+        Some(name.span.clone()),
+        format!(
+            "no calendar has id `{}`: neither a [[calendar]] of this contract nor calendars/{}.toml",
+            name.value, name.value
+        ),
+    );
+    d.help = Some(match did_you_mean(&name.value, known.iter().map(String::as_str)) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None if known.is_empty() => {
+            "define it in this contract ([[calendar]] id = …, timezone = …, hours = { … }) or in calendars/<id>.toml"
+                .to_owned()
+        }
+        None => format!("calendars known here: {}", known.join(", ")),
+    });
+    d
+}
+
 /// A duration column counted on one clock, read by a clause on the other
-/// (SPEC section 11): reported at the clause, naming the column.
+/// (SPEC section 11): reported at the clause, naming the column. The rule
+/// is the reader's ([`DurationSource::conflicts`](crate::sla::row::DurationSource::conflicts)),
+/// on the durations the reader would use (the settings' laid over their preset).
 fn check_duration_clocks(
     contract: &crate::model::ContractFile,
     tickets: &crate::model::TicketSettings,
     path: &str,
     out: &mut Diagnostics,
 ) {
-    use crate::model::{ClockKind, Metric};
-    let preset = tickets.preset.as_ref().and_then(|p| crate::sla::presets::preset(p.value.trim()));
+    use crate::model::ClockKind;
+    let options = crate::sla::ReadOptions::of_tickets(Some(tickets));
     for clause in &contract.sla {
-        let (key, metric, timestamp) = match clause.metric.value {
-            Metric::FirstResponse | Metric::Asa => ("first_response", Metric::FirstResponse, "first_response_at"),
-            Metric::Resolution => ("resolution", Metric::Resolution, "resolved_at"),
-            _ => continue,
-        };
-        // The workspace's duration, else the preset's (unless a timestamp column is named instead).
-        let (column, column_business, origin) = match tickets.durations.get(key) {
-            Some(d) => (
-                d.column.value.clone(),
-                d.clock.as_ref().is_some_and(|c| c.value == ClockKind::Business),
-                format!("[tickets.durations] in {}", crate::workspace::SETTINGS_FILE),
-            ),
-            None => match preset
-                .filter(|_| tickets.columns.get(timestamp).is_none())
-                .and_then(|p| p.durations.iter().find(|d| d.metric == metric).map(|d| (p, d)))
-            {
-                Some((p, d)) => (d.column.to_owned(), d.business, format!("preset {}", p.name)),
-                None => continue,
-            },
-        };
         let clause_business = clause.clock.as_ref().is_some_and(|c| c.value == ClockKind::Business);
-        if column_business == clause_business {
+        let Some(duration) = options.durations.iter().find(|d| d.conflicts(clause.metric.value, clause_business))
+        else {
             continue;
-        }
+        };
         let clock = |business: bool| if business { "business hours" } else { "wall-clock time" };
         let span = clause.clock.as_ref().map_or(clause.metric.span.clone(), |c| c.span.clone());
         out.report(
@@ -360,13 +355,16 @@ fn check_duration_clocks(
             path,
             Some(span),
             format!(
-                "clause `{}` measures {} but the export's {key} column `{column}` ({origin}) is counted in {}",
+                "clause `{}` measures {} but the export's {} column `{}` ({}) is counted in {}",
                 clause.id.value,
                 clock(clause_business),
-                clock(column_business),
+                duration.metric.as_str(),
+                duration.column,
+                duration.origin(&options),
+                clock(duration.business),
             ),
         )
-        .add_help(if column_business {
+        .add_help(if duration.business {
             "give the clause clock = \"business\" and a calendar, or export the duration on a calendar clock"
         } else {
             "measure the clause on a calendar clock, or export the duration within business hours (clock = \"business\")"

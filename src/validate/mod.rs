@@ -29,6 +29,7 @@ use crate::model::{
 use crate::source::SourceFile;
 use crate::workspace::Workspace;
 
+pub(crate) use crossref::unknown_calendar;
 pub use crossref::{
     Context, check_answers, check_moderation, check_references, check_scores, declaration_path, declaration_problem,
 };
@@ -504,11 +505,50 @@ fn check_ticket_columns(settings: &WorkspaceFile, path: &str, diagnostics: &mut 
                 None => format!("columns: {}", TICKET_COLUMNS.join(", ")),
             });
         }
-        if header.value.trim().is_empty() {
+        if header.value.header().trim().is_empty() {
             diagnostics.report(Code::OutOfRange, path, Some(header.span.clone()), "the header name is empty");
+        }
+        if let crate::model::ColumnName::Read(read) = &header.value {
+            check_column_form(&column.value, read, &header.span, path, diagnostics);
         }
     }
     check_ticket_mapping(tickets, path, diagnostics);
+}
+
+/// `epoch` and `date_order` on a `[tickets.columns]` entry: one of them, on a timestamp column.
+fn check_column_form(
+    column: &str,
+    read: &crate::model::ColumnRead,
+    span: &std::ops::Range<usize>,
+    path: &str,
+    diagnostics: &mut Diagnostics,
+) {
+    const TIMESTAMPS: [&str; 3] = ["created_at", "first_response_at", "resolved_at"];
+    let given = read.epoch.is_some() || read.date_order.is_some();
+    if read.epoch.is_some() && read.date_order.is_some() {
+        diagnostics
+            .report(
+                Code::BadTicketMapping,
+                path,
+                Some(span.clone()),
+                format!("column `{column}` is given both epoch and date_order"),
+            )
+            .add_help(
+                "a column's timestamps are either Unix epoch times (epoch) or slashed dates (date_order): keep one",
+            );
+    } else if given && !TIMESTAMPS.contains(&column) {
+        diagnostics
+            .report(
+                Code::BadTicketMapping,
+                path,
+                Some(span.clone()),
+                format!(
+                    "column `{column}` holds no timestamps: epoch and date_order apply to {}",
+                    TIMESTAMPS.join(", ")
+                ),
+            )
+            .add_help(format!("write {column} = \"{}\"", read.column));
+    }
 }
 
 /// `[tickets.durations]`, `[tickets.channels]` and `[tickets.csat]` (SPEC section 11).
@@ -534,7 +574,8 @@ fn check_ticket_mapping(tickets: &crate::model::TicketSettings, path: &str, diag
                     Some(metric.span.clone()),
                     format!(
                         "{} is given both as a duration and as the timestamp column `{}`",
-                        metric.value, column.value
+                        metric.value,
+                        column.value.header()
                     ),
                 )
                 .add_help("keep one: the duration under [tickets.durations] or the timestamp under [tickets.columns]");
@@ -558,7 +599,7 @@ fn check_ticket_mapping(tickets: &crate::model::TicketSettings, path: &str, diag
         if channel.value == Channel::Any {
             diagnostics
                 .report(Code::BadTicketMapping, path, Some(channel.span.clone()), "a ticket's channel cannot be `any`")
-                .add_help("map it to chat, email, voice or social");
+                .add_help(format!("map it to one of {}", Channel::ticket_names()));
         }
     }
     let mut labels: Vec<String> = Vec::new();

@@ -396,3 +396,76 @@ fn a_clause_counts_in_a_workspace_calendar() {
         .code(2)
         .stderr(predicate::str::contains("calendars/office.toml:4:").and(predicate::str::contains("VS0803")));
 }
+
+#[test]
+fn a_clock_mismatch_seen_only_in_the_export_is_located_at_the_clause() {
+    // No preset in the settings, so validate cannot see it: the header is
+    // Zendesk's CSV, read with that preset's calendar-minute durations, and
+    // email-first-reply measures business hours (`clock = "business"`, line 17, column 9).
+    let dir = workspace();
+    let ws = dir.path().join("ws");
+    let export = crate::repo().join("tests/fixtures/tickets/zendesk-csv.csv");
+    std::fs::copy(export, ws.join("vendors/acme/tickets.csv")).unwrap();
+    let output = vendorscore(&ws).args(["sla", "vendors/acme", "--dry-run"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("vendors/acme/contract.toml:17:9"), "{stderr}");
+    assert!(stderr.contains("VS0806"), "{stderr}");
+    assert!(stderr.contains("clause `email-first-reply`"), "{stderr}");
+    assert!(stderr.contains("`First reply time in minutes` (preset zendesk-csv)"), "{stderr}");
+}
+
+#[test]
+fn validate_finds_a_clock_mismatch_through_the_settings_preset() {
+    // intercom's durations are on a business clock; the resolution clause measures wall-clock time
+    // (no clock: located at its metric, line 23, column 10).
+    let dir = workspace();
+    let ws = dir.path().join("ws");
+    std::fs::write(ws.join("vendorscore.toml"), "[workspace]\nname = \"t\"\n[tickets]\npreset = \"intercom\"\n")
+        .unwrap();
+    let output = vendorscore(&ws).args(["validate"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(!output.status.success(), "{stderr}");
+    assert!(stderr.contains("vendors/acme/contract.toml:23:10"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "resolution column `statistics.time_to_last_close` (preset intercom) is counted in business hours"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn sla_locates_a_clause_naming_an_unknown_calendar() {
+    // `calendar = "office"` on line 18, column 12, now naming a calendar that is not there.
+    let dir = workspace();
+    let ws = dir.path().join("ws");
+    let contract = CONTRACT.replace("calendar = \"office\"", "calendar = \"ofice\"");
+    std::fs::write(ws.join("vendors/acme/contract.toml"), contract).unwrap();
+    let output = vendorscore(&ws)
+        .args(["sla", "vendors/acme/tickets.jsonl", "--contract", "vendors/acme/contract.toml", "--dry-run"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("vendors/acme/contract.toml:18:12"), "{stderr}");
+    assert!(stderr.contains("VS0804"), "{stderr}");
+    assert!(stderr.contains("did you mean `office`?"), "{stderr}");
+}
+
+#[test]
+fn advice_about_the_tickets_settings_names_the_file_they_came_from() {
+    // The export's `api` channel maps to nothing: the advice points at zendesk.toml, not vendorscore.toml.
+    let dir = workspace();
+    let ws = dir.path().join("ws");
+    let output = vendorscore(&ws)
+        .args(["sla", "vendors/acme/tickets.jsonl", "--contract", "vendors/acme/contract.toml", "--dry-run"])
+        .arg("--tickets-config")
+        .arg(dir.path().join("zendesk.toml"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{stderr}");
+    let advice = format!("Map them in {} under [tickets.channels]", dir.path().join("zendesk.toml").display());
+    assert!(stderr.contains(&advice), "{stderr}");
+}

@@ -201,7 +201,7 @@ mod tests {
     use super::*;
 
     fn value(value: u64) -> Contribution {
-        Contribution::Value { value, within: value % 2 == 0 }
+        Contribution::Value { value, within: value.is_multiple_of(2) }
     }
 
     fn settled(held: Held, limit: u64) -> (Vec<Contribution>, u64) {

@@ -22,8 +22,7 @@
 #             abandons, allocation and shortfall credits, earn-back, minimum,
 #             min_volume, chronic, a key measurement, abandon_rate and asa, an
 #             exclusion window, forecasts with excusal "waive" and "cap" (the
-#             cap bites, so the export is read twice), period and
-#             contract-year caps.
+#             cap bites in the 31-day months), period and contract-year caps.
 #
 # Every run is first checked against bench/sla_duckdb.py (DuckDB counting,
 # Python's fractions and zoneinfo deciding) on every clause and period:

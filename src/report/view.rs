@@ -324,7 +324,8 @@ pub struct SlaRowView {
     pub credit_text: String,
     /// `met`, `breached`, `below_target`, `excused`, `not_measured` (SPEC section 12).
     pub status: &'static str,
-    /// The status as the CLI table shows it: `✓ met`, `✗ BREACHED`, `below target`, `excused (volume)`, `not measured`.
+    /// The status as the CLI table shows it: `✓ met`, `✗ BREACHED`, `below target`, `excused (volume)`,
+    /// `not measured`; without the chronic mark, which each scorecard adds as its own.
     pub status_text: String,
     /// Answered and abandoned contacts (waiting-time metrics; else 0), short abandons, excluded contacts.
     pub answered: u64,
@@ -457,7 +458,8 @@ impl SlaRowView {
             percentiles_text: units::percentiles(r.metric, percentiles),
             credit_text: units::money(r.credit, currency),
             status: r.status.as_str(),
-            status_text: units::status(r.status, r.chronic),
+            // Chronic is a mark of its own in every scorecard.
+            status_text: units::status(r.status, false),
             answered: r.answered,
             abandoned: r.abandoned,
             short_abandoned: r.short_abandoned,

@@ -14,12 +14,14 @@
 //! - [`money`]: exact decimals and money in cents.
 //! - [`row`], [`reader`] (and `records`, the byte layer): the CSV format and streaming it.
 //! - [`tally`]: what one ticket adds to each rule.
+//! - [`cap`]: forecast caps, decided once the whole file is read.
 //! - [`terms`], [`attainment`]: clauses and their decisions per period.
 //! - [`credits`]: chronic failure, earn-back, credits owed and their caps.
 //! - [`measure`]: measured criteria over a whole file.
 
 pub mod attainment;
 pub mod calendar;
+pub mod cap;
 pub mod credits;
 pub mod histogram;
 pub mod measure;

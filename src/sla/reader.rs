@@ -26,7 +26,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::records::{Next, Records};
 use super::row::{DurationSource, Layout, Reject};
-use super::tally::{Accumulator, Rule, Tallies, cuts, settle_ties, splice_cuts};
+use super::tally::{Accumulator, Rule, Tallies, settle_caps};
 use super::timestamp::{DayCache, Form};
 use super::{Rejected, RowCounts};
 use crate::model::{Channel, ClockKind, ColumnName, ColumnRead, CsatLabel, Metric};
@@ -164,32 +164,7 @@ pub fn read_file(path: &Path, rules: &[Rule], options: &ReadOptions) -> Result<T
 
 /// Read an export from a file opened once: every part reads the same
 /// handle at its own offset, so the file is never opened again by name.
-/// A forecast cap that bites takes a second pass (see [`Cap`](super::tally::Cap)).
 pub fn read_open(file: &File, rules: &[Rule], options: &ReadOptions) -> Result<TicketData, ReadError> {
-    capped(rules, read_pass(file, rules, options)?, |again| read_pass(file, again, options))
-}
-
-/// A first pass's data with the cut periods of capped clauses counted again by `pass`.
-fn capped(
-    rules: &[Rule],
-    mut data: TicketData,
-    pass: impl FnOnce(&[Rule]) -> Result<TicketData, ReadError>,
-) -> Result<TicketData, ReadError> {
-    if rules.iter().all(|rule| rule.caps.is_empty()) {
-        return Ok(data);
-    }
-    let again = cuts(rules, &data.tallies);
-    let recount = if again.is_empty() {
-        Tallies::default()
-    } else {
-        pass(&again.iter().map(|(_, rule)| rule.clone()).collect::<Vec<_>>())?.tallies
-    };
-    splice_cuts(&mut data.tallies, &again, recount);
-    Ok(data)
-}
-
-/// One pass over the file.
-fn read_pass(file: &File, rules: &[Rule], options: &ReadOptions) -> Result<TicketData, ReadError> {
     if options.format == ExportFormat::JsonLines {
         return json::read(options.progress.count(At::new(file, 0)), rules, options);
     }
@@ -225,10 +200,9 @@ fn read_pass(file: &File, rules: &[Rule], options: &ReadOptions) -> Result<Ticke
 }
 
 /// The data of a file read as one part.
-fn finish(rules: &[Rule], mut accumulator: Accumulator, part: Part) -> TicketData {
-    let ties = accumulator.take_ties();
+fn finish(rules: &[Rule], accumulator: Accumulator, part: Part) -> TicketData {
     let mut tallies = accumulator.finish();
-    settle_ties(rules, &mut tallies, ties);
+    settle_caps(rules, &mut tallies);
     TicketData { tallies, rows: rows_of(vec![part], 1) }
 }
 
@@ -269,11 +243,9 @@ fn read_parts(
         workers.into_iter().map(|w| w.join().expect("reading a part does not panic")).collect()
     });
     let mut tallies = Tallies::default();
-    let mut ties = Vec::new();
     let mut parts: Vec<(usize, Part)> = Vec::with_capacity(starts.len());
     for result in done {
-        let (mut accumulator, mine) = result?;
-        ties.extend(accumulator.take_ties());
+        let (accumulator, mine) = result?;
         tallies.merge(accumulator.finish());
         parts.extend(mine);
     }
@@ -285,7 +257,7 @@ fn read_parts(
         Ending::Overshot => false,
     });
     if chained {
-        settle_ties(rules, &mut tallies, ties);
+        settle_caps(rules, &mut tallies);
     }
     Ok(chained.then(|| TicketData { tallies, rows: rows_of(parts.into_iter().map(|(_, p)| p).collect(), first_line) }))
 }
@@ -296,26 +268,22 @@ pub fn read_slice(bytes: &[u8], rules: &[Rule], options: &ReadOptions) -> Result
 }
 
 /// Read an export from a stream (a gzip decoder, say), one pass through the
-/// same fixed buffers; `open` gives the stream from its start, and is called
-/// again only when a forecast cap falls inside a period (`excusal = "cap"`).
+/// same fixed buffers; `open` gives the stream from its start.
 pub fn read_stream<R: Read>(
-    open: impl Fn() -> R,
+    open: impl FnOnce() -> R,
     rules: &[Rule],
     options: &ReadOptions,
 ) -> Result<TicketData, ReadError> {
-    let pass = |rules: &[Rule]| -> Result<TicketData, ReadError> {
-        if options.format == ExportFormat::JsonLines {
-            return json::read(open(), rules, options);
-        }
-        let mut records = Records::new(open());
-        let layout = read_header(&mut records, rules, options)?;
-        let mut accumulator = Accumulator::new(rules);
-        let part = read_part(&mut records, 0, None, &layout, &mut accumulator)?;
-        let mut data = finish(rules, accumulator, part);
-        data.rows.detected_preset = layout.detected();
-        Ok(data)
-    };
-    capped(rules, pass(rules)?, pass)
+    if options.format == ExportFormat::JsonLines {
+        return json::read(open(), rules, options);
+    }
+    let mut records = Records::new(open());
+    let layout = read_header(&mut records, rules, options)?;
+    let mut accumulator = Accumulator::new(rules);
+    let part = read_part(&mut records, 0, None, &layout, &mut accumulator)?;
+    let mut data = finish(rules, accumulator, part);
+    data.rows.detected_preset = layout.detected();
+    Ok(data)
 }
 
 /// Renames from `[tickets.columns]`.

@@ -407,3 +407,126 @@ fn abandons_within_target_follow_the_boundary() {
     let lt = one(&report(&voice("exclude_within_target", "boundary = \"lt\""), &rows, "2026-11-21")).clone();
     assert_eq!((lt.in_scope, lt.met), (2, 1), "abandoned at the target is not within it");
 }
+
+/// A voice clause capped at `volume` contacts in March (no tolerance).
+fn capped_voice(volume: u64) -> Terms {
+    voice(
+        "miss",
+        &format!(
+            "credit_pct = 5\nvolume_tolerance_pct = 0\nexcusal = \"cap\"\n\
+             [[forecast]]\nperiod = \"2026-03\"\nchannel = \"voice\"\nvolume = {volume}\n"
+        ),
+    )
+}
+
+/// A voice row created on 2 March at `created` (`HH:MM:SS`), answered or
+/// abandoned `after` seconds later.
+fn call_at(created: &str, after: u32, abandoned: bool) -> String {
+    let at = crate::sla::period::days_from_civil(2026, 3, 2) * 86_400;
+    let hms: Vec<i64> = created.split(':').map(|p| p.parse().unwrap()).collect();
+    let start = at + hms[0] * 3600 + hms[1] * 60 + hms[2];
+    let stamp = |s: i64| jiff::Timestamp::from_second(s).unwrap().to_string();
+    let end = stamp(start + i64::from(after));
+    let (answer, abandon) = if abandoned { (String::new(), end) } else { (end, String::new()) };
+    format!("T,voice,{},{answer},,{abandon}\n", stamp(start))
+}
+
+#[test]
+fn forecast_cap_falling_inside_a_second_takes_its_contacts_in_file_order() {
+    // By creation: 10:00:00 (25 s), 10:00:01 (30 s), then four created at
+    // 10:00:02: 50 s, 8 s, abandoned after 40 s, 12 s (in file order), then
+    // 10:00:03 (4 s) and 10:00:04 (1 s). A cap of 5 admits the first two and
+    // the first three of 10:00:02 in file order: over forecast the 12 s one
+    // and the two later seconds (3). In scope 5 (answered 4, abandoned 1),
+    // met 1 (the 8 s answer): 20 %. Answers 8, 25, 30, 50: p50 the 2nd = 25,
+    // p90 and p95 the 4th = 50.
+    let rows = [
+        call_at("10:00:03", 4, false),
+        call_at("10:00:01", 30, false),
+        call_at("10:00:02", 50, false),
+        call_at("10:00:02", 8, false),
+        call_at("10:00:02", 40, true),
+        call_at("10:00:02", 12, false),
+        call_at("10:00:00", 25, false),
+        call_at("10:00:04", 1, false),
+    ]
+    .concat();
+    let got = one(&report(&capped_voice(5), &rows, "2026-11-21")).clone();
+    assert_eq!((got.in_scope, got.met, got.over_forecast), (5, 1, 3));
+    assert_eq!((got.answered, got.abandoned), (4, 1));
+    assert_eq!(got.attainment, Decimal::new(20, 0));
+    assert_eq!((got.p50, got.p90, got.p95), (Some(25), Some(50), Some(50)));
+    // A cap of 6 takes the 12 s answer too: met 2 of 6 (33.33 %); answers
+    // 8, 12, 25, 30, 50: p50 the 3rd = 25, p90 and p95 the 5th = 50.
+    let got = one(&report(&capped_voice(6), &rows, "2026-11-21")).clone();
+    assert_eq!((got.in_scope, got.met, got.over_forecast), (6, 2, 2));
+    assert_eq!(got.attainment, Decimal::new(3333, 2));
+    assert_eq!((got.p50, got.p90, got.p95), (Some(25), Some(50), Some(50)));
+}
+
+/// Read `rows` from a file in parts of a row or two, on each number of threads.
+fn read_in_parts(t: &Terms, rows: &str) -> Vec<ClauseResult> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tickets.csv");
+    std::fs::write(&path, format!("{VOICE}{rows}")).unwrap();
+    [1, 2, 3]
+        .into_iter()
+        .map(|threads| {
+            let options = ReadOptions { threads, min_part_bytes: 60, ..ReadOptions::default() };
+            let data = crate::sla::read_file(&path, &t.rules(), &options).unwrap();
+            one(&evaluate(t, &data.tallies, data.rows, Date::parse("2026-11-21").unwrap()).unwrap()).clone()
+        })
+        .collect()
+}
+
+#[test]
+fn forecast_cap_ties_follow_file_order_when_rows_are_not_in_time_order() {
+    // In file order: 10:00:05 (3 s), 10:00:02 (40 s), 10:00:09 (1 s),
+    // 10:00:01 (5 s), 10:00:02 (6 s), 10:00:00 (7 s), 10:00:02 (2 s). A cap of
+    // 4 admits 10:00:00 and 10:00:01, then the first two of 10:00:02 in file
+    // order (40 s, 6 s), not the last (2 s), though it is the fastest. Met 3 of
+    // 4 (75 %: below 80, breached); answers 5, 6, 7, 40: p50 6, p90 and p95 40.
+    let rows = [
+        call_at("10:00:05", 3, false),
+        call_at("10:00:02", 40, false),
+        call_at("10:00:09", 1, false),
+        call_at("10:00:01", 5, false),
+        call_at("10:00:02", 6, false),
+        call_at("10:00:00", 7, false),
+        call_at("10:00:02", 2, false),
+    ]
+    .concat();
+    let t = capped_voice(4);
+    let mut got = vec![one(&report(&t, &rows, "2026-11-21")).clone()];
+    got.extend(read_in_parts(&t, &rows));
+    for (i, got) in got.iter().enumerate() {
+        assert_eq!((got.in_scope, got.met, got.over_forecast), (4, 3, 3), "read {i}");
+        assert_eq!((got.attainment, got.status), (Decimal::new(75, 0), Status::Breached), "read {i}");
+        assert_eq!((got.p50, got.p90, got.p95), (Some(6), Some(40), Some(40)), "read {i}");
+    }
+}
+
+#[test]
+fn forecast_cap_holds_no_more_than_it_needs_and_stays_exact() {
+    // 3,000 calls created a second apart from 10:00:00 on, latest first, all
+    // answered in 1 s; then, last in the file, ten calls created at 09:00:00
+    // to 09:00:09 and answered at 09:05:00 (300 to 291 s). A cap of 10 admits
+    // exactly those ten: the readers drop the others once they hold more than
+    // the cap and its slack. Met 0 of 10; answers 291..=300: p50 the 5th =
+    // 295, p90 the 9th = 299, p95 the 10th = 300.
+    let mut rows = String::new();
+    for i in 0..3000u32 {
+        let s = 3000 - i;
+        rows += &call_at(&format!("10:{:02}:{:02}", s / 60, s % 60), 1, false);
+    }
+    for k in 0..10u32 {
+        rows += &call_at(&format!("09:00:{k:02}"), 300 - k, false);
+    }
+    let t = capped_voice(10);
+    let mut got = vec![one(&report(&t, &rows, "2026-11-21")).clone()];
+    got.extend(read_in_parts(&t, &rows));
+    for (i, got) in got.iter().enumerate() {
+        assert_eq!((got.in_scope, got.met, got.over_forecast), (10, 0, 3000), "read {i}");
+        assert_eq!((got.p50, got.p90, got.p95), (Some(295), Some(299), Some(300)), "read {i}");
+    }
+}

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use super::calendar::Calendar;
+use super::cap::{Cap, Held, MAX_SECOND};
 use super::histogram::Histogram;
 use super::period::{DAY, PeriodKey, PeriodKind, civil_from_days, month_index, week_index};
 use crate::model::{Abandons, Channel, Metric};
@@ -33,44 +34,6 @@ pub struct Rule {
     pub exclusions: Vec<Window>,
     /// Periods whose scope is capped at a forecast (`excusal = "cap"`).
     pub caps: Vec<Cap>,
-}
-
-/// At most `limit` contacts of one period are in scope: the first by
-/// `created_at`, ties by file order; the rest count as over forecast.
-///
-/// Reading takes two passes when a cap bites, both streaming and parallel.
-/// The first counts the capped periods' contacts per creation second (an
-/// exact histogram: memory grows with distinct seconds, as for the times);
-/// from it the [`Cut`] follows. The second recounts only the capped
-/// clauses: contacts before the cut's second are in scope, after it over
-/// forecast, and only the contacts created in that one second are held (in
-/// file order per part) until the parts are put back in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cap {
-    /// The period's index (of the rule's period kind).
-    pub period: i64,
-    pub limit: u64,
-    /// The instant the period starts (local midnight in the contract's zone).
-    pub start: i64,
-    /// Where the cap falls, once the first pass has found it.
-    pub cut: Option<Cut>,
-}
-
-/// The contact where a cap falls: `admitted` of those created in `second` are still in scope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cut {
-    pub second: i64,
-    pub admitted: u64,
-}
-
-/// A contact created in a cut's second, held until file order is known.
-#[derive(Debug, Clone, Copy)]
-pub struct Tie {
-    /// The part of the file it was read in (parts are in file order).
-    pub part: usize,
-    pub rule: usize,
-    pub period: i64,
-    pub ticket: Ticket<'static>,
 }
 
 /// An `[[exclusion]]` window: contacts created in `[from, to)` on its channels.
@@ -131,6 +94,44 @@ impl Rule {
             && self.tier.is_none_or(|tier| ticket.tier == Some(tier))
             && self.priority.as_ref().is_none_or(|p| p.as_bytes() == ticket.priority)
     }
+
+    /// What a contact (neither excluded nor a short abandon) adds to this rule's tally.
+    #[inline]
+    pub fn contribution(&self, ticket: &Ticket<'_>) -> Contribution {
+        let time = |end: Option<i64>| {
+            end.map(|end| match &self.clock.business {
+                Some(calendar) => calendar.business_seconds(ticket.created, end),
+                None => end.saturating_sub(ticket.created).max(0) as u64,
+            })
+        };
+        // Business durations from the export (the reader pairs them with business clauses only).
+        let given = |end: Option<i64>, elapsed: Option<u64>| if elapsed.is_some() { elapsed } else { time(end) };
+        let within =
+            |seconds: u64| if self.clock.strict { seconds < self.threshold } else { seconds <= self.threshold };
+        match self.metric {
+            Metric::FirstResponse | Metric::Asa | Metric::AbandonRate => {
+                match (given(ticket.first_response, ticket.response_for), time(ticket.abandoned)) {
+                    (Some(seconds), _) => Contribution::Value { value: seconds, within: within(seconds) },
+                    (None, Some(wait)) => Contribution::Abandoned { within: within(wait) },
+                    (None, None) => Contribution::Missing,
+                }
+            }
+            Metric::Resolution => match given(ticket.resolved, ticket.resolution_for) {
+                Some(seconds) => Contribution::Value { value: seconds, within: within(seconds) },
+                None => Contribution::Missing,
+            },
+            Metric::Csat => match ticket.csat {
+                Some(score) => {
+                    Contribution::Value { value: u64::from(score), within: u64::from(score) >= self.threshold }
+                }
+                None => Contribution::Nothing,
+            },
+            Metric::ReopenRate if ticket.resolved.is_some() => {
+                Contribution::Value { value: 0, within: !ticket.reopened }
+            }
+            Metric::ReopenRate => Contribution::Nothing,
+        }
+    }
 }
 
 /// One readable row of a ticket export, times in seconds since 1970 (UTC).
@@ -158,6 +159,19 @@ pub struct Ticket<'a> {
     pub resolution_for: Option<u64>,
 }
 
+/// What one contact adds to a tally, decided as it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contribution {
+    /// A value (seconds, or a csat score; 0 for reopen_rate), within target or not.
+    Value { value: u64, within: bool },
+    /// Abandoned unanswered, within the target or not.
+    Abandoned { within: bool },
+    /// No value that counts as a miss: unanswered (waiting metrics) or open (resolution).
+    Missing,
+    /// Nothing to count: unrated (csat), unresolved (reopen_rate).
+    Nothing,
+}
+
 /// What the tickets of one rule and period add up to.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tally {
@@ -180,9 +194,8 @@ pub struct Tally {
     pub excluded: u64,
     /// Contacts after the first `floor(forecast × (1 + tolerance))` of the period: out of scope.
     pub over_forecast: u64,
-    /// Contacts that count towards a forecast cap, per second since the
-    /// period's start in the contract's zone (the first pass over a capped period only).
-    pub created: Histogram,
+    /// A capped period's contacts while reading, counted once the cut is known ([`settle_caps`]).
+    pub held: Held,
     /// Sum of the csat scores.
     pub score_sum: u64,
     /// Sum of the answered contacts' waits in seconds (asa).
@@ -222,60 +235,40 @@ impl Tally {
     /// Count a contact neither excluded nor a short abandon.
     #[inline]
     pub fn record_contact(&mut self, rule: &Rule, ticket: &Ticket<'_>) {
-        let time = |end: Option<i64>| {
-            end.map(|end| match &rule.clock.business {
-                Some(calendar) => calendar.business_seconds(ticket.created, end),
-                None => end.saturating_sub(ticket.created).max(0) as u64,
-            })
-        };
-        // Business durations from the export (the reader pairs them with business clauses only).
-        let given = |end: Option<i64>, elapsed: Option<u64>| if elapsed.is_some() { elapsed } else { time(end) };
-        let within =
-            |seconds: u64| if rule.clock.strict { seconds < rule.threshold } else { seconds <= rule.threshold };
-        match rule.metric {
-            Metric::FirstResponse | Metric::Asa | Metric::AbandonRate => {
-                match (given(ticket.first_response, ticket.response_for), time(ticket.abandoned)) {
-                    (Some(seconds), _) => {
-                        self.measured += 1;
-                        self.within += u64::from(within(seconds));
-                        self.wait_sum = self.wait_sum.saturating_add(seconds);
-                        self.values.add(seconds);
+        self.count(rule.metric, rule.contribution(ticket));
+    }
+
+    /// Count what one contact adds under a rule on `metric`.
+    #[inline]
+    pub fn count(&mut self, metric: Metric, contribution: Contribution) {
+        match contribution {
+            Contribution::Value { value, within } => {
+                self.measured += 1;
+                self.within += u64::from(within);
+                match metric {
+                    Metric::FirstResponse | Metric::Asa | Metric::AbandonRate => {
+                        self.wait_sum = self.wait_sum.saturating_add(value);
+                        self.values.add(value);
                     }
-                    (None, Some(wait)) => {
-                        self.abandoned += 1;
-                        self.abandoned_within += u64::from(within(wait));
+                    Metric::Resolution => self.values.add(value),
+                    Metric::Csat => {
+                        self.score_sum += value;
+                        self.values.add(value);
                     }
-                    (None, None) => self.missing += 1,
+                    Metric::ReopenRate => {}
                 }
             }
-            Metric::Resolution => match given(ticket.resolved, ticket.resolution_for) {
-                Some(seconds) => {
-                    self.measured += 1;
-                    self.within += u64::from(within(seconds));
-                    self.values.add(seconds);
-                }
-                None => self.missing += 1,
-            },
-            Metric::Csat => {
-                if let Some(score) = ticket.csat {
-                    let score = u64::from(score);
-                    self.measured += 1;
-                    self.within += u64::from(score >= rule.threshold);
-                    self.score_sum += score;
-                    self.values.add(score);
-                }
+            Contribution::Abandoned { within } => {
+                self.abandoned += 1;
+                self.abandoned_within += u64::from(within);
             }
-            Metric::ReopenRate => {
-                if ticket.resolved.is_some() {
-                    self.measured += 1;
-                    self.within += u64::from(!ticket.reopened);
-                }
-            }
+            Contribution::Missing => self.missing += 1,
+            Contribution::Nothing => {}
         }
     }
 
     /// Add another tally of the same rule and period.
-    pub fn merge(&mut self, other: &Tally) {
+    pub fn merge(&mut self, other: Tally) {
         self.measured += other.measured;
         self.within += other.within;
         self.missing += other.missing;
@@ -284,7 +277,7 @@ impl Tally {
         self.short_abandoned += other.short_abandoned;
         self.excluded += other.excluded;
         self.over_forecast += other.over_forecast;
-        self.created.merge(&other.created);
+        self.held.merge(other.held);
         self.score_sum += other.score_sum;
         self.wait_sum = self.wait_sum.saturating_add(other.wait_sum);
         self.values.merge(&other.values);
@@ -306,7 +299,7 @@ impl Tallies {
         for (mine, theirs) in self.per_rule.iter_mut().zip(other.per_rule) {
             for (key, tally) in theirs {
                 match mine.get_mut(&key) {
-                    Some(existing) => existing.merge(&tally),
+                    Some(existing) => existing.merge(tally),
                     None => {
                         mine.insert(key, tally);
                     }
@@ -353,8 +346,6 @@ pub struct Accumulator {
     day: Option<(i64, i64, i64)>,
     /// The part of the file being read.
     part: usize,
-    /// Contacts created in a cut's second, in the order read.
-    ties: Vec<Tie>,
     /// The zone of the rules with local periods, and the local day last seen.
     zone: Option<jiff::tz::TimeZone>,
     local_day: Option<(i64, i64, i64)>,
@@ -376,18 +367,12 @@ impl Accumulator {
             zone: rules.iter().find_map(|r| r.clock.zone.clone()),
             local_day: None,
             part: 0,
-            ties: Vec::new(),
         }
     }
 
     /// The rows that follow are of part `part` of the file (parts numbered in file order).
     pub fn set_part(&mut self, part: usize) {
         self.part = part;
-    }
-
-    /// The contacts held at cuts, for [`settle_ties`] once every part is read.
-    pub fn take_ties(&mut self) -> Vec<Tie> {
-        std::mem::take(&mut self.ties)
     }
 
     /// Count one ticket under every rule it falls under.
@@ -414,7 +399,7 @@ impl Accumulator {
                 }
             }
         });
-        for (index, (rule, buckets)) in self.rules.iter().zip(&mut self.buckets).enumerate() {
+        for (rule, buckets) in self.rules.iter().zip(&mut self.buckets) {
             if !rule.matches(ticket) {
                 continue;
             }
@@ -436,22 +421,9 @@ impl Accumulator {
             if tally.left_out(rule, ticket) {
                 continue;
             }
-            match cap.cut {
-                None => {
-                    tally.created.add(ticket.created.saturating_sub(cap.start).max(0) as u64);
-                    tally.record_contact(rule, ticket);
-                }
-                Some(cut) => match ticket.created.cmp(&cut.second) {
-                    std::cmp::Ordering::Less => tally.record_contact(rule, ticket),
-                    std::cmp::Ordering::Greater => tally.over_forecast += 1,
-                    std::cmp::Ordering::Equal => self.ties.push(Tie {
-                        part: self.part,
-                        rule: index,
-                        period: key,
-                        ticket: Ticket { priority: b"", ..*ticket },
-                    }),
-                },
-            }
+            // Below MAX_SECOND: a period lasts at most 31 days and an hour.
+            let second = ticket.created.saturating_sub(cap.start).clamp(0, i64::from(MAX_SECOND)) as u32;
+            tally.over_forecast += tally.held.hold(self.part, second, rule.contribution(ticket), cap.limit);
         }
     }
 
@@ -473,72 +445,17 @@ impl Accumulator {
     }
 }
 
-/// Where each cap bites, from a first pass's tallies: the rules (by index)
-/// to count again with their cuts, only the caps that bite kept.
-pub fn cuts(rules: &[Rule], tallies: &Tallies) -> Vec<(usize, Rule)> {
-    let mut again = Vec::new();
-    for (index, rule) in rules.iter().enumerate() {
-        let caps: Vec<Cap> = rule
-            .caps
-            .iter()
-            .filter(|cap| cap.cut.is_none())
-            .filter_map(|cap| {
-                let key = PeriodKey { kind: rule.period, index: cap.period };
-                let created = &tallies.per_rule.get(index)?.get(&key)?.created;
-                let mut before = 0u64;
-                for (offset, n) in created.counts() {
-                    if before + n > cap.limit {
-                        let second = cap.start + offset as i64;
-                        return Some(Cap { cut: Some(Cut { second, admitted: cap.limit - before }), ..cap.clone() });
-                    }
-                    before += n;
-                }
-                None
-            })
-            .collect();
-        if !caps.is_empty() {
-            again.push((index, Rule { caps, ..rule.clone() }));
-        }
-    }
-    again
-}
-
-/// Count the contacts held at cuts in file order: the first `admitted` of
-/// each cut are in scope, the rest over forecast.
-pub fn settle_ties(rules: &[Rule], tallies: &mut Tallies, mut ties: Vec<Tie>) {
-    if ties.is_empty() {
-        return;
-    }
-    // Stable: within a part, the order read.
-    ties.sort_by_key(|tie| tie.part);
-    let mut admitted: HashMap<(usize, i64), u64> = HashMap::new();
-    for tie in ties {
-        let rule = &rules[tie.rule];
-        let Some(cut) = rule.caps.iter().find(|c| c.period == tie.period).and_then(|c| c.cut) else { continue };
-        let key = PeriodKey { kind: rule.period, index: tie.period };
-        let tally = tallies.per_rule[tie.rule].entry(key).or_default();
-        let n = admitted.entry((tie.rule, tie.period)).or_default();
-        if *n < cut.admitted {
-            *n += 1;
-            tally.record_contact(rule, &tie.ticket);
-        } else {
-            tally.over_forecast += 1;
-        }
-    }
-}
-
-/// Put the second pass's counts of the cut periods in place of the first's,
-/// and drop the creation-second counts.
-pub fn splice_cuts(tallies: &mut Tallies, again: &[(usize, Rule)], recount: Tallies) {
-    for ((index, rule), periods) in again.iter().zip(recount.per_rule) {
-        let mut periods = periods;
+/// Count the contacts of capped periods, once every part of the file is
+/// read and merged: the first `limit` by creation, ties in file order, in
+/// scope, the rest over forecast (see [`cap`](super::cap)).
+pub fn settle_caps(rules: &[Rule], tallies: &mut Tallies) {
+    for (rule, periods) in rules.iter().zip(&mut tallies.per_rule) {
         for cap in &rule.caps {
-            let key = PeriodKey { kind: rule.period, index: cap.period };
-            tallies.per_rule[*index].insert(key, periods.remove(&key).unwrap_or_default());
+            let Some(tally) = periods.get_mut(&PeriodKey { kind: rule.period, index: cap.period }) else { continue };
+            let held = std::mem::take(&mut tally.held);
+            let over = held.settle(cap.limit, |contribution| tally.count(rule.metric, contribution));
+            tally.over_forecast += over;
         }
-    }
-    for tally in tallies.per_rule.iter_mut().flat_map(|periods| periods.values_mut()) {
-        tally.created = Histogram::default();
     }
 }
 

@@ -6,9 +6,10 @@
 use std::sync::Arc;
 
 use super::calendar::{self, Calendar, CalendarError};
+use super::cap::Cap;
 use super::money::{Decimal, DecimalError};
 use super::period::{PeriodKey, PeriodKind};
-use super::tally::{Cap, Rule, RuleClock, Window};
+use super::tally::{Rule, RuleClock, Window};
 use crate::model::{
     Abandons, Boundary, CalendarDef, Channel, ClockKind, ContractFile, CreditModelKind, Date, Duration, Excusal,
     Metric, SlaClause, SlaKind, SlaTarget,
@@ -351,7 +352,7 @@ impl Terms {
                 let period = PeriodKey::parse(clause.period, &f.period)?;
                 let scaled = factor.checked_mul_int(f.volume)?;
                 let limit = u64::try_from(scaled.shift_left(2).floor()).unwrap_or(u64::MAX);
-                Some(Cap { period: period.index, limit, start: period.start_instant(self.zone.as_ref()), cut: None })
+                Some(Cap { period: period.index, limit, start: period.start_instant(self.zone.as_ref()) })
             })
             .collect()
     }

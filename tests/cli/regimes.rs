@@ -136,3 +136,82 @@ fn scorecards_show_statuses_and_the_credits_per_period() {
     assert!(html.contains("<th scope=\"col\" class=\"num\">Earned back</th>"), "{html}");
     assert!(html.contains("EUR 840.00 (earned back)"), "{html}");
 }
+
+/// A voice clause whose months end breached, breached (chronic from then on:
+/// two breaches within three months), below target, not measured and excused.
+const STATES: &str = r#"
+[[sla]]
+id = "voice-answer"
+metric = "first_response"
+channel = "voice"
+target = "20s"
+attainment = 80
+minimum = 70
+period = "month"
+credit_pct = 5
+min_volume = 30
+volume_tolerance_pct = 0
+chronic = { breaches = 2, periods = 3 }
+
+[[forecast]]
+period = "2026-07"
+channel = "voice"
+volume = 40
+"#;
+
+/// March and April: 50 late calls (0 %); May: 30 of 40 in time (75 %, above
+/// the minimum of 70); June: 10 calls (under min_volume); July: 50 late calls
+/// against a forecast of 40.
+fn state_calls() -> String {
+    let mut csv = String::from("ticket_id,channel,created_at,first_response_at,resolved_at\n");
+    for (day, fast, late) in [
+        ("2026-03-02", 0, 50),
+        ("2026-04-01", 0, 50),
+        ("2026-05-04", 30, 10),
+        ("2026-06-01", 0, 10),
+        ("2026-07-01", 0, 50),
+    ] {
+        for i in 0..fast + late {
+            let wait = if i < fast { 5 } else { 45 };
+            csv.push_str(&format!("T,voice,{day}T10:00:00Z,{day}T10:00:{wait:02}Z,\n"));
+        }
+    }
+    csv
+}
+
+#[test]
+fn the_table_and_scorecards_name_every_state_plainly() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    let vendor = ws.join("vendors/northwind-cx");
+    let original = std::fs::read_to_string(vendor.join("contract.toml")).unwrap();
+    let (head, rest) = original.split_once("[[sla]]").unwrap();
+    let extra = &rest[rest.find("[extra]").unwrap()..];
+    std::fs::write(vendor.join("contract.toml"), format!("{head}{STATES}\n{extra}")).unwrap();
+    std::fs::write(vendor.join("tickets.csv"), state_calls()).unwrap();
+    let output = vendorscore(&ws)
+        .args(["sla", "vendors/northwind-cx/tickets.csv", "--contract", "vendors/northwind-cx/contract.toml"])
+        .args(["--dry-run", "--as-of", "2026-11-21"])
+        .output()
+        .unwrap();
+    let table = String::from_utf8(output.stdout).unwrap();
+    for state in ["✗ BREACHED", "✗ BREACHED · CHRONIC", "below target · CHRONIC", "not measured · CHRONIC"] {
+        assert!(table.contains(state), "missing {state:?} in\n{table}");
+    }
+    assert!(table.contains("excused (volume) · CHRONIC"), "{table}");
+    vendorscore(&ws)
+        .args(["report", "vendors/northwind-cx", "--out", "r", "--dry-run", "-q", "--format", "md"])
+        .args(["--as-of", "2026-11-21"])
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(ws.join("r/northwind-cx.md")).unwrap();
+    for cell in [
+        "| **breached** |",
+        "| **breached** · **chronic** |",
+        "| below target · **chronic** |",
+        "| not measured · **chronic** |",
+        "| excused (volume) · **chronic** |",
+    ] {
+        assert!(md.contains(cell), "missing {cell:?} in\n{md}");
+    }
+}

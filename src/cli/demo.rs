@@ -186,6 +186,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
         entry: None,
         rubric: None,
         formats: vec![Format::Pdf],
+        font_lookup: Some(fontconfig),
     };
     let noticed = match pipeline::notice::notices(&env.workspace, &clock, &request) {
         Ok(decided) => decided,

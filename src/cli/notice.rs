@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::fonts::fontconfig;
 use super::record::render_and_file;
 use super::{Env, GlobalOptions, Outcome, show};
 use vendorscore::pipeline::notice::{DEFAULT_STANDSTILL_DAYS, NoticeRequest, notices};
@@ -42,6 +43,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: NoticeArgs) -> anyhow::Resul
         entry: args.entry,
         rubric: global.rubric.clone(),
         formats: formats(global),
+        font_lookup: Some(fontconfig),
     };
     write(global, env, &request, &env.absolute(&args.out))
 }

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::report::{FontLookup, configured_fonts, cover_glyphs};
 use super::score::{ScoreRequest, score_in};
 use super::{Clock, Decided, PipelineError, Run, TOOL};
 use crate::audit::ledger::{FileRecord, LEDGER_PATH};
@@ -19,7 +20,7 @@ use crate::load::Loader;
 use crate::model::Date;
 use crate::report::pdf::fonts::FontSet;
 use crate::report::templates::{TemplateError, Templates};
-use crate::report::view::{self, Provenance, RubricRef};
+use crate::report::view::{self, Provenance};
 use crate::report::{Format, Rendered, Renderer};
 use crate::workspace::Workspace;
 
@@ -40,6 +41,8 @@ pub struct NoticeRequest {
     /// `--rubric`, when the run was scored against a rubric other than the workspace's.
     pub rubric: Option<String>,
     pub formats: Vec<Format>,
+    /// Finds installed fonts for characters DejaVu and `[report] font` lack (as for reports).
+    pub font_lookup: Option<FontLookup>,
 }
 
 /// The day the standstill period ends (at 23:59 local time): `days` after
@@ -124,6 +127,9 @@ pub struct Notices {
     pub winner: String,
     pub run_entry: u64,
     pub standstill_end: Date,
+    /// Installed fonts the PDFs fall back to: (file name#face, sha256).
+    pub system_fonts: Vec<(String, String)>,
+    fonts: FontSet,
     templates: Templates,
     workspace: Workspace,
     organisation: Option<String>,
@@ -252,14 +258,7 @@ pub fn notices(
     }
     let holidays: Vec<Date> = scored.settings.notice.as_ref().map(|n| n.holidays.clone()).unwrap_or_default();
     let end = standstill_end(clock.as_of, request.standstill_days, &holidays);
-    let provenance = Provenance {
-        tool: TOOL.to_owned(),
-        organisation: scored.settings.workspace.organisation.clone(),
-        workspace: scored.settings.workspace.name.clone(),
-        as_of: clock.as_of.to_string(),
-        rubric: RubricRef::of(&scored.rubric),
-        ledger_seq: None,
-    };
+    let provenance = super::report::provenance(&scored, clock, None);
     let (winner, winner_card) = parties[&request.winner].clone();
     let winner_view = view::scorecard(&scored.rubric, winner_card, scored.cards.len(), &provenance);
     let categories = scored
@@ -320,13 +319,28 @@ pub fn notices(
             standstill_end_time: "23:59",
         });
     }
+    let templates = Templates::new(Some(&workspace.root.join("templates")));
+    let mut fonts = configured_fonts(workspace, &scored.settings, &mut loader)?;
+    let mut system_fonts = Vec::new();
+    if request.formats.contains(&Format::Pdf) {
+        // What the PDFs print: each letter as its template writes it (a
+        // template that fails fails again, with its error, when rendering),
+        // and the footer's provenance.
+        let mut text = serde_json::to_string(&provenance).unwrap_or_default();
+        for letter in &letters {
+            text.push_str(&templates.render(TEMPLATE, letter).unwrap_or_default());
+        }
+        system_fonts = cover_glyphs(&mut fonts, &text, &mut loader, request.font_lookup)?;
+    }
     let notices = Notices {
         letters,
         formats: request.formats.clone(),
         winner: request.winner.clone(),
         run_entry: run.seq,
         standstill_end: end,
-        templates: Templates::new(Some(&workspace.root.join("templates"))),
+        system_fonts,
+        fonts,
+        templates,
         workspace: workspace.clone(),
         organisation: scored.settings.workspace.organisation.clone(),
         language: scored.settings.report_language(),
@@ -338,7 +352,7 @@ impl Notices {
     /// Every letter in every format; `ledger_seq` is the entry that will record them.
     pub fn render(&self, clock: &Clock, ledger_seq: Option<u64>) -> Result<Vec<Rendered>, TemplateError> {
         let renderer = Renderer {
-            fonts: FontSet::default(),
+            fonts: self.fonts.clone(),
             templates: &self.templates,
             created: clock.document_time(),
             author: self.organisation.clone().unwrap_or_else(|| TOOL.to_owned()),
@@ -358,19 +372,24 @@ impl Notices {
     /// The `notice` entry: every letter's digest in `outputs`, the decision in `result`.
     pub fn run(&self, mut inputs: Vec<FileRecord>, outputs: Vec<FileRecord>) -> Run {
         self.templates.record_loaded(&self.workspace, &mut inputs);
+        let mut result = json!({
+            "winner": self.winner,
+            "run": self.run_entry,
+            "standstill_end": format!("{}T23:59 local", self.standstill_end),
+            "letters": self.letters.iter().map(|l| json!({
+                "vendor": l.recipient.id, "score": l.recipient.score, "winner_score": l.winner.score,
+            })).collect::<Vec<_>>(),
+        });
+        if !self.system_fonts.is_empty() {
+            result["system_fonts"] =
+                self.system_fonts.iter().map(|(font, sha256)| json!({"font": font, "sha256": sha256})).collect();
+        }
         Run {
             action: "notice",
             subjects: self.letters.iter().map(|l| l.recipient.id.clone()).collect(),
             inputs,
             outputs,
-            result: json!({
-                "winner": self.winner,
-                "run": self.run_entry,
-                "standstill_end": format!("{}T23:59 local", self.standstill_end),
-                "letters": self.letters.iter().map(|l| json!({
-                    "vendor": l.recipient.id, "score": l.recipient.score, "winner_score": l.winner.score,
-                })).collect::<Vec<_>>(),
-            }),
+            result,
         }
     }
 }

@@ -17,6 +17,7 @@ use crate::audit::ledger::FileRecord;
 use crate::compliance::{Subject, VendorFindings};
 use crate::diag::{Code, Diagnostic};
 use crate::load::Loader;
+use crate::model::WorkspaceFile;
 use crate::report::pdf::fonts::{self, FontSet};
 use crate::report::templates::{TemplateError, Templates};
 use crate::report::view::{self, FindingsView, Provenance, RubricRef, SlaView};
@@ -57,6 +58,8 @@ pub struct Prepared {
     pub replaced: Vec<Filed>,
     /// Installed fonts the PDFs fall back to: (file name#face, sha256).
     pub system_fonts: Vec<(String, String)>,
+    /// The robustness sentence and charts (10,000 weightings), computed once.
+    robustness: Option<view::RobustnessView>,
     fonts: FontSet,
     /// `[report] language`, default `en`.
     language: String,
@@ -202,25 +205,13 @@ pub fn prepare(
         }
     }
 
-    let fonts = match scored.settings.report.as_ref().and_then(|r| r.font.as_ref()) {
-        Some(font) => {
-            let unusable = |why: String| PipelineError::unusable(format!("[report] font {}: {why}", font.value));
-            let path = workspace
-                .inside(std::path::Path::new(&font.value))
-                .ok_or_else(|| unusable("outside the workspace; it is not read".to_owned()))?;
-            let bytes = read_font(&path).map_err(|e| unusable(e.to_string()))?;
-            let metrics = fonts::fallback(&bytes, 0, "VSFALL").ok_or_else(|| {
-                PipelineError::unusable(format!("[report] font {}: not a TrueType or OpenType font", font.value))
-            })?;
-            loader.record_bytes(&workspace.display_path(&path), &bytes);
-            FontSet { fallbacks: vec![metrics] }
-        }
-        None => FontSet::default(),
-    };
+    let fonts = configured_fonts(workspace, &scored.settings, &mut loader)?;
     let templates = Templates::new(Some(&workspace.root.join("templates")));
     let history = earlier_runs(workspace, &scored)?;
     let language = scored.settings.report_language();
+    let robustness = super::sensitivity::robustness_view(&scored);
     let mut prepared = Prepared {
+        robustness,
         scored,
         findings,
         sla,
@@ -234,9 +225,105 @@ pub fn prepare(
         workspace: workspace.clone(),
     };
     if prepared.formats.contains(&Format::Pdf) {
-        prepared.cover_glyphs(clock, &mut loader, request.font_lookup)?;
+        let (cards, comparison) = prepared.views(&prepared.provenance(clock, None));
+        let mut text = String::new();
+        for card in &cards {
+            text.push_str(&serde_json::to_string(card).unwrap_or_default());
+        }
+        if let Some(comparison) = &comparison {
+            text.push_str(&serde_json::to_string(comparison).unwrap_or_default());
+        }
+        prepared.system_fonts = cover_glyphs(&mut prepared.fonts, &text, &mut loader, request.font_lookup)?;
     }
     Ok(Decided { value: prepared, inputs: loader.inputs(), findings: loader.findings(), notes })
+}
+
+/// Where a run's reports and letters come from, as they print it.
+pub(super) fn provenance(scored: &Scored, clock: &Clock, ledger_seq: Option<u64>) -> Provenance {
+    let settings = &scored.settings;
+    Provenance {
+        tool: TOOL.to_owned(),
+        organisation: settings.workspace.organisation.clone(),
+        workspace: settings.workspace.name.clone(),
+        as_of: clock.as_of.to_string(),
+        rubric: RubricRef::of(&scored.rubric),
+        ledger_seq,
+    }
+}
+
+/// DejaVu, with `[report] font` (read, and recorded as an input) as the
+/// first fallback: the fonts every PDF of a run may use.
+pub(super) fn configured_fonts(
+    workspace: &Workspace,
+    settings: &WorkspaceFile,
+    loader: &mut Loader,
+) -> Result<FontSet, PipelineError> {
+    let Some(font) = settings.report.as_ref().and_then(|r| r.font.as_ref()) else {
+        return Ok(FontSet::default());
+    };
+    let unusable = |why: String| PipelineError::unusable(format!("[report] font {}: {why}", font.value));
+    let path = workspace
+        .inside(std::path::Path::new(&font.value))
+        .ok_or_else(|| unusable("outside the workspace; it is not read".to_owned()))?;
+    let bytes = read_font(&path).map_err(|e| unusable(e.to_string()))?;
+    let metrics =
+        fonts::fallback(&bytes, 0, "VSFALL").ok_or_else(|| unusable("not a TrueType or OpenType font".to_owned()))?;
+    loader.record_bytes(&workspace.display_path(&path), &bytes);
+    Ok(FontSet { fallbacks: vec![metrics] })
+}
+
+/// Make sure every character of `text` (what the PDFs print) has a glyph
+/// in `fonts`: add installed fonts for what DejaVu and `[report] font`
+/// lack; refuse (VS1101, at the first file that holds the character) what
+/// no font has, and right-to-left text (VS1102), which the layout cannot
+/// set. Returns the installed fonts added: (file name#face, sha256).
+/// Reports and notices both come here, so they set the same text alike.
+pub(super) fn cover_glyphs(
+    fonts: &mut FontSet,
+    text: &str,
+    loader: &mut Loader,
+    lookup: Option<FontLookup>,
+) -> Result<Vec<(String, String)>, PipelineError> {
+    // Each character beyond ASCII once, in order of code point.
+    let text: String =
+        text.chars().filter(|c| !c.is_ascii()).collect::<std::collections::BTreeSet<char>>().into_iter().collect();
+    let rtl: Vec<char> = text.chars().filter(|&c| fonts::right_to_left(c)).collect();
+    if !rtl.is_empty() {
+        return Err(glyph_error(
+            loader,
+            Code::RightToLeft,
+            &rtl,
+            "right-to-left script, which the PDF layout (left to right, without reordering or shaping) cannot set",
+            "write the name in a left-to-right script for the PDF, or use --format html or md, which browsers lay out",
+        ));
+    }
+    let mut system_fonts = Vec::new();
+    let mut missing = fonts.missing(&text);
+    let mut tried = std::collections::BTreeSet::new();
+    while let (false, Some(lookup)) = (missing.is_empty(), lookup) {
+        let found = lookup(&missing).into_iter().filter(|c| tried.insert(c.clone())).find_map(|(path, index)| {
+            let bytes = read_font(&path).ok()?;
+            let id = format!("VSSYS{}", char::from(b'A' + (fonts.fallbacks.len() % 26) as u8));
+            let metrics = fonts::fallback(&bytes, index, &id)?;
+            missing.iter().any(|&c| metrics.has(c)).then_some((path, index, bytes, metrics))
+        });
+        let Some((path, index, bytes, metrics)) = found else { break };
+        let name = path.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned());
+        system_fonts.push((format!("{name}#{index}"), crate::audit::hash::sha256_hex(&bytes)));
+        fonts.fallbacks.push(metrics);
+        missing = fonts.missing(&text);
+    }
+    if missing.is_empty() {
+        return Ok(system_fonts);
+    }
+    Err(glyph_error(
+        loader,
+        Code::NoGlyph,
+        &missing,
+        "no font has a glyph for these characters",
+        "name a font that has them with `[report] font` in vendorscore.toml, or install one fontconfig \
+         finds (e.g. apt-get install fonts-noto-cjk); a PDF never shows a character as an empty box",
+    ))
 }
 
 /// A VS1101/VS1102 error per file that holds one of `chars` (at its first
@@ -296,80 +383,14 @@ fn read_font(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
 }
 
 impl Prepared {
-    /// Make sure every character the PDFs print has a glyph: fall back to
-    /// installed fonts for what DejaVu and `[report] font` lack; refuse
-    /// (VS1101, at the first file that holds the character) what no font
-    /// has, and right-to-left text (VS1102), which the layout cannot set.
-    fn cover_glyphs(
-        &mut self,
-        clock: &Clock,
-        loader: &mut Loader,
-        lookup: Option<FontLookup>,
-    ) -> Result<(), PipelineError> {
-        let (cards, comparison) = self.views(&self.provenance(clock, None));
-        let mut text = String::new();
-        for card in &cards {
-            text.push_str(&serde_json::to_string(card).unwrap_or_default());
-        }
-        if let Some(comparison) = &comparison {
-            text.push_str(&serde_json::to_string(comparison).unwrap_or_default());
-        }
-        let mut rtl: Vec<char> = text.chars().filter(|&c| fonts::right_to_left(c)).collect();
-        rtl.sort_unstable();
-        rtl.dedup();
-        if !rtl.is_empty() {
-            return Err(glyph_error(
-                loader,
-                Code::RightToLeft,
-                &rtl,
-                "right-to-left script, which the PDF layout (left to right, without reordering or shaping) cannot set",
-                "write the name in a left-to-right script for the PDF, or use --format html or md, which browsers lay out",
-            ));
-        }
-        let mut missing = self.fonts.missing(&text);
-        let mut tried = std::collections::BTreeSet::new();
-        while let (false, Some(lookup)) = (missing.is_empty(), lookup) {
-            let found = lookup(&missing).into_iter().filter(|c| tried.insert(c.clone())).find_map(|(path, index)| {
-                let bytes = read_font(&path).ok()?;
-                let id = format!("VSSYS{}", char::from(b'A' + (self.fonts.fallbacks.len() % 26) as u8));
-                let metrics = fonts::fallback(&bytes, index, &id)?;
-                missing.iter().any(|&c| metrics.has(c)).then_some((path, index, bytes, metrics))
-            });
-            let Some((path, index, bytes, metrics)) = found else { break };
-            let name = path.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned());
-            self.system_fonts.push((format!("{name}#{index}"), crate::audit::hash::sha256_hex(&bytes)));
-            self.fonts.fallbacks.push(metrics);
-            missing = self.fonts.missing(&text);
-        }
-        if missing.is_empty() {
-            return Ok(());
-        }
-        Err(glyph_error(
-            loader,
-            Code::NoGlyph,
-            &missing,
-            "no font has a glyph for these characters",
-            "name a font that has them with `[report] font` in vendorscore.toml, or install one fontconfig \
-             finds (e.g. apt-get install fonts-noto-cjk); a PDF never shows a character as an empty box",
-        ))
-    }
-
     fn provenance(&self, clock: &Clock, ledger_seq: Option<u64>) -> Provenance {
-        let settings = &self.scored.settings;
-        Provenance {
-            tool: TOOL.to_owned(),
-            organisation: settings.workspace.organisation.clone(),
-            workspace: settings.workspace.name.clone(),
-            as_of: clock.as_of.to_string(),
-            rubric: RubricRef::of(&self.scored.rubric),
-            ledger_seq,
-        }
+        provenance(&self.scored, clock, ledger_seq)
     }
 
     /// The shown vendors' scorecards and, for two or more, the comparison.
     fn views(&self, provenance: &Provenance) -> (Vec<view::ScorecardView>, Option<view::ComparisonView>) {
         let ranked = self.scored.cards.len();
-        let robustness = super::sensitivity::robustness_view(&self.scored);
+        let robustness = &self.robustness;
         let views: Vec<_> = self
             .scored
             .shown()
@@ -393,7 +414,7 @@ impl Prepared {
             for row in &mut view.vendors {
                 row.summary = views.iter().find(|v| v.vendor.id == row.id).map(view::VendorSummary::of);
             }
-            view.robustness = robustness;
+            view.robustness = robustness.clone();
             view
         });
         (views, comparison)

@@ -63,8 +63,8 @@ impl Renderer<'_> {
         let stem = &view.vendor.id;
         let bytes = match format {
             Format::Json => json_bytes(view),
-            Format::Md => self.templates.render("scorecard.md.j2", view)?.into_bytes(),
-            Format::Html => self.templates.render("scorecard.html.j2", view)?.into_bytes(),
+            Format::Md => self.templates.render("scorecard.md.j2", &self.context(view))?.into_bytes(),
+            Format::Html => self.templates.render("scorecard.html.j2", &self.context(view))?.into_bytes(),
             Format::Pdf => {
                 let info = DocumentInfo {
                     title: format!("Scorecard: {}", view.vendor.name),
@@ -124,8 +124,8 @@ impl Renderer<'_> {
     pub fn comparison(&self, view: &ComparisonView, format: Format) -> Result<Rendered, TemplateError> {
         let bytes = match format {
             Format::Json => json_bytes(view),
-            Format::Md => self.templates.render("comparison.md.j2", view)?.into_bytes(),
-            Format::Html => self.templates.render("comparison.html.j2", view)?.into_bytes(),
+            Format::Md => self.templates.render("comparison.md.j2", &self.context(view))?.into_bytes(),
+            Format::Html => self.templates.render("comparison.html.j2", &self.context(view))?.into_bytes(),
             Format::Pdf => {
                 let info = DocumentInfo {
                     title: format!("Vendor comparison: {}", view.provenance.rubric.name),
@@ -146,6 +146,14 @@ impl Renderer<'_> {
             }
         };
         Ok(Rendered { name: format!("comparison.{}", format.extension()), bytes })
+    }
+}
+
+impl Renderer<'_> {
+    /// A template's context: the view's fields, and `language`, the
+    /// language of the text (`<html lang>`), as the PDFs' `/Lang`.
+    fn context(&self, view: &impl serde::Serialize) -> minijinja::Value {
+        minijinja::context! { language => &self.language, ..minijinja::Value::from_serialize(view) }
     }
 }
 
@@ -206,6 +214,41 @@ mod tests {
             history: None,
             robustness: None,
             glance: None,
+        }
+    }
+
+    /// What lets `archive` skip lopdf's prune and renumber passes.
+    #[test]
+    fn every_object_written_is_referenced_and_numbered_from_one() {
+        let templates = Templates::new(None);
+        let renderer = Renderer {
+            fonts: FontSet::default(),
+            templates: &templates,
+            created: crate::model::utc_datetime(1_795_255_200).unwrap(),
+            author: "x".into(),
+            language: "en".into(),
+        };
+        let card = view("alpha", 81.5);
+        let notice = pdf::notice_pdf(
+            "# Notice\n\nDear Łódź,\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+            &card.provenance,
+            &renderer.fonts,
+            &pdf::DocumentInfo {
+                title: "t".into(),
+                author: "a".into(),
+                subject: "s".into(),
+                keywords: vec![],
+                creator: "c".into(),
+                language: "en".into(),
+                created: renderer.created,
+            },
+            "{}",
+        );
+        for bytes in [renderer.scorecard(&card, Format::Pdf).unwrap().bytes, notice] {
+            let mut doc = lopdf::Document::load_mem(&bytes).unwrap();
+            let ids: Vec<(u32, u16)> = doc.objects.keys().copied().collect();
+            assert_eq!(ids, (1..=ids.len() as u32).map(|id| (id, 0)).collect::<Vec<_>>());
+            assert_eq!(doc.prune_objects(), [], "no object is unreferenced");
         }
     }
 

@@ -208,17 +208,22 @@ pub struct VendorSummary {
 }
 
 impl VendorSummary {
+    /// From the scorecard's page-1 summary (made here when the card has none).
     pub fn of(card: &ScorecardView) -> VendorSummary {
-        let has_contract = card.findings.as_ref().is_some_and(|f| f.contract.is_some());
+        let made;
+        let glance = match &card.glance {
+            Some(glance) => glance,
+            None => {
+                made = GlanceView::of(card.findings.as_ref(), card.sla.as_ref());
+                &made
+            }
+        };
+        let has_contract = glance.has_contract;
         let failing = SEVERITIES
             .iter()
             .map(|&severity| SeverityCount {
                 severity,
-                count: card
-                    .findings
-                    .as_ref()
-                    .filter(|_| has_contract)
-                    .map_or(0, |f| f.findings.iter().filter(|f| f.is_failure() && f.severity == severity).count()),
+                count: glance.compliance.iter().find(|c| c.severity == severity).map_or(0, |c| c.count),
             })
             .collect();
         let sla = card.sla.as_ref();

@@ -188,3 +188,53 @@ fn the_demo_writes_a_letter_to_every_vendor_but_the_winner() {
         assert!(bytes.starts_with(b"%PDF-1.4"));
     }
 }
+
+/// Rename `vendor` in the sample (the scores, and so the recorded run, stay valid).
+fn rename(ws: &Path, vendor: &str, name: &str) {
+    let path = ws.join(format!("vendors/{vendor}/vendor.toml"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let old = text.lines().find(|l| l.starts_with("name = ")).unwrap().to_owned();
+    std::fs::write(&path, text.replacen(&old, &format!("name = \"{name}\""), 1)).unwrap();
+}
+
+#[test]
+fn a_recipient_named_in_chinese_gets_an_installed_font_as_reports_do() {
+    if !crate::needs("Noto CJK fonts", crate::report::font_for_language("zh-cn"), "apt-get install fonts-noto-cjk")
+        || !crate::needs("poppler's pdftotext", crate::has_program("pdftotext"), "apt-get install poppler-utils")
+    {
+        return;
+    }
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    let name = "北风客户服务有限公司";
+    rename(&ws, "aero-support", name);
+    let output = vendorscore(&ws).args(["notice", "--winner", "northwind-cx", "--out", "n", "-q"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let path = ws.join("n/notice-aero-support.pdf");
+    let fonts = crate::report::assert_no_notdef(&path);
+    assert!(fonts.iter().any(|f| f.starts_with("VSSYS")), "{fonts:?}");
+    assert!(crate::report::pdftotext(&path).contains(name), "{name} not in the letter");
+    crate::report::assert_pdfa(&path);
+    let entry = last_entry(&ws, "notice");
+    let fonts = entry["result"]["system_fonts"].as_array().unwrap();
+    assert!(fonts.iter().any(|f| f["font"].as_str().unwrap().starts_with("NotoSansCJK")), "{fonts:?}");
+}
+
+#[test]
+fn a_recipient_named_in_a_right_to_left_script_is_refused_where_the_name_is() {
+    let dir = sample();
+    let ws = dir.path().join("ws");
+    rename(&ws, "aero-support", "שירות אוויר בע״מ");
+    let before = crate::ledger_entries(&ws);
+    let output = vendorscore(&ws).args(["notice", "--winner", "northwind-cx", "--out", "n", "-q"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("error[VS1102]") && stderr.contains("vendors/aero-support/vendor.toml:"), "{stderr}");
+    assert!(stderr.contains("--format html or md"), "{stderr}");
+    assert!(!ws.join("n").exists() && crate::ledger_entries(&ws) == before, "nothing written or recorded");
+    // The Markdown letter needs no PDF layout.
+    vendorscore(&ws)
+        .args(["notice", "--winner", "northwind-cx", "--out", "md", "--format", "md", "-q"])
+        .assert()
+        .success();
+}

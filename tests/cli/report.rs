@@ -533,7 +533,7 @@ fn page_fonts(doc: &lopdf::Document, page: lopdf::ObjectId) -> BTreeMap<Vec<u8>,
 /// Every glyph a PDF shows, checked: set in an embedded font that has a
 /// width for its code, and never code 0 (`.notdef`, the empty box). Returns
 /// the base font names used.
-fn assert_no_notdef(path: &Path) -> BTreeSet<String> {
+pub(crate) fn assert_no_notdef(path: &Path) -> BTreeSet<String> {
     let doc = lopdf::Document::load(path).unwrap();
     let mut used = BTreeSet::new();
     for (number, page) in doc.get_pages() {
@@ -599,7 +599,7 @@ pub(crate) fn assert_pdfa(path: &Path) {
 }
 
 /// Whether fontconfig knows a font for a language.
-fn font_for_language(lang: &str) -> bool {
+pub(crate) fn font_for_language(lang: &str) -> bool {
     std::process::Command::new("fc-list")
         .arg(format!(":lang={lang}"))
         .output()

@@ -271,4 +271,11 @@ fn the_language_setting_becomes_lang() {
     let output = vendorscore(&ws).args(["report", "vendors/northwind-cx", "--out", "gb", "--force"]).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     check_tree(&ws.join("gb/northwind-cx.pdf"), "en-GB");
+    // The HTML reports say the same language.
+    let output = vendorscore(&ws).args(["report", "--out", "gb-html", "--format", "html"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    for file in ["northwind-cx.html", "comparison.html"] {
+        let html = std::fs::read_to_string(ws.join("gb-html").join(file)).unwrap();
+        assert!(html.contains(r#"<html lang="en-GB">"#), "{file}: {}", &html[..html.len().min(200)]);
+    }
 }

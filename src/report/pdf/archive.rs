@@ -8,6 +8,14 @@ use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 /// The sRGB ICC profile of the output intent (icc-profiles-free, Zlib licence).
 const SRGB_ICC: &[u8] = include_bytes!("../../../assets/icc/sRGB.icc");
 
+/// The profile deflated, once per process (the same bytes in every PDF).
+fn srgb_icc_deflated() -> Option<&'static [u8]> {
+    static DEFLATED: std::sync::OnceLock<Option<Vec<u8>>> = std::sync::OnceLock::new();
+    DEFLATED
+        .get_or_init(|| super::deflate::zlib(&mut flate2::Compress::new(flate2::Compression::best(), true), SRGB_ICC))
+        .as_deref()
+}
+
 /// Document metadata, written to both `/Info` and XMP.
 #[derive(Debug, Clone)]
 pub struct DocumentInfo {
@@ -30,7 +38,14 @@ pub struct DocumentInfo {
 pub fn make_pdfa(doc: &mut Document, info: &DocumentInfo, id: &[u8; 16], data: Option<&str>) {
     doc.version = "1.4".to_owned();
     add_cidsets(doc);
-    let info_id = doc.add_object(Object::Dictionary(info_dictionary(info)));
+    // printpdf's /Info is replaced in place: no object is left unreferenced.
+    let info_id = match doc.trailer.get(b"Info").and_then(Object::as_reference) {
+        Ok(id) => {
+            doc.objects.insert(id, Object::Dictionary(info_dictionary(info)));
+            id
+        }
+        Err(_) => doc.add_object(Object::Dictionary(info_dictionary(info))),
+    };
     let xmp = Stream::new(
         Dictionary::from_iter(vec![
             ("Type", Object::Name(b"Metadata".to_vec())),
@@ -40,7 +55,13 @@ pub fn make_pdfa(doc: &mut Document, info: &DocumentInfo, id: &[u8; 16], data: O
     )
     .with_compression(false);
     let xmp_id = doc.add_object(Object::Stream(xmp));
-    let icc = Stream::new(Dictionary::from_iter(vec![("N", Object::Integer(3))]), SRGB_ICC.to_vec());
+    let icc = match srgb_icc_deflated() {
+        Some(deflated) => Stream::new(
+            Dictionary::from_iter(vec![("N", Object::Integer(3)), ("Filter", Object::Name(b"FlateDecode".to_vec()))]),
+            deflated.to_vec(),
+        ),
+        None => Stream::new(Dictionary::from_iter(vec![("N", Object::Integer(3))]), SRGB_ICC.to_vec()),
+    };
     let icc_id = doc.add_object(Object::Stream(icc));
     let intent = Dictionary::from_iter(vec![
         ("Type", Object::Name(b"OutputIntent".to_vec())),
@@ -64,11 +85,21 @@ pub fn make_pdfa(doc: &mut Document, info: &DocumentInfo, id: &[u8; 16], data: O
     doc.trailer.set("Info", Object::Reference(info_id));
     let hex = Object::String(id.to_vec(), StringFormat::Hexadecimal);
     doc.trailer.set("ID", Object::Array(vec![hex.clone(), hex]));
-    doc.prune_objects();
     // Without gaps in the numbering the cross-reference table is one
     // subsection; the table lopdf writes around a pruned object made poppler
     // report "Couldn't find trailer dictionary" for long vendor names.
-    doc.renumber_objects();
+    // Everything written is referenced and numbered from 1 up (a test holds
+    // the renderers to that), so the two whole-document passes that would
+    // restore it run only when it does not hold.
+    if !numbered_without_gaps(doc) {
+        doc.prune_objects();
+        doc.renumber_objects();
+    }
+}
+
+/// Whether the objects are numbered 1, 2, … with generation 0.
+fn numbered_without_gaps(doc: &Document) -> bool {
+    doc.objects.keys().zip(1..).all(|(&(id, generation), expected)| id == expected && generation == 0)
 }
 
 /// A PDF text string object.
@@ -108,7 +139,17 @@ fn info_dictionary(info: &DocumentInfo) -> Dictionary {
 }
 
 fn escape_xml(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The namespace of the report data property in XMP.

@@ -5,6 +5,7 @@
 mod archive;
 mod canvas;
 mod comparison;
+mod deflate;
 pub mod fonts;
 mod history;
 mod notice;
@@ -95,7 +96,7 @@ fn document(pages: Vec<Vec<Op>>, structure: &Structure, fonts: &FontSet, info: &
     let mut lopdf_doc = doc.to_lopdf_document(&options, &mut Vec::new());
     tags::write(&mut lopdf_doc, structure, &info.language);
     archive::make_pdfa(&mut lopdf_doc, info, &id, Some(data));
-    lopdf_doc.compress();
+    deflate::compress(&mut lopdf_doc);
     let mut bytes = Vec::new();
     // Writing to memory cannot fail.
     let _ = lopdf_doc.save_to(&mut bytes);

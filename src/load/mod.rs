@@ -27,7 +27,7 @@ use crate::compliance::Policy;
 use crate::diag::{Code, Diagnostics, Severity};
 use crate::model::{FileKind, Rubric, WorkspaceFile};
 use crate::source::SourceFile;
-use crate::validate::{CheckedFile, Document, Expect, check_disk_file, check_source};
+use crate::validate::{CheckedFile, Document, Expect, check_source, read_for_rules};
 use crate::workspace::{Reference, SETTINGS_FILE, Workspace};
 
 pub use vendors::{Contract, VendorFolder};
@@ -71,14 +71,9 @@ struct Read {
 }
 
 impl Read {
-    /// A file as checked: hashed, and (a valid vendor or contract file) its tables parsed.
-    fn of(file: CheckedFile, diagnostics: Diagnostics) -> Read {
-        let table = match &file.document {
-            Some(Document::Vendor(_) | Document::Contract(_)) if !diagnostics.has_errors() => {
-                toml::from_str::<toml::Table>(&file.source.text).ok().map(Arc::new)
-            }
-            _ => None,
-        };
+    /// A file as checked: hashed, and (a valid vendor or contract file) its tables kept.
+    fn of(mut file: CheckedFile, diagnostics: Diagnostics) -> Read {
+        let table = file.tables.take().filter(|_| !diagnostics.has_errors());
         let unreadable = diagnostics.iter().any(|d| d.code == Code::Unreadable);
         let text = file.source.text.as_bytes();
         let record = (!unreadable).then(|| FileRecord {
@@ -192,13 +187,13 @@ impl Loader {
     }
 
     /// Read and check the files not read yet, on all cores: each is read,
-    /// validated, hashed and (a vendor or contract file) parsed as plain
-    /// TOML on the thread that read it.
+    /// validated, hashed and (a vendor or contract file) its tables as
+    /// written kept, on the thread that read it.
     fn read_all(&mut self, paths: &[PathBuf]) {
         let wanted: Vec<&PathBuf> = paths.iter().filter(|p| !self.cache.contains_key(*p)).collect();
         let workspace = &self.workspace;
         let read = |path: &&PathBuf| {
-            let (file, diagnostics) = check_disk_file(workspace, path);
+            let (file, diagnostics) = read_for_rules(workspace, path);
             Read::of(file, diagnostics)
         };
         let threads = if wanted.len() < 8 { 1 } else { 0 };
@@ -499,7 +494,7 @@ impl Loader {
     fn policy_file(&mut self, path: &Path) -> Option<CheckedFile> {
         let file = self.file(path)?;
         if matches!(file.document, Some(Document::Policy(_))) {
-            let CheckedFile { source, disk_path, document, rubric, policy, complete } = file;
+            let CheckedFile { source, disk_path, document, rubric, policy, complete, tables } = file;
             return Some(CheckedFile {
                 source: source.clone(),
                 disk_path: disk_path.clone(),
@@ -507,6 +502,7 @@ impl Loader {
                 rubric: rubric.clone(),
                 policy: policy.clone(),
                 complete: *complete,
+                tables: tables.clone(),
             });
         }
         let shown = file.source.path.clone();

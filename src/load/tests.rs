@@ -44,6 +44,26 @@ fn a_file_asked_for_twice_is_read_once() {
     assert_eq!(inputs[1].bytes, VENDOR.len() as u64);
 }
 
+#[test]
+fn rules_read_the_tables_as_written() {
+    // Keys in written order, nested and inline tables, arrays of tables, a
+    // quoted key, dates, and a table the schema knows nothing of.
+    let vendor = "[vendor]\nid = \"acme\"\nname = \"Acme \\\"Ltd\\\"\"\ncountry = \"PL\"\nsubmitted = 2026-10-05\n";
+    let contract = "[contract]\nvendor = \"acme\"\nstart = 2026-01-01\nterm_months = 24\nmonthly_fee = 8500\n\n\
+                    [data_protection]\nprocessing_locations = [\"PL\", \"DE\"]\nbreach_notification_hours = 48\n\n\
+                    [capacity]\npeak_multiplier = 3.0\nblackout_dates = [2026-11-27]\n\n\
+                    [[sla]]\nid = \"chat\"\nmetric = \"first_response\"\nchannel = \"chat\"\ntarget = \"45s\"\n\
+                    attainment = 85\nperiod = \"month\"\n\n\
+                    [extra]\n\"odd key\" = { a = 1.5, b = [1, 2] }\nsite = \"Riverside\"\n";
+    let dir = workspace(&[("vendors/acme/vendor.toml", vendor), ("vendors/acme/contract.toml", contract)]);
+    let mut loader = Loader::new(Workspace { root: dir.path().to_path_buf() });
+    let dirs = loader.vendor_dirs();
+    let vendors = loader.vendors(&dirs).unwrap_or_else(|_| panic!("{:?}", loader.findings().diagnostics));
+    let contract_of = loader.contract_of(&vendors[0]).unwrap_or_else(|_| panic!("{:?}", loader.findings().diagnostics));
+    assert_eq!(*vendors[0].table, toml::from_str::<toml::Table>(vendor).unwrap());
+    assert_eq!(*contract_of.unwrap().table, toml::from_str::<toml::Table>(contract).unwrap());
+}
+
 fn first_response() -> Vec<Rule> {
     vec![Rule {
         metric: Metric::FirstResponse,

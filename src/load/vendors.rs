@@ -4,6 +4,7 @@
 //! the tables rules read, the SLA terms).
 
 use std::collections::BTreeMap;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -22,12 +23,20 @@ use crate::workspace::CALENDARS_DIR;
 pub struct Contract {
     /// Workspace-relative path.
     pub path: String,
-    pub file: ContractFile,
+    pub file: Arc<ContractFile>,
     /// The file's tables as written: what policy rules read (a term it does
     /// not state stays undefined).
     pub table: Arc<toml::Table>,
-    /// The `[[sla]]` clauses as exact terms, or why they cannot be computed with.
-    pub terms: Result<Terms, TermsError>,
+    /// The workspace calendars its clauses name (read and validated).
+    calendars: Vec<CalendarDef>,
+}
+
+impl Contract {
+    /// The `[[sla]]` clauses as exact terms, or why they cannot be computed
+    /// with; computed on each call, by the decisions that measure.
+    pub fn terms(&self) -> Result<Terms, TermsError> {
+        Terms::from_contract_with(&self.file, &self.calendars)
+    }
 }
 
 /// A vendor folder whose `vendor.toml` passed validation.
@@ -38,7 +47,7 @@ pub struct VendorFolder {
     pub folder: String,
     /// Workspace-relative path of its vendor.toml.
     pub path: String,
-    pub file: VendorFile,
+    pub file: Arc<VendorFile>,
     /// The vendor file's tables as written (for policy rules).
     pub table: Arc<toml::Table>,
 }
@@ -143,21 +152,20 @@ impl Loader {
                 .severity = crate::diag::Severity::Error;
             return Err(Stop);
         };
-        let (contract, shown) = ((**contract).clone(), file.source.path.clone());
+        let (contract, shown) = (contract.clone(), file.source.path.clone());
         let table = self.table(path, &shown).ok_or(Stop)?;
-        let shared = self.shared_calendars(&contract)?;
-        let terms = Terms::from_contract_with(&contract, &shared);
+        let calendars = self.shared_calendars(&contract)?;
         // Validated alone, the file cannot know the workspace's calendars: an unknown name is found here.
-        if let Err(crate::sla::TermsError::NoCalendar { clause, calendar }) = &terms
-            && let Some(name) = contract.sla.iter().find(|c| c.id.value == *clause).and_then(|c| c.calendar.as_ref())
-            && name.value == *calendar
-        {
+        let known = |name: &str| {
+            contract.calendar.iter().any(|c| c.id.value == name) || calendars.iter().any(|c| c.id.value == name)
+        };
+        if let Some(name) = contract.sla.iter().filter_map(|c| c.calendar.as_ref()).find(|name| !known(&name.value)) {
             let unknown = crate::validate::unknown_calendar(&contract, &self.workspace.root, name, &shown);
             self.keep_vendor_source(path);
             self.diagnostics().push(unknown);
             return Err(Stop);
         }
-        Ok(Contract { path: shown, file: contract, table, terms })
+        Ok(Contract { path: shown, file: contract, table, calendars })
     }
 
     /// The workspace calendars (`calendars/<id>.toml`) that the contract's
@@ -344,33 +352,36 @@ impl Loader {
     }
 
     fn hash_evidence(&mut self, submissions: &mut [Submission]) {
+        // Paths are told apart by their bytes: comparing them component by
+        // component was a tenth of a `score` run.
         let mut paths: Vec<PathBuf> = submissions
             .iter()
             .flat_map(|s| s.answers.values())
             .flat_map(|a| a.evidence.iter())
             .filter_map(|e| e.file.clone())
             .collect();
-        paths.sort();
-        paths.dedup();
+        paths.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+        paths.dedup_by(|a, b| a.as_os_str() == b.as_os_str());
         // Evidence hashed earlier in the run (a second rubric) is not read again.
-        let known: BTreeMap<PathBuf, FileDigest> = submissions
+        let known: BTreeMap<OsString, FileDigest> = submissions
             .iter()
             .flat_map(|s| s.answers.values())
             .flat_map(|a| a.evidence.iter())
             .filter_map(|e| {
                 let record = self.inputs.get(&e.path)?;
-                Some((e.file.clone()?, FileDigest { bytes: record.bytes, sha256: record.sha256.clone() }))
+                let digest = FileDigest { bytes: record.bytes, sha256: record.sha256.clone() };
+                Some((e.file.clone()?.into_os_string(), digest))
             })
             .collect();
-        paths.retain(|p| !known.contains_key(p));
-        let mut digests: BTreeMap<&PathBuf, std::io::Result<FileDigest>> =
-            paths.iter().zip(hash_files(&paths, 0)).collect();
-        digests.extend(known.iter().map(|(path, digest)| (path, Ok(digest.clone()))));
+        paths.retain(|p| !known.contains_key(p.as_os_str()));
+        let mut digests: BTreeMap<&OsStr, std::io::Result<FileDigest>> =
+            paths.iter().map(|p| p.as_os_str()).zip(hash_files(&paths, 0)).collect();
+        digests.extend(known.iter().map(|(path, digest)| (path.as_os_str(), Ok(digest.clone()))));
         for submission in submissions {
             for answer in submission.answers.values_mut() {
                 for evidence in &mut answer.evidence {
                     let Some(file) = &evidence.file else { continue };
-                    match digests.get(file) {
+                    match digests.get(file.as_os_str()) {
                         Some(Ok(digest)) => {
                             self.inputs.insert(
                                 evidence.path.clone(),

@@ -199,12 +199,24 @@ pub(super) const CURRENCIES: &str = include_str!("iso4217.txt");
 
 /// Whether `code` is an assigned ISO 3166-1 alpha-2 country code.
 pub fn is_country(code: &str) -> bool {
-    code.len() == 2 && COUNTRIES.split_whitespace().any(|c| c == code)
+    static CODES: std::sync::OnceLock<Vec<&str>> = std::sync::OnceLock::new();
+    code.len() == 2 && listed(&CODES, COUNTRIES, code)
 }
 
 /// Whether `code` is an ISO 4217 currency code.
 pub fn is_currency(code: &str) -> bool {
-    code.len() == 3 && CURRENCIES.split_whitespace().any(|c| c == code)
+    static CODES: std::sync::OnceLock<Vec<&str>> = std::sync::OnceLock::new();
+    code.len() == 3 && listed(&CODES, CURRENCIES, code)
+}
+
+/// Whether `code` is one of the codes of `list`, sorted once for a binary search.
+fn listed(codes: &'static std::sync::OnceLock<Vec<&'static str>>, list: &'static str, code: &str) -> bool {
+    let codes = codes.get_or_init(|| {
+        let mut codes: Vec<&str> = list.split_whitespace().collect();
+        codes.sort_unstable();
+        codes
+    });
+    codes.binary_search(&code).is_ok()
 }
 
 /// The countries of the European Economic Area (EU 27, Iceland, Liechtenstein, Norway).
@@ -299,6 +311,9 @@ mod tests {
     fn codes_and_ids() {
         assert!(is_country("PL") && is_country("PH") && !is_country("XX") && !is_country("pl"));
         assert!(is_currency("EUR") && !is_currency("EU"));
+        // The ends of the lists (a binary search gets them wrong first), and codes between entries.
+        assert!(is_country("AD") && is_country("ZW") && !is_country("AA") && !is_country("ZZ") && !is_country("PB"));
+        assert!(is_currency("AED") && is_currency("ZWG") && !is_currency("AAA") && !is_currency("ZZZ"));
         assert!(is_slug("northwind-cx") && !is_slug("-x") && !is_slug("Northwind"));
         assert!(is_ident("peak_capacity") && !is_ident("1x") && !is_ident("a-b"));
         assert!(is_semver("1.0.0") && is_semver("2.1.0-rc.1") && !is_semver("1.0") && !is_semver("01.0.0"));

@@ -151,7 +151,7 @@ pub fn due(workspace: &Workspace, clock: &Clock, request: &DueRequest) -> Result
             last_scored: last.get(vendor.id()).copied(),
             reassess: tier.reassess,
             reassess_text: &tier.reassess_text,
-            contract: contract.as_ref().map(|c| &c.file),
+            contract: contract.as_ref().map(|c| &*c.file),
         };
         dated.push(DueVendor {
             id: vendor.id().to_owned(),

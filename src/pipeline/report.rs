@@ -139,8 +139,8 @@ pub fn prepare(
                 return None;
             }
         };
-        let terms = match &contract.terms {
-            Ok(terms) => Some(terms.clone()),
+        let terms = match contract.terms() {
+            Ok(terms) => Some(terms),
             Err(e) => {
                 contract_notes.push(format!("{}: {e}; the report leaves SLA attainment out", contract.path));
                 None
@@ -171,11 +171,11 @@ pub fn prepare(
     let mut sla = BTreeMap::new();
     for (id, result) in sla_results {
         let Some(contract) = contracts.get(&id) else { continue };
-        let Ok(terms) = &contract.terms else { continue };
+        let Ok(terms) = contract.terms() else { continue };
         let tickets = format!("{}/tickets.csv", scored.vendors.iter().find(|v| v.id() == id).map_or("", |v| &v.folder));
         match result {
             Ok(report) => {
-                sla.insert(id, (report, terms.clone(), contract.path.clone(), tickets));
+                sla.insert(id, (report, terms, contract.path.clone(), tickets));
             }
             Err(e) => notes.push(format!("{tickets}: {e}; the report leaves SLA attainment out")),
         }

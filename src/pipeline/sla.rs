@@ -157,7 +157,7 @@ pub fn sla_observed(
     let Ok((settings, contract)) = loaded else {
         return Err(PipelineError::Invalid { findings: loader.findings(), doing: "measuring" });
     };
-    let terms = contract.terms.map_err(|e| PipelineError::unusable(format!("{}: {e}", contract.path)))?;
+    let terms = contract.terms().map_err(|e| PipelineError::unusable(format!("{}: {e}", contract.path)))?;
     let mut notes = Vec::new();
     if terms.clauses.is_empty() {
         notes.push(format!("{} has no [[sla]] clauses: there is nothing to measure", contract.path));

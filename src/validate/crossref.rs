@@ -401,7 +401,7 @@ fn vendor_id_on_disk(folder: &Path) -> Option<Option<String>> {
         &mut Diagnostics::default(),
     );
     Some(match parsed {
-        Some((_, Document::Vendor(vendor))) => Some(vendor.vendor.id.value),
+        Some((_, Document::Vendor(vendor))) => Some(vendor.vendor.id.value.clone()),
         _ => None,
     })
 }

@@ -35,16 +35,17 @@ pub use crossref::{
 };
 pub use tiering::{TIERING_FILE, check_expression as check_tier_expression};
 
-/// A parsed file of one of the seven kinds.
+/// A parsed file of one of the seven kinds. Vendor and contract files are
+/// shared (a run hands them to every decision that reads them, uncopied).
 #[derive(Debug, Clone)]
 pub enum Document {
     Workspace(WorkspaceFile),
     Rubric(RubricFile),
-    Vendor(VendorFile),
+    Vendor(std::sync::Arc<VendorFile>),
     Evaluation(EvaluationFile),
     Moderation(ModerationFile),
     Declaration(DeclarationFile),
-    Contract(Box<ContractFile>),
+    Contract(std::sync::Arc<ContractFile>),
     Policy(PolicyFile),
     Tiering(TieringFile),
     Calendar(CalendarFile),
@@ -63,12 +64,15 @@ pub struct CheckedFile {
     pub policy: Option<std::sync::Arc<crate::compliance::Policy>>,
     /// False when the schema check had to drop or stand in for parts of it.
     pub complete: bool,
+    /// A vendor or contract file's tables as written (what policy and tier
+    /// rules read), when asked for ([`read_for_rules`]) and it parsed.
+    pub tables: Option<std::sync::Arc<toml::Table>>,
 }
 
 impl CheckedFile {
     /// A file not checked yet.
     pub fn new(source: SourceFile, disk_path: Option<PathBuf>) -> Self {
-        CheckedFile { source, disk_path, document: None, rubric: None, policy: None, complete: true }
+        CheckedFile { source, disk_path, document: None, rubric: None, policy: None, complete: true, tables: None }
     }
 }
 
@@ -231,12 +235,27 @@ pub const MAX_TOML_BYTES: u64 = 8 << 20;
 /// (a link, FIFO or device is refused before a byte is read), up to
 /// [`MAX_TOML_BYTES`].
 pub fn check_disk_file(workspace: &Workspace, path: &Path) -> (CheckedFile, Diagnostics) {
-    check_disk_file_as(workspace, path, kind_by_location(path))
+    read_checked(workspace, path, kind_by_location(path), false)
 }
 
 /// [`check_disk_file`], the file taken as `kind` wherever it is (a
 /// `--tickets-config` file is settings whatever its name).
 pub fn check_disk_file_as(workspace: &Workspace, path: &Path, kind: Option<FileKind>) -> (CheckedFile, Diagnostics) {
+    read_checked(workspace, path, kind, false)
+}
+
+/// [`check_disk_file`], keeping a vendor or contract file's tables as
+/// written ([`CheckedFile::tables`]) from the same parse.
+pub fn read_for_rules(workspace: &Workspace, path: &Path) -> (CheckedFile, Diagnostics) {
+    read_checked(workspace, path, kind_by_location(path), true)
+}
+
+fn read_checked(
+    workspace: &Workspace,
+    path: &Path,
+    kind: Option<FileKind>,
+    tables: bool,
+) -> (CheckedFile, Diagnostics) {
     let shown = workspace.display_path(path);
     let mut diagnostics = Diagnostics::default();
     let (text, bad_utf8) = match read_bytes(path) {
@@ -267,7 +286,7 @@ pub fn check_disk_file_as(workspace: &Workspace, path: &Path, kind: Option<FileK
     let mut file = CheckedFile::new(source, Some(path.to_path_buf()));
     if !unreadable {
         let expect = kind.map_or(Expect::Any, Expect::ByLocation);
-        check_source(&mut file, expect, &mut diagnostics);
+        check_source_with(&mut file, expect, tables, &mut diagnostics);
     }
     (file, diagnostics)
 }
@@ -326,13 +345,18 @@ fn kind_by_location(path: &Path) -> Option<FileKind> {
 
 /// Check a file's text: syntax, kind, schema, and its own semantics.
 pub fn check_source(file: &mut CheckedFile, expected: Expect, diagnostics: &mut Diagnostics) {
+    check_source_with(file, expected, false, diagnostics);
+}
+
+fn check_source_with(file: &mut CheckedFile, expected: Expect, tables: bool, diagnostics: &mut Diagnostics) {
     let path = file.source.path.clone();
     if path.ends_with(".j2") {
         check_template(&file.source, diagnostics);
         return;
     }
     let errors_before = diagnostics.count(crate::diag::Severity::Error);
-    let Some((kind, document)) = parse_document(&file.source, expected, diagnostics) else { return };
+    let Some((kind, document, written)) = parse(&file.source, expected, tables, diagnostics) else { return };
+    file.tables = written.map(std::sync::Arc::new);
     // Parts the schema check pruned must not cause follow-on errors (an
     // empty category whose only criterion had a typo).
     let complete = diagnostics.count(crate::diag::Severity::Error) == errors_before;
@@ -399,6 +423,17 @@ pub fn parse_document(
     expected: Expect,
     diagnostics: &mut Diagnostics,
 ) -> Option<(FileKind, Document)> {
+    parse(source, expected, false, diagnostics).map(|(kind, document, _)| (kind, document))
+}
+
+/// [`parse_document`], and (`tables`, a vendor or contract file) its tables
+/// as written, deserialized from the same parse.
+fn parse(
+    source: &SourceFile,
+    expected: Expect,
+    tables: bool,
+    diagnostics: &mut Diagnostics,
+) -> Option<(FileKind, Document, Option<toml::Table>)> {
     let path = source.path.as_str();
     let (mut table, errors) = toml::de::DeTable::parse_recoverable(&source.text);
     if !errors.is_empty() {
@@ -438,27 +473,30 @@ pub fn parse_document(
             return None;
         }
     };
+    let written = (tables && matches!(kind, FileKind::Vendor | FileKind::Contract)).then(|| table.clone());
     let span = table.span();
     let mut node = toml::Spanned::new(span.clone(), toml::de::DeValue::Table(std::mem::take(table.get_mut())));
     if !schema::SchemaChecker::new(schema_of(kind), path).check_document(&mut node, diagnostics) {
         return None;
     }
+    // Taken before the schema walk pruned anything: the file as written.
+    let written = written.and_then(|t| toml::Table::deserialize(toml::de::Deserializer::from(t)).ok());
     let toml::de::DeValue::Table(pruned) = node.into_inner() else { return None };
     let deserializer = toml::de::Deserializer::from(toml::Spanned::new(span, pruned));
     let document = match kind {
         FileKind::Workspace => WorkspaceFile::deserialize(deserializer).map(Document::Workspace),
         FileKind::Rubric => RubricFile::deserialize(deserializer).map(Document::Rubric),
-        FileKind::Vendor => VendorFile::deserialize(deserializer).map(Document::Vendor),
+        FileKind::Vendor => VendorFile::deserialize(deserializer).map(|v| Document::Vendor(v.into())),
         FileKind::Evaluation => EvaluationFile::deserialize(deserializer).map(Document::Evaluation),
         FileKind::Moderation => ModerationFile::deserialize(deserializer).map(Document::Moderation),
         FileKind::Declaration => DeclarationFile::deserialize(deserializer).map(Document::Declaration),
-        FileKind::Contract => ContractFile::deserialize(deserializer).map(|c| Document::Contract(Box::new(c))),
+        FileKind::Contract => ContractFile::deserialize(deserializer).map(|c| Document::Contract(c.into())),
         FileKind::Policy => PolicyFile::deserialize(deserializer).map(Document::Policy),
         FileKind::Tiering => TieringFile::deserialize(deserializer).map(Document::Tiering),
         FileKind::Calendar => CalendarFile::deserialize(deserializer).map(Document::Calendar),
     };
     match document {
-        Ok(document) => Some((kind, document)),
+        Ok(document) => Some((kind, document, written)),
         Err(error) => {
             diagnostics.report(Code::WrongType, path, error.span(), error.message().to_owned());
             None

@@ -24,6 +24,32 @@ pub struct SchemaChecker<'a> {
 
 type Node<'i> = Spanned<DeValue<'i>>;
 
+/// Where a value is (`category.criterion`), for messages: one buffer for
+/// the whole walk, grown and cut back as tables are entered and left.
+#[derive(Default)]
+struct KeyPath {
+    text: String,
+    depth: usize,
+}
+
+impl KeyPath {
+    /// Enter `key`; returns what [`KeyPath::leave`] cuts back to.
+    fn enter(&mut self, key: &str) -> usize {
+        let len = self.text.len();
+        if self.depth > 0 {
+            self.text.push('.');
+        }
+        self.text.push_str(key);
+        self.depth += 1;
+        len
+    }
+
+    fn leave(&mut self, len: usize) {
+        self.text.truncate(len);
+        self.depth -= 1;
+    }
+}
+
 /// What one check found: diagnostics, and whether the value may stay.
 struct Verdict {
     problems: Vec<Diagnostic>,
@@ -38,7 +64,7 @@ impl<'a> SchemaChecker<'a> {
     /// Check `node` against the root schema, pruning invalid parts; returns
     /// false when the document as a whole cannot be used.
     pub fn check_document(&self, node: &mut Node<'_>, diagnostics: &mut Diagnostics) -> bool {
-        let verdict = self.check(node, self.root, &mut Vec::new());
+        let verdict = self.check(node, self.root, &mut KeyPath::default());
         for d in verdict.problems {
             diagnostics.push(d);
         }
@@ -47,7 +73,7 @@ impl<'a> SchemaChecker<'a> {
 
     fn resolve<'s>(&'s self, mut schema: &'s Json) -> &'s Json {
         while let Some(reference) = schema.get("$ref").and_then(Json::as_str) {
-            let name = reference.trim_start_matches("#/$defs/");
+            let name = reference.strip_prefix("#/$defs/").unwrap_or(reference);
             match self.root.get("$defs").and_then(|d| d.get(name)) {
                 Some(target) => schema = target,
                 None => break,
@@ -60,7 +86,7 @@ impl<'a> SchemaChecker<'a> {
         Diagnostic::new(code, self.file, Some(span), message)
     }
 
-    fn check(&self, node: &mut Node<'_>, schema: &Json, path: &mut Vec<String>) -> Verdict {
+    fn check(&self, node: &mut Node<'_>, schema: &Json, path: &mut KeyPath) -> Verdict {
         let schema = self.resolve(schema);
         let Some(obj) = schema.as_object() else {
             // `true` accepts anything; `false` nothing.
@@ -89,30 +115,35 @@ impl<'a> SchemaChecker<'a> {
         }
     }
 
-    fn check_alternatives(&self, node: &mut Node<'_>, branches: &[Json], path: &mut Vec<String>) -> Verdict {
-        // Enumerations of constants read best as one list of allowed values.
-        let constants: Option<Vec<Vec<&str>>> = branches.iter().map(|b| constants_of(self.resolve(b))).collect();
-        if let Some(allowed) = constants.map(|c| c.concat()) {
-            let mut obj = Map::new();
-            obj.insert("type".into(), "string".into());
-            obj.insert("enum".into(), allowed.into());
-            let problem = self.check_type(node, &obj, path).or_else(|| self.check_allowed_values(node, &obj, path));
+    fn check_alternatives(&self, node: &mut Node<'_>, branches: &[Json], path: &mut KeyPath) -> Verdict {
+        // Enumerations of constants read best as one list of allowed values:
+        // a string, one of them.
+        if branches.iter().all(|b| constants(self.resolve(b)).is_some()) {
+            let allowed = || branches.iter().flat_map(|b| constants(self.resolve(b)).into_iter().flatten());
+            let problem = match node.get_ref() {
+                DeValue::String(text) if allowed().any(|a| a == text.as_ref()) => None,
+                DeValue::String(text) => Some(self.not_allowed(node, text, allowed().collect(), path)),
+                value => Some(self.diag(
+                    Code::WrongType,
+                    node.span(),
+                    format!("expected a string, found {}{}", describe(value), at(path)),
+                )),
+            };
             let keep = problem.is_none();
             return Verdict { problems: problem.into_iter().collect(), keep };
         }
         // An optional value (`T` or null): TOML has no null, so it is `T`.
-        let real: Vec<&Json> =
-            branches.iter().filter(|b| self.resolve(b).get("type") != Some(&Json::from("null"))).collect();
-        if let [only] = real.as_slice() {
+        let real = || branches.iter().filter(|b| self.resolve(b).get("type").and_then(Json::as_str) != Some("null"));
+        if let (Some(only), None) = (real().next(), real().nth(1)) {
             return self.check(node, only, path);
         }
         // Otherwise: the branch whose type fits the value decides.
-        let mut fitting = real.iter().filter(|b| self.type_fits(node, self.resolve(b)));
+        let mut fitting = real().filter(|b| self.type_fits(node, self.resolve(b)));
         match fitting.next() {
             Some(branch) => self.check(node, branch, path),
             None => {
                 let mut expected = Vec::new();
-                for branch in &real {
+                for branch in real() {
                     self.expected_names(branch, &mut expected);
                 }
                 let message =
@@ -144,15 +175,15 @@ impl<'a> SchemaChecker<'a> {
             return branches.iter().any(|b| self.type_fits(node, self.resolve(b)));
         }
         match schema.get("type") {
-            Some(types) => json_types(types).iter().any(|t| fits(node.get_ref(), t, schema.get("format"))),
+            Some(types) => json_types(types).any(|t| fits(node.get_ref(), t, schema.get("format"))),
             None => true,
         }
     }
 
-    fn check_type(&self, node: &Node<'_>, obj: &Map<String, Json>, path: &[String]) -> Option<Diagnostic> {
+    fn check_type(&self, node: &Node<'_>, obj: &Map<String, Json>, path: &KeyPath) -> Option<Diagnostic> {
         let types = obj.get("type")?;
         let value = node.get_ref();
-        if json_types(types).iter().any(|t| fits(value, t, obj.get("format"))) {
+        if json_types(types).any(|t| fits(value, t, obj.get("format"))) {
             return self.check_number(node, obj, path);
         }
         let mut d = self.diag(
@@ -164,13 +195,13 @@ impl<'a> SchemaChecker<'a> {
             d = d.with_help("write the date without quotes, e.g. 2026-10-01");
         } else if obj.get("format").and_then(Json::as_str) == Some("date-time") {
             d = d.with_help("write the date, time and offset without quotes, e.g. 2026-03-03T10:00:00Z");
-        } else if value.is_str() && json_types(types).iter().any(|t| *t == "number" || *t == "integer") {
+        } else if value.is_str() && json_types(types).any(|t| t == "number" || t == "integer") {
             d = d.with_help("write the number without quotes");
         }
         Some(d)
     }
 
-    fn check_number(&self, node: &Node<'_>, obj: &Map<String, Json>, path: &[String]) -> Option<Diagnostic> {
+    fn check_number(&self, node: &Node<'_>, obj: &Map<String, Json>, path: &KeyPath) -> Option<Diagnostic> {
         let number = match node.get_ref() {
             DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
                 Ok(v) => v as f64,
@@ -206,22 +237,28 @@ impl<'a> SchemaChecker<'a> {
         None
     }
 
-    fn check_allowed_values(&self, node: &Node<'_>, obj: &Map<String, Json>, path: &[String]) -> Option<Diagnostic> {
-        let allowed: Vec<&str> = match (obj.get("enum"), obj.get("const")) {
-            (Some(Json::Array(values)), _) => values.iter().filter_map(Json::as_str).collect(),
-            (_, Some(Json::String(value))) => vec![value.as_str()],
+    fn check_allowed_values(&self, node: &Node<'_>, obj: &Map<String, Json>, path: &KeyPath) -> Option<Diagnostic> {
+        let allowed: &[Json] = match (obj.get("enum"), obj.get("const")) {
+            (Some(Json::Array(values)), _) => values,
+            (_, Some(value @ Json::String(_))) => std::slice::from_ref(value),
             _ => return None,
         };
+        let allowed = || allowed.iter().filter_map(Json::as_str);
         let text = node.get_ref().as_str()?;
-        if allowed.contains(&text) {
+        if allowed().any(|a| a == text) {
             return None;
         }
+        Some(self.not_allowed(node, text, allowed().collect(), path))
+    }
+
+    /// `text` is none of `allowed`: said with the nearest one.
+    fn not_allowed(&self, node: &Node<'_>, text: &str, allowed: Vec<&str>, path: &KeyPath) -> Diagnostic {
         let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
         let help = match did_you_mean(text, allowed.iter().copied()) {
             Some(near) => format!("did you mean `{near}`? allowed: {list}"),
             None => format!("allowed: {list}"),
         };
-        Some(self.diag(Code::NotAllowed, node.span(), format!("`{text}` is not allowed{}", at(path))).with_help(help))
+        self.diag(Code::NotAllowed, node.span(), format!("`{text}` is not allowed{}", at(path))).with_help(help)
     }
 
     fn check_table(
@@ -229,25 +266,24 @@ impl<'a> SchemaChecker<'a> {
         table: &mut toml::de::DeTable<'_>,
         span: Range<usize>,
         obj: &Map<String, Json>,
-        path: &mut Vec<String>,
+        path: &mut KeyPath,
     ) -> Verdict {
         let properties = obj.get("properties").and_then(Json::as_object);
         let additional = obj.get("additionalProperties");
         let mut problems = Vec::new();
         let mut dropped_required = false;
-        let required: Vec<&str> =
-            obj.get("required").and_then(Json::as_array).into_iter().flatten().filter_map(Json::as_str).collect();
+        let required = || obj.get("required").and_then(Json::as_array).into_iter().flatten().filter_map(Json::as_str);
         let mut remove = Vec::new();
         for (key, value) in table.iter_mut() {
-            let name = key.get_ref().to_string();
-            let schema = properties.and_then(|p| p.get(&name)).or(match additional {
+            let name: &str = key.get_ref();
+            let schema = properties.and_then(|p| p.get(name)).or(match additional {
                 Some(Json::Bool(false)) => None,
                 Some(other) => Some(other),
                 None => Some(&Json::Bool(true)),
             });
             let Some(schema) = schema else {
                 let known: Vec<&str> = properties.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
-                let help = match did_you_mean(&name, known.iter().copied()) {
+                let help = match did_you_mean(name, known.iter().copied()) {
                     Some(near) => format!("did you mean `{near}`?"),
                     None => format!("keys allowed here: {}", known.join(", ")),
                 };
@@ -255,16 +291,16 @@ impl<'a> SchemaChecker<'a> {
                     self.diag(Code::UnknownKey, key.span(), format!("unknown key `{name}`{}", at(path)))
                         .with_help(help),
                 );
-                remove.push(name);
+                remove.push(name.to_owned());
                 continue;
             };
-            path.push(name.clone());
+            let back = path.enter(name);
             let verdict = self.check(value, schema, path);
-            path.pop();
+            path.leave(back);
             problems.extend(verdict.problems);
             if !verdict.keep {
-                dropped_required |= required.contains(&name.as_str());
-                remove.push(name);
+                dropped_required |= required().any(|r| r == name);
+                remove.push(name.to_owned());
             }
         }
         for name in &remove {
@@ -273,14 +309,14 @@ impl<'a> SchemaChecker<'a> {
         // The file and its top-level tables are kept with placeholders for
         // what is missing, so the rest of the file is still checked; deeper
         // tables (one criterion, one rule) are dropped whole.
-        let patch = path.len() <= 1;
+        let patch = path.depth <= 1;
         let mut keep = !dropped_required || patch;
-        for name in required {
+        for name in required() {
             if table.contains_key(name) {
                 continue;
             }
             if !remove.iter().any(|r| r == name) {
-                let table_name = if path.is_empty() { "the file".to_owned() } else { format!("`{}`", path.join(".")) };
+                let table_name = if path.depth == 0 { "the file".to_owned() } else { format!("`{}`", path.text) };
                 problems.push(self.diag(
                     Code::MissingKey,
                     span.clone(),
@@ -304,14 +340,14 @@ impl<'a> SchemaChecker<'a> {
     /// A value that satisfies `schema`, standing in for a missing one.
     fn placeholder(&self, schema: &Json) -> Option<DeValue<'static>> {
         let schema = self.resolve(schema);
-        if let Some(values) = constants_of(schema) {
-            return values.first().map(|v| DeValue::String(Cow::Owned((*v).to_owned())));
+        if let Some(mut values) = constants(schema) {
+            return values.next().map(|v| DeValue::String(Cow::Owned(v.to_owned())));
         }
         if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Json::as_array) {
             return branches.iter().find_map(|b| self.placeholder(b));
         }
         let format = schema.get("format").and_then(Json::as_str);
-        Some(match *json_types(schema.get("type")?).first()? {
+        Some(match json_types(schema.get("type")?).next()? {
             "string" if format == Some("date") => DeValue::Datetime("1970-01-01".parse().ok()?),
             "string" if format == Some("date-time") => DeValue::Datetime("1970-01-01T00:00:00Z".parse().ok()?),
             "string" => DeValue::String(Cow::Borrowed("")),
@@ -335,49 +371,55 @@ impl<'a> SchemaChecker<'a> {
         })
     }
 
-    fn check_array(&self, items: &mut DeArray<'_>, obj: &Map<String, Json>, path: &mut Vec<String>) -> Verdict {
+    fn check_array(&self, items: &mut DeArray<'_>, obj: &Map<String, Json>, path: &mut KeyPath) -> Verdict {
         let Some(item_schema) = obj.get("items") else {
             return Verdict { problems: Vec::new(), keep: true };
         };
         let mut problems = Vec::new();
-        let old = std::mem::replace(items, DeArray::new());
-        for mut item in old {
-            let verdict = self.check(&mut item, item_schema, path);
+        let mut dropped = Vec::new();
+        for (i, item) in items.iter_mut().enumerate() {
+            let verdict = self.check(item, item_schema, path);
             problems.extend(verdict.problems);
-            if verdict.keep {
-                items.push(item);
+            if !verdict.keep {
+                dropped.push(i);
             }
+        }
+        if !dropped.is_empty() {
+            let old = std::mem::replace(items, DeArray::new());
+            *items = old.into_iter().enumerate().filter(|(i, _)| !dropped.contains(i)).map(|(_, item)| item).collect();
         }
         Verdict { problems, keep: true }
     }
 }
 
 /// The string constants a schema allows, if it is only that.
-fn constants_of(schema: &Json) -> Option<Vec<&str>> {
-    match (schema.get("const"), schema.get("enum")) {
-        (Some(Json::String(value)), _) => Some(vec![value.as_str()]),
-        (_, Some(Json::Array(values))) => values.iter().map(Json::as_str).collect(),
-        _ => None,
-    }
+fn constants(schema: &Json) -> Option<impl Iterator<Item = &str>> {
+    let values: &[Json] = match (schema.get("const"), schema.get("enum")) {
+        (Some(value @ Json::String(_)), _) => std::slice::from_ref(value),
+        (_, Some(Json::Array(values))) if values.iter().all(Json::is_string) => values,
+        _ => return None,
+    };
+    Some(values.iter().filter_map(Json::as_str))
 }
 
-fn at(path: &[String]) -> String {
-    if path.is_empty() { String::new() } else { format!(" in `{}`", path.join(".")) }
+fn at(path: &KeyPath) -> String {
+    if path.depth == 0 { String::new() } else { format!(" in `{}`", path.text) }
 }
 
-fn json_types(types: &Json) -> Vec<&str> {
-    match types {
-        Json::String(t) => vec![t.as_str()],
-        Json::Array(ts) => ts.iter().filter_map(Json::as_str).filter(|t| *t != "null").collect(),
-        _ => Vec::new(),
-    }
+/// The types a schema's `type` names (`null` left out of a list).
+fn json_types(types: &Json) -> impl Iterator<Item = &str> {
+    let (list, single): (&[Json], bool) = match types {
+        Json::String(_) => (std::slice::from_ref(types), true),
+        Json::Array(ts) => (ts, false),
+        _ => (&[], false),
+    };
+    list.iter().filter_map(Json::as_str).filter(move |t| single || *t != "null")
 }
 
 fn type_names(types: &Json, format: Option<&Json>) -> String {
     let format = format.and_then(Json::as_str);
     json_types(types)
-        .iter()
-        .map(|t| match *t {
+        .map(|t| match t {
             "object" => "a table",
             "array" => "an array",
             "string" if format == Some("date") => "a date (like 2026-10-01)",

@@ -123,7 +123,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
         Err(error) => return show::failure(error, &env, &quiet),
     };
     record(&quiet, &env, dated.value.run(&clock, dated.inputs.clone()))?;
-    out!("{}", render::due::table(&dated.value, clock.as_of, env.color_stdout));
+    out!("{}", render::due::table(&dated.value, clock.as_of, env.color_stdout, env.columns));
 
     outln!("\n== vendorscore questionnaire export --vendor aero-support --out questionnaires/aero-support.xlsx");
     let request = ExportRequest { rubric: None, vendor: Some("aero-support".to_owned()), html: false, evaluator: None };

@@ -42,7 +42,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DueArgs) -> anyhow::Result<O
                 .ok_or_else(|| anyhow::anyhow!("the clock is outside the years -9999 to 9999"))?;
             out!("{}", render::ics(dated, clock.as_of, stamp))
         }
-        _ => out!("{}", render::table(dated, clock.as_of, env.color_stdout)),
+        _ => out!("{}", render::table(dated, clock.as_of, env.color_stdout, env.columns)),
     }
     Ok(if dated.overdue() { Outcome::Problems } else { Outcome::Clean })
 }

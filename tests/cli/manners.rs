@@ -559,6 +559,31 @@ fn trend_gives_ids_the_room_the_terminal_has_and_statuses_in_words() {
 }
 
 #[test]
+fn due_gives_ids_the_room_the_terminal_has() {
+    let dir = crate::score::sample();
+    let ws = dir.path().join("ws");
+    // A vendor with a 40-character id (never scored, so its items are due now).
+    let folder = ws.join("vendors").join(LONG_ID);
+    std::fs::create_dir_all(&folder).unwrap();
+    let text = std::fs::read_to_string(ws.join("vendors/northwind-cx/vendor.toml")).unwrap();
+    std::fs::write(folder.join("vendor.toml"), text.replace("id = \"northwind-cx\"", &format!("id = \"{LONG_ID}\"")))
+        .unwrap();
+
+    let due = ["due", "--dry-run"];
+    let narrow = piped_at(&ws, &due, Some("80"));
+    // 20 characters at 80 columns: 19 and an ellipsis.
+    assert!(narrow.contains("\nnorthwind-customer-… "), "{narrow}");
+    assert_eq!(piped_at(&ws, &due, None), narrow, "piped without COLUMNS: 80");
+    let wide = piped_at(&ws, &due, Some("160"));
+    let row = wide.lines().find(|l| l.starts_with(LONG_ID)).unwrap_or_else(|| panic!("{wide}"));
+    let header = wide.lines().find(|l| l.starts_with("vendor")).unwrap();
+    // The whole id, and the tier column starts after it in the header and the rows (40 + 1).
+    assert!(row.starts_with(&format!("{LONG_ID} ")), "{row}");
+    assert_eq!(header.find("tier"), Some(41), "{wide}");
+    assert!(wide.lines().all(|l| l.chars().count() <= 160), "{wide}");
+}
+
+#[test]
 fn due_tables_name_items_in_words() {
     let dir = crate::score::sample();
     let ws = dir.path().join("ws");

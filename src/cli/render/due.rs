@@ -86,9 +86,12 @@ pub fn csv(due: &Due, format: Format) -> Result<String, csv::Error> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// The table's width, and the column the source starts at.
-const WIDTH: usize = 100;
-const SOURCE_AT: usize = 20 + 1 + 10 + 1 + 18 + 1 + 10 + 1 + 8 + 1;
+/// Vendor ids get at least this many columns, more when the terminal has room.
+const ID_AT_LEAST: usize = 20;
+/// The columns after the vendor id up to where the source starts.
+const BESIDE_ID: usize = 1 + 10 + 1 + 18 + 1 + 10 + 1 + 8 + 1;
+/// The room kept for the source (so that at 80 columns the lines wrap at 100, as before).
+const SOURCE_ROOM: usize = 29;
 
 fn paint(text: &str, status: Status, color: bool) -> String {
     let code = match status {
@@ -99,15 +102,20 @@ fn paint(text: &str, status: Status, color: bool) -> String {
     text::paint(text, code, color)
 }
 
-/// The items for people: one line per item, vendors in folder order.
-pub fn table(due: &Due, as_of: Date, color: bool) -> String {
+/// The items for people in `columns`: one line per item, vendors in folder order.
+pub fn table(due: &Due, as_of: Date, color: bool, columns: usize) -> String {
+    let longest = due.vendors.iter().map(|v| v.id.chars().count()).max().unwrap_or(0);
+    let id_width = text::name_width(longest, columns, BESIDE_ID + SOURCE_ROOM, ID_AT_LEAST);
+    let source_at = id_width + BESIDE_ID;
+    let width = columns.max(source_at + SOURCE_ROOM);
     let mut out = String::new();
     let _ = writeln!(
         out,
         "Due dates as of {as_of} (due: within {} days), tiers from {} {}",
         due.within_days, due.tiering.id, due.tiering.version
     );
-    let _ = writeln!(out, "\n{:<20} {:<10} {:<18} {:<10} {:<8} source", "vendor", "tier", "item", "date", "status");
+    let _ =
+        writeln!(out, "\n{:<id_width$} {:<10} {:<18} {:<10} {:<8} source", "vendor", "tier", "item", "date", "status");
     for vendor in &due.vendors {
         let tier = match vendor.tier_source {
             TierSource::Rule => vendor.tier.clone(),
@@ -119,12 +127,12 @@ pub fn table(due: &Due, as_of: Date, color: bool) -> String {
             let _ = write!(
                 out,
                 "{} {} {} {} {} {}",
-                fit(&vendor.id, 20),
+                fit(&vendor.id, id_width),
                 fit(&tier, 10),
                 fit(&words(item.kind.as_str()), 18),
                 item.date,
                 status,
-                text::wrap(&item.source, SOURCE_AT, WIDTH)
+                text::wrap(&item.source, source_at, width)
             );
         }
     }

@@ -39,7 +39,9 @@ fn first_ranks(c: &mut Canvas, r: &RobustnessView) {
         r.seed
     );
     heading(c, "How often each vendor ranks first", &note, r.first.len());
-    let alt: Vec<String> = r.first.iter().map(|row| format!("{} {:.1} %", row.name, row.percent)).collect();
+    // 100 % (or 0 %) only when exact, as in the text reports.
+    let share = |percent: f64| crate::sensitivity::percent_text(percent / 100.0, 1);
+    let alt: Vec<String> = r.first.iter().map(|row| format!("{} {} %", row.name, share(row.percent))).collect();
     c.open_figure(format!(
         "Bar chart of the share of weightings in which each vendor ranks first: {}.",
         alt.join("; ")
@@ -50,7 +52,7 @@ fn first_ranks(c: &mut Canvas, r: &RobustnessView) {
         c.text(X, y + 12.0, BODY, &name);
         c.rect(BAR_X, y + 3.0, BAR_WIDTH, 12.0, Colour::TRACK);
         c.rect(BAR_X, y + 3.0, BAR_WIDTH * (row.percent as f32 / 100.0).clamp(0.0, 1.0), 12.0, Colour::ACCENT);
-        c.text_right(RIGHT, y + 12.0, BOLD, &format!("{:.1} %", row.percent));
+        c.text_right(RIGHT, y + 12.0, BOLD, &format!("{} %", share(row.percent)));
         c.y += 20.0;
     }
     c.close();

@@ -156,10 +156,10 @@ impl Loader {
         let table = self.table(path, &shown).ok_or(Stop)?;
         let calendars = self.shared_calendars(&contract)?;
         // Validated alone, the file cannot know the workspace's calendars: an unknown name is found here.
-        let known = |name: &str| {
-            contract.calendar.iter().any(|c| c.id.value == name) || calendars.iter().any(|c| c.id.value == name)
-        };
-        if let Some(name) = contract.sla.iter().filter_map(|c| c.calendar.as_ref()).find(|name| !known(&name.value)) {
+        let unknown =
+            crate::validate::unknown_calendar_names(&contract, |name| calendars.iter().any(|c| c.id.value == name))
+                .next();
+        if let Some(name) = unknown {
             let unknown = crate::validate::unknown_calendar(&contract, &self.workspace.root, name, &shown);
             self.keep_vendor_source(path);
             self.diagnostics().push(unknown);

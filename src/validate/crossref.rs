@@ -260,7 +260,6 @@ fn check_calendar_names(
     path: &str,
     out: &mut Diagnostics,
 ) {
-    use crate::model::ClockKind;
     for calendar in &contract.calendar {
         let id = &calendar.id.value;
         let Some((shared, span)) = workspace_calendar(context, id, files) else { continue };
@@ -281,15 +280,26 @@ fn check_calendar_names(
             .add_help("rename one: a clause's calendar = \"id\" must name one calendar");
         }
     }
-    let own: Vec<&str> = contract.calendar.iter().map(|c| c.id.value.as_str()).collect();
-    for clause in &contract.sla {
-        let business = clause.clock.as_ref().is_some_and(|c| c.value == ClockKind::Business);
-        let Some(name) = clause.calendar.as_ref().filter(|_| business) else { continue };
-        if own.contains(&name.value.as_str()) || workspace_calendar(context, &name.value, files).is_some() {
-            continue;
-        }
+    let unknown: Vec<_> =
+        unknown_calendar_names(contract, |name| workspace_calendar(context, name, files).is_some()).collect();
+    for name in unknown {
         out.push(unknown_calendar(contract, &context.root, name, path));
     }
+}
+
+/// The `calendar = "…"` names of the contract's business-clock clauses that
+/// name neither a `[[calendar]]` of the contract nor a workspace calendar
+/// (`in_workspace`). `validate` and the loader of a contract ask alike.
+pub(crate) fn unknown_calendar_names<'a>(
+    contract: &'a crate::model::ContractFile,
+    in_workspace: impl Fn(&str) -> bool + 'a,
+) -> impl Iterator<Item = &'a Spanned<String>> + 'a {
+    contract
+        .sla
+        .iter()
+        .filter(|clause| clause.clock.as_ref().is_some_and(|c| c.value == crate::model::ClockKind::Business))
+        .filter_map(|clause| clause.calendar.as_ref())
+        .filter(move |name| !contract.calendar.iter().any(|c| c.id.value == name.value) && !in_workspace(&name.value))
 }
 
 /// A clause's `calendar = "…"` that names no calendar of the contract

@@ -29,10 +29,10 @@ use crate::model::{
 use crate::source::SourceFile;
 use crate::workspace::Workspace;
 
-pub(crate) use crossref::unknown_calendar;
 pub use crossref::{
     Context, check_answers, check_moderation, check_references, check_scores, declaration_path, declaration_problem,
 };
+pub(crate) use crossref::{unknown_calendar, unknown_calendar_names};
 pub use tiering::{TIERING_FILE, check_expression as check_tier_expression};
 
 /// A parsed file of one of the seven kinds. Vendor and contract files are

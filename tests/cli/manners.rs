@@ -489,6 +489,15 @@ fn piped_at(ws: &std::path::Path, args: &[&str], columns: Option<&str>) -> Strin
     String::from_utf8(output.stdout).unwrap()
 }
 
+/// `vendors/LONG_ID`: Northwind's vendor.toml under that id, without its contract or tickets.
+fn add_long_id_vendor(ws: &std::path::Path) {
+    let folder = ws.join("vendors").join(LONG_ID);
+    std::fs::create_dir_all(&folder).unwrap();
+    let text = std::fs::read_to_string(ws.join("vendors/northwind-cx/vendor.toml")).unwrap();
+    std::fs::write(folder.join("vendor.toml"), text.replace("id = \"northwind-cx\"", &format!("id = \"{LONG_ID}\"")))
+        .unwrap();
+}
+
 #[test]
 fn diff_and_check_tables_give_names_the_room_the_terminal_has() {
     let dir = crate::score::sample();
@@ -529,11 +538,7 @@ fn trend_gives_ids_the_room_the_terminal_has_and_statuses_in_words() {
     let dir = crate::score::sample();
     let ws = dir.path().join("ws");
     // A vendor with a 40-character id and a score run of its own in the ledger.
-    let folder = ws.join("vendors").join(LONG_ID);
-    std::fs::create_dir_all(&folder).unwrap();
-    let text = std::fs::read_to_string(ws.join("vendors/northwind-cx/vendor.toml")).unwrap();
-    std::fs::write(folder.join("vendor.toml"), text.replace("id = \"northwind-cx\"", &format!("id = \"{LONG_ID}\"")))
-        .unwrap();
+    add_long_id_vendor(&ws);
     let ledger = ws.join(vendorscore::audit::ledger::LEDGER_PATH);
     let entries = std::fs::read_to_string(&ledger).unwrap();
     let run = entries.lines().find(|l| l.contains("\"action\":\"score\"")).unwrap();
@@ -563,11 +568,7 @@ fn due_gives_ids_the_room_the_terminal_has() {
     let dir = crate::score::sample();
     let ws = dir.path().join("ws");
     // A vendor with a 40-character id (never scored, so its items are due now).
-    let folder = ws.join("vendors").join(LONG_ID);
-    std::fs::create_dir_all(&folder).unwrap();
-    let text = std::fs::read_to_string(ws.join("vendors/northwind-cx/vendor.toml")).unwrap();
-    std::fs::write(folder.join("vendor.toml"), text.replace("id = \"northwind-cx\"", &format!("id = \"{LONG_ID}\"")))
-        .unwrap();
+    add_long_id_vendor(&ws);
 
     let due = ["due", "--dry-run"];
     let narrow = piped_at(&ws, &due, Some("80"));

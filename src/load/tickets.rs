@@ -126,7 +126,11 @@ fn is_gzip(path: &Path) -> bool {
 
 /// Count a gzip-compressed export as it is decompressed; data that is not
 /// gzip is an error naming the file's form, not rows of noise.
-fn read_gzip<R: Read>(open: impl Fn() -> R, rules: &[Rule], options: &ReadOptions) -> Result<TicketData, TicketError> {
+fn read_gzip<R: Read>(
+    open: impl FnOnce() -> R,
+    rules: &[Rule],
+    options: &ReadOptions,
+) -> Result<TicketData, TicketError> {
     read_stream(|| flate2::read::MultiGzDecoder::new(open()), rules, options).map_err(|e| match e {
         ReadError::Io(io)
             if io.kind() == std::io::ErrorKind::InvalidInput || io.kind() == std::io::ErrorKind::InvalidData =>

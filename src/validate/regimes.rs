@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use crate::diag::{Code, Diagnostics};
-use crate::model::{Channel, ContractFile, CreditModelKind, Duration, Metric, Period, SlaKind, Spanned};
+use crate::model::{ContractFile, CreditModelKind, Duration, Metric, Period, SlaKind, Spanned};
 
 /// Check the section 12 keys of a parsed contract.
 pub fn check(file: &ContractFile, path: &str, diagnostics: &mut Diagnostics) {
@@ -270,7 +270,7 @@ pub fn check(file: &ContractFile, path: &str, diagnostics: &mut Diagnostics) {
                     Some(forecast.channel.span.clone()),
                     format!(
                         "no clause with a volume tolerance measures {} per {}",
-                        channel_name(forecast.channel.value),
+                        forecast.channel.value.as_str(),
                         if kind == Period::Month { "month" } else { "week" }
                     ),
                 )
@@ -283,19 +283,9 @@ pub fn check(file: &ContractFile, path: &str, diagnostics: &mut Diagnostics) {
                 Code::BadForecast,
                 path,
                 Some(forecast.period.span.clone()),
-                format!("a second forecast for {label} on {}", channel_name(forecast.channel.value)),
+                format!("a second forecast for {label} on {}", forecast.channel.value.as_str()),
             );
         }
-    }
-}
-
-fn channel_name(channel: Channel) -> &'static str {
-    match channel {
-        Channel::Chat => "chat",
-        Channel::Email => "email",
-        Channel::Voice => "voice",
-        Channel::Social => "social",
-        Channel::Any => "any",
     }
 }
 

@@ -6,9 +6,16 @@
 //! it; [`FontSet::missing`] names what no font can draw, so nothing is ever
 //! set as `.notdef`.
 
-use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
+use allsorts::binary::read::ReadScope;
+use allsorts::font_data::FontData;
+use allsorts::subset::{CmapTarget, SubsetProfile};
+use allsorts::tables::cmap::Cmap;
+use allsorts::tables::{FontTableProvider, HeadTable, HheaTable, HmtxTable, MaxpTable};
+use allsorts::tag;
 use printpdf::{FontId, ParsedFont};
 
 const REGULAR_BYTES: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
@@ -21,24 +28,45 @@ pub enum Face {
     Bold,
 }
 
-/// A parsed font with fast advance lookups.
+/// A font's character map and advances, read straight from its tables
+/// (no outline is parsed), and what a PDF embeds of it.
 pub struct Metrics {
-    pub parsed: ParsedFont,
     /// Stable resource name in the PDF (also the subset tag's source).
     pub id: FontId,
+    bytes: Cow<'static, [u8]>,
+    index: usize,
     units_per_em: f32,
     /// Advance in font units for code points below 0x600 (0 = missing).
     ascii: Vec<u16>,
+    /// Every mapped code point (glyph 0 is "missing") with its advance, by code point.
+    chars: Vec<(u32, u16)>,
+    /// TrueType outlines (`glyf`): embedded from a reduced copy of the font.
+    truetype: bool,
+    /// The reduced copy: the glyphs of every character documents have used
+    /// so far, grown as a document needs more (see [`Metrics::embeddable`]).
+    reduced: Mutex<Option<(BTreeSet<char>, ParsedFont)>>,
+    /// The whole font parsed, for outlines that are not reduced (CFF).
+    whole: OnceLock<Option<ParsedFont>>,
 }
 
 impl Metrics {
-    fn new(bytes: &[u8], index: usize, id: &str) -> Option<Metrics> {
-        let parsed = ParsedFont::from_bytes(bytes, index, &mut Vec::new())?;
-        let units_per_em = f32::from(parsed.font_metrics.units_per_em.max(1));
-        let ascii = (0..0x600u32)
-            .map(|cp| parsed.lookup_glyph_index(cp).map_or(0, |gid| parsed.get_horizontal_advance(gid)))
-            .collect();
-        Some(Metrics { parsed, id: FontId(id.to_owned()), units_per_em, ascii })
+    fn new(bytes: Cow<'static, [u8]>, index: usize, id: &str) -> Option<Metrics> {
+        let (units_per_em, chars, truetype) = read_tables(&bytes, index).ok()?;
+        let mut ascii = vec![0; 0x600];
+        for &(cp, advance) in chars.iter().take_while(|(cp, _)| *cp < 0x600) {
+            ascii[cp as usize] = advance;
+        }
+        Some(Metrics {
+            id: FontId(id.to_owned()),
+            bytes,
+            index,
+            units_per_em,
+            ascii,
+            chars,
+            truetype,
+            reduced: Mutex::new(None),
+            whole: OnceLock::new(),
+        })
     }
 
     /// Whether the font has a glyph for `c`.
@@ -46,8 +74,12 @@ impl Metrics {
         let cp = c as u32;
         match self.ascii.get(cp as usize) {
             Some(&advance) if advance > 0 => true,
-            _ => self.parsed.lookup_glyph_index(cp).is_some(),
+            _ => self.advance(cp).is_some(),
         }
+    }
+
+    fn advance(&self, cp: u32) -> Option<u16> {
+        self.chars.binary_search_by_key(&cp, |&(c, _)| c).ok().map(|i| self.chars[i].1)
     }
 
     /// Width of `c` in points at `size`.
@@ -55,34 +87,122 @@ impl Metrics {
         let cp = c as u32;
         let units = match self.ascii.get(cp as usize) {
             Some(&advance) if advance > 0 => advance,
-            _ => self.parsed.lookup_glyph_index(cp).map_or(0, |gid| self.parsed.get_horizontal_advance(gid)),
+            _ => self.advance(cp).unwrap_or(0),
         };
         f32::from(units) * size / self.units_per_em
     }
+
+    /// The font a document that sets `used` embeds (printpdf subsets it to
+    /// the document's glyphs). A TrueType font is first reduced, once per
+    /// process, to the glyphs of the characters documents use (glyph order
+    /// kept, with every code point that maps to a kept glyph), so each
+    /// document subsets a font of a few hundred glyphs instead of
+    /// thousands; the subset a document embeds is the same either way, so
+    /// its bytes do not depend on which documents came before (tested).
+    pub fn embeddable(&self, used: &BTreeSet<char>) -> Option<ParsedFont> {
+        if !self.truetype {
+            return self.whole.get_or_init(|| ParsedFont::from_bytes(&self.bytes, self.index, &mut Vec::new())).clone();
+        }
+        let used = used.iter().copied().filter(|&c| self.has(c));
+        let mut reduced = self.reduced.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((chars, font)) = reduced.as_ref() {
+            if used.clone().all(|c| chars.contains(&c)) {
+                return Some(font.clone());
+            }
+        }
+        let mut chars = reduced.take().map(|(chars, _)| chars).unwrap_or_default();
+        chars.extend(used);
+        let bytes = reduce(&self.bytes, self.index, &chars).ok()?;
+        let font = ParsedFont::from_bytes(&bytes, 0, &mut Vec::new())?;
+        *reduced = Some((chars, font.clone()));
+        Some(font)
+    }
 }
 
-/// The built-in faces, parsed once.
+/// A font face's units per em, mapped code points with their advances,
+/// and whether its outlines are TrueType.
+type Tables = (f32, Vec<(u32, u16)>, bool);
+
+fn read_tables(bytes: &[u8], index: usize) -> Result<Tables, Box<dyn std::error::Error>> {
+    let file = ReadScope::new(bytes).read::<FontData<'_>>()?;
+    let provider = file.table_provider(index)?;
+    let head = ReadScope::new(&provider.read_table_data(tag::HEAD)?).read::<HeadTable>()?;
+    let maxp = ReadScope::new(&provider.read_table_data(tag::MAXP)?).read::<MaxpTable>()?;
+    let hhea = ReadScope::new(&provider.read_table_data(tag::HHEA)?).read::<HheaTable>()?;
+    let hmtx_data = provider.read_table_data(tag::HMTX)?;
+    let hmtx = ReadScope::new(&hmtx_data)
+        .read_dep::<HmtxTable<'_>>((usize::from(maxp.num_glyphs), usize::from(hhea.num_h_metrics)))?;
+    let cmap_data = provider.read_table_data(tag::CMAP)?;
+    let cmap = ReadScope::new(&cmap_data).read::<Cmap<'_>>()?;
+    let (_, subtable) = allsorts::font::read_cmap_subtable(&cmap)?.ok_or("no Unicode character map")?;
+    let mut chars = Vec::new();
+    subtable.mappings_fn(|cp, gid| {
+        if gid != 0 {
+            chars.push((cp, hmtx.horizontal_advance(gid).unwrap_or(0)));
+        }
+    })?;
+    chars.sort_unstable_by_key(|&(cp, _)| cp);
+    chars.dedup_by_key(|&mut (cp, _)| cp);
+    Ok((f32::from(head.units_per_em.max(1)), chars, provider.has_table(tag::GLYF)))
+}
+
+/// Face `index` of a TrueType font reduced to the glyphs of `chars`, in
+/// their original order, keeping the tables printpdf reads.
+fn reduce(bytes: &[u8], index: usize, chars: &BTreeSet<char>) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    let file = ReadScope::new(bytes).read::<FontData<'_>>()?;
+    let provider = file.table_provider(index)?;
+    let cmap_data = provider.read_table_data(tag::CMAP)?;
+    let cmap = ReadScope::new(&cmap_data).read::<Cmap<'_>>()?;
+    let (_, subtable) = allsorts::font::read_cmap_subtable(&cmap)?.ok_or("no Unicode character map")?;
+    let mut glyphs = BTreeSet::from([0u16]);
+    for &c in chars {
+        if let Some(gid) = subtable.map_glyph(c as u32)? {
+            glyphs.insert(gid);
+        }
+    }
+    let glyphs: Vec<u16> = glyphs.into_iter().collect();
+    let profile = SubsetProfile::Custom(vec![
+        tag::CMAP,
+        tag::HEAD,
+        tag::CVT,
+        tag::FPGM,
+        tag::HHEA,
+        tag::HMTX,
+        tag::MAXP,
+        tag::NAME,
+        tag::OS_2,
+        tag::POST,
+        tag::PREP,
+    ]);
+    Ok(allsorts::subset::subset(&provider, &glyphs, &profile, CmapTarget::Unicode)?)
+}
+
+/// The built-in faces, read once.
 pub fn builtin(face: Face) -> &'static Metrics {
     static REGULAR: OnceLock<Metrics> = OnceLock::new();
     static BOLD: OnceLock<Metrics> = OnceLock::new();
     match face {
-        Face::Regular => REGULAR.get_or_init(|| Metrics::new(REGULAR_BYTES, 0, "VSREGU").expect("DejaVu Sans parses")),
-        Face::Bold => BOLD.get_or_init(|| Metrics::new(BOLD_BYTES, 0, "VSBOLD").expect("DejaVu Sans Bold parses")),
+        Face::Regular => {
+            REGULAR.get_or_init(|| Metrics::new(Cow::Borrowed(REGULAR_BYTES), 0, "VSREGU").expect("DejaVu Sans parses"))
+        }
+        Face::Bold => {
+            BOLD.get_or_init(|| Metrics::new(Cow::Borrowed(BOLD_BYTES), 0, "VSBOLD").expect("DejaVu Sans Bold parses"))
+        }
     }
 }
 
 /// A fallback font: face `index` of `bytes` (a `.ttc` holds several),
 /// named `id` in the PDF (six capitals: it is also the subset tag).
-/// Parsed once per process.
+/// Read once per process.
 pub fn fallback(bytes: &[u8], index: usize, id: &str) -> Option<Arc<Metrics>> {
-    type Cache = std::sync::Mutex<HashMap<([u8; 32], usize, String), Arc<Metrics>>>;
+    type Cache = Mutex<HashMap<([u8; 32], usize, String), Arc<Metrics>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let key: ([u8; 32], usize, String) = (<sha2::Sha256 as sha2::Digest>::digest(bytes).into(), index, id.to_owned());
     let cache = CACHE.get_or_init(Default::default);
     if let Some(found) = cache.lock().ok()?.get(&key) {
         return Some(found.clone());
     }
-    let metrics = Arc::new(Metrics::new(bytes, index, id)?);
+    let metrics = Arc::new(Metrics::new(Cow::Owned(bytes.to_vec()), index, id)?);
     cache.lock().ok()?.insert(key, metrics.clone());
     Some(metrics)
 }
@@ -246,6 +366,8 @@ fn word_pieces(word: &str) -> Vec<&str> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
 
     #[test]
@@ -264,6 +386,43 @@ mod tests {
         let wide = fonts.width(Face::Regular, 10.0, "WWWW");
         assert!(narrow > 0.0 && wide > 2.0 * narrow);
         assert!(fonts.width(Face::Bold, 10.0, "Score") > fonts.width(Face::Regular, 10.0, "Score"));
+    }
+
+    #[test]
+    fn metrics_read_from_the_tables_agree_with_printpdfs_parse() {
+        // azul-layout (printpdf's parser) reads the same font independently.
+        for (face, bytes) in [(Face::Regular, REGULAR_BYTES), (Face::Bold, BOLD_BYTES)] {
+            let parsed = ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).unwrap();
+            let upem = f32::from(parsed.font_metrics.units_per_em);
+            for c in "AWiz09 Łódź Ærø € ≤ Ω Ω Баянихан Ελληνική ﬁ \u{a0}\u{2003}漢".chars()
+            {
+                let gid = parsed.lookup_glyph_index(c as u32).filter(|&g| g != 0);
+                assert_eq!(builtin(face).has(c), gid.is_some(), "{c:?}");
+                let width = gid.map_or(0.0, |g| f32::from(parsed.get_horizontal_advance(g)) * 10.0 / upem);
+                assert_eq!(builtin(face).char_width(c, 10.0), width, "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_document_embeds_the_same_subset_whatever_the_reduced_font_holds() {
+        // Composites (ż, é are built from other glyphs), a character sharing
+        // another's glyph (no-break space), and the ohm sign next to omega.
+        let document = "Zażółć gęślą jaźń Müller é\u{a0}Ω Ω 2026";
+        let subset = |font: &ParsedFont| {
+            let glyphs: BTreeMap<u16, String> =
+                document.chars().filter_map(|c| Some((font.lookup_glyph_index(c as u32)?, c.to_string()))).collect();
+            let subset = printpdf::subset_font(font, &glyphs).unwrap();
+            (subset.bytes, subset.glyph_mapping.into_values().collect::<Vec<_>>())
+        };
+        let whole = subset(&ParsedFont::from_bytes(REGULAR_BYTES, 0, &mut Vec::new()).unwrap());
+        for more in ["", "ABC xyz ÆØÅ Ελληνική Баянихан € ≤ ﬁ"] {
+            let chars: BTreeSet<char> = document.chars().chain(more.chars()).collect();
+            let bytes = reduce(REGULAR_BYTES, 0, &chars).unwrap();
+            let reduced = ParsedFont::from_bytes(&bytes, 0, &mut Vec::new()).unwrap();
+            assert!(bytes.len() < REGULAR_BYTES.len() / 10, "{} bytes", bytes.len());
+            assert!(subset(&reduced) == whole, "the subset differs when the reduced font also holds {more:?}");
+        }
     }
 
     #[test]

@@ -13,7 +13,9 @@ mod robustness;
 mod scorecard;
 mod tags;
 
-use printpdf::{Mm, Op, PdfDocument, PdfFont, PdfPage, PdfSaveOptions};
+use std::collections::{BTreeMap, BTreeSet};
+
+use printpdf::{FontId, Mm, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, TextItem};
 
 pub use archive::{DATA_NAMESPACE, DocumentInfo};
 use canvas::{Canvas, Colour, MARGIN, PAGE_HEIGHT, Structure, Style};
@@ -74,16 +76,13 @@ fn finish(mut canvas: Canvas, provenance: &Provenance, info: &DocumentInfo, data
 
 fn document(pages: Vec<Vec<Op>>, structure: &Structure, fonts: &FontSet, info: &DocumentInfo, data: &str) -> Vec<u8> {
     let mut doc = PdfDocument::new(&info.title);
-    for face in [Face::Regular, Face::Bold] {
-        let metrics = fonts.metrics(face);
-        doc.resources.fonts.map.insert(metrics.id.clone(), PdfFont::new(metrics.parsed.clone()));
-    }
-    for fallback in &fonts.fallbacks {
-        let used = pages.iter().flatten().any(
-            |op| matches!(op, Op::SetFont { font: printpdf::PdfFontHandle::External(f), .. } if *f == fallback.id),
-        );
-        if used {
-            doc.resources.fonts.map.insert(fallback.id.clone(), PdfFont::new(fallback.parsed.clone()));
+    let used = characters_by_font(&pages);
+    let builtin = [Face::Regular, Face::Bold].map(|face| fonts.metrics(face));
+    for metrics in builtin.into_iter().chain(fonts.fallbacks.iter().map(|f| &**f)) {
+        let Some(chars) = used.get(&metrics.id) else { continue };
+        // A font read at the start of the run embeds again here.
+        if let Some(font) = metrics.embeddable(chars) {
+            doc.resources.fonts.map.insert(metrics.id.clone(), PdfFont::new(font));
         }
     }
     // printpdf's /Info and metadata are replaced as a whole in `archive`.
@@ -101,4 +100,28 @@ fn document(pages: Vec<Vec<Op>>, structure: &Structure, fonts: &FontSet, info: &
     // Writing to memory cannot fail.
     let _ = lopdf_doc.save_to(&mut bytes);
     bytes
+}
+
+/// The characters each font sets in `pages`.
+fn characters_by_font(pages: &[Vec<Op>]) -> BTreeMap<FontId, BTreeSet<char>> {
+    let mut used: BTreeMap<FontId, BTreeSet<char>> = BTreeMap::new();
+    for ops in pages {
+        let mut font = None;
+        for op in ops {
+            match op {
+                Op::SetFont { font: PdfFontHandle::External(id), .. } => font = Some(id),
+                Op::ShowText { items } => {
+                    let Some(id) = font else { continue };
+                    let chars = used.entry(id.clone()).or_default();
+                    for item in items {
+                        if let TextItem::Text(text) = item {
+                            chars.extend(text.chars());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    used
 }

@@ -425,7 +425,8 @@ fn validate_finds_a_clock_mismatch_through_the_settings_preset() {
         .unwrap();
     let output = vendorscore(&ws).args(["validate"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(!output.status.success(), "{stderr}");
+    // It ran and found a problem: exit 1 (SPEC, exit codes), not 2.
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("vendors/acme/contract.toml:23:10"), "{stderr}");
     assert!(
         stderr.contains(

@@ -105,10 +105,10 @@ impl Metrics {
         }
         let used = used.iter().copied().filter(|&c| self.has(c));
         let mut reduced = self.reduced.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((chars, font)) = reduced.as_ref() {
-            if used.clone().all(|c| chars.contains(&c)) {
-                return Some(font.clone());
-            }
+        if let Some((chars, font)) = reduced.as_ref()
+            && used.clone().all(|c| chars.contains(&c))
+        {
+            return Some(font.clone());
         }
         let mut chars = reduced.take().map(|(chars, _)| chars).unwrap_or_default();
         chars.extend(used);

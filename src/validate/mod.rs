@@ -504,9 +504,12 @@ fn parse(
     }
 }
 
+/// Each kind's JSON schema, generated the first time a file of that kind is checked.
 fn schema_of(kind: FileKind) -> &'static serde_json::Value {
-    static SCHEMAS: OnceLock<BTreeMap<FileKind, serde_json::Value>> = OnceLock::new();
-    &SCHEMAS.get_or_init(|| FileKind::ALL.iter().map(|&k| (k, k.json_schema())).collect())[&kind]
+    static SCHEMAS: [OnceLock<serde_json::Value>; FileKind::ALL.len()] =
+        [const { OnceLock::new() }; FileKind::ALL.len()];
+    let at = FileKind::ALL.iter().position(|&k| k == kind).unwrap_or_default();
+    SCHEMAS[at].get_or_init(|| kind.json_schema())
 }
 
 fn check_ticket_columns(settings: &WorkspaceFile, path: &str, diagnostics: &mut Diagnostics) {

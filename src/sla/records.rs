@@ -92,9 +92,18 @@ impl<R: Read> Records<R> {
 
     /// The same reader, fields separated by `delimiter`.
     pub(super) fn with_delimiter(mut self, delimiter: u8) -> Records<R> {
-        self.core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
-        self.delimiter = delimiter;
+        self.set_delimiter(delimiter);
         self
+    }
+
+    /// Read with `delimiter` from now on (before the first record). Building
+    /// csv-core's reader is costly (its state table), so the one for `,`
+    /// that [`Records::new`] made is kept when `,` is asked for.
+    fn set_delimiter(&mut self, delimiter: u8) {
+        if delimiter != self.delimiter {
+            self.core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+            self.delimiter = delimiter;
+        }
     }
 
     pub(super) fn delimiter(&self) -> u8 {
@@ -132,8 +141,7 @@ impl<R: Read> Records<R> {
         }
         let best = (0..3).max_by_key(|&i| (counts[i], std::cmp::Reverse(i))).unwrap_or(0);
         let delimiter = if counts[best] == 0 { b',' } else { [b',', b';', b'\t'][best] };
-        self.core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
-        self.delimiter = delimiter;
+        self.set_delimiter(delimiter);
         Ok(delimiter)
     }
 

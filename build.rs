@@ -1,8 +1,11 @@
 //! Compiles the shipped content (rubrics, policies, the tiering, templates and
-//! the sample workspace) into the binary as a sorted table of (path, bytes).
+//! the sample workspace) into the binary as a sorted table of (path, bytes,
+//! SHA-256): a run records a built-in's digest without hashing it again.
 
 use std::fmt::Write as _;
 use std::path::Path;
+
+use sha2::{Digest, Sha256};
 
 const DIRS: [&str; 5] = ["rubrics", "policies", "tiering", "templates", "examples"];
 
@@ -28,9 +31,13 @@ fn main() {
         }
     }
     files.sort();
-    let mut out = String::from("/// Shipped files, sorted by path.\npub static FILES: &[(&str, &[u8])] = &[\n");
+    let mut out = String::from(
+        "/// Shipped files, sorted by path: (path, bytes, SHA-256).\npub static FILES: &[(&str, &[u8], &str)] = &[\n",
+    );
     for (rel, abs) in &files {
-        writeln!(out, "    ({rel:?}, include_bytes!({abs:?})),").expect("write to string");
+        let bytes = std::fs::read(abs).expect("shipped content is readable");
+        let digest: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        writeln!(out, "    ({rel:?}, include_bytes!({abs:?}), {digest:?}),").expect("write to string");
     }
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_files.rs");

@@ -16,6 +16,8 @@ pub struct BuiltinFile {
     /// Path in the repository, e.g. `policies/gdpr-processor.toml`.
     pub path: &'static str,
     pub bytes: &'static [u8],
+    /// SHA-256 of `bytes`, lowercase hex (computed when the binary was built).
+    pub sha256: &'static str,
 }
 
 impl BuiltinFile {
@@ -32,7 +34,7 @@ impl BuiltinFile {
 }
 
 fn all() -> impl Iterator<Item = BuiltinFile> {
-    FILES.iter().map(|&(path, bytes)| BuiltinFile { path, bytes })
+    FILES.iter().map(|&(path, bytes, sha256)| BuiltinFile { path, bytes, sha256 })
 }
 
 /// Every file under a shipped folder (`rubrics`, `policies`, `tiering`, `templates`, `examples`).
@@ -72,7 +74,8 @@ pub fn names() -> Vec<String> {
 }
 
 fn find(path: &str) -> Option<BuiltinFile> {
-    FILES.binary_search_by(|(p, _)| p.cmp(&path)).ok().map(|i| BuiltinFile { path: FILES[i].0, bytes: FILES[i].1 })
+    let (path, bytes, sha256) = FILES[FILES.binary_search_by(|(p, _, _)| p.cmp(&path)).ok()?];
+    Some(BuiltinFile { path, bytes, sha256 })
 }
 
 #[cfg(test)]
@@ -84,9 +87,22 @@ mod tests {
         for pair in FILES.windows(2) {
             assert!(pair[0].0 < pair[1].0);
         }
-        for (path, bytes) in FILES {
+        for (path, bytes, _) in FILES {
             assert!(std::str::from_utf8(bytes).is_ok() || !path.ends_with(".toml"), "{path}");
         }
+    }
+
+    #[test]
+    fn the_digests_compiled_in_are_of_the_files() {
+        assert!(FILES.len() > 10);
+        for file in all() {
+            assert_eq!(file.sha256, crate::audit::hash::sha256_hex(file.bytes), "{}", file.path);
+        }
+        // SHA-256 of the empty string and of "abc" (FIPS 180-2), the way build.rs writes digests.
+        use sha2::Digest as _;
+        let hex = |bytes: &[u8]| sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect::<String>();
+        assert_eq!(hex(b""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 
     #[test]

@@ -166,6 +166,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
         policies: Vec::new(),
         formats: vec![Format::Pdf],
         font_lookup: Some(fontconfig),
+        dry_run: global.dry_run,
     };
     let prepared = match pipeline::report::prepare(&env.workspace, &clock, &request) {
         Ok(decided) => decided,

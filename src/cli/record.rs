@@ -50,10 +50,10 @@ pub fn file(
 ) -> anyhow::Result<()> {
     let staged = stage_outputs(&env.workspace, out, documents)?;
     if let Some(session) = session {
-        record_in(global, env, session, run(staged.outputs.clone()))?;
+        record_in(global, env, session, run(staged.outputs()))?;
     }
-    for output in &staged.commit()? {
-        outln!("{}", output.path);
+    for path in &staged.commit()? {
+        outln!("{path}");
     }
     Ok(())
 }

@@ -53,6 +53,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: ReportArgs) -> anyhow::Resul
         policies: global.policies.clone(),
         formats: formats(global),
         font_lookup: Some(fontconfig),
+        dry_run: global.dry_run,
     };
     let clock = env.clock()?;
     let mut decided = match prepare(&env.workspace, &clock, &request) {

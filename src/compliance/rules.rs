@@ -26,7 +26,6 @@ use minijinja::{ErrorKind, Expression, Value};
 use super::context::is_stated;
 use super::finding::{Finding, ReadValue, RuleInfo, Status};
 use super::reads;
-use crate::audit::hash::sha256_hex;
 use crate::expr;
 use crate::model::{Date, PolicyFile, Spanned};
 use crate::source::SourceFile;
@@ -87,8 +86,13 @@ impl std::fmt::Debug for Policy {
 impl Policy {
     /// Assemble a policy from its rules' expressions, compiled once by
     /// validation (`validate::policy` is the one caller): `rules` holds each
-    /// `[[rule]]`'s `when` and `require`, in file order.
-    pub fn assemble(file: &PolicyFile, source: SourceFile, compiled: Vec<(Option<Compiled>, Compiled)>) -> Policy {
+    /// `[[rule]]`'s `when` and `require`, in file order; `sha256` is of the file's bytes.
+    pub fn assemble(
+        file: &PolicyFile,
+        source: SourceFile,
+        sha256: String,
+        compiled: Vec<(Option<Compiled>, Compiled)>,
+    ) -> Policy {
         let rules = file
             .rule
             .iter()
@@ -113,7 +117,7 @@ impl Policy {
             id: file.policy.id.value.clone(),
             name: file.policy.name.value.clone(),
             version: file.policy.version.value.clone(),
-            sha256: sha256_hex(source.text.as_bytes()),
+            sha256,
             source,
             rules,
         }

@@ -23,14 +23,15 @@ impl Loader {
                 return Err(Stop);
             }
             let cached = self.cache.get(&path).ok_or(Stop)?;
-            (cached.file.document.clone(), cached.file.source.path.clone(), cached.file.source.text.clone())
+            let digest = sha256_hex(cached.file.source.text.as_bytes());
+            (cached.file.document.clone(), cached.file.source.path.clone(), digest)
         } else {
             let builtin = crate::builtin::tiering().ok_or(Stop)?;
             let checked = self.builtin(builtin, FileKind::Tiering).ok_or(Stop)?;
-            (checked.document, checked.source.path, checked.source.text)
+            (checked.document, checked.source.path, builtin.sha256.to_owned())
         };
-        let (Some(Document::Tiering(parsed)), shown, text) = file else { return Err(Stop) };
-        Ok(Tiering::new(&parsed, shown, sha256_hex(text.as_bytes())))
+        let (Some(Document::Tiering(parsed)), shown, sha256) = file else { return Err(Stop) };
+        Ok(Tiering::new(&parsed, shown, sha256))
     }
 
     /// Refuse a vendor whose `[vendor] tier` is not a tier of `tiering` (reported at the tier).

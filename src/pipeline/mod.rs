@@ -189,18 +189,19 @@ pub fn record(
 /// ledger entry, [`Staged::commit`]. A run stopped before the entry leaves
 /// the earlier files as they were (and no entry); one stopped after it
 /// leaves an entry whose outputs `audit verify` reports as not matching.
-pub struct Staged {
+pub struct Staged<'a> {
     files: Vec<(tempfile::NamedTempFile, PathBuf)>,
-    /// What will be in place, for the ledger.
-    pub outputs: Vec<FileRecord>,
+    documents: &'a [crate::report::Rendered],
+    /// Where each document will be, as shown (workspace-relative).
+    paths: Vec<String>,
 }
 
 /// Stage documents for `out`.
-pub fn stage_outputs(
+pub fn stage_outputs<'a>(
     workspace: &Workspace,
     out: &Path,
-    documents: &[crate::report::Rendered],
-) -> std::io::Result<Staged> {
+    documents: &'a [crate::report::Rendered],
+) -> std::io::Result<Staged<'a>> {
     use std::io::Write as _;
     if out.exists() && !out.is_dir() {
         return Err(std::io::Error::new(
@@ -209,8 +210,7 @@ pub fn stage_outputs(
         ));
     }
     std::fs::create_dir_all(out).map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", out.display())))?;
-    let mut staged =
-        Staged { files: Vec::with_capacity(documents.len()), outputs: Vec::with_capacity(documents.len()) };
+    let mut staged = Staged { files: Vec::with_capacity(documents.len()), documents, paths: Vec::new() };
     for document in documents {
         let path = out.join(&document.name);
         let context = |e: std::io::Error| std::io::Error::new(e.kind(), format!("{}: {e}", path.display()));
@@ -219,24 +219,33 @@ pub fn stage_outputs(
         temp.write_all(&document.bytes).map_err(context)?;
         crate::output::set_output_permissions(temp.as_file(), &path).map_err(context)?;
         temp.as_file().sync_all().map_err(context)?;
-        staged.outputs.push(FileRecord {
-            path: workspace.display_path(&path),
-            bytes: document.bytes.len() as u64,
-            sha256: crate::audit::hash::sha256_hex(&document.bytes),
-        });
+        staged.paths.push(workspace.display_path(&path));
         staged.files.push((temp, path));
     }
     Ok(staged)
 }
 
-impl Staged {
-    /// Rename every staged file into place.
-    pub fn commit(self) -> std::io::Result<Vec<FileRecord>> {
+impl Staged<'_> {
+    /// What will be in place, for the ledger: each document's path, size
+    /// and digest (hashed here, only for a run that records).
+    pub fn outputs(&self) -> Vec<FileRecord> {
+        let records = self.paths.iter().zip(self.documents);
+        records
+            .map(|(path, document)| FileRecord {
+                path: path.clone(),
+                bytes: document.bytes.len() as u64,
+                sha256: crate::audit::hash::sha256_hex(&document.bytes),
+            })
+            .collect()
+    }
+
+    /// Rename every staged file into place; the paths, as shown.
+    pub fn commit(self) -> std::io::Result<Vec<String>> {
         for (temp, path) in self.files {
             temp.persist(&path)
                 .map_err(|e| std::io::Error::new(e.error.kind(), format!("{}: {}", path.display(), e.error)))?;
         }
-        Ok(self.outputs)
+        Ok(self.paths)
     }
 }
 

@@ -306,6 +306,40 @@ proptest::proptest! {
     }
 }
 
+/// Every record as the csv crate (an independent reader) reads it.
+fn csv_records(bytes: &[u8], delimiter: u8) -> Vec<Vec<Vec<u8>>> {
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    let mut out = Vec::new();
+    while reader.read_byte_record(&mut record).unwrap() {
+        out.push(record.iter().map(<[u8]>::to_vec).collect());
+    }
+    out
+}
+
+#[test]
+fn rows_larger_than_the_first_buffers_read_whole() {
+    // The buffers start small and grow: a 300-field line, a quoted field of
+    // 100 kB across lines, a 40 kB header and enough lines to refill the
+    // input many times all read as the csv crate reads them.
+    let wide: Vec<String> = (0..300).map(|i| format!("f{i}")).collect();
+    let mut text = format!("{}\n{}\n", "h".repeat(40_000), wide.join(";"));
+    text.push_str(&format!("a;\"{}\n{}\";b\n", "q".repeat(50_000), "r".repeat(50_000)));
+    for i in 0..5000 {
+        text.push_str(&format!("T{i};chat;{}\n", "x".repeat(i % 90)));
+    }
+    let records = records_of(text.as_bytes(), b';');
+    assert_eq!(records, csv_records(text.as_bytes(), b';'));
+    assert_eq!(records.len(), 5003);
+    assert_eq!(records[1].len(), 300);
+    assert_eq!(records[2][1].len(), 100_001, "both halves and the line feed");
+    let mut detected = Records::new(text.as_bytes());
+    assert_eq!(detected.detect_delimiter().unwrap(), b',', "a header with no separator in 40 kB");
+    let header = format!("{};b\nx;y\n", "h".repeat(40_000));
+    assert_eq!(Records::new(header.as_bytes()).detect_delimiter().unwrap(), b';', "read past the first buffer");
+}
+
 #[test]
 fn parallel_parts_of_a_plain_export_hand_over_exactly() {
     // No quotes: every split stands, and lines are counted across parts,

@@ -1,7 +1,9 @@
-//! CSV records from a byte stream through fixed buffers: the byte layer
-//! under [`super::reader`]. Owns the input and record buffers (so a row never
-//! grows memory past [`MAX_ROW_BYTES`]), byte offsets and line numbers, and a
-//! fast path for plain lines that agrees with csv-core byte for byte.
+//! CSV records from a byte stream through bounded buffers: the byte layer
+//! under [`super::reader`]. Owns the input and record buffers (they start
+//! small and grow as rows need, so a small export touches little memory and
+//! a row never grows it past [`MAX_ROW_BYTES`]), byte offsets and line
+//! numbers, and a fast path for plain lines that agrees with csv-core byte
+//! for byte.
 
 use std::io::{self, Read};
 
@@ -13,7 +15,12 @@ use super::row::Row;
 pub const MAX_ROW_BYTES: usize = 1 << 20;
 /// Most fields a row may have.
 pub const MAX_FIELDS: usize = 4096;
+/// The most input read at a time.
 const INPUT_BUFFER: usize = 256 << 10;
+/// The buffers' first sizes; each doubles when full, up to its limit.
+const FIRST_INPUT: usize = 16 << 10;
+const FIRST_ROW_BYTES: usize = 4 << 10;
+const FIRST_FIELDS: usize = 64;
 
 /// What the next record was.
 pub(super) enum Next {
@@ -27,14 +34,14 @@ pub(super) enum Next {
     End,
 }
 
-/// CSV records from a byte stream through fixed buffers. Plain lines (no
+/// CSV records from a byte stream through bounded buffers. Plain lines (no
 /// quote, no carriage return but before the line feed), the vast majority,
 /// are split in place by [`plain_line`]; anything else goes through
 /// csv-core, which the plain path agrees with byte for byte.
 pub(super) struct Records<R> {
     source: R,
     core: csv_core::Reader,
-    input: Box<[u8]>,
+    input: Vec<u8>,
     at: usize,
     len: usize,
     eof: bool,
@@ -44,8 +51,8 @@ pub(super) struct Records<R> {
     pub(super) line: u64,
     /// Whether the plain path may be used (not for a file's first record: a BOM).
     plain: bool,
-    output: Box<[u8]>,
-    ends: Box<[usize]>,
+    output: Vec<u8>,
+    ends: Vec<usize>,
     fields: usize,
     /// The last record: a span of `input` (plain path), or `out_len` bytes of `output`.
     span: Option<(usize, usize)>,
@@ -64,15 +71,15 @@ impl<R: Read> Records<R> {
         Records {
             source,
             core: csv_core::Reader::new(),
-            input: vec![0; INPUT_BUFFER].into_boxed_slice(),
+            input: vec![0; FIRST_INPUT],
             at: 0,
             len: 0,
             eof: false,
             consumed: 0,
             line: 1,
             plain: false,
-            output: vec![0; MAX_ROW_BYTES].into_boxed_slice(),
-            ends: vec![0; MAX_FIELDS].into_boxed_slice(),
+            output: vec![0; FIRST_ROW_BYTES],
+            ends: vec![0; FIRST_FIELDS],
             fields: 0,
             span: None,
             out_len: 0,
@@ -85,9 +92,18 @@ impl<R: Read> Records<R> {
 
     /// The same reader, fields separated by `delimiter`.
     pub(super) fn with_delimiter(mut self, delimiter: u8) -> Records<R> {
-        self.core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
-        self.delimiter = delimiter;
+        self.set_delimiter(delimiter);
         self
+    }
+
+    /// Read with `delimiter` from now on (before the first record). Building
+    /// csv-core's reader is costly (its state table), so the one for `,`
+    /// that [`Records::new`] made is kept when `,` is asked for.
+    fn set_delimiter(&mut self, delimiter: u8) {
+        if delimiter != self.delimiter {
+            self.core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+            self.delimiter = delimiter;
+        }
     }
 
     pub(super) fn delimiter(&self) -> u8 {
@@ -98,7 +114,13 @@ impl<R: Read> Records<R> {
     /// (SPEC 11) — whichever of `,`, `;` and tab occurs most outside quotes
     /// (`,` when none does) — and read the rest with it.
     pub(super) fn detect_delimiter(&mut self) -> io::Result<u8> {
-        while !self.eof && self.len < self.input.len() && !self.input[..self.len].contains(&b'\n') {
+        while !self.eof && !self.input[..self.len].contains(&b'\n') {
+            if self.len == self.input.len() {
+                if self.input.len() == INPUT_BUFFER {
+                    break;
+                }
+                self.input.resize(grown(self.input.len(), INPUT_BUFFER), 0);
+            }
             match self.source.read(&mut self.input[self.len..]) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
@@ -119,8 +141,7 @@ impl<R: Read> Records<R> {
         }
         let best = (0..3).max_by_key(|&i| (counts[i], std::cmp::Reverse(i))).unwrap_or(0);
         let delimiter = if counts[best] == 0 { b',' } else { [b',', b';', b'\t'][best] };
-        self.core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
-        self.delimiter = delimiter;
+        self.set_delimiter(delimiter);
         Ok(delimiter)
     }
 
@@ -161,6 +182,10 @@ impl<R: Read> Records<R> {
         let mut quotes = QuoteTracker { line: self.line, delimiter: self.delimiter, ..QuoteTracker::default() };
         let result = loop {
             if self.at == self.len && !self.eof {
+                if self.len == self.input.len() && self.len < INPUT_BUFFER {
+                    // The last read filled the buffer: read more at a time.
+                    self.input.resize(grown(self.len, INPUT_BUFFER), 0);
+                }
                 self.len = loop {
                     match self.source.read(&mut self.input) {
                         Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -183,6 +208,12 @@ impl<R: Read> Records<R> {
             match result {
                 ReadRecordResult::InputEmpty if self.eof => break Next::End,
                 ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull if self.output.len() < MAX_ROW_BYTES => {
+                    self.output.resize(grown(self.output.len(), MAX_ROW_BYTES), 0);
+                }
+                ReadRecordResult::OutputEndsFull if self.ends.len() < MAX_FIELDS => {
+                    self.ends.resize(grown(self.ends.len(), MAX_FIELDS), 0);
+                }
                 ReadRecordResult::OutputFull => {
                     self.dropped_newlines += self.output[..out].iter().filter(|b| **b == b'\n').count() as u64;
                     overflow = true;
@@ -235,6 +266,11 @@ impl<R: Read> Records<R> {
         let terminator = u64::from(self.last_byte == b'\n');
         self.line.saturating_sub(inside + terminator).max(1)
     }
+}
+
+/// Twice `size`, at most `limit`.
+fn grown(size: usize, limit: usize) -> usize {
+    (size * 2).min(limit)
 }
 
 /// Whether the raw bytes of a record leave a quote open, and where it

@@ -482,8 +482,19 @@ fn parse(
     // Taken before the schema walk pruned anything: the file as written.
     let written = written.and_then(|t| toml::Table::deserialize(toml::de::Deserializer::from(t)).ok());
     let toml::de::DeValue::Table(pruned) = node.into_inner() else { return None };
-    let deserializer = toml::de::Deserializer::from(toml::Spanned::new(span, pruned));
-    let document = match kind {
+    match deserialize(kind, toml::Spanned::new(span, pruned)) {
+        Ok(document) => Some((kind, document, written)),
+        Err(error) => {
+            diagnostics.report(Code::WrongType, path, error.span(), error.message().to_owned());
+            None
+        }
+    }
+}
+
+/// A parsed table as the document of `kind`.
+fn deserialize(kind: FileKind, table: toml::Spanned<toml::de::DeTable<'_>>) -> Result<Document, toml::de::Error> {
+    let deserializer = toml::de::Deserializer::from(table);
+    match kind {
         FileKind::Workspace => WorkspaceFile::deserialize(deserializer).map(Document::Workspace),
         FileKind::Rubric => RubricFile::deserialize(deserializer).map(Document::Rubric),
         FileKind::Vendor => VendorFile::deserialize(deserializer).map(|v| Document::Vendor(v.into())),
@@ -494,19 +505,49 @@ fn parse(
         FileKind::Policy => PolicyFile::deserialize(deserializer).map(Document::Policy),
         FileKind::Tiering => TieringFile::deserialize(deserializer).map(Document::Tiering),
         FileKind::Calendar => CalendarFile::deserialize(deserializer).map(Document::Calendar),
-    };
-    match document {
-        Ok(document) => Some((kind, document, written)),
-        Err(error) => {
-            diagnostics.report(Code::WrongType, path, error.span(), error.message().to_owned());
-            None
-        }
     }
 }
 
+/// A built-in rubric, policy or tiering, read the short way: built-ins
+/// cannot change at run time, and the test suite checks each one clean in
+/// full (`builtin_tests`). Parsed and deserialized without the schema walk;
+/// a rubric built by [`rubric::check`], a policy's expressions compiled
+/// without the checks of [`policy::check`], a tiering taken as parsed.
+/// `sha256` is of the text. `None` when anything goes wrong: the caller then
+/// checks the file in full, which reports why.
+pub fn load_builtin(source: SourceFile, kind: FileKind, sha256: &str) -> Option<CheckedFile> {
+    let (table, errors) = toml::de::DeTable::parse_recoverable(&source.text);
+    if !errors.is_empty()
+        || FileKind::from_tables(table.get_ref().iter().map(|(k, _)| k.get_ref().as_ref())) != Some(kind)
+    {
+        return None;
+    }
+    let document = deserialize(kind, table).ok()?;
+    let mut file = CheckedFile::new(source, None);
+    let mut diagnostics = Diagnostics::default();
+    match &document {
+        Document::Rubric(parsed) => {
+            file.rubric = Some(rubric::check(parsed, &file.source.path, sha256, true, &mut diagnostics)?);
+        }
+        Document::Policy(parsed) => {
+            file.policy = Some(std::sync::Arc::new(policy::compile(parsed, &file.source, sha256)?));
+        }
+        Document::Tiering(_) => {}
+        _ => return None,
+    }
+    if !diagnostics.is_empty() {
+        return None;
+    }
+    file.document = Some(document);
+    Some(file)
+}
+
+/// Each kind's JSON schema, generated the first time a file of that kind is checked.
 fn schema_of(kind: FileKind) -> &'static serde_json::Value {
-    static SCHEMAS: OnceLock<BTreeMap<FileKind, serde_json::Value>> = OnceLock::new();
-    &SCHEMAS.get_or_init(|| FileKind::ALL.iter().map(|&k| (k, k.json_schema())).collect())[&kind]
+    static SCHEMAS: [OnceLock<serde_json::Value>; FileKind::ALL.len()] =
+        [const { OnceLock::new() }; FileKind::ALL.len()];
+    let at = FileKind::ALL.iter().position(|&k| k == kind).unwrap_or_default();
+    SCHEMAS[at].get_or_init(|| kind.json_schema())
 }
 
 fn check_ticket_columns(settings: &WorkspaceFile, path: &str, diagnostics: &mut Diagnostics) {
@@ -762,3 +803,6 @@ fn check_template(source: &SourceFile, diagnostics: &mut Diagnostics) {
         diagnostics.push(Diagnostic::new(Code::TemplateSyntax, &source.path, span, message));
     }
 }
+
+#[cfg(test)]
+mod builtin_tests;

@@ -210,8 +210,8 @@ pub fn stage_outputs<'a>(
         ));
     }
     std::fs::create_dir_all(out).map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", out.display())))?;
-    let mut staged = Staged { files: Vec::with_capacity(documents.len()), documents, paths: Vec::new() };
-    for document in documents {
+    // Written and synced on every core: a batch of reports waits on the disk, not the CPU.
+    let files = crate::parallel::map(documents, 0, |document| {
         let path = out.join(&document.name);
         let context = |e: std::io::Error| std::io::Error::new(e.kind(), format!("{}: {e}", path.display()));
         let mut temp =
@@ -219,22 +219,26 @@ pub fn stage_outputs<'a>(
         temp.write_all(&document.bytes).map_err(context)?;
         crate::output::set_output_permissions(temp.as_file(), &path).map_err(context)?;
         temp.as_file().sync_all().map_err(context)?;
-        staged.paths.push(workspace.display_path(&path));
-        staged.files.push((temp, path));
-    }
-    Ok(staged)
+        Ok((temp, path))
+    });
+    // The first failure stops the run; every temporary file is removed as it is dropped.
+    let files = files.into_iter().collect::<std::io::Result<Vec<_>>>()?;
+    let paths = files.iter().map(|(_, path)| workspace.display_path(path)).collect();
+    Ok(Staged { files, documents, paths })
 }
 
 impl Staged<'_> {
     /// What will be in place, for the ledger: each document's path, size
     /// and digest (hashed here, only for a run that records).
     pub fn outputs(&self) -> Vec<FileRecord> {
-        let records = self.paths.iter().zip(self.documents);
+        let digests =
+            crate::parallel::map(self.documents, 0, |document| crate::audit::hash::sha256_hex(&document.bytes));
+        let records = self.paths.iter().zip(self.documents).zip(digests);
         records
-            .map(|(path, document)| FileRecord {
+            .map(|((path, document), sha256)| FileRecord {
                 path: path.clone(),
                 bytes: document.bytes.len() as u64,
-                sha256: crate::audit::hash::sha256_hex(&document.bytes),
+                sha256,
             })
             .collect()
     }

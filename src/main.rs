@@ -10,5 +10,13 @@ mod cli;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    // mimalloc asks the kernel for transparent huge pages, and every page it
+    // touches first, or again after returning it, is then a 2 MiB page the
+    // kernel zeroes: a fifth of a 1,000-scorecard batch's CPU went to that.
+    // With 4 KiB pages the same runs take less time and memory
+    // (docs/performance.md, "Sixth pass"). Children (fontconfig, ssh-keygen)
+    // inherit the setting, which changes nothing for them.
+    #[cfg(target_os = "linux")]
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
     cli::main()
 }

@@ -99,10 +99,19 @@ impl Metrics {
     /// document subsets a font of a few hundred glyphs instead of
     /// thousands; the subset a document embeds is the same either way, so
     /// its bytes do not depend on which documents came before (tested).
+    /// Should reducing ever fail, the whole font is embedded (printpdf
+    /// parses every fallback whole when it is added, [`fallback`], so that
+    /// always works).
     pub fn embeddable(&self, used: &BTreeSet<char>) -> Option<ParsedFont> {
-        if !self.truetype {
-            return self.whole.get_or_init(|| ParsedFont::from_bytes(&self.bytes, self.index, &mut Vec::new())).clone();
+        if self.truetype
+            && let Some(font) = self.reduced_for(used)
+        {
+            return Some(font);
         }
+        self.whole().cloned()
+    }
+
+    fn reduced_for(&self, used: &BTreeSet<char>) -> Option<ParsedFont> {
         let used = used.iter().copied().filter(|&c| self.has(c));
         let mut reduced = self.reduced.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((chars, font)) = reduced.as_ref()
@@ -110,12 +119,17 @@ impl Metrics {
         {
             return Some(font.clone());
         }
-        let mut chars = reduced.take().map(|(chars, _)| chars).unwrap_or_default();
+        let mut chars = reduced.as_ref().map(|(chars, _)| chars.clone()).unwrap_or_default();
         chars.extend(used);
         let bytes = reduce(&self.bytes, self.index, &chars).ok()?;
         let font = ParsedFont::from_bytes(&bytes, 0, &mut Vec::new())?;
         *reduced = Some((chars, font.clone()));
         Some(font)
+    }
+
+    /// The whole font as printpdf parses it (once).
+    fn whole(&self) -> Option<&ParsedFont> {
+        self.whole.get_or_init(|| ParsedFont::from_bytes(&self.bytes, self.index, &mut Vec::new())).as_ref()
     }
 }
 
@@ -203,6 +217,8 @@ pub fn fallback(bytes: &[u8], index: usize, id: &str) -> Option<Arc<Metrics>> {
         return Some(found.clone());
     }
     let metrics = Arc::new(Metrics::new(Cow::Owned(bytes.to_vec()), index, id)?);
+    // A font printpdf cannot parse is refused here, not found missing in a PDF.
+    metrics.whole()?;
     cache.lock().ok()?.insert(key, metrics.clone());
     Some(metrics)
 }

@@ -65,7 +65,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
     let all = Selection::default();
 
     outln!("\n== vendorscore score");
-    let request = ScoreRequest { rubric: None, selection: all.clone(), tickets_config: None };
+    let request = ScoreRequest { selection: all.clone(), dry_run: global.dry_run, ..ScoreRequest::default() };
     let scored = match pipeline::score::score(&env.workspace, &clock, &request) {
         Ok(decided) => decided,
         Err(error) => return show::failure(error, &env, &quiet),
@@ -162,11 +162,10 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
 
     outln!("\n== vendorscore report --out reports");
     let request = ReportRequest {
-        score: ScoreRequest { rubric: None, selection: all, tickets_config: None },
+        score: ScoreRequest { selection: all, dry_run: global.dry_run, ..ScoreRequest::default() },
         policies: Vec::new(),
         formats: vec![Format::Pdf],
         font_lookup: Some(fontconfig),
-        dry_run: global.dry_run,
     };
     let prepared = match pipeline::report::prepare(&env.workspace, &clock, &request) {
         Ok(decided) => decided,
@@ -203,7 +202,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: DemoArgs) -> anyhow::Result<
 
     outln!("\n== vendorscore sensitivity");
     let request = SensitivityRequest {
-        score: ScoreRequest { rubric: None, selection: Selection::default(), tickets_config: None },
+        score: ScoreRequest { dry_run: global.dry_run, ..ScoreRequest::default() },
         level: Level::Category,
         renormalize: Renormalize::Proportional,
         samples: 10_000,

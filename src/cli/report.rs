@@ -49,11 +49,11 @@ pub fn run(global: &GlobalOptions, env: &Env, args: ReportArgs) -> anyhow::Resul
             rubric: global.rubric.clone(),
             selection: args.cohort.selection(env, &args.vendors),
             tickets_config: args.tickets_config.path(env)?,
+            dry_run: global.dry_run,
         },
         policies: global.policies.clone(),
         formats: formats(global),
         font_lookup: Some(fontconfig),
-        dry_run: global.dry_run,
     };
     let clock = env.clock()?;
     let mut decided = match prepare(&env.workspace, &clock, &request) {

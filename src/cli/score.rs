@@ -32,6 +32,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: ScoreArgs) -> anyhow::Result
         rubric: global.rubric.clone(),
         selection: args.cohort.selection(env, &args.vendors),
         tickets_config: args.tickets_config.path(env)?,
+        dry_run: global.dry_run,
     };
     score_and_show(global, env, &request, global.format(), args.explain)
 }

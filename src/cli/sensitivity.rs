@@ -70,6 +70,7 @@ pub fn run(global: &GlobalOptions, env: &Env, args: SensitivityArgs) -> anyhow::
             rubric: global.rubric.clone(),
             selection: Selection { vendors: Vec::new(), cohort: env.absolute_all(&args.vendors) },
             tickets_config: None,
+            dry_run: global.dry_run,
         },
         level: match args.level {
             LevelArg::Category => Level::Category,

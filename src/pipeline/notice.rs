@@ -211,8 +211,7 @@ pub fn notices(
     }
     let mut loader = Loader::new(workspace.clone());
     let mut notes = Vec::new();
-    let score_request =
-        ScoreRequest { rubric: request.rubric.clone(), selection: super::Selection::default(), tickets_config: None };
+    let score_request = ScoreRequest { rubric: request.rubric.clone(), ..ScoreRequest::default() };
     let (scored, _) = score_in(&mut loader, &as_of_clock, &score_request, &mut notes, |_, _| None)?;
     let changed = |what: String| PipelineError::Unusable {
         message: format!("{at} no longer matches the workspace: {what}"),

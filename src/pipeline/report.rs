@@ -35,9 +35,6 @@ pub struct ReportRequest {
     /// Finds installed fonts for characters no configured font has (the CLI
     /// asks fontconfig); `None`: only DejaVu and `[report] font` are used.
     pub font_lookup: Option<FontLookup>,
-    /// `--dry-run`: nothing is recorded, so ticket exports are counted
-    /// without being hashed for the ledger.
-    pub dry_run: bool,
 }
 
 /// Installed fonts that may have all or some of `chars`, best first: (file,
@@ -128,10 +125,7 @@ pub fn prepare(
     clock: &Clock,
     request: &ReportRequest,
 ) -> Result<Decided<Prepared>, PipelineError> {
-    let mut loader = Loader::new(workspace.clone()).with_tickets_config(request.score.tickets_config.clone());
-    if request.dry_run {
-        loader = loader.without_digests();
-    }
+    let mut loader = request.score.loader(workspace);
     let mut notes = Vec::new();
     let mut contract_notes = Vec::new();
     let mut contracts = BTreeMap::new();

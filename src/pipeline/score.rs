@@ -24,6 +24,9 @@ pub struct ScoreRequest {
     pub selection: Selection,
     /// `--tickets-config FILE` (absolute): how to read the exports of measured criteria, in place of the workspace's `[tickets]`.
     pub tickets_config: Option<PathBuf>,
+    /// `--dry-run`: nothing is recorded, so ticket exports are counted
+    /// without being hashed for the ledger.
+    pub dry_run: bool,
 }
 
 /// A scored cohort.
@@ -87,9 +90,17 @@ impl Scored {
     }
 }
 
+impl ScoreRequest {
+    /// The loader a run of this request reads the workspace with.
+    pub(crate) fn loader(&self, workspace: &Workspace) -> Loader {
+        let loader = Loader::new(workspace.clone()).with_tickets_config(self.tickets_config.clone());
+        if self.dry_run { loader.without_digests() } else { loader }
+    }
+}
+
 /// Score and rank the cohort of a workspace.
 pub fn score(workspace: &Workspace, clock: &Clock, request: &ScoreRequest) -> Result<Decided<Scored>, PipelineError> {
-    let mut loader = Loader::new(workspace.clone()).with_tickets_config(request.tickets_config.clone());
+    let mut loader = request.loader(workspace);
     let mut notes = Vec::new();
     let (scored, _) = score_in(&mut loader, clock, request, &mut notes, |_, _| None)?;
     Ok(Decided { value: scored, inputs: loader.inputs(), findings: loader.findings(), notes })

@@ -7,7 +7,6 @@ use serde_json::{Value, json};
 
 use super::score::{ScoreRequest, Scored, score_in};
 use super::{Clock, Decided, PipelineError, Run};
-use crate::load::Loader;
 use crate::report::view::{FirstShare, RobustnessView, WinnerInterval};
 use crate::scoring::round2;
 use crate::sensitivity::{self, LeftOut, Level, Renormalize, Row, Smaa, SmaaOptions, Table, Weight, WeightSensitivity};
@@ -269,7 +268,7 @@ pub fn sensitivity_observed(
     request: &SensitivityRequest,
     progress: &dyn crate::progress::Progress,
 ) -> Result<Decided<Sensitivity>, PipelineError> {
-    let mut loader = Loader::new(workspace.clone());
+    let mut loader = request.score.loader(workspace);
     let mut notes = Vec::new();
     let (scored, _) = score_in(&mut loader, clock, &request.score, &mut notes, |_, _| None)?;
     let value = analyse(scored, request, progress);

@@ -319,7 +319,7 @@ fn sensitivity_tells_its_progress_sample_by_sample() {
         score: ScoreRequest {
             rubric: None,
             selection: Selection { vendors: Vec::new(), cohort: Vec::new() },
-            tickets_config: None,
+            ..ScoreRequest::default()
         },
         level: vendorscore::sensitivity::Level::Category,
         renormalize: vendorscore::sensitivity::Renormalize::Proportional,

@@ -176,3 +176,21 @@ fn wrong_format_and_missing_vendor_folders_exit_2() {
     let empty = tempfile::tempdir().unwrap();
     vendorscore(empty.path()).arg("score").assert().code(2).stderr(predicate::str::contains("no vendors to score"));
 }
+
+#[test]
+fn a_dry_run_scores_alike_without_hashing_the_ticket_exports() {
+    use vendorscore::pipeline::score::{ScoreRequest, score};
+    let dir = sample();
+    let workspace = vendorscore::workspace::Workspace { root: dir.path().join("ws") };
+    let clock = vendorscore::pipeline::Clock::new(Some("1795255200"), None, 0).unwrap();
+    let recorded = score(&workspace, &clock, &ScoreRequest::default()).unwrap();
+    let dry = score(&workspace, &clock, &ScoreRequest { dry_run: true, ..ScoreRequest::default() }).unwrap();
+    let exports = |inputs: &[vendorscore::audit::ledger::FileRecord]| -> Vec<String> {
+        inputs.iter().filter(|f| f.path.ends_with("tickets.csv")).map(|f| f.path.clone()).collect()
+    };
+    // The sample's three ticket exports feed measured criteria; a recorded run lists them.
+    assert_eq!(exports(&recorded.inputs).len(), 3, "{:?}", recorded.inputs);
+    assert_eq!(exports(&dry.inputs), Vec::<String>::new());
+    assert_eq!(recorded.inputs.len(), dry.inputs.len() + 3);
+    assert_eq!(format!("{:?}", recorded.value.cards), format!("{:?}", dry.value.cards));
+}

@@ -103,16 +103,21 @@ fn json_and_table_show_abandons_and_earn_back() {
     );
 }
 
+/// The vendor's contract with its `[[sla]]` clauses (and what follows them
+/// up to `[extra]`) replaced by `clauses`.
+fn replace_clauses(vendor: &std::path::Path, clauses: &str) {
+    let original = std::fs::read_to_string(vendor.join("contract.toml")).unwrap();
+    let (head, rest) = original.split_once("[[sla]]").unwrap();
+    let extra = &rest[rest.find("[extra]").unwrap()..];
+    std::fs::write(vendor.join("contract.toml"), format!("{head}{clauses}\n{extra}")).unwrap();
+}
+
 #[test]
 fn scorecards_show_statuses_and_the_credits_per_period() {
     let dir = sample();
     let ws = dir.path().join("ws");
     let vendor = ws.join("vendors/northwind-cx");
-    let original = std::fs::read_to_string(vendor.join("contract.toml")).unwrap();
-    let (head, rest) = original.split_once("[[sla]]").unwrap();
-    let extra = &rest[rest.find("[extra]").unwrap()..];
-    let clauses = &CONTRACT[CONTRACT.find("[[sla]]").unwrap()..];
-    std::fs::write(vendor.join("contract.toml"), format!("{head}{clauses}\n{extra}")).unwrap();
+    replace_clauses(&vendor, &CONTRACT[CONTRACT.find("[[sla]]").unwrap()..]);
     std::fs::write(vendor.join("tickets.csv"), calls()).unwrap();
     for format in ["md", "html"] {
         vendorscore(&ws)
@@ -184,10 +189,7 @@ fn the_table_and_scorecards_name_every_state_plainly() {
     let dir = sample();
     let ws = dir.path().join("ws");
     let vendor = ws.join("vendors/northwind-cx");
-    let original = std::fs::read_to_string(vendor.join("contract.toml")).unwrap();
-    let (head, rest) = original.split_once("[[sla]]").unwrap();
-    let extra = &rest[rest.find("[extra]").unwrap()..];
-    std::fs::write(vendor.join("contract.toml"), format!("{head}{STATES}\n{extra}")).unwrap();
+    replace_clauses(&vendor, STATES);
     std::fs::write(vendor.join("tickets.csv"), state_calls()).unwrap();
     let output = vendorscore(&ws)
         .args(["sla", "vendors/northwind-cx/tickets.csv", "--contract", "vendors/northwind-cx/contract.toml"])

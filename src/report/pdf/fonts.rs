@@ -38,8 +38,9 @@ pub struct Metrics {
     units_per_em: f32,
     /// Advance in font units for code points below 0x600 (0 = missing).
     ascii: Vec<u16>,
-    /// Every mapped code point (glyph 0 is "missing") with its advance, by code point.
-    chars: Vec<(u32, u16)>,
+    /// Every mapped code point (glyph 0 is "missing") with its glyph and
+    /// advance, by code point.
+    chars: Vec<(u32, Glyph)>,
     /// TrueType outlines (`glyf`): embedded from a reduced copy of the font.
     truetype: bool,
     /// The reduced copy: the glyphs of every character documents have used
@@ -53,8 +54,8 @@ impl Metrics {
     fn new(bytes: Cow<'static, [u8]>, index: usize, id: &str) -> Option<Metrics> {
         let (units_per_em, chars, truetype) = read_tables(&bytes, index).ok()?;
         let mut ascii = vec![0; 0x600];
-        for &(cp, advance) in chars.iter().take_while(|(cp, _)| *cp < 0x600) {
-            ascii[cp as usize] = advance;
+        for &(cp, glyph) in chars.iter().take_while(|(cp, _)| *cp < 0x600) {
+            ascii[cp as usize] = glyph.advance;
         }
         Some(Metrics {
             id: FontId(id.to_owned()),
@@ -74,11 +75,11 @@ impl Metrics {
         let cp = c as u32;
         match self.ascii.get(cp as usize) {
             Some(&advance) if advance > 0 => true,
-            _ => self.advance(cp).is_some(),
+            _ => self.glyph(cp).is_some(),
         }
     }
 
-    fn advance(&self, cp: u32) -> Option<u16> {
+    fn glyph(&self, cp: u32) -> Option<Glyph> {
         self.chars.binary_search_by_key(&cp, |&(c, _)| c).ok().map(|i| self.chars[i].1)
     }
 
@@ -87,7 +88,7 @@ impl Metrics {
         let cp = c as u32;
         let units = match self.ascii.get(cp as usize) {
             Some(&advance) if advance > 0 => advance,
-            _ => self.advance(cp).unwrap_or(0),
+            _ => self.glyph(cp).map_or(0, |g| g.advance),
         };
         f32::from(units) * size / self.units_per_em
     }
@@ -121,7 +122,8 @@ impl Metrics {
         }
         let mut chars = reduced.as_ref().map(|(chars, _)| chars.clone()).unwrap_or_default();
         chars.extend(used);
-        let bytes = reduce(&self.bytes, self.index, &chars).ok()?;
+        let glyphs = chars.iter().filter_map(|&c| self.glyph(c as u32)).map(|g| g.id);
+        let bytes = reduce(&self.bytes, self.index, glyphs).ok()?;
         let font = ParsedFont::from_bytes(&bytes, 0, &mut Vec::new())?;
         *reduced = Some((chars, font.clone()));
         Some(font)
@@ -133,9 +135,16 @@ impl Metrics {
     }
 }
 
-/// A font face's units per em, mapped code points with their advances,
-/// and whether its outlines are TrueType.
-type Tables = (f32, Vec<(u32, u16)>, bool);
+/// A character's glyph in a font.
+#[derive(Clone, Copy)]
+struct Glyph {
+    id: u16,
+    advance: u16,
+}
+
+/// A font face's units per em, mapped code points with their glyphs, and
+/// whether its outlines are TrueType.
+type Tables = (f32, Vec<(u32, Glyph)>, bool);
 
 fn read_tables(bytes: &[u8], index: usize) -> Result<Tables, Box<dyn std::error::Error>> {
     let file = ReadScope::new(bytes).read::<FontData<'_>>()?;
@@ -152,7 +161,7 @@ fn read_tables(bytes: &[u8], index: usize) -> Result<Tables, Box<dyn std::error:
     let mut chars = Vec::new();
     subtable.mappings_fn(|cp, gid| {
         if gid != 0 {
-            chars.push((cp, hmtx.horizontal_advance(gid).unwrap_or(0)));
+            chars.push((cp, Glyph { id: gid, advance: hmtx.horizontal_advance(gid).unwrap_or(0) }));
         }
     })?;
     chars.sort_unstable_by_key(|&(cp, _)| cp);
@@ -160,21 +169,16 @@ fn read_tables(bytes: &[u8], index: usize) -> Result<Tables, Box<dyn std::error:
     Ok((f32::from(head.units_per_em.max(1)), chars, provider.has_table(tag::GLYF)))
 }
 
-/// Face `index` of a TrueType font reduced to the glyphs of `chars`, in
+/// Face `index` of a TrueType font reduced to `glyphs` (and .notdef), in
 /// their original order, keeping the tables printpdf reads.
-fn reduce(bytes: &[u8], index: usize, chars: &BTreeSet<char>) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+fn reduce(
+    bytes: &[u8],
+    index: usize,
+    glyphs: impl Iterator<Item = u16>,
+) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
     let file = ReadScope::new(bytes).read::<FontData<'_>>()?;
     let provider = file.table_provider(index)?;
-    let cmap_data = provider.read_table_data(tag::CMAP)?;
-    let cmap = ReadScope::new(&cmap_data).read::<Cmap<'_>>()?;
-    let (_, subtable) = allsorts::font::read_cmap_subtable(&cmap)?.ok_or("no Unicode character map")?;
-    let mut glyphs = BTreeSet::from([0u16]);
-    for &c in chars {
-        if let Some(gid) = subtable.map_glyph(c as u32)? {
-            glyphs.insert(gid);
-        }
-    }
-    let glyphs: Vec<u16> = glyphs.into_iter().collect();
+    let glyphs: Vec<u16> = std::iter::once(0).chain(glyphs).collect::<BTreeSet<u16>>().into_iter().collect();
     let profile = SubsetProfile::Custom(vec![
         tag::CMAP,
         tag::HEAD,
@@ -434,7 +438,9 @@ mod tests {
         let whole = subset(&ParsedFont::from_bytes(REGULAR_BYTES, 0, &mut Vec::new()).unwrap());
         for more in ["", "ABC xyz ÆØÅ Ελληνική Баянихан € ≤ ﬁ"] {
             let chars: BTreeSet<char> = document.chars().chain(more.chars()).collect();
-            let bytes = reduce(REGULAR_BYTES, 0, &chars).unwrap();
+            let regular = builtin(Face::Regular);
+            let bytes =
+                reduce(REGULAR_BYTES, 0, chars.iter().filter_map(|&c| regular.glyph(c as u32)).map(|g| g.id)).unwrap();
             let reduced = ParsedFont::from_bytes(&bytes, 0, &mut Vec::new()).unwrap();
             assert!(bytes.len() < REGULAR_BYTES.len() / 10, "{} bytes", bytes.len());
             assert!(subset(&reduced) == whole, "the subset differs when the reduced font also holds {more:?}");

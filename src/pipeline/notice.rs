@@ -209,6 +209,9 @@ pub fn notices(
         as_of_clock.as_of = as_of;
         as_of_clock.as_of_given = true;
     }
+    if request.formats.contains(&Format::Pdf) {
+        crate::report::pdf::fonts::prepare_builtin();
+    }
     let mut loader = Loader::new(workspace.clone());
     let mut notes = Vec::new();
     let score_request = ScoreRequest { rubric: request.rubric.clone(), ..ScoreRequest::default() };

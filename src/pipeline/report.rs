@@ -125,6 +125,9 @@ pub fn prepare(
     clock: &Clock,
     request: &ReportRequest,
 ) -> Result<Decided<Prepared>, PipelineError> {
+    if request.formats.contains(&Format::Pdf) {
+        fonts::prepare_builtin();
+    }
     let mut loader = request.score.loader(workspace);
     let mut notes = Vec::new();
     let mut contract_notes = Vec::new();

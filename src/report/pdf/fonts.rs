@@ -209,6 +209,33 @@ pub fn builtin(face: Face) -> &'static Metrics {
     }
 }
 
+/// Characters nearly every report sets: printable ASCII, Latin-1, Latin
+/// Extended-A (Polish, Czech, Turkish... names) and the dashes, quotes,
+/// signs and marks the layout itself prints.
+fn common() -> impl Iterator<Item = char> {
+    let ranges = [0x20..=0x7E, 0xA0..=0x17F, 0x2010..=0x2027, 0x2030..=0x203A, 0x2190..=0x2193];
+    let signs = ['€', '−', '≤', '≥', '✓', '✗'];
+    ranges.into_iter().flatten().filter_map(char::from_u32).chain(signs)
+}
+
+/// Reduce both built-in faces to the [`common`] characters on other
+/// threads, once per process, so the first PDF finds them ready: a run
+/// that will render PDFs calls this before it loads the workspace, and the
+/// work overlaps the loading. A document that sets a character outside
+/// them grows the reduced copy then, as without this; what a document
+/// embeds is the same either way ([`Metrics::embeddable`]).
+pub fn prepare_builtin() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        for face in [Face::Regular, Face::Bold] {
+            // Should the thread not start, the first document reduces the font itself.
+            let _ = std::thread::Builder::new().name("fonts".into()).spawn(move || {
+                builtin(face).reduced_for(&common().collect());
+            });
+        }
+    });
+}
+
 /// A fallback font: face `index` of `bytes` (a `.ttc` holds several),
 /// named `id` in the PDF (six capitals: it is also the subset tag).
 /// Read once per process.

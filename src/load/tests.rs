@@ -213,3 +213,49 @@ fn reading_an_export_tells_the_observer_the_bytes_read() {
     let unobserved = loader.tickets(&dir.path().join("tickets.csv"), &first_response(), &ReadOptions::default());
     assert_eq!(unobserved.unwrap().rows.read, 2000);
 }
+
+#[test]
+fn several_small_exports_are_counted_side_by_side_as_one_stage_and_each_recorded() {
+    use std::sync::Arc;
+    use std::sync::atomic::Ordering::Relaxed;
+    let header = "ticket_id,channel,created_at,first_response_at,resolved_at\n";
+    let export = |n: usize| -> String {
+        let rows: String =
+            (0..n).map(|i| format!("{i},chat,2026-10-01T10:00:00Z,2026-10-01T10:00:{:02}Z,\n", i % 60)).collect();
+        format!("{header}{rows}")
+    };
+    let (a, b, c) = (export(300), export(20), export(1000));
+    let dir = workspace(&[("a/tickets.csv", a.as_str()), ("b/tickets.csv", b.as_str()), ("c/tickets.csv", c.as_str())]);
+    let exports: Vec<_> =
+        ["a", "b", "c"].iter().map(|v| (dir.path().join(v).join("tickets.csv"), first_response())).collect();
+    let heard = Arc::new(Heard::default());
+    let observer = crate::progress::Observer::new(Box::new(Arc::clone(&heard)));
+    let options = ReadOptions { progress: observer, threads: 3, ..ReadOptions::default() };
+    let mut loader = Loader::new(Workspace { root: dir.path().to_path_buf() });
+    let counted = loader.tickets_of(&exports, &options);
+    // In order, each as read alone.
+    let rows: Vec<u64> = counted.iter().map(|c| c.as_ref().unwrap().rows.read).collect();
+    assert_eq!(rows, [300, 20, 1000]);
+    for ((path, rules), counted) in exports.iter().zip(&counted) {
+        let alone =
+            Loader::new(Workspace { root: dir.path().to_path_buf() }).tickets(path, rules, &ReadOptions::default());
+        assert_eq!(counted.as_ref().unwrap(), &alone.unwrap());
+    }
+    let total = (a.len() + b.len() + c.len()) as u64;
+    assert_eq!(*heard.started.lock().unwrap(), [("reading 3 ticket exports".to_owned(), total)]);
+    assert_eq!((heard.bytes.load(Relaxed), heard.finished.load(Relaxed)), (total, 1));
+    let inputs = loader.inputs();
+    let recorded: Vec<(&str, u64)> = inputs.iter().map(|r| (r.path.as_str(), r.bytes)).collect();
+    assert_eq!(
+        recorded,
+        [("a/tickets.csv", a.len() as u64), ("b/tickets.csv", b.len() as u64), ("c/tickets.csv", c.len() as u64)]
+    );
+    assert_eq!(inputs[2].sha256, crate::audit::hash::hex(&sha2::Sha256::digest(c.as_bytes())));
+
+    // One missing among them: its own error, the others still counted.
+    std::fs::remove_file(dir.path().join("b/tickets.csv")).unwrap();
+    let mut loader = Loader::new(Workspace { root: dir.path().to_path_buf() });
+    let counted = loader.tickets_of(&exports, &ReadOptions::default());
+    assert!(matches!(counted[1], Err(super::tickets::TicketError::Missing)), "{:?}", counted[1]);
+    assert_eq!((counted[0].as_ref().unwrap().rows.read, counted[2].as_ref().unwrap().rows.read), (300, 1000));
+}

@@ -10,7 +10,7 @@
 
 use std::fs::File;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::Loader;
 use crate::audit::hash::{FileDigest, hash_read, sha256_hex};
@@ -20,6 +20,11 @@ use crate::sla::{ReadError, ReadOptions, Rule, TicketData};
 
 /// Exports up to this size are read into memory whole.
 pub const IN_MEMORY_BYTES: u64 = 64 << 20;
+
+/// Exports smaller than this are read on one thread each (a CSV this
+/// large or larger is split among the cores), so several of them are
+/// better read side by side ([`Loader::tickets_of`]).
+pub const ONE_THREAD_BYTES: u64 = crate::sla::reader::MIN_PART;
 
 /// Why a ticket export could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +63,56 @@ impl Loader {
     /// Count an export's rows into tallies for `rules`, recording its digest;
     /// `options.progress` hears of the bytes read.
     pub fn tickets(&mut self, path: &Path, rules: &[Rule], options: &ReadOptions) -> Result<TicketData, TicketError> {
+        let counted = self.count_export(path, rules, options, true);
+        self.keep_digest(counted)
+    }
+
+    /// [`Loader::tickets`] for several exports, each with its rules, in
+    /// order. When there are several and each is smaller than
+    /// [`ONE_THREAD_BYTES`] (so none would be read on several cores by
+    /// itself), they are counted at once on all cores, as one progress
+    /// stage; otherwise one after another.
+    pub fn tickets_of(
+        &mut self,
+        exports: &[(PathBuf, Vec<Rule>)],
+        options: &ReadOptions,
+    ) -> Vec<Result<TicketData, TicketError>> {
+        let sizes: Option<Vec<u64>> = exports
+            .iter()
+            .map(|(path, _)| std::fs::metadata(path).ok().map(|m| m.len()).filter(|&len| len < ONE_THREAD_BYTES))
+            .collect();
+        let Some(sizes) = sizes.filter(|_| exports.len() > 1) else {
+            return exports.iter().map(|(path, rules)| self.tickets(path, rules, options)).collect();
+        };
+        options.progress.start(&format!("reading {} ticket exports", exports.len()), sizes.iter().sum());
+        let counted = crate::parallel::map(exports, options.threads, |(path, rules)| {
+            self.count_export(path, rules, options, false)
+        });
+        options.progress.finish();
+        counted.into_iter().map(|counted| self.keep_digest(counted)).collect()
+    }
+
+    /// Record the digest of an export counted, when it was hashed.
+    fn keep_digest(
+        &mut self,
+        counted: Result<(TicketData, Option<FileRecord>), TicketError>,
+    ) -> Result<TicketData, TicketError> {
+        let (data, record) = counted?;
+        if let Some(record) = record {
+            self.record(record);
+        }
+        Ok(data)
+    }
+
+    /// Count one export, with its digest for the ledger unless this is a dry
+    /// run; `stage`: the export is a progress stage of its own.
+    fn count_export(
+        &self,
+        path: &Path,
+        rules: &[Rule],
+        options: &ReadOptions,
+        stage: bool,
+    ) -> Result<(TicketData, Option<FileRecord>), TicketError> {
         let options = &ReadOptions { format: crate::sla::reader::ExportFormat::of_path(path), ..options.clone() };
         let file: File = crate::regular_file::open(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => TicketError::Missing,
@@ -67,7 +122,9 @@ impl Loader {
         let before = file.metadata()?;
         let gzip = is_gzip(path);
         let shown = self.workspace.display_path(path);
-        options.progress.start(&format!("reading {shown}"), before.len());
+        if stage {
+            options.progress.start(&format!("reading {shown}"), before.len());
+        }
         let counted = (|| -> Result<(TicketData, Option<FileDigest>), TicketError> {
             if !self.digests {
                 return Ok((count(Bytes::File(&file), gzip, rules, options)?, None));
@@ -89,12 +146,11 @@ impl Loader {
             unchanged(&file, &before, &digest)?;
             Ok((data, Some(digest)))
         })();
-        options.progress.finish();
-        let (data, digest) = counted?;
-        if let Some(digest) = digest {
-            self.record(FileRecord { path: shown, bytes: digest.bytes, sha256: digest.sha256 });
+        if stage {
+            options.progress.finish();
         }
-        Ok(data)
+        let (data, digest) = counted?;
+        Ok((data, digest.map(|digest| FileRecord { path: shown, bytes: digest.bytes, sha256: digest.sha256 })))
     }
 }
 

@@ -148,17 +148,22 @@ pub fn diff(workspace: &Workspace, clock: &Clock, request: &DiffRequest) -> Resu
     let options = crate::sla::ReadOptions::of(&settings).from_file(loader.tickets_settings_file());
     let mut measured = Measured::new();
     let mut notes = Vec::new();
-    for vendor in &vendors {
-        let path = vendor.dir.join("tickets.csv");
-        if criteria.is_empty() || !path.is_file() {
-            continue;
-        }
-        let shown = loader.workspace().display_path(&path);
-        let read = tickets::read(&mut loader, &path, &criteria, None, &options, clock.as_of).map_err(|err| {
-            PipelineError::Unusable { message: format!("{shown}: {err}"), help: err.help(), notes: notes.clone() }
+    let exports: Vec<_> = vendors
+        .iter()
+        .map(|vendor| (vendor.id(), vendor.dir.join("tickets.csv")))
+        .filter(|(_, path)| !criteria.is_empty() && path.is_file())
+        .collect();
+    let paths: Vec<_> = exports.iter().map(|(_, path)| (path.clone(), None)).collect();
+    let reads = tickets::read_all(&mut loader, &paths, &criteria, &options, clock.as_of);
+    for ((id, path), read) in exports.iter().zip(reads) {
+        let shown = loader.workspace().display_path(path);
+        let read = read.map_err(|err| PipelineError::Unusable {
+            message: format!("{shown}: {err}"),
+            help: err.help(),
+            notes: notes.clone(),
         })?;
         notes.extend(tickets::notes(&shown, &read.rows, options.settings_file()));
-        measured.insert(vendor.id().to_owned(), read.measured);
+        measured.insert((*id).to_owned(), read.measured);
     }
     let before_cards = scoring::score(&before_rubric, &before_subs, &measured);
     let after_cards = scoring::score(&after_rubric, &after_subs, &measured);

@@ -140,25 +140,33 @@ pub(crate) fn score_in(
     let options = ReadOptions::of(&settings).from_file(loader.tickets_settings_file());
     let mut measured = Measured::new();
     let mut sla = SlaResults::new();
+    let mut exports = Vec::new();
     for vendor in &vendors {
         let path = vendor.dir.join("tickets.csv");
         let terms = if shown_dirs.contains(&vendor.dir) { terms_for(loader, vendor) } else { None };
         if (criteria.is_empty() && terms.is_none()) || !path.is_file() {
             continue;
         }
-        let shown = loader.workspace().display_path(&path);
-        let read = tickets::read(loader, &path, &criteria, terms.as_ref(), &options, clock.as_of).map_err(|err| {
-            PipelineError::Unusable { message: format!("{shown}: {err}"), help: err.help(), notes: notes.clone() }
+        exports.push((vendor.id(), path, terms));
+    }
+    let paths: Vec<_> = exports.iter().map(|(_, path, terms)| (path.clone(), terms.as_ref())).collect();
+    let reads = tickets::read_all(loader, &paths, &criteria, &options, clock.as_of);
+    for ((id, path, _), read) in exports.iter().zip(reads) {
+        let shown = loader.workspace().display_path(path);
+        let read = read.map_err(|err| PipelineError::Unusable {
+            message: format!("{shown}: {err}"),
+            help: err.help(),
+            notes: notes.clone(),
         })?;
         if let Some(message) = tickets::unterminated(&shown, &read.rows) {
             return Err(PipelineError::Unusable { message, help: None, notes: notes.clone() });
         }
         notes.extend(tickets::notes(&shown, &read.rows, options.settings_file()));
         if !criteria.is_empty() {
-            measured.insert(vendor.id().to_owned(), read.measured);
+            measured.insert((*id).to_owned(), read.measured);
         }
         if let Some(report) = read.sla {
-            sla.insert(vendor.id().to_owned(), report);
+            sla.insert((*id).to_owned(), report);
         }
     }
     let cards = scoring::score(&rubric, &submissions, &measured);

@@ -3,7 +3,7 @@
 //! wants them, the contract's SLA clauses (per period).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::PathBuf;
 
 use crate::load::Loader;
 use crate::load::tickets::TicketError;
@@ -28,26 +28,38 @@ pub(crate) fn measured(rubric: &Rubric) -> MeasuredRules {
     measured_rules(rubric)
 }
 
-/// Read `path` once for the measured criteria and (optionally) the terms' clauses.
-pub(crate) fn read(
+/// Read each export once for the measured criteria and, when it has
+/// terms, their clauses; in order, side by side when the loader can
+/// ([`Loader::tickets_of`]).
+pub(crate) fn read_all(
     loader: &mut Loader,
-    path: &Path,
+    exports: &[(PathBuf, Option<&Terms>)],
     criteria: &MeasuredRules,
-    terms: Option<&Terms>,
     options: &ReadOptions,
     as_of: Date,
-) -> Result<VendorTickets, TicketError> {
-    let mut rules: Vec<Rule> = criteria.iter().map(|(_, rule, _)| rule.clone()).collect();
-    if let Some(terms) = terms {
-        rules.extend(terms.rules());
-    }
-    let data = loader.tickets(path, &rules, options)?;
-    let mut per_rule = data.tallies.per_rule;
-    per_rule.resize_with(rules.len(), BTreeMap::new);
-    let clauses = per_rule.split_off(criteria.len());
-    let measured = values_of(criteria, &per_rule);
-    let sla = terms.map(|terms| evaluate(terms, &Tallies { per_rule: clauses }, data.rows.clone(), as_of));
-    Ok(VendorTickets { measured, sla, rows: data.rows })
+) -> Vec<Result<VendorTickets, TicketError>> {
+    let rules: Vec<(PathBuf, Vec<Rule>)> = exports
+        .iter()
+        .map(|(path, terms)| {
+            let mut rules: Vec<Rule> = criteria.iter().map(|(_, rule, _)| rule.clone()).collect();
+            rules.extend(terms.iter().flat_map(|terms| terms.rules()));
+            (path.clone(), rules)
+        })
+        .collect();
+    let counted = loader.tickets_of(&rules, options);
+    counted
+        .into_iter()
+        .zip(exports.iter().zip(&rules))
+        .map(|(data, ((_, terms), (_, rules)))| {
+            let data = data?;
+            let mut per_rule = data.tallies.per_rule;
+            per_rule.resize_with(rules.len(), BTreeMap::new);
+            let clauses = per_rule.split_off(criteria.len());
+            let measured = values_of(criteria, &per_rule);
+            let sla = terms.map(|terms| evaluate(terms, &Tallies { per_rule: clauses }, data.rows.clone(), as_of));
+            Ok(VendorTickets { measured, sla, rows: data.rows })
+        })
+        .collect()
 }
 
 /// The refusal of an export whose quote never closes: it swallowed the rest

@@ -35,7 +35,7 @@ pub use super::records::{MAX_FIELDS, MAX_ROW_BYTES};
 /// How many rejected rows are reported by line.
 pub const REPORTED: usize = 10;
 /// Smallest part worth reading apart.
-const MIN_PART: u64 = 8 << 20;
+pub(crate) const MIN_PART: u64 = 8 << 20;
 /// Parts per thread, so that threads finishing early take over work.
 const PARTS_PER_THREAD: u64 = 4;
 

@@ -27,7 +27,7 @@ use crate::compliance::Policy;
 use crate::diag::{Code, Diagnostics, Severity};
 use crate::model::{FileKind, Rubric, WorkspaceFile};
 use crate::source::SourceFile;
-use crate::validate::{CheckedFile, Document, Expect, check_source, load_builtin, read_for_rules};
+use crate::validate::{CheckedFile, Document, Expect, check_source, load_builtin_once, read_for_rules};
 use crate::workspace::{Reference, SETTINGS_FILE, Workspace};
 
 pub use vendors::{Contract, VendorFolder};
@@ -306,14 +306,14 @@ impl Loader {
         Ok(file.tickets.unwrap_or_default())
     }
 
-    /// A built-in file as `kind`, read the short way ([`load_builtin`]: the
+    /// A built-in file as `kind`, read the short way ([`load_builtin_once`]: the
     /// tests check every built-in in full); should that fail, checked in
     /// full here. `None` (reported) when it has errors.
     fn builtin(&mut self, file: builtin::BuiltinFile, kind: FileKind) -> Option<CheckedFile> {
         let source = SourceFile::new(file.name(), file.text());
         let (path, bytes, sha256) = (source.path.clone(), file.bytes.len() as u64, file.sha256.to_owned());
         self.record(FileRecord { path, bytes, sha256 });
-        if let Some(loaded) = load_builtin(source.clone(), kind, file.sha256) {
+        if let Some(loaded) = load_builtin_once(file, kind) {
             return Some(loaded);
         }
         let mut checked = CheckedFile::new(source, None);

@@ -163,6 +163,26 @@ pub struct Run {
     pub result: Value,
 }
 
+/// Start, on one other thread, work that a run rendering PDFs needs
+/// whatever the workspace holds, so that it overlaps the loading: the
+/// contract schema, the built-in policies (checked unless the workspace
+/// names others) and the built-in fonts' reduced copies. Once per process;
+/// each piece is kept where its first user finds it (a user that comes
+/// first waits for it or does it itself), so results do not depend on it.
+pub fn prepare_in_background() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        // Should the thread not start, each piece is done when first needed.
+        let _ = std::thread::Builder::new().name("prepare".into()).spawn(|| {
+            crate::validate::prepare_schema(crate::model::FileKind::Contract);
+            for policy in crate::builtin::under("policies") {
+                crate::validate::load_builtin_once(policy, crate::model::FileKind::Policy);
+            }
+            crate::report::pdf::fonts::reduce_builtin();
+        });
+    });
+}
+
 /// Append a run's entry to the ledger in an open session, signed when a signer is given.
 pub fn record(
     session: ledger::Session,

@@ -210,7 +210,7 @@ pub fn notices(
         as_of_clock.as_of_given = true;
     }
     if request.formats.contains(&Format::Pdf) {
-        crate::report::pdf::fonts::prepare_builtin();
+        super::prepare_in_background();
     }
     let mut loader = Loader::new(workspace.clone());
     let mut notes = Vec::new();

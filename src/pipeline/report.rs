@@ -126,7 +126,7 @@ pub fn prepare(
     request: &ReportRequest,
 ) -> Result<Decided<Prepared>, PipelineError> {
     if request.formats.contains(&Format::Pdf) {
-        fonts::prepare_builtin();
+        super::prepare_in_background();
     }
     let mut loader = request.score.loader(workspace);
     let mut notes = Vec::new();

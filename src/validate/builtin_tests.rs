@@ -68,3 +68,20 @@ fn the_short_way_gives_up_on_what_it_cannot_read() {
     assert_ne!(unweighted, rubric.text());
     assert!(!read(&unweighted, FileKind::Rubric), "a rubric with an error");
 }
+
+#[test]
+fn a_builtin_is_read_once_per_process_and_every_load_gets_the_same() {
+    let policy = builtin::policy("gdpr-processor").expect("shipped");
+    let short = load_builtin(SourceFile::new(policy.name(), policy.text()), FileKind::Policy, policy.sha256).unwrap();
+    let (first, second) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| load_builtin_once(policy, FileKind::Policy));
+        (load_builtin_once(policy, FileKind::Policy), other.join().unwrap())
+    });
+    let (first, second) = (first.unwrap(), second.unwrap());
+    assert_eq!(format!("{:?}", first.document), format!("{:?}", short.document));
+    assert_eq!(format!("{:?}", second.document), format!("{:?}", short.document));
+    // Compiled once: both loads share the one compiled policy.
+    assert!(std::sync::Arc::ptr_eq(first.policy.as_ref().unwrap(), second.policy.as_ref().unwrap()));
+    // Kept per kind: asked for as another kind, the file is read as that (and refused).
+    assert!(load_builtin_once(policy, FileKind::Rubric).is_none());
+}

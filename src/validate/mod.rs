@@ -52,7 +52,7 @@ pub enum Document {
 }
 
 /// One file as read and checked on its own.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct CheckedFile {
     pub source: SourceFile,
     /// Where it is on disk (`None` for built-in files).
@@ -540,6 +540,25 @@ pub fn load_builtin(source: SourceFile, kind: FileKind, sha256: &str) -> Option<
     }
     file.document = Some(document);
     Some(file)
+}
+
+/// [`load_builtin`] once per process for each built-in file and kind; every
+/// later load (another run in the process, a batch, a thread that loads
+/// ahead: `pipeline::prepare_in_background`) takes a copy.
+pub fn load_builtin_once(file: crate::builtin::BuiltinFile, kind: FileKind) -> Option<CheckedFile> {
+    type Loaded = std::sync::Arc<OnceLock<Option<CheckedFile>>>;
+    static LOADED: std::sync::Mutex<BTreeMap<(&'static str, FileKind), Loaded>> =
+        std::sync::Mutex::new(BTreeMap::new());
+    let cell = {
+        let mut loaded = LOADED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        loaded.entry((file.path, kind)).or_default().clone()
+    };
+    cell.get_or_init(|| load_builtin(SourceFile::new(file.name(), file.text()), kind, file.sha256)).clone()
+}
+
+/// Generate `kind`'s JSON schema now, if no check has yet (see [`schema_of`]).
+pub fn prepare_schema(kind: FileKind) {
+    schema_of(kind);
 }
 
 /// Each kind's JSON schema, generated the first time a file of that kind is checked.

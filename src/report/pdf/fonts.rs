@@ -218,22 +218,19 @@ fn common() -> impl Iterator<Item = char> {
     ranges.into_iter().flatten().filter_map(char::from_u32).chain(signs)
 }
 
-/// Reduce both built-in faces to the [`common`] characters on other
-/// threads, once per process, so the first PDF finds them ready: a run
-/// that will render PDFs calls this before it loads the workspace, and the
-/// work overlaps the loading. A document that sets a character outside
-/// them grows the reduced copy then, as without this; what a document
+/// Reduce both built-in faces to the [`common`] characters (once per
+/// process), so that documents find the reduced copies ready: a PDF run
+/// does this on another thread while it loads the workspace
+/// (`pipeline::prepare_in_background`). A document that sets a character
+/// outside them grows the copy then, as without this; what a document
 /// embeds is the same either way ([`Metrics::embeddable`]).
-pub fn prepare_builtin() {
-    static STARTED: std::sync::Once = std::sync::Once::new();
-    STARTED.call_once(|| {
-        for face in [Face::Regular, Face::Bold] {
-            // Should the thread not start, the first document reduces the font itself.
-            let _ = std::thread::Builder::new().name("fonts".into()).spawn(move || {
-                builtin(face).reduced_for(&common().collect());
-            });
+pub fn reduce_builtin() {
+    for face in [Face::Regular, Face::Bold] {
+        let metrics = builtin(face);
+        if metrics.reduced.lock().map_or(true, |reduced| reduced.is_none()) {
+            metrics.reduced_for(&common().collect());
         }
-    });
+    }
 }
 
 /// A fallback font: face `index` of `bytes` (a `.ttc` holds several),

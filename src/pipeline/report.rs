@@ -98,8 +98,9 @@ pub fn filed_reports(
     }
     let mut filed: BTreeMap<String, Filed> = BTreeMap::new();
     let folder = workspace.display_path(out);
+    let mentions_folder = memchr::memmem::Finder::new(folder.as_bytes());
     super::history::each_line(&workspace.root.join(crate::audit::ledger::LEDGER_PATH), |line| {
-        if !line.windows(folder.len()).any(|w| w == folder.as_bytes()) {
+        if mentions_folder.find(line).is_none() {
             return;
         }
         let Ok(entry) = serde_json::from_slice::<serde_json::Value>(line) else { return };

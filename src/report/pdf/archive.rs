@@ -140,15 +140,19 @@ fn info_dictionary(info: &DocumentInfo) -> Dictionary {
 
 fn escape_xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
+    let mut rest = s;
+    // Runs without a special character (all ASCII) are copied whole.
+    while let Some(at) = rest.bytes().position(|b| matches!(b, b'&' | b'<' | b'>' | b'"')) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            _ => "&quot;",
+        });
+        rest = &rest[at + 1..];
     }
+    out.push_str(rest);
     out
 }
 
@@ -309,5 +313,7 @@ mod tests {
         assert_eq!(pdf_text("abc"), b"abc");
         assert_eq!(pdf_text("Ł"), [0xfe, 0xff, 0x01, 0x41]);
         assert_eq!(escape_xml("a<b&\"c\">"), "a&lt;b&amp;&quot;c&quot;&gt;");
+        assert_eq!(escape_xml("Łódź <北> & x"), "Łódź &lt;北&gt; &amp; x");
+        assert_eq!(escape_xml(""), "");
     }
 }

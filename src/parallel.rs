@@ -5,8 +5,18 @@
 //! index), so a list whose heavy items sit together (all contracts after
 //! all vendor files) or a busy core does not leave a thread idle. The
 //! calling thread works too; when no thread can be had, it does everything.
+//! A map inside another map's job runs on the thread it is called from:
+//! the outer map already keeps every core busy (a batch renders many
+//! documents at once; one document alone compresses its streams on all
+//! cores).
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+thread_local! {
+    /// Whether this thread is doing a job of a map on several threads.
+    static IN_A_JOB: Cell<bool> = const { Cell::new(false) };
+}
 
 /// The number of threads to use when asked for `threads` (0: all cores).
 pub fn threads(threads: usize) -> usize {
@@ -35,11 +45,12 @@ where
     F: Fn(&'a T) -> R + Sync,
 {
     let threads = self::threads(threads).min(items.len());
-    if threads <= 1 {
+    if threads <= 1 || IN_A_JOB.get() {
         return items.iter().map(f).collect();
     }
     let next = AtomicUsize::new(0);
     let work = || {
+        let _job = Job::enter();
         let mut done = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
@@ -69,6 +80,23 @@ where
     results.into_iter().map(|r| r.expect("every item was taken by a worker")).collect()
 }
 
+/// Marks the thread as doing a map's jobs until dropped (also when a job panics).
+struct Job {
+    outside: bool,
+}
+
+impl Job {
+    fn enter() -> Job {
+        Job { outside: IN_A_JOB.replace(true) }
+    }
+}
+
+impl Drop for Job {
+    fn drop(&mut self) {
+        IN_A_JOB.set(self.outside);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,6 +123,26 @@ mod tests {
         assert_eq!(calls.load(Ordering::Relaxed), 200);
         assert_eq!(sums[0], 0);
         assert_eq!(sums[199], 1999 * 2000 / 2);
+    }
+
+    #[test]
+    fn a_map_inside_a_job_runs_on_the_jobs_thread() {
+        let outer: Vec<u32> = (0..4).collect();
+        let inner: Vec<u32> = (0..64).collect();
+        let nested = map(&outer, 2, |_| {
+            assert!(IN_A_JOB.get());
+            (std::thread::current().id(), map(&inner, 2, |_| std::thread::current().id()))
+        });
+        for (job, inner_ids) in &nested {
+            assert!(inner_ids.iter().all(|id| id == job), "the inner map stayed on its job's thread");
+        }
+        // The calling thread is itself again: its next map may use threads.
+        assert!(!IN_A_JOB.get());
+        // A map of one item runs on the caller without making it a job.
+        assert_eq!(map(&[1u8], 2, |_| IN_A_JOB.get()), [false]);
+        // A job that panics leaves its thread unmarked.
+        let panicked = std::panic::catch_unwind(|| map(&outer, 2, |&i| assert_ne!(i, 0)));
+        assert!(panicked.is_err() && !IN_A_JOB.get());
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! Stream compression for the PDFs: what lopdf's `Document::compress` does
 //! (FlateDecode on every stream that allows it, kept only when it saves
 //! more than the filter entry costs), but at [`LEVEL`] instead of the best,
-//! slowest level, and with one compressor reused for every stream, so its
-//! window and hash tables are allocated once per document rather than per
-//! stream (docs/performance.md, "report").
+//! slowest level, with the streams spread over the cores, and with one
+//! compressor per thread reused for every stream, so its window and hash
+//! tables are allocated once per thread rather than per stream
+//! (docs/performance.md, "report").
 
 use flate2::{Compress, Compression, FlushCompress, Status};
-use lopdf::{Document, Object};
+use lopdf::{Document, Object, ObjectId};
 
 /// zlib level 2 (zlib-rs's `deflate_fast`, no lazy matching): on the
 /// sample scorecard its streams come out about a tenth larger than at level
@@ -14,21 +15,37 @@ use lopdf::{Document, Object};
 /// cent), at a fraction of the instructions (docs/performance.md).
 pub const LEVEL: u32 = 2;
 
-/// Deflate every stream of `doc` that has no filter yet and allows compression.
+/// Deflate every stream of `doc` that has no filter yet and allows
+/// compression, on all cores (one document alone; in a batch each render
+/// thread does its own document's, [`crate::parallel`]).
 pub fn compress(doc: &mut Document) {
-    let mut deflate = Compress::new(Compression::new(LEVEL), true);
-    for object in doc.objects.values_mut() {
-        let Object::Stream(stream) = object else { continue };
-        if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
-            continue;
-        }
-        if let Some(packed) = zlib(&mut deflate, &stream.content)
-            && packed.len() + 19 < stream.content.len()
-        {
+    let ids: Vec<ObjectId> = doc
+        .objects
+        .iter()
+        .filter(|(_, object)| {
+            matches!(object, Object::Stream(stream) if stream.allows_compression && stream.dict.get(b"Filter").is_err())
+        })
+        .map(|(&id, _)| id)
+        .collect();
+    let objects = &doc.objects;
+    let packed = crate::parallel::map(&ids, 0, |id| {
+        let Some(Object::Stream(stream)) = objects.get(id) else { return None };
+        let packed = COMPRESSOR.with_borrow_mut(|deflate| {
+            zlib(deflate.get_or_insert_with(|| Compress::new(Compression::new(LEVEL), true)), &stream.content)
+        })?;
+        (packed.len() + 19 < stream.content.len()).then_some(packed)
+    });
+    for (id, packed) in ids.iter().zip(packed) {
+        if let (Some(packed), Some(Object::Stream(stream))) = (packed, doc.objects.get_mut(id)) {
             stream.dict.set("Filter", "FlateDecode");
             stream.set_content(packed);
         }
     }
+}
+
+thread_local! {
+    /// Each thread's compressor, reused for every stream it deflates.
+    static COMPRESSOR: std::cell::RefCell<Option<Compress>> = const { std::cell::RefCell::new(None) };
 }
 
 /// `bytes` as one zlib stream (header, deflate data, Adler-32).

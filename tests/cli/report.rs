@@ -195,6 +195,20 @@ fn bad_formats_and_fonts_are_refused() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("fonts/missing.ttf"));
+    // A file that is there but is no font, and one outside the workspace: each refused by name, nothing written.
+    std::fs::create_dir_all(ws.join("fonts")).unwrap();
+    std::fs::write(ws.join("fonts/notes.ttf"), "these are notes, not a font\n").unwrap();
+    let outside = dir.path().join("outside.ttf");
+    std::fs::copy(crate::repo().join("tests/fixtures/fonts/wqy-microhei-subset.ttf"), &outside).unwrap();
+    for (font, why) in
+        [("fonts/notes.ttf", "not a TrueType or OpenType font"), ("../outside.ttf", "outside the workspace")]
+    {
+        std::fs::write(ws.join("vendorscore.toml"), format!("{settings}\n[report]\nfont = \"{font}\"\n")).unwrap();
+        let refused = vendorscore(&ws).args(["report", "--out", "r"]).assert().code(2);
+        let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+        assert!(stderr.contains(font) && stderr.contains(why), "{font}: {stderr}");
+        assert!(!ws.join("r").exists(), "{font}: no report written");
+    }
 }
 
 #[test]

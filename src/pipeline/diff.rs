@@ -162,6 +162,9 @@ pub fn diff(workspace: &Workspace, clock: &Clock, request: &DiffRequest) -> Resu
             help: err.help(),
             notes: notes.clone(),
         })?;
+        if let Some(message) = tickets::unterminated(&shown, &read.rows) {
+            return Err(PipelineError::Unusable { message, help: None, notes: notes.clone() });
+        }
         notes.extend(tickets::notes(&shown, &read.rows, options.settings_file()));
         measured.insert((*id).to_owned(), read.measured);
     }

@@ -356,8 +356,14 @@ fn an_unclosed_quote_makes_the_export_unusable() {
         .code(2)
         .stderr(predicates::str::contains("vendors/northwind-cx/tickets.csv:6: unterminated quote starting at line 6"))
         .stderr(predicates::str::contains(format!("swallowed the {swallowed} lines")));
-    // Scoring measures the same export: it refuses it too rather than score part of it.
+    // Scoring measures the same export: it refuses it too rather than score part of it,
+    // and so does comparing two rubric versions, which scores with both.
     crate::vendorscore(&ws).args(["score", "--dry-run"]).assert().code(2);
+    crate::vendorscore(&ws)
+        .args(["diff", "--before", "builtin:ecommerce-outsourcing", "--after", "builtin:ecommerce-outsourcing"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("vendors/northwind-cx/tickets.csv:6: unterminated quote starting at line 6"));
 }
 
 /// SPEC 11 through the CLI: `[tickets] timezone` for local timestamps, a

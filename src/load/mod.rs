@@ -310,13 +310,12 @@ impl Loader {
     /// tests check every built-in in full); should that fail, checked in
     /// full here. `None` (reported) when it has errors.
     fn builtin(&mut self, file: builtin::BuiltinFile, kind: FileKind) -> Option<CheckedFile> {
-        let source = SourceFile::new(file.name(), file.text());
-        let (path, bytes, sha256) = (source.path.clone(), file.bytes.len() as u64, file.sha256.to_owned());
+        let (path, bytes, sha256) = (file.name(), file.bytes.len() as u64, file.sha256.to_owned());
         self.record(FileRecord { path, bytes, sha256 });
         if let Some(loaded) = load_builtin_once(file, kind) {
             return Some(loaded);
         }
-        let mut checked = CheckedFile::new(source, None);
+        let mut checked = CheckedFile::new(SourceFile::new(file.name(), file.text()), None);
         let mut diagnostics = Diagnostics::default();
         check_source(&mut checked, Expect::Exactly(kind), &mut diagnostics);
         let errors = diagnostics.has_errors();

@@ -156,16 +156,7 @@ pub fn diff(workspace: &Workspace, clock: &Clock, request: &DiffRequest) -> Resu
     let paths: Vec<_> = exports.iter().map(|(_, path)| (path.clone(), None)).collect();
     let reads = tickets::read_all(&mut loader, &paths, &criteria, &options, clock.as_of);
     for ((id, path), read) in exports.iter().zip(reads) {
-        let shown = loader.workspace().display_path(path);
-        let read = read.map_err(|err| PipelineError::Unusable {
-            message: format!("{shown}: {err}"),
-            help: err.help(),
-            notes: notes.clone(),
-        })?;
-        if let Some(message) = tickets::unterminated(&shown, &read.rows) {
-            return Err(PipelineError::Unusable { message, help: None, notes: notes.clone() });
-        }
-        notes.extend(tickets::notes(&shown, &read.rows, options.settings_file()));
+        let read = tickets::usable(&loader.workspace().display_path(path), read, &options, &mut notes)?;
         measured.insert((*id).to_owned(), read.measured);
     }
     let before_cards = scoring::score(&before_rubric, &before_subs, &measured);

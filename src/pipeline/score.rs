@@ -152,16 +152,7 @@ pub(crate) fn score_in(
     let paths: Vec<_> = exports.iter().map(|(_, path, terms)| (path.clone(), terms.as_ref())).collect();
     let reads = tickets::read_all(loader, &paths, &criteria, &options, clock.as_of);
     for ((id, path, _), read) in exports.iter().zip(reads) {
-        let shown = loader.workspace().display_path(path);
-        let read = read.map_err(|err| PipelineError::Unusable {
-            message: format!("{shown}: {err}"),
-            help: err.help(),
-            notes: notes.clone(),
-        })?;
-        if let Some(message) = tickets::unterminated(&shown, &read.rows) {
-            return Err(PipelineError::Unusable { message, help: None, notes: notes.clone() });
-        }
-        notes.extend(tickets::notes(&shown, &read.rows, options.settings_file()));
+        let read = tickets::usable(&loader.workspace().display_path(path), read, &options, notes)?;
         if !criteria.is_empty() {
             measured.insert((*id).to_owned(), read.measured);
         }

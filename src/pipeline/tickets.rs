@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use super::PipelineError;
 use crate::load::Loader;
 use crate::load::tickets::TicketError;
 use crate::model::{Date, Rubric, Stat};
@@ -60,6 +61,27 @@ pub(crate) fn read_all(
             Ok(VendorTickets { measured, sla, rows: data.rows })
         })
         .collect()
+}
+
+/// An export as a run uses it: refused (exit 2, naming the file) when it
+/// could not be read or a quote in it never closes; else what to tell of
+/// it is added to `notes` ([`notes`]).
+pub(crate) fn usable(
+    shown: &str,
+    read: Result<VendorTickets, TicketError>,
+    options: &ReadOptions,
+    notes: &mut Vec<String>,
+) -> Result<VendorTickets, PipelineError> {
+    let read = read.map_err(|err| PipelineError::Unusable {
+        message: format!("{shown}: {err}"),
+        help: err.help(),
+        notes: notes.clone(),
+    })?;
+    if let Some(message) = unterminated(shown, &read.rows) {
+        return Err(PipelineError::Unusable { message, help: None, notes: notes.clone() });
+    }
+    notes.extend(self::notes(shown, &read.rows, options.settings_file()));
+    Ok(read)
 }
 
 /// The refusal of an export whose quote never closes: it swallowed the rest
